@@ -1,0 +1,68 @@
+// The Electron shell: one hardened window over the same engine `studio serve` runs.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, session } from 'electron';
+import { Engine } from '../engine/host/engine.ts';
+import { consoleLogger } from '../engine/log.ts';
+import { serveContractOverIpc } from './ipc.ts';
+import { lockDownContents } from './window-security.ts';
+
+// electron-vite's dev server, when running `npm run dev`.
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = path.join(import.meta.dirname, '../renderer/index.html');
+const rendererUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
+
+function isAppUrl(url: string): boolean {
+  if (devServerUrl) return url.startsWith(devServerUrl);
+  return url.split(/[?#]/)[0] === pathToFileURL(rendererFile).href;
+}
+
+async function createWindow(engine: Engine): Promise<void> {
+  const window = new BrowserWindow({
+    width: 1600,
+    height: 960,
+    minWidth: 1100,
+    minHeight: 700,
+    backgroundColor: '#16181d',
+    title: 'Broadcast Studio',
+    show: false,
+    webPreferences: {
+      preload: path.join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  lockDownContents(window.webContents, isAppUrl);
+  const stopIpc = serveContractOverIpc(engine, window, isAppUrl);
+  window.on('closed', stopIpc);
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(rendererUrl);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  // No permission (camera, notifications, ...) is granted to web content.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const log = consoleLogger();
+  const engine = await Engine.create({
+    dataDir: app.getPath('userData'),
+    version: app.getVersion(),
+    host: 'electron',
+    log,
+  });
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, isAppUrl));
+  await createWindow(engine);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow(engine);
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => engine.close());
+}
+
+start().catch((error: unknown) => {
+  console.error(error);
+  app.exit(1);
+});

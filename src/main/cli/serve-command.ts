@@ -1,0 +1,75 @@
+// `studio serve`: the engine headless, with the HTTP/WebSocket API and the browser UI.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../engine/data-dir.ts';
+import { Engine } from '../engine/host/engine.ts';
+import { consoleLogger } from '../engine/log.ts';
+import { packageVersion } from '../engine/version.ts';
+import { isLoopbackAddress, loadOrCreateApiToken } from '../server/auth.ts';
+import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
+import type { CliIo } from './io.ts';
+
+const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR]';
+
+export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    io.stderr(`studio serve: ${(error as Error).message}. ${USAGE}\n`);
+    return 1;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr(`studio serve: --port must be a whole number from 0 to 65535 (0 picks a free port), got "${values.port}"\n`);
+    return 1;
+  }
+  const host = values.host!;
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
+  const staticDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+  const log = consoleLogger();
+
+  let engine: Engine;
+  try {
+    engine = await Engine.create({ dataDir, version: packageVersion(), host: 'headless', log });
+  } catch (error) {
+    io.stderr(`studio serve: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const token = loadOrCreateApiToken(dataDir);
+  let server;
+  try {
+    server = await startApiServer({ engine, host, port, staticDir: existsSync(staticDir) ? staticDir : null, token });
+  } catch (error) {
+    engine.close();
+    io.stderr(`studio serve: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (!existsSync(staticDir)) log.warn(`the UI is not built (${staticDir} is missing): run "npm run build"; the API works without it`);
+  const remote = !isLoopbackAddress(host);
+  io.stdout(`Studio ${packageVersion()} listening on ${server.url}\n`);
+  io.stdout(`Data dir: ${dataDir}\n`);
+  if (remote) io.stdout(`API token required; it is in ${path.join(dataDir, 'api-token')}. Open ${server.url}/?token=<token>\n`);
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      void server.close().then(() => {
+        engine.close();
+        resolve(0);
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

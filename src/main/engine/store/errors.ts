@@ -1,0 +1,11 @@
+import { EngineError } from '../errors.ts';
+
+export type StoreErrorCode = 'MIGRATION_FAILED' | 'SCHEMA_TOO_NEW' | 'OPEN_FAILED' | 'NOT_FOUND' | 'CONFLICT';
+
+export class StoreError extends EngineError {
+  declare readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    const apiCode = code === 'NOT_FOUND' ? 'NOT_FOUND' : code === 'CONFLICT' ? 'CONFLICT' : 'INTERNAL';
+    super(code, message, { ...options, apiCode, fatal: code !== 'NOT_FOUND' && code !== 'CONFLICT' });
+  }
+}

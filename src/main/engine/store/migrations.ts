@@ -1,0 +1,164 @@
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  /** The schema version this migration brings the database to (PRAGMA user_version). */
+  version: number;
+  name: string;
+  up: (db: Database) => void;
+}
+
+/**
+ * The studio's schema, oldest first. Never edit a migration that has shipped: add a new one.
+ * Times are ISO 8601 UTC text; 90 kHz PTS values are INTEGER (SQLite integers are 64-bit).
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE settings (
+          key        TEXT PRIMARY KEY,
+          value      TEXT NOT NULL,               -- JSON
+          updated_at TEXT NOT NULL
+        ) STRICT;
+
+        -- Secrets live apart from the rows that logs and status payloads are built from.
+        CREATE TABLE secrets (
+          id         INTEGER PRIMARY KEY,
+          purpose    TEXT NOT NULL,               -- e.g. 'srt.passphrase'
+          value      TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE stream_keys (
+          id           INTEGER PRIMARY KEY,
+          name         TEXT NOT NULL UNIQUE,
+          secret_id    INTEGER NOT NULL UNIQUE REFERENCES secrets(id),
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT
+        ) STRICT;
+
+        CREATE TABLE outputs (
+          id                   INTEGER PRIMARY KEY,
+          name                 TEXT NOT NULL UNIQUE,
+          kind                 TEXT NOT NULL CHECK (kind IN ('srt', 'hls', 'recording', 'rtmp')),
+          enabled              INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+          url                  TEXT,              -- srt:// or rtmp:// destination
+          srt_mode             TEXT CHECK (srt_mode IN ('caller', 'listener')),
+          srt_latency_us       INTEGER,           -- FFmpeg's srt 'latency' option is in microseconds
+          srt_stream_id        TEXT,
+          srt_pbkeylen         INTEGER CHECK (srt_pbkeylen IN (16, 24, 32)),
+          passphrase_secret_id INTEGER REFERENCES secrets(id),
+          path                 TEXT,              -- HLS folder or recording file pattern
+          options              TEXT NOT NULL DEFAULT '{}',  -- JSON, never secrets
+          created_at           TEXT NOT NULL,
+          updated_at           TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE sources (
+          id         INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL UNIQUE,
+          kind       TEXT NOT NULL CHECK (kind IN ('rtmp', 'media', 'image', 'color', 'text', 'test_pattern')),
+          config     TEXT NOT NULL DEFAULT '{}',  -- JSON
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE scenes (
+          id         INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL UNIQUE,
+          position   INTEGER NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE scene_layers (
+          id          INTEGER PRIMARY KEY,
+          scene_id    INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+          source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+          z_order     INTEGER NOT NULL,
+          x           INTEGER NOT NULL DEFAULT 0,
+          y           INTEGER NOT NULL DEFAULT 0,
+          width       INTEGER NOT NULL,
+          height      INTEGER NOT NULL,
+          crop_top    INTEGER NOT NULL DEFAULT 0,
+          crop_right  INTEGER NOT NULL DEFAULT 0,
+          crop_bottom INTEGER NOT NULL DEFAULT 0,
+          crop_left   INTEGER NOT NULL DEFAULT 0,
+          opacity     REAL NOT NULL DEFAULT 1 CHECK (opacity BETWEEN 0 AND 1),
+          visible     INTEGER NOT NULL DEFAULT 1 CHECK (visible IN (0, 1)),
+          UNIQUE (scene_id, z_order)
+        ) STRICT;
+
+        CREATE TABLE media (
+          id           INTEGER PRIMARY KEY,
+          path         TEXT NOT NULL UNIQUE,
+          title        TEXT NOT NULL,
+          duration_ms  INTEGER,
+          width        INTEGER,
+          height       INTEGER,
+          fps_num      INTEGER,
+          fps_den      INTEGER,
+          video_codec  TEXT,
+          audio_codec  TEXT,
+          chapters     TEXT NOT NULL DEFAULT '[]', -- JSON [{ start_ms, title }]
+          probe_status TEXT NOT NULL DEFAULT 'pending' CHECK (probe_status IN ('pending', 'ok', 'failed')),
+          probe_error  TEXT,
+          added_at     TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE channels (
+          id         INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL UNIQUE,
+          fps_num    INTEGER NOT NULL,
+          fps_den    INTEGER NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE schedule_items (
+          id              INTEGER PRIMARY KEY,
+          channel_id      INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+          media_id        INTEGER NOT NULL REFERENCES media(id) ON DELETE RESTRICT,
+          start_at        TEXT NOT NULL,          -- wall time the item goes on air
+          duration_frames INTEGER NOT NULL CHECK (duration_frames > 0),
+          in_point_ms     INTEGER NOT NULL DEFAULT 0,
+          created_at      TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX schedule_items_by_channel_start ON schedule_items(channel_id, start_at);
+
+        CREATE TABLE ad_markers (
+          id               INTEGER PRIMARY KEY,
+          channel_id       INTEGER REFERENCES channels(id) ON DELETE CASCADE,
+          schedule_item_id INTEGER REFERENCES schedule_items(id) ON DELETE CASCADE,
+          state            TEXT NOT NULL CHECK (state IN ('planned', 'executed', 'cancelled')),
+          offset_ms        INTEGER,               -- within the schedule item (chapter mark)
+          splice_pts       INTEGER,               -- 33-bit, when executed
+          duration_ms      INTEGER NOT NULL CHECK (duration_ms > 0),
+          event_id         INTEGER,
+          planned_at       TEXT NOT NULL,
+          executed_at      TEXT
+        ) STRICT;
+
+        -- Every section sent, as it went on the wire.
+        CREATE TABLE scte35_log (
+          id                  INTEGER PRIMARY KEY,
+          sent_at             TEXT NOT NULL,      -- wall time
+          event_id            INTEGER,
+          splice_command_type INTEGER NOT NULL,
+          pts                 INTEGER,            -- splice PTS (90 kHz, 33-bit), null if immediate
+          section_hex         TEXT NOT NULL,
+          outcome             TEXT NOT NULL,      -- e.g. 'sent', 'repeated', 'cancelled', 'failed'
+          detail              TEXT
+        ) STRICT;
+        CREATE INDEX scte35_log_by_time ON scte35_log(sent_at);
+
+        CREATE TABLE analytics_samples (
+          id         INTEGER PRIMARY KEY,
+          sampled_at TEXT NOT NULL,
+          metrics    TEXT NOT NULL                -- JSON snapshot of the live stats
+        ) STRICT;
+        CREATE INDEX analytics_samples_by_time ON analytics_samples(sampled_at);
+      `);
+    },
+  },
+];

@@ -1,0 +1,231 @@
+// The one contract between the engine and every client (Electron IPC, WebSocket, HTTP).
+// Types and constants only: imported by main, preload and renderer; imports nothing of ours.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Argument schemas
+// ---------------------------------------------------------------------------
+
+const noArgs = z.object({}).strict();
+
+const settingKey = z.enum(['studio.name', 'ui.theme', 'ui.confidenceMonitor']);
+const settingValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
+
+const streamKeyName = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const rowId = z.number().int('must be a whole number').positive('must be a positive id');
+
+/** A splice_info_section as text: base64, or hex with or without 0x. */
+const sectionText = z.string().trim().min(1, 'must not be empty').max(8192, 'must be at most 8192 characters');
+
+export const commandArgs = {
+  /** Version, FFmpeg path and capabilities: what /api/v1/health returns. */
+  'system.health': noArgs,
+  /** The engine's state: what /api/v1/status returns. */
+  'system.status': noArgs,
+  /** How clients reach the API: bind address and, for a trusted client, the token. */
+  'system.apiAccess': noArgs,
+
+  'settings.list': noArgs,
+  'settings.set': z.object({ key: settingKey, value: settingValue }).strict(),
+
+  /** RTMP ingest stream keys. The key itself is a secret: only create and reveal return it. */
+  'streamKeys.list': noArgs,
+  'streamKeys.create': z.object({ name: streamKeyName }).strict(),
+  'streamKeys.reveal': z.object({ id: rowId }).strict(),
+  'streamKeys.remove': z.object({ id: rowId }).strict(),
+
+  /** Decode a splice_info_section (ANSI/SCTE 35) into its JSON form. */
+  'scte35.decode': z.object({ section: sectionText }).strict(),
+  /** Encode the JSON form of a splice_info_section; CRC computed. */
+  'scte35.encode': z
+    .object({ section: z.record(z.string(), z.unknown()), format: z.enum(['base64', 'hex']).default('base64') })
+    .strict(),
+} as const;
+
+export type CommandName = keyof typeof commandArgs;
+export const commandNames = Object.keys(commandArgs) as CommandName[];
+
+/** Arguments as a client writes them (defaults may be left out). */
+export type CommandArgsInput<C extends CommandName> = z.input<(typeof commandArgs)[C]>;
+/** Arguments after validation, as handlers see them. */
+export type CommandArgs<C extends CommandName> = z.output<(typeof commandArgs)[C]>;
+
+// ---------------------------------------------------------------------------
+// Result types
+// ---------------------------------------------------------------------------
+
+export interface FfmpegInfo {
+  path: string;
+  /** Where the binary was found: FFMPEG_PATH, ffmpeg-static, or PATH. */
+  source: 'FFMPEG_PATH' | 'ffmpeg-static' | 'PATH';
+  version: string;
+  encoders: string[];
+  protocols: string[];
+  ffprobePath: string | null;
+}
+
+export interface Health {
+  ok: boolean;
+  version: string;
+  ffmpeg: FfmpegInfo | null;
+  /** Why ffmpeg is unusable, when it is. */
+  problems: string[];
+}
+
+export interface EngineStatus {
+  version: string;
+  startedAt: string;
+  uptimeSeconds: number;
+  dataDir: string;
+  host: 'electron' | 'headless';
+  ffmpeg: FfmpegInfo | null;
+  ffmpegError: string | null;
+  store: { path: string; schemaVersion: number };
+  api: ApiAccess | null;
+}
+
+export interface ApiAccess {
+  host: string;
+  port: number;
+  url: string;
+  tokenRequired: boolean;
+  /** Present only for clients already trusted (the desktop window, loopback, or a token holder). */
+  token: string | null;
+}
+
+export type SettingKey = z.infer<typeof settingKey>;
+export type SettingValue = z.infer<typeof settingValue>;
+export type Settings = Partial<Record<SettingKey, SettingValue>>;
+
+export interface StreamKeySummary {
+  id: number;
+  name: string;
+  /** The last four characters only, e.g. "••••3f9a". */
+  masked: string;
+  createdAt: string;
+}
+
+export interface StreamKeyWithSecret extends StreamKeySummary {
+  key: string;
+}
+
+export interface CommandResults {
+  'system.health': Health;
+  'system.status': EngineStatus;
+  'system.apiAccess': ApiAccess | null;
+  'settings.list': Settings;
+  'settings.set': Settings;
+  'streamKeys.list': StreamKeySummary[];
+  'streamKeys.create': StreamKeyWithSecret;
+  'streamKeys.reveal': StreamKeyWithSecret;
+  'streamKeys.remove': { removed: boolean };
+  'scte35.decode': { section: Record<string, unknown>; hex: string };
+  'scte35.encode': { encoded: string; format: 'base64' | 'hex' };
+}
+
+export type CommandResult<C extends CommandName> = CommandResults[C];
+
+// ---------------------------------------------------------------------------
+// Events the engine pushes
+// ---------------------------------------------------------------------------
+
+export interface EventPayloads {
+  /** Once a second. */
+  'engine.status': EngineStatus;
+  'settings.changed': Settings;
+  'streamKeys.changed': StreamKeySummary[];
+}
+
+export type EventName = keyof EventPayloads;
+export const eventNames = ['engine.status', 'settings.changed', 'streamKeys.changed'] as const satisfies readonly EventName[];
+
+// ---------------------------------------------------------------------------
+// Errors and envelopes
+// ---------------------------------------------------------------------------
+
+export const errorCodes = [
+  'BAD_ARGUMENT',
+  'UNKNOWN_COMMAND',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface CommandError {
+  code: ErrorCode;
+  message: string;
+  /** The argument at fault, as a dotted path (e.g. "outputs.0.latency"). */
+  field?: string;
+}
+
+export type CommandEnvelope<R = unknown> = { result: R } | { error: CommandError };
+
+/** HTTP status for each error code of the public API. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  BAD_ARGUMENT: 400,
+  UNKNOWN_COMMAND: 404,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commandArgs, name);
+}
+
+/**
+ * Validates raw arguments for a command. The first problem is reported with the field it concerns,
+ * so a client can point at the input that is wrong.
+ */
+export function validateCommandArgs<C extends CommandName>(
+  command: C,
+  raw: unknown,
+): { ok: true; args: CommandArgs<C> } | { ok: false; error: CommandError } {
+  const parsed = commandArgs[command].safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, args: parsed.data as CommandArgs<C> };
+  const issue = parsed.error.issues[0]!;
+  const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+  const path = [...issue.path, ...unknownKeys.slice(0, 1)].map(String).join('.');
+  const field = path || undefined;
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `${command}: unknown argument "${path}"`
+      : `${command}: ${field ? `argument "${field}" ` : 'arguments '}${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
+  return { ok: false, error: { code: 'BAD_ARGUMENT', message, ...(field ? { field } : {}) } };
+}
+
+// ---------------------------------------------------------------------------
+// Transports
+// ---------------------------------------------------------------------------
+
+/** Electron IPC channels. */
+export const ipcChannels = {
+  command: 'studio:command',
+  event: 'studio:event',
+} as const;
+
+/** WebSocket frames (JSON text). */
+export type WsClientMessage = { type: 'command'; id: number; command: string; args?: unknown };
+export type WsServerMessage =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: CommandError }
+  | { type: 'event'; event: EventName; payload: unknown };
+
+export const API_PREFIX = '/api/v1';
+
+/** What the preload exposes as `window.studio`: one function per command, and event subscriptions. */
+export type CommandFunctions = {
+  [C in CommandName]: (args: CommandArgsInput<C>) => Promise<CommandEnvelope<CommandResult<C>>>;
+};
+export interface StudioBridge {
+  commands: CommandFunctions;
+  /** Subscribes to an engine event; returns the unsubscribe function. */
+  onEvent<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}

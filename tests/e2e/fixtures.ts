@@ -1,0 +1,27 @@
+import { test as base } from '@playwright/test';
+import type { Health } from '../../src/shared/contract.ts';
+import { startStudio } from '../support/studio-server.ts';
+
+export interface StudioFixture {
+  baseURL: string;
+  dataDir: string;
+  health: Health;
+}
+
+/** Each test gets its own real `studio serve` on a free port, and the page's baseURL points at it. */
+export const test = base.extend<{ studio: StudioFixture }>({
+  studio: async ({}, use) => {
+    const studio = await startStudio();
+    try {
+      const health = (await (await fetch(`${studio.url}/api/v1/health`)).json()) as Health;
+      await use({ baseURL: studio.url, dataDir: studio.dataDir, health });
+    } finally {
+      await studio.stop();
+    }
+  },
+  baseURL: async ({ studio }, use) => {
+    await use(studio.baseURL);
+  },
+});
+
+export { expect } from '@playwright/test';
