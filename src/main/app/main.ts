@@ -43,6 +43,8 @@ async function createWindow(engine: Engine): Promise<void> {
 }
 
 async function start(): Promise<void> {
+  // STUDIO_DATA_DIR, like `studio serve --data-dir`, keeps a run's data apart (tests, several channels).
+  if (process.env.STUDIO_DATA_DIR) app.setPath('userData', path.resolve(process.env.STUDIO_DATA_DIR));
   await app.whenReady();
   // No permission (camera, notifications, ...) is granted to web content.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
