@@ -158,15 +158,17 @@ export class HlsSegmenter implements PacketSink {
     if (pid === this.demux.videoPid && unitStart) {
       this.flushRun();
       this.auStartOffset = this.curLength;
-    } else if (unitStart && pid === PID_PAT) {
+    }
+    this.append(b, p);
+    this.demux.packet(b, p);
+    // Keep the latest PAT and PMT (single-packet tables) to open each segment with.
+    if (unitStart && pid === PID_PAT) {
       this.patPacket.set(b.subarray(p, p + TS_PACKET_SIZE));
       this.havePat = true;
     } else if (unitStart && this.demux.pmts.has(pid)) {
       this.pmtPacket.set(b.subarray(p, p + TS_PACKET_SIZE));
       this.havePmt = true;
     }
-    this.append(b, p);
-    this.demux.packet(b, p);
   }
 
   private append(b: Uint8Array, p: number): void {

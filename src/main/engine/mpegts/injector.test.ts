@@ -1,0 +1,212 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCueIn, buildCueOut, decodeSection, encodeSection, sectionFromJson, spliceTimeOf } from '../scte35/index.ts';
+import { PID_NULL, PTS_HZ, STREAM_TYPE_SCTE35, TS_PACKET_SIZE } from './constants.ts';
+import { Scte35Injector, type InjectorOptions } from './injector.ts';
+import { TsInspector, type TsInspection } from './inspect.ts';
+import { packetPid, ptsDiff } from './packet.ts';
+import { makeTestTs } from './test-media.ts';
+
+function inspectBytes(bytes: Uint8Array): TsInspection {
+  const inspector = new TsInspector();
+  inspector.push(bytes);
+  return inspector.end();
+}
+
+function inject(input: Uint8Array, sections: Uint8Array[], options: InjectorOptions = {}, chunkSize = 64 * 1024): { output: Buffer; injector: Scte35Injector } {
+  const injector = new Scte35Injector(options);
+  for (const s of sections) injector.queue(s);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < input.length; i += chunkSize) parts.push(Buffer.from(injector.push(input.subarray(i, i + chunkSize))));
+  parts.push(Buffer.from(injector.flush()));
+  return { output: Buffer.concat(parts), injector };
+}
+
+/** A break at the first IDR at/after `at` seconds with its return `duration` seconds later, both at IDRs. */
+function breakSections(info: TsInspection, at: number, duration: number, eventId: number): { out: Uint8Array; back: Uint8Array; outPts: number; backPts: number } {
+  const first = info.firstPts!;
+  const outPts = info.idrPts.find((p) => ptsDiff(p, first) >= at * PTS_HZ)!;
+  const backPts = info.idrPts.find((p) => ptsDiff(p, outPts) >= duration * PTS_HZ)!;
+  return {
+    out: encodeSection(buildCueOut({ eventId, ptsTime: outPts, durationTicks: duration * PTS_HZ, autoReturn: true })),
+    back: encodeSection(buildCueIn({ eventId, ptsTime: backPts })),
+    outPts,
+    backPts,
+  };
+}
+
+function pmtPidOf(info: TsInspection): number {
+  return info.programs[0]!.pmtPid;
+}
+
+const media: Record<string, { file: string; bytes: Buffer; info: TsInspection }> = {};
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'injector-test-'));
+  for (const [name, options] of Object.entries({ cbr: { muxrate: 2_000_000 }, vbr: {}, hevc: { codec: 'hevc' as const } })) {
+    const file = makeTestTs(options);
+    const bytes = readFileSync(file);
+    media[name] = { file, bytes, info: inspectBytes(bytes) };
+  }
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.each(['cbr', 'vbr', 'hevc'])('Scte35Injector on a %s stream made by ffmpeg', (name) => {
+  let input: Buffer;
+  let info: TsInspection;
+  let output: Buffer;
+  let outInfo: TsInspection;
+  let injector: Scte35Injector;
+  let cues: ReturnType<typeof breakSections>[];
+
+  beforeAll(() => {
+    ({ bytes: input, info } = media[name]!);
+    cues = [breakSections(info, 5, 2, 7), breakSections(info, 9, 1, 8)];
+    ({ output, injector } = inject(input, cues.flatMap((c) => [c.out, c.back])));
+    outInfo = inspectBytes(output);
+  });
+
+  it('announces the SCTE-35 PID in the PMT: stream_type 0x86, CUEI, version bumped; ffprobe lists scte_35', () => {
+    const program = outInfo.programs[0]!;
+    const stream = program.streams.find((s) => s.streamType === STREAM_TYPE_SCTE35);
+    expect(stream?.pid).toBe(injector.pid);
+    expect(program.version).toBe((info.programs[0]!.version + 1) & 0x1f);
+    expect(outInfo.crcErrors).toBe(0);
+    const file = path.join(work, `${name}.ts`);
+    writeFileSync(file, output);
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' })) as { streams: Array<{ codec_type: string; codec_name?: string; id: string }> };
+    const data = probe.streams.find((s) => s.codec_type === 'data');
+    expect(data?.codec_name).toBe('scte_35');
+    expect(Number(data?.id)).toBe(injector.pid);
+  });
+
+  it('sends every section with a valid CRC, first copy at least the preroll before its splice, repeats until it', () => {
+    expect(outInfo.scte35.length).toBeGreaterThan(0);
+    for (const found of outInfo.scte35) {
+      expect(found.error).toBeUndefined();
+      expect(() => decodeSection(Buffer.from(found.hex, 'hex'))).not.toThrow();
+    }
+    for (const cue of cues) {
+      for (const [bytes, splice] of [[cue.out, cue.outPts], [cue.back, cue.backPts]] as const) {
+        const hex = Buffer.from(bytes).toString('hex');
+        const copies = outInfo.scte35.filter((s) => s.hex === hex);
+        expect(copies.length).toBeGreaterThanOrEqual(4);
+        const lead = ptsDiff(splice, copies[0]!.arrivalPts!);
+        expect(lead).toBeGreaterThanOrEqual(4 * PTS_HZ);
+        // Repeats about every second, and none at or after the splice.
+        for (const copy of copies) expect(ptsDiff(splice, copy.arrivalPts!)).toBeGreaterThan(0);
+        expect(spliceTimeOf(decodeSection(bytes))).toBe(splice);
+      }
+    }
+  });
+
+  it('splices at IDR frames: every splice PTS is an IDR PTS of the stream', () => {
+    for (const found of outInfo.scte35) {
+      const splice = spliceTimeOf(decodeSection(Buffer.from(found.hex, 'hex')));
+      expect(outInfo.idrPts).toContain(splice);
+    }
+  });
+
+  it('leaves every other packet byte-identical and in order: drop the SCTE-35 PID, restore the nulls', () => {
+    const pid = injector.pid;
+    const pmtPid = pmtPidOf(info);
+    const inPackets = input.length / TS_PACKET_SIZE;
+    const stats = injector.stats;
+    expect(output.length / TS_PACKET_SIZE).toBe(inPackets + stats.packetsInserted);
+    let i = 0; // input packet index
+    let restoredNulls = 0;
+    for (let o = 0; o < output.length; o += TS_PACKET_SIZE) {
+      const outPid = packetPid(output, o);
+      const p = i * TS_PACKET_SIZE;
+      if (outPid === pid) {
+        // Either it took the place of a null packet here, or it was inserted.
+        if (packetPid(input, p) === PID_NULL && restoredNulls < stats.nullsReplaced) {
+          restoredNulls++;
+          i++;
+        }
+        continue;
+      }
+      if (outPid === pmtPid) {
+        expect(packetPid(input, p)).toBe(pmtPid); // the PMT is rewritten in place
+      } else {
+        expect(output.subarray(o, o + TS_PACKET_SIZE).equals(input.subarray(p, p + TS_PACKET_SIZE))).toBe(true);
+      }
+      i++;
+    }
+    expect(i).toBe(inPackets);
+    expect(restoredNulls).toBe(stats.nullsReplaced);
+    if (name === 'cbr') {
+      expect(stats.packetsInserted).toBe(0); // a CBR mux has the null packets to spare
+      expect(output.length).toBe(input.length);
+    } else {
+      expect(stats.nullsReplaced).toBe(0);
+    }
+  });
+
+  it('introduces no continuity errors', () => {
+    expect(info.continuityErrors).toBe(0);
+    expect(outInfo.continuityErrors).toBe(0);
+  });
+});
+
+describe('Scte35Injector streaming', () => {
+  it('gives the same bytes whatever the chunk boundaries', () => {
+    const { bytes, info } = media.cbr!;
+    const cue = breakSections(info, 5, 2, 1);
+    const whole = inject(bytes, [cue.out, cue.back], {}, bytes.length).output;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50_000 }), (chunkSize) => {
+        expect(inject(bytes, [cue.out, cue.back], {}, chunkSize).output.equals(whole)).toBe(true);
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  it('splits a section longer than one packet and sends an immediate section at once', () => {
+    const { bytes } = media.vbr!;
+    const big = encodeSection(
+      sectionFromJson({
+        table_id: 0xfc, section_syntax_indicator: false, private_indicator: false, sap_type: 3, protocol_version: 0,
+        encrypted_packet: false, encryption_algorithm: 0, pts_adjustment: 0, cw_index: 0xff, tier: 0xfff,
+        splice_command_type: 0xff,
+        splice_command: { splice_command_type: 0xff, identifier: 'CUEI', private_bytes: 'ab'.repeat(600) },
+        descriptors: [],
+      }),
+    );
+    expect(big.length).toBeGreaterThan(3 * TS_PACKET_SIZE);
+    const { output, injector } = inject(bytes, [big]);
+    const out = inspectBytes(output);
+    expect(out.scte35.map((s) => s.hex)).toEqual([Buffer.from(big).toString('hex')]);
+    expect(injector.stats.packetsInserted).toBe(Math.ceil((big.length + 1) / 184));
+    expect(out.continuityErrors).toBe(0);
+    // Immediate: it goes out right after the first PMT, before the second frame.
+    expect(out.scte35[0]!.packetIndex).toBeLessThan(100);
+  });
+
+  it('sends splice_null heartbeats every N seconds of video time', () => {
+    const { bytes, info } = media.cbr!;
+    const { output, injector } = inject(bytes, [], { heartbeatSeconds: 2, pid: 0x300 });
+    const out = inspectBytes(output);
+    expect(injector.pid).toBe(0x300);
+    const nulls = out.scte35.filter((s) => (s.section as { splice_command_type: number }).splice_command_type === 0);
+    expect(nulls.length).toBeGreaterThanOrEqual(Math.floor(info.durationSeconds / 2));
+    for (let i = 1; i < nulls.length; i++) {
+      // Readied up to a quarter second early to catch a null packet: spacing is 2 s give or take that.
+      expect(Math.abs(ptsDiff(nulls[i]!.arrivalPts!, nulls[i - 1]!.arrivalPts!) - 2 * PTS_HZ)).toBeLessThanOrEqual(0.3 * PTS_HZ);
+    }
+    expect(out.continuityErrors).toBe(0);
+  });
+
+  it('rejects a PID the program already uses', () => {
+    const { bytes, info } = media.vbr!;
+    const videoPid = info.videoPid!;
+    const injector = new Scte35Injector({ pid: videoPid });
+    expect(() => injector.push(bytes)).toThrow(/already used/);
+  });
+});
