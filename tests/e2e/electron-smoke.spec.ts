@@ -51,12 +51,14 @@ test.describe('Electron app', () => {
       const window = await app.firstWindow();
       await expect(window.getByTestId('status-version')).toContainText(/\d+\.\d+\.\d+/);
       await expect(window.getByTestId('status-ffmpeg')).toContainText(/\S/);
-      const preferences = await app.evaluate(({ BrowserWindow }) => {
-        const prefs = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences();
-        return { contextIsolation: prefs?.contextIsolation, sandbox: prefs?.sandbox, nodeIntegration: prefs?.nodeIntegration };
-      });
-      expect(preferences).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false });
-      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      // Sandboxed, isolated renderer: no Node in the page, only the bridge's functions.
+      const page = await window.evaluate(() => ({
+        require: typeof (globalThis as { require?: unknown }).require,
+        process: typeof (globalThis as { process?: unknown }).process,
+        bridge: typeof (globalThis as { studio?: { commands?: unknown } }).studio?.commands,
+        ipcRenderer: typeof (globalThis as { studio?: { ipcRenderer?: unknown } }).studio?.ipcRenderer,
+      }));
+      expect(page).toEqual({ require: 'undefined', process: 'undefined', bridge: 'object', ipcRenderer: 'undefined' });
     } finally {
       await app.close();
       rmSync(userData, { recursive: true, force: true });
