@@ -80,8 +80,9 @@ test.afterAll(async () => {
 
 test('the splice-aware playlist with ad markers plays in hls.js', async ({ page: browserPage }) => {
   await browserPage.goto(`${base}/`);
-  await expect.poll(() => browserPage.evaluate(() => (document.getElementById('v') as HTMLVideoElement).currentTime), { timeout: 20_000 }).toBeGreaterThan(3);
-  const report = await browserPage.evaluate(() => (window as unknown as { report: { frags: number[]; errors: Array<{ fatal: boolean; details: string }>; manifest: boolean; dateRanges: number } }).report);
+  // Evaluated in the page (strings: this file is type-checked without the DOM library).
+  await expect.poll(() => browserPage.evaluate<number>('document.getElementById("v").currentTime'), { timeout: 20_000 }).toBeGreaterThan(3);
+  const report = await browserPage.evaluate<{ frags: number[]; errors: Array<{ fatal: boolean; details: string }>; manifest: boolean; dateRanges: number }>('window.report');
   expect(report.manifest).toBe(true);
   expect(report.frags.length).toBeGreaterThanOrEqual(2);
   expect(report.errors.filter((e) => e.fatal)).toEqual([]);
