@@ -39,7 +39,8 @@ const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
 const HEX_RE = /^[0-9a-fA-F]+$/;
 
 /**
- * Section bytes from text: hex with or without a 0x prefix, or base64 (standard or URL-safe).
+ * Section bytes from text: hex with or without a 0x prefix, or base64 (standard with its
+ * padding, or URL-safe).
  * Whitespace is ignored. Text made only of hex digits is read as hex: base64 of a section
  * always starts with '/' (table_id 0xFC), so no section's base64 is all hex digits.
  */
@@ -55,6 +56,6 @@ export function parseSectionText(text: string): Uint8Array {
   }
   if (HEX_RE.test(s) && s.length % 2 === 0) return fromHex(s, 'input');
   if (BASE64_RE.test(s)) return new Uint8Array(Buffer.from(s, 'base64'));
-  if (BASE64URL_RE.test(s) && s.length % 4 !== 1) return new Uint8Array(Buffer.from(s, 'base64url'));
+  if (BASE64URL_RE.test(s) && /[-_]/.test(s) && s.length % 4 !== 1) return new Uint8Array(Buffer.from(s, 'base64url'));
   throw new Scte35Error('BAD_INPUT', 'input is neither base64 nor hex (hex may start with 0x)');
 }
