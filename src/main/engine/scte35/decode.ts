@@ -77,11 +77,13 @@ export function decodeSection(bytes: Uint8Array): SpliceInfoSection {
     splice_command_length: spliceCommandLength,
     splice_command_type: null,
     splice_command: null,
+    descriptor_loop_length: 0,
     descriptors: [],
     crc_32: ((bytes[crcEnd]! << 24) | (bytes[crcEnd + 1]! << 16) | (bytes[crcEnd + 2]! << 8) | bytes[crcEnd + 3]!) >>> 0,
   };
   if (encrypted) {
     // §11: from splice_command_type through E_CRC_32 is ciphertext; only the header is clear.
+    delete section.descriptor_loop_length;
     section.encrypted_payload = toHex(bytes, SECTION_HEADER_BYTES, crcEnd);
     return section;
   }
