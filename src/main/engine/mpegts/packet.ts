@@ -120,7 +120,7 @@ export class TsFramer {
       this.remainder.set(chunk.subarray(0, need), this.remainderLength);
       this.remainderLength = 0;
       pos = need;
-      if (chunk[pos] === TS_SYNC_BYTE || pos === len) {
+      if (this.synced || chunk[pos] === TS_SYNC_BYTE || pos === len) {
         this.packets++;
         sink.packet(this.remainder, 0);
       } else {
@@ -129,7 +129,8 @@ export class TsFramer {
       }
     }
     while (pos < len) {
-      if (chunk[pos] !== TS_SYNC_BYTE || (pos + TS_PACKET_SIZE < len && chunk[pos + TS_PACKET_SIZE] !== TS_SYNC_BYTE)) {
+      // In sync, a sync byte is enough; hunting, the next packet must start with one too.
+      if (chunk[pos] !== TS_SYNC_BYTE || (!this.synced && pos + TS_PACKET_SIZE < len && chunk[pos + TS_PACKET_SIZE] !== TS_SYNC_BYTE)) {
         const next = this.findSync(chunk, pos + 1);
         this.lostSync(next - pos);
         pos = next;
