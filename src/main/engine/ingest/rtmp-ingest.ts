@@ -1,0 +1,513 @@
+// The RTMP ingest: node-media-server v4 embedded, RTMP only (its HTTP, admin API, recording and
+// notify parts stay off), with publishing gated by the studio's stream keys.
+//
+// node-media-server keeps its state in module globals (config, sessions, broadcasts, one event
+// emitter), so one RtmpIngest runs per process. Things we correct from the outside:
+// - its logger prints stream paths, i.e. stream keys: we route it through ours, names scrubbed;
+// - its listener error handler calls process.exit(): we replace it and reject start() instead;
+// - its JSON store installs SIGINT/SIGTERM handlers: off; its history server writes stream
+//   names (keys) to that store: stopped;
+// - a publisher that disconnects stays "published" for a 30 s resume window: configurable here
+//   (reconnectGraceMs, default 0) so sources learn of the end at once.
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:net';
+import type { Logger } from '../log.ts';
+import { IngestError } from './errors.ts';
+import { audioCodecName, FlvProbe, videoCodecName } from './flv-probe.ts';
+import type {
+  IngestEventName,
+  IngestEvents,
+  IngestStreamInfo,
+  LiveFeed,
+  LiveInputProvider,
+} from './types.ts';
+
+const require = createRequire(import.meta.url);
+
+// The parts of node-media-server's untyped objects we use.
+interface NmsSession {
+  id: string;
+  ip: string;
+  protocol: string;
+  isPublisher: boolean;
+  streamApp: string;
+  streamName: string;
+  streamPath: string;
+  inBytes: number;
+  videoCodec: unknown;
+  videoWidth: number;
+  videoHeight: number;
+  videoFramerate: number;
+  audioCodec: unknown;
+  audioChannels: number;
+  audioSamplerate: number;
+  socket?: { destroy(): void };
+  broadcast?: NmsBroadcast;
+  close(): void;
+}
+interface NmsBroadcast {
+  publisher: NmsSession | null;
+  publishGraceMs: number;
+  postPlay(session: InternalSubscriber): string | null;
+  donePlay(session: InternalSubscriber): void;
+  getPublishStatus(): 'publishing' | 'reconnecting' | 'idle';
+}
+interface NmsInstance {
+  rtmpServer: { tcpServer?: Server; handleListenError: (name: string, port: number) => (error: NodeJS.ErrnoException) => void };
+  store: { options: { signals: boolean } };
+  historyServer: { stop(): void };
+  run(): Promise<void>;
+  stop(): Promise<void>;
+}
+type NmsConstructor = new (config: Record<string, unknown>, configPath?: string) => NmsInstance;
+interface NmsContext {
+  eventEmitter: EventEmitter;
+  broadcasts: Map<string, NmsBroadcast>;
+}
+interface NmsLogger {
+  level: string;
+  log: (message: string, level?: string) => void;
+}
+/** What NMS's BroadcastServer needs of a subscriber. An empty ip marks it internal: no auth, no events. */
+interface InternalSubscriber {
+  id: string;
+  ip: '';
+  protocol: 'flv';
+  outBytes: number;
+  sendBuffer: (buffer: Buffer) => void;
+  close: () => void;
+}
+
+export const DEFAULT_RTMP_PORT = 1935;
+const NMS_EVENTS = ['prePublish', 'postPublish', 'donePublish', 'prePlay'] as const;
+
+export interface StreamKeyAuthority {
+  /** The key's id and name when `key` is a known stream key (StreamKeysRepository does this). */
+  findByKey(key: string): { id: number; name: string } | undefined;
+}
+
+export interface RtmpIngestOptions {
+  /** node-media-server's JSON store directory; never ./data. */
+  storeDir: string;
+  streamKeys: StreamKeyAuthority;
+  logger: Logger;
+  /** Default 1935. */
+  port?: number;
+  /** Default loopback. '0.0.0.0' to take publishers from the network. */
+  bind?: string;
+  /** The app part of rtmp://host/<app>/<key>. Default 'live'. */
+  app?: string;
+  /** How often stats are measured and 'ingest.stats' sent. Default 1000 ms. */
+  statsIntervalMs?: number;
+  /** How long a dropped publisher may come back and resume the same stream. Default 0. */
+  reconnectGraceMs?: number;
+  /** Players from other addresses than loopback are refused unless true. Default false. */
+  allowRemotePlay?: boolean;
+}
+
+interface LiveStream {
+  session: NmsSession;
+  streamKeyId: number;
+  streamKeyName: string;
+  startedAt: Date;
+  probe: FlvProbe;
+  probeSubscriber: InternalSubscriber | undefined;
+  published: boolean;
+  lastBytes: number;
+  lastSampleAt: number;
+  bitrateKbps: number;
+  measuredFps: number | null;
+  ticks: number;
+}
+
+let running: RtmpIngest | undefined;
+let nextSubscriberId = 1;
+
+/** Stream paths carry keys: "/live/<key>". Mask the name part wherever NMS prints one. */
+export function scrubStreamNames(text: string): string {
+  return text
+    .replace(/(\/[A-Za-z0-9_-]+\/)[A-Za-z0-9_-]+/g, '$1[redacted]')
+    .replace(/\bname=[^\s,]+/g, 'name=[redacted]');
+}
+
+function hostOf(ip: string): string {
+  return ip.replace(/:\d+$/, '').replace(/^::ffff:/, '');
+}
+
+function isLoopback(ip: string): boolean {
+  const host = hostOf(ip);
+  return host === '::1' || host.startsWith('127.');
+}
+
+export class RtmpIngest implements LiveInputProvider {
+  readonly app: string;
+  readonly bind: string;
+  readonly #options: RtmpIngestOptions;
+  readonly #logger: Logger;
+  readonly #events = new EventEmitter();
+  readonly #byKeyId = new Map<number, LiveStream>();
+  readonly #bySession = new Map<string, LiveStream>();
+  /** Sessions we refused; NMS still runs its publish steps for them. */
+  readonly #refused = new Set<string>();
+  readonly #feeds = new Set<{ broadcast: NmsBroadcast; subscriber: InternalSubscriber }>();
+  #nms: NmsInstance | undefined;
+  #context: NmsContext | undefined;
+  #listeners: Array<[string, (session: NmsSession) => void]> = [];
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #port: number;
+
+  constructor(options: RtmpIngestOptions) {
+    this.#options = options;
+    this.#logger = options.logger;
+    this.#port = options.port ?? DEFAULT_RTMP_PORT;
+    this.bind = options.bind ?? '127.0.0.1';
+    this.app = options.app ?? 'live';
+    if (!Number.isInteger(this.#port) || this.#port < 1 || this.#port > 65535) {
+      throw new IngestError('BAD_OPTION', `RTMP port must be 1..65535, got ${this.#port}`, { field: 'port' });
+    }
+    if (!/^[A-Za-z0-9_-]+$/.test(this.app)) {
+      throw new IngestError('BAD_OPTION', `RTMP app must be letters, digits, _ or -, got "${this.app}"`, { field: 'app' });
+    }
+    this.#events.setMaxListeners(0);
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get running(): boolean {
+    return this.#nms !== undefined;
+  }
+
+  /** The publish URL for a key (for showing to the user; it contains the key). */
+  publishUrl(key: string, host = this.bind === '0.0.0.0' ? '127.0.0.1' : this.bind): string {
+    return `rtmp://${host}:${this.#port}/${this.app}/${key}`;
+  }
+
+  on<E extends IngestEventName>(event: E, listener: (payload: IngestEvents[E]) => void): () => void {
+    this.#events.on(event, listener);
+    return () => this.#events.off(event, listener);
+  }
+
+  async start(): Promise<void> {
+    if (this.#nms) return;
+    if (running) throw new IngestError('ALREADY_RUNNING', 'An RTMP ingest is already running in this process');
+    running = this;
+    try {
+      await this.#startServer();
+    } catch (error) {
+      running = undefined;
+      throw error;
+    }
+  }
+
+  async #startServer(): Promise<void> {
+    const NodeMediaServer = require('node-media-server') as NmsConstructor;
+    const nmsLogger = require('node-media-server/src/core/logger.js') as NmsLogger;
+    this.#context = require('node-media-server/src/core/context.js') as NmsContext;
+    const log = this.#logger.child('ingest.nms');
+    nmsLogger.log = (message: string, level = 'info') => {
+      const line = scrubStreamNames(String(message));
+      if (level === 'error' || level === 'warn') log.warn(line);
+      else log.debug(line);
+    };
+    const nms = new NodeMediaServer({
+      bind: this.bind,
+      rtmp: { port: this.#port },
+      store: { path: this.#options.storeDir, maxHistory: 0 },
+      webadmin: { enable: false },
+      // no http/https port: no HTTP listener; no auth.jwt: no admin API; no record, no notify.
+    });
+    nms.store.options.signals = false;
+
+    const server = nms.rtmpServer.tcpServer;
+    if (!server) throw new IngestError('LISTEN_FAILED', 'node-media-server created no RTMP listener');
+    const listening = new Promise<void>((resolve, reject) => {
+      nms.rtmpServer.handleListenError = () => (error) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new IngestError('PORT_IN_USE', `RTMP port ${this.bind}:${this.#port} is already in use`, { field: 'port', cause: error })
+            : new IngestError('LISTEN_FAILED', `RTMP listener on ${this.bind}:${this.#port} failed: ${error.message}`, { cause: error }),
+        );
+      };
+      server.once('listening', () => resolve());
+    });
+
+    for (const name of NMS_EVENTS) {
+      const listener = (session: NmsSession): void => {
+        try {
+          this.#onNmsEvent(name, session);
+        } catch (error) {
+          this.#logger.error(`ingest: ${name} handler failed`, { error });
+        }
+      };
+      this.#context.eventEmitter.on(name, listener);
+      this.#listeners.push([name, listener]);
+    }
+
+    this.#nms = nms;
+    try {
+      await nms.run();
+      await listening;
+    } catch (error) {
+      await this.#teardown();
+      throw error;
+    }
+    nms.historyServer.stop(); // it would persist stream names, i.e. keys
+    const address = server.address();
+    if (address && typeof address === 'object') this.#port = address.port;
+    const interval = this.#options.statsIntervalMs ?? 1000;
+    this.#statsTimer = setInterval(() => this.#sampleStats(), interval);
+    this.#statsTimer.unref();
+    this.#logger.info('RTMP ingest listening', { bind: this.bind, port: this.#port, app: this.app });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#nms) return;
+    for (const stream of [...this.#byKeyId.values()]) this.#endStream(stream, 'ingest stopped');
+    await this.#teardown();
+    this.#logger.info('RTMP ingest stopped');
+  }
+
+  async #teardown(): Promise<void> {
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    for (const feed of this.#feeds) feed.broadcast.donePlay(feed.subscriber);
+    this.#feeds.clear();
+    const nms = this.#nms;
+    this.#nms = undefined;
+    try {
+      await nms?.stop();
+    } finally {
+      for (const [name, listener] of this.#listeners) this.#context?.eventEmitter.off(name, listener);
+      this.#listeners = [];
+      this.#refused.clear();
+      running = undefined;
+    }
+  }
+
+  isLive(streamKeyId: number): boolean {
+    return this.#byKeyId.has(streamKeyId);
+  }
+
+  streamInfo(streamKeyId: number): IngestStreamInfo | undefined {
+    const stream = this.#byKeyId.get(streamKeyId);
+    return stream ? this.#info(stream) : undefined;
+  }
+
+  streams(): IngestStreamInfo[] {
+    return [...this.#byKeyId.values()].map((stream) => this.#info(stream));
+  }
+
+  /** Ends a publish now, e.g. when its stream key is removed. */
+  disconnect(streamKeyId: number, reason = 'disconnected by the studio'): boolean {
+    const stream = this.#byKeyId.get(streamKeyId);
+    if (!stream) return false;
+    this.#endStream(stream, reason);
+    closeSession(stream.session);
+    return true;
+  }
+
+  openFeed(streamKeyId: number, write: (chunk: Buffer) => void): LiveFeed | undefined {
+    const stream = this.#byKeyId.get(streamKeyId);
+    const broadcast = stream?.session.broadcast;
+    if (!stream || !broadcast) return undefined;
+    let open = true;
+    const subscriber: InternalSubscriber = {
+      id: `studio-feed-${nextSubscriberId++}`,
+      ip: '',
+      protocol: 'flv',
+      outBytes: 0,
+      sendBuffer: (buffer) => {
+        if (!open) return;
+        subscriber.outBytes += buffer.length;
+        write(buffer);
+      },
+      close: () => feed.close(),
+    };
+    const entry = { broadcast, subscriber };
+    const feed: LiveFeed = {
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.#feeds.delete(entry);
+        broadcast.donePlay(subscriber);
+      },
+    };
+    this.#feeds.add(entry);
+    broadcast.postPlay(subscriber); // sends FLV header, metadata, sequence headers and the GOP cache first
+    return feed;
+  }
+
+  #onNmsEvent(name: (typeof NMS_EVENTS)[number], session: NmsSession): void {
+    switch (name) {
+      case 'prePublish':
+        return this.#authorise(session);
+      case 'postPublish':
+        return this.#onPublish(session);
+      case 'donePublish': {
+        if (this.#refused.delete(session.id)) return;
+        const stream = this.#bySession.get(session.id);
+        if (stream) this.#endStream(stream, 'publisher disconnected');
+        return;
+      }
+      case 'prePlay':
+        if (!this.#options.allowRemotePlay && !isLoopback(session.ip)) {
+          this.#logger.warn('refused an RTMP player from a remote address', { remoteAddress: hostOf(session.ip) });
+          closeSession(session);
+        }
+        return;
+    }
+  }
+
+  #authorise(session: NmsSession): void {
+    const remoteAddress = hostOf(session.ip);
+    const broadcast = session.broadcast;
+    // Set before NMS makes the session its publisher, so the end of this publish is reported at once.
+    if (broadcast) broadcast.publishGraceMs = this.#options.reconnectGraceMs ?? 0;
+    const refuse = (reason: IngestEvents['ingest.refused']['reason']): void => {
+      this.#refused.add(session.id);
+      // NMS reports the end of a refused publish only if it got as far as being the publisher.
+      setTimeout(() => this.#refused.delete(session.id), 60_000).unref();
+      // The name is the key someone tried: never logged. The remote address helps spot abuse.
+      this.#logger.warn(`refused an RTMP publish: ${reason}`, { remoteAddress, app: session.streamApp });
+      this.#emit('ingest.refused', { reason, remoteAddress });
+      closeSession(session);
+    };
+    if (session.streamApp !== this.app) return refuse('unknown app');
+    const key = this.#options.streamKeys.findByKey(session.streamName);
+    if (!key) return refuse('unknown stream key');
+    this.#logger.registerSecret(session.streamName);
+    if (this.#byKeyId.has(key.id) || broadcast?.getPublishStatus() === 'publishing') return refuse('already publishing');
+  }
+
+  #onPublish(session: NmsSession): void {
+    if (this.#refused.has(session.id)) return;
+    const key = this.#options.streamKeys.findByKey(session.streamName);
+    if (!key) return;
+    const stream: LiveStream = {
+      session,
+      streamKeyId: key.id,
+      streamKeyName: key.name,
+      startedAt: new Date(),
+      probe: new FlvProbe(),
+      probeSubscriber: undefined,
+      published: false,
+      lastBytes: session.inBytes,
+      lastSampleAt: performance.now(),
+      bitrateKbps: 0,
+      measuredFps: null,
+      ticks: 0,
+    };
+    this.#byKeyId.set(key.id, stream);
+    this.#bySession.set(session.id, stream);
+    // postPublish runs before NMS makes the session the publisher; attach the probe right after.
+    queueMicrotask(() => this.#attachProbe(stream));
+    this.#logger.info('RTMP publish started', { streamKeyId: key.id, streamKeyName: key.name, remoteAddress: hostOf(session.ip) });
+  }
+
+  #attachProbe(stream: LiveStream): void {
+    const broadcast = stream.session.broadcast;
+    if (!broadcast || this.#byKeyId.get(stream.streamKeyId) !== stream) return;
+    const subscriber: InternalSubscriber = {
+      id: `studio-probe-${nextSubscriberId++}`,
+      ip: '',
+      protocol: 'flv',
+      outBytes: 0,
+      sendBuffer: (buffer) => stream.probe.onTag(buffer),
+      close: () => {},
+    };
+    stream.probeSubscriber = subscriber;
+    broadcast.postPlay(subscriber);
+  }
+
+  #endStream(stream: LiveStream, reason: string): void {
+    if (this.#byKeyId.get(stream.streamKeyId) !== stream) return;
+    this.#byKeyId.delete(stream.streamKeyId);
+    this.#bySession.delete(stream.session.id);
+    if (stream.probeSubscriber) stream.session.broadcast?.donePlay(stream.probeSubscriber);
+    for (const feed of [...this.#feeds]) {
+      if (feed.broadcast === stream.session.broadcast) {
+        this.#feeds.delete(feed);
+        feed.broadcast.donePlay(feed.subscriber);
+      }
+    }
+    const durationMs = Date.now() - stream.startedAt.getTime();
+    this.#logger.info('RTMP publish ended', { streamKeyId: stream.streamKeyId, streamKeyName: stream.streamKeyName, reason });
+    this.#emit('ingest.unpublished', { streamKeyId: stream.streamKeyId, streamKeyName: stream.streamKeyName, reason, durationMs });
+  }
+
+  #sampleStats(): void {
+    const now = performance.now();
+    for (const stream of this.#byKeyId.values()) {
+      const bytes = stream.session.inBytes;
+      const seconds = (now - stream.lastSampleAt) / 1000;
+      if (seconds > 0) stream.bitrateKbps = Math.round(((bytes - stream.lastBytes) * 8) / seconds / 1000);
+      stream.lastBytes = bytes;
+      stream.lastSampleAt = now;
+      stream.measuredFps = stream.probe.takeMeasuredFps() ?? stream.measuredFps;
+      stream.ticks++;
+      const info = this.#info(stream);
+      if (!stream.published) {
+        // Published once the media is known, or after a few intervals whatever we know by then.
+        const known = info.video !== null && info.video.width > 0 && info.video.fps > 0;
+        if (!known && stream.ticks < 3) continue;
+        stream.published = true;
+        this.#emit('ingest.published', info);
+      } else {
+        this.#emit('ingest.stats', info);
+      }
+    }
+  }
+
+  #info(stream: LiveStream): IngestStreamInfo {
+    const session = stream.session;
+    const probe = stream.probe;
+    const videoCodec = videoCodecName(session.videoCodec) ?? probe.videoCodec;
+    const declaredFps = Number(session.videoFramerate) || 0;
+    const video =
+      videoCodec || probe.videoFrames > 0
+        ? {
+            codec: videoCodec,
+            width: Number(session.videoWidth) || probe.width,
+            height: Number(session.videoHeight) || probe.height,
+            fps: declaredFps || roundFps(stream.measuredFps),
+            measuredFps: stream.measuredFps === null ? null : roundFps(stream.measuredFps),
+          }
+        : null;
+    const audioCodec = audioCodecName(session.audioCodec) ?? probe.audioCodec;
+    const audio = audioCodec
+      ? { codec: audioCodec, sampleRate: Number(session.audioSamplerate) || 0, channels: Number(session.audioChannels) || 0 }
+      : null;
+    return {
+      streamKeyId: stream.streamKeyId,
+      streamKeyName: stream.streamKeyName,
+      app: session.streamApp,
+      remoteAddress: hostOf(session.ip),
+      startedAt: stream.startedAt.toISOString(),
+      video,
+      audio,
+      bitrateKbps: stream.bitrateKbps,
+      bytesIn: session.inBytes,
+    };
+  }
+
+  #emit<E extends IngestEventName>(event: E, payload: IngestEvents[E]): void {
+    try {
+      this.#events.emit(event, payload);
+    } catch (error) {
+      this.#logger.error(`ingest: a listener of ${event} threw`, { error });
+    }
+  }
+}
+
+function roundFps(fps: number | null): number {
+  return fps === null ? 0 : Math.round(fps * 100) / 100;
+}
+
+/** Closes at once: NMS's own close() only half-closes, and a publisher keeps sending into that. */
+function closeSession(session: NmsSession): void {
+  if (session.socket) session.socket.destroy();
+  else session.close();
+}

@@ -1,0 +1,46 @@
+// Helpers for tests that need a real RTMP publisher. Not used by the engine.
+import { createServer } from 'node:net';
+import { resolveFfmpegBinaries } from '../encoder/ffmpeg-binaries.ts';
+import { spawnOwned, type OwnedChild } from '../process/child.ts';
+
+/** A free TCP port on loopback, as the OS hands them out. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function ffmpegPath(): string {
+  return resolveFfmpegBinaries().ffmpeg.path;
+}
+
+/**
+ * ffmpeg publishing testsrc2 + a 1 kHz tone, as OBS would (H.264 + AAC in FLV), in real time,
+ * for at most `seconds`.
+ */
+export function publishTestPattern(url: string, options: { seconds?: number; size?: string; rate?: number } = {}): OwnedChild {
+  const size = options.size ?? '640x360';
+  const rate = options.rate ?? 30;
+  return spawnOwned({
+    command: ffmpegPath(),
+    name: 'test publisher',
+    stdout: 'ignore',
+    args: [
+      '-hide_banner', '-nostdin', '-loglevel', 'error', '-re',
+      '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`,
+      '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=48000',
+      '-t', String(options.seconds ?? 6),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(rate), '-pix_fmt', 'yuv420p',
+      '-c:a', 'aac', '-b:a', '64k',
+      '-f', 'flv', url,
+    ],
+    timeoutMs: ((options.seconds ?? 6) + 10) * 1000,
+    graceMs: 1000,
+  });
+}
