@@ -1,0 +1,408 @@
+// The program compositor: once per frame tick it turns the on-air scene (or a fade between two)
+// into a plan of blend operations over pooled shared frames and hands it to an executor.
+// Frames come out in frame order, one per tick: composed, or the last picture repeated when
+// the tick was skipped, the executor was busy or the output pool was full (all counted).
+import { YUV_BLACK } from './color.ts';
+import { CompositorError } from './errors.ts';
+import { FramePool, frameLayout } from './frame-pool.ts';
+import type { FrameLayout, FrameSlot } from './frame-pool.ts';
+import { InlineExecutor, WorkerExecutor } from './executor.ts';
+import type { PlanExecutor } from './executor.ts';
+import { MAX_PLAN_OPS, PlanWriter, TARGET_OUTPUT, TARGET_SCRATCH, resolveLayerGeometry } from './plan.ts';
+import type { LayerGeometry } from './plan.ts';
+import { SceneSwitcher } from './scene.ts';
+import type { ProgramView, Scene, ScheduledSwitch, SwitchRequest } from './scene.ts';
+import { VideoSourceInput } from './sources.ts';
+import type { StaticImage, VideoInputOptions, VideoInputStats } from './sources.ts';
+
+/**
+ * Receives every frame index exactly once, in order. `frame` holds one reference the receiver
+ * must give back with frame.pool.release(frame.index) once written (the encoder writer does
+ * that in its write callback). `repeated` = no new picture for n; the last one is handed again
+ * (null only if nothing was ever composed).
+ */
+export type FrameSink = (frameIndex: number, frame: FrameSlot | null, repeated: boolean) => void;
+
+export interface CompositorOptions {
+  width: number;
+  height: number;
+  onFrame: FrameSink;
+  /** Default: a WorkerExecutor with 2 workers. Pass an InlineExecutor to compose on this thread. */
+  executor?: PlanExecutor;
+  /** Output pool size; default planSlots + 4 (the encoder writer may hold a few). */
+  outputFrames?: number;
+  /** Colour under the scene where no opaque full-frame layer covers it; default black. */
+  background?: { y: number; u: number; v: number };
+  initialSceneId?: string | null;
+  startFrame?: number;
+  /** Called once per failed plan (a crashed worker); the frame is repeated and counted. */
+  onError?: (error: Error) => void;
+}
+
+export interface CompositorStats {
+  ticks: number;
+  composed: number;
+  /** Frames output as repeats, by cause. */
+  dropped: { skipped: number; busy: number; poolExhausted: number; failed: number };
+  repeatedOutput: number;
+  /** Layer draws that found their source without any frame yet (drawn as nothing). */
+  missingSourceFrames: number;
+  sources: Record<string, VideoInputStats>;
+  onAir: string | null;
+  nextFrame: number;
+}
+
+interface SourceEntry {
+  pool: FramePool;
+  input: VideoSourceInput | null;
+  /** Slot on air for this frame; −1 = no frame yet. */
+  current: number;
+}
+
+const ENTRY_WAITING = 0;
+const ENTRY_DONE = 1;
+const ENTRY_DROPPED = 2;
+const ORDER_CAPACITY = 1024;
+
+export class Compositor {
+  readonly layout: FrameLayout;
+  readonly output: FramePool;
+  readonly executor: PlanExecutor;
+  readonly switcher: SceneSwitcher;
+  readonly #onFrame: FrameSink;
+  readonly #onError: (error: Error) => void;
+  readonly #background: { y: number; u: number; v: number };
+  readonly #scenes = new Map<string, Scene>();
+  readonly #sources = new Map<string, SourceEntry>();
+  readonly #writer: PlanWriter;
+  readonly #view: ProgramView = { from: null, to: null, weight: 0 };
+  readonly #geometry: LayerGeometry = { sx: 0, sy: 0, dx: 0, dy: 0, w: 0, h: 0 };
+  // Source frames each plan in flight reads: released when the plan completes.
+  readonly #retainedPools: FramePool[][];
+  readonly #retainedSlots: Int32Array[];
+  readonly #retainedCount: Int32Array;
+  /** Output slot of a plan whose frame was given up (order ring overflow), per plan slot. */
+  readonly #abandoned: Int32Array;
+  // Output order: a ring of frame entries, delivered from the head as they finish.
+  readonly #orderFrame = new Float64Array(ORDER_CAPACITY);
+  readonly #orderSlot = new Int32Array(ORDER_CAPACITY);
+  readonly #orderPlan = new Int32Array(ORDER_CAPACITY);
+  readonly #orderState = new Uint8Array(ORDER_CAPACITY);
+  #orderHead = 0;
+  #orderLength = 0;
+  #lastDelivered = -1;
+  #closed = false;
+  #ticks = 0;
+  #composed = 0;
+  #skipped = 0;
+  #busy = 0;
+  #poolExhausted = 0;
+  #failed = 0;
+  #repeatedOutput = 0;
+  #missing = 0;
+
+  constructor(options: CompositorOptions) {
+    this.layout = frameLayout(options.width, options.height);
+    this.executor = options.executor ?? new WorkerExecutor({ layout: this.layout });
+    this.output = new FramePool(this.layout, options.outputFrames ?? this.executor.planSlots + 4);
+    this.switcher = new SceneSwitcher(options.initialSceneId ?? null, options.startFrame ?? 0);
+    this.#onFrame = options.onFrame;
+    this.#onError = options.onError ?? (() => {});
+    this.#background = options.background ?? YUV_BLACK;
+    this.#writer = new PlanWriter(this.executor.plans);
+    this.#retainedPools = [];
+    this.#retainedSlots = [];
+    for (let s = 0; s < this.executor.planSlots; s++) {
+      this.#retainedPools.push(new Array<FramePool>(MAX_PLAN_OPS));
+      this.#retainedSlots.push(new Int32Array(MAX_PLAN_OPS));
+    }
+    this.#retainedCount = new Int32Array(this.executor.planSlots);
+    this.#abandoned = new Int32Array(this.executor.planSlots).fill(-1);
+    this.executor.onComplete = (planSlot, error) => this.#complete(planSlot, error);
+    this.executor.register(this.output);
+  }
+
+  /** Composes on this thread; the same bytes as the workers (tests, machines without workers). */
+  static inline(options: Omit<CompositorOptions, 'executor'> & { bands?: number; planSlots?: number }): Compositor {
+    const layout = frameLayout(options.width, options.height);
+    const executor = new InlineExecutor({ layout, bands: options.bands ?? 1, planSlots: options.planSlots ?? 2 });
+    return new Compositor({ ...options, executor });
+  }
+
+  // --- scenes -------------------------------------------------------------
+
+  /** Adds or replaces a scene; changes show from the next frame composed. */
+  setScene(scene: Scene): void {
+    this.#scenes.set(scene.id, scene);
+  }
+
+  removeScene(sceneId: string): boolean {
+    return this.#scenes.delete(sceneId);
+  }
+
+  getScene(sceneId: string): Scene | undefined {
+    return this.#scenes.get(sceneId);
+  }
+
+  /** Switch now (next frame) or at an exact frame index, by cut or fade. */
+  switchScene(request: SwitchRequest): ScheduledSwitch {
+    if (!this.#scenes.has(request.sceneId)) throw new CompositorError('UNKNOWN_SCENE', `no scene ${request.sceneId}`, { field: 'sceneId' });
+    return this.switcher.schedule(request);
+  }
+
+  cancelSwitch(id: number): boolean {
+    return this.switcher.cancel(id);
+  }
+
+  // --- sources ------------------------------------------------------------
+
+  /** Sets or replaces a static layer's picture; the old one is freed once no plan reads it. */
+  setStaticSource(sourceId: string, image: StaticImage): void {
+    this.#assertOpen();
+    if (image.pool.count !== 1 || image.pool.refCount(0) !== 1) {
+      throw new CompositorError('BAD_OPTION', 'a static image is one frame, held only by its creator');
+    }
+    this.removeSource(sourceId);
+    this.executor.register(image.pool);
+    this.#sources.set(sourceId, { pool: image.pool, input: null, current: 0 });
+  }
+
+  /** A live input for a decoder; see VideoSourceInput. */
+  openVideoInput(sourceId: string, options: VideoInputOptions): VideoSourceInput {
+    this.#assertOpen();
+    this.removeSource(sourceId);
+    const input = new VideoSourceInput(sourceId, { readers: this.executor.planSlots, ...options });
+    this.executor.register(input.pool);
+    this.#sources.set(sourceId, { pool: input.pool, input, current: -1 });
+    return input;
+  }
+
+  removeSource(sourceId: string): boolean {
+    const entry = this.#sources.get(sourceId);
+    if (!entry) return false;
+    this.#sources.delete(sourceId);
+    if (entry.input) entry.input.close();
+    else entry.pool.release(0);
+    const pool = entry.pool;
+    void pool.whenIdle().then(() => this.executor.unregister(pool.id));
+    return true;
+  }
+
+  hasSource(sourceId: string): boolean {
+    return this.#sources.has(sourceId);
+  }
+
+  // --- the frame tick -----------------------------------------------------
+
+  /**
+   * Frame n: takes each live input's next frame, applies due scene switches, then composes,
+   * unless `skip` (the clock is behind), in which case frame n goes out as a repeat.
+   * Call it for every n in order. Returns true when a composition was started.
+   */
+  tick(n: number, skip = false): boolean {
+    this.#assertOpen();
+    this.#ticks++;
+    for (const entry of this.#sources.values()) if (entry.input) entry.current = entry.input.advance();
+    const view = this.#view;
+    this.switcher.advance(n, view);
+    if (skip) {
+      this.#skipped++;
+      this.#pushDropped(n);
+      return false;
+    }
+    const planSlot = this.executor.acquirePlanSlot();
+    if (planSlot < 0) {
+      this.#busy++;
+      this.#pushDropped(n);
+      return false;
+    }
+    const out = this.output.acquire();
+    if (!out) {
+      this.executor.releasePlanSlot(planSlot);
+      this.#poolExhausted++;
+      this.#pushDropped(n);
+      return false;
+    }
+    const writer = this.#writer;
+    writer.reset(planSlot, this.output.id, out.index);
+    this.#retainedCount[planSlot] = 0;
+    try {
+      this.#drawScene(view.from, TARGET_OUTPUT, planSlot);
+      if (view.to !== null) {
+        this.#drawScene(view.to, TARGET_SCRATCH, planSlot);
+        writer.mix(view.weight);
+      }
+    } catch (error) {
+      this.#releaseRetained(planSlot);
+      this.output.release(out.index);
+      this.executor.releasePlanSlot(planSlot);
+      this.#failed++;
+      this.#pushDropped(n);
+      this.#onError(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+    this.#push(n, out.index, planSlot, ENTRY_WAITING);
+    this.executor.run(planSlot);
+    return true;
+  }
+
+  #drawScene(sceneId: string | null, target: number, planSlot: number): void {
+    const writer = this.#writer;
+    const scene = sceneId === null ? undefined : this.#scenes.get(sceneId);
+    const layers = scene ? scene.layers : [];
+    const g = this.#geometry;
+    const { width, height } = this.layout;
+    // Start at the topmost opaque layer that covers the whole frame: nothing under it shows.
+    let start = -1;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i]!;
+      if (!layer.visible || layer.opacity < 1) continue;
+      const entry = this.#sources.get(layer.sourceId);
+      if (!entry || entry.current < 0 || entry.pool.layout.alpha) continue;
+      if (!resolveLayerGeometry(layer.rect, layer.crop, entry.pool.layout.width, entry.pool.layout.height, width, height, g)) continue;
+      if (g.dx === 0 && g.dy === 0 && g.w === width && g.h === height) {
+        start = i;
+        break;
+      }
+    }
+    if (start < 0) {
+      writer.fill(target, this.#background.y, this.#background.u, this.#background.v);
+      start = 0;
+    }
+    for (let i = start; i < layers.length; i++) {
+      const layer = layers[i]!;
+      if (!layer.visible || !(layer.opacity > 0)) continue;
+      const entry = this.#sources.get(layer.sourceId);
+      if (!entry || entry.current < 0) {
+        this.#missing++;
+        continue;
+      }
+      const layout = entry.pool.layout;
+      if (!resolveLayerGeometry(layer.rect, layer.crop, layout.width, layout.height, width, height, g)) continue;
+      const opacity = layer.opacity >= 1 ? 255 : Math.round(layer.opacity * 255);
+      if (opacity === 0) continue;
+      writer.blend(target, entry.pool.id, entry.current, g, opacity);
+      this.#retain(planSlot, entry.pool, entry.current);
+    }
+  }
+
+  #retain(planSlot: number, pool: FramePool, slot: number): void {
+    const count = this.#retainedCount[planSlot]!;
+    pool.retain(slot);
+    this.#retainedPools[planSlot]![count] = pool;
+    this.#retainedSlots[planSlot]![count] = slot;
+    this.#retainedCount[planSlot] = count + 1;
+  }
+
+  #releaseRetained(planSlot: number): void {
+    const pools = this.#retainedPools[planSlot]!;
+    const slots = this.#retainedSlots[planSlot]!;
+    for (let i = 0; i < this.#retainedCount[planSlot]!; i++) pools[i]!.release(slots[i]!);
+    this.#retainedCount[planSlot] = 0;
+  }
+
+  #complete(planSlot: number, error: Error | null): void {
+    this.#releaseRetained(planSlot);
+    const abandoned = this.#abandoned[planSlot]!;
+    if (abandoned >= 0) {
+      this.#abandoned[planSlot] = -1;
+      this.output.release(abandoned);
+      return;
+    }
+    for (let k = 0; k < this.#orderLength; k++) {
+      const at = (this.#orderHead + k) % ORDER_CAPACITY;
+      if (this.#orderState[at] !== ENTRY_WAITING || this.#orderPlan[at] !== planSlot) continue;
+      if (error) {
+        this.output.release(this.#orderSlot[at]!);
+        this.#orderState[at] = ENTRY_DROPPED;
+        this.#failed++;
+        this.#onError(error);
+      } else {
+        this.#orderState[at] = ENTRY_DONE;
+        this.#composed++;
+      }
+      break;
+    }
+    this.#flush();
+  }
+
+  #push(n: number, outSlot: number, planSlot: number, state: number): void {
+    if (this.#orderLength === ORDER_CAPACITY) {
+      // Ten thousand frames behind one unfinished plan: the workers are stuck. Keep time moving.
+      this.#deliverHead();
+    }
+    const at = (this.#orderHead + this.#orderLength) % ORDER_CAPACITY;
+    this.#orderFrame[at] = n;
+    this.#orderSlot[at] = outSlot;
+    this.#orderPlan[at] = planSlot;
+    this.#orderState[at] = state;
+    this.#orderLength++;
+  }
+
+  #pushDropped(n: number): void {
+    this.#push(n, -1, -1, ENTRY_DROPPED);
+    this.#flush();
+  }
+
+  #flush(): void {
+    while (this.#orderLength > 0 && this.#orderState[this.#orderHead] !== ENTRY_WAITING) this.#deliverHead();
+  }
+
+  #deliverHead(): void {
+    const at = this.#orderHead;
+    const n = this.#orderFrame[at]!;
+    const state = this.#orderState[at];
+    const slot = this.#orderSlot[at]!;
+    this.#orderHead = (at + 1) % ORDER_CAPACITY;
+    this.#orderLength--;
+    if (state === ENTRY_DONE) {
+      // The receiver gets the acquire reference; the compositor keeps one for repeats.
+      this.output.retain(slot);
+      if (this.#lastDelivered >= 0) this.output.release(this.#lastDelivered);
+      this.#lastDelivered = slot;
+      this.#onFrame(n, this.output.slots[slot]!, false);
+      return;
+    }
+    if (state === ENTRY_WAITING) {
+      // Only when the order ring overflowed: that plan's frame is abandoned, freed when it completes.
+      this.#abandoned[this.#orderPlan[at]!] = slot;
+      this.#failed++;
+    }
+    this.#repeatedOutput++;
+    if (this.#lastDelivered >= 0) {
+      this.output.retain(this.#lastDelivered);
+      this.#onFrame(n, this.output.slots[this.#lastDelivered]!, true);
+    } else {
+      this.#onFrame(n, null, true);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new CompositorError('CLOSED', 'the compositor is closed');
+  }
+
+  stats(): CompositorStats {
+    const sources: Record<string, VideoInputStats> = {};
+    for (const [id, entry] of this.#sources) if (entry.input) sources[id] = entry.input.stats();
+    return {
+      ticks: this.#ticks,
+      composed: this.#composed,
+      dropped: { skipped: this.#skipped, busy: this.#busy, poolExhausted: this.#poolExhausted, failed: this.#failed },
+      repeatedOutput: this.#repeatedOutput,
+      missingSourceFrames: this.#missing,
+      sources,
+      onAir: this.switcher.current,
+      nextFrame: this.switcher.nextFrame,
+    };
+  }
+
+  /** Stops the executor (workers get a grace period) and frees every source. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.executor.close();
+    for (const id of [...this.#sources.keys()]) this.removeSource(id);
+    if (this.#lastDelivered >= 0) this.output.release(this.#lastDelivered);
+    this.#lastDelivered = -1;
+  }
+}

@@ -1,0 +1,285 @@
+// Plan executors: where a frame plan's pixels are computed. InlineExecutor runs the plan on the
+// calling thread (tests, fallback). WorkerExecutor splits each frame into horizontal bands, one
+// per worker, over shared memory: a run posts only (plan slot, band rows, sequence number).
+// Both keep a fixed number of plan slots: when all are busy the caller drops the frame, it never
+// queues behind them (piscina's bounded queue, with "full" meaning drop-and-count for frames).
+import { Worker } from 'node:worker_threads';
+import { CompositorError } from './errors.ts';
+import type { FrameLayout, PoolDescriptor } from './frame-pool.ts';
+import { BlendCore, PLAN_INTS, bandEdges } from './plan.ts';
+
+export type PlanCompletion = (planSlot: number, error: Error | null) => void;
+
+export interface PlanExecutor {
+  /** Int32 plan storage, PLAN_INTS per plan slot, shared with the workers. */
+  readonly plans: Int32Array;
+  /** Plans that can be in flight at once. */
+  readonly planSlots: number;
+  /** Called once per run, when every band is done (or the run failed). */
+  onComplete: PlanCompletion;
+  register(pool: PoolDescriptor): void;
+  unregister(poolId: number): void;
+  /** A free plan slot, or −1 when every slot is in flight (the caller drops the frame). */
+  acquirePlanSlot(): number;
+  /** Runs the plan in `planSlot`; the slot is free again when onComplete has been called. */
+  run(planSlot: number): void;
+  /** Gives back a slot acquired but not run. */
+  releasePlanSlot(planSlot: number): void;
+  close(): Promise<void>;
+}
+
+function allocatePlans(planSlots: number): Int32Array {
+  if (!Number.isInteger(planSlots) || planSlots < 1 || planSlots > 64) {
+    throw new CompositorError('BAD_OPTION', `planSlots must be 1..64, got ${planSlots}`, { field: 'planSlots' });
+  }
+  return new Int32Array(new SharedArrayBuffer(planSlots * PLAN_INTS * Int32Array.BYTES_PER_ELEMENT));
+}
+
+const noCompletion: PlanCompletion = () => {};
+
+/** Runs plans synchronously on this thread; onComplete is called before run() returns. */
+export class InlineExecutor implements PlanExecutor {
+  readonly plans: Int32Array;
+  readonly planSlots: number;
+  onComplete: PlanCompletion = noCompletion;
+  readonly core = new BlendCore();
+  readonly #height: number;
+  readonly #bandRows: number[];
+  readonly #busy: Uint8Array;
+
+  /** `bands` > 1 runs the plan band by band, as the workers would (tests compare the two). */
+  constructor(options: { layout: FrameLayout; planSlots?: number; bands?: number }) {
+    this.planSlots = options.planSlots ?? 2;
+    this.plans = allocatePlans(this.planSlots);
+    this.#height = options.layout.height;
+    this.#bandRows = bandEdges(this.#height, options.bands ?? 1);
+    this.#busy = new Uint8Array(this.planSlots);
+  }
+
+  register(pool: PoolDescriptor): void {
+    this.core.register(pool);
+  }
+
+  unregister(poolId: number): void {
+    this.core.unregister(poolId);
+  }
+
+  acquirePlanSlot(): number {
+    const slot = this.#busy.indexOf(0);
+    if (slot >= 0) this.#busy[slot] = 1;
+    return slot;
+  }
+
+  releasePlanSlot(planSlot: number): void {
+    this.#busy[planSlot] = 0;
+  }
+
+  run(planSlot: number): void {
+    let error: Error | null = null;
+    try {
+      for (let i = 0; i + 1 < this.#bandRows.length; i++) this.core.runPlan(this.plans, planSlot, this.#bandRows[i]!, this.#bandRows[i + 1]!);
+    } catch (cause) {
+      error = cause instanceof Error ? cause : new Error(String(cause));
+    }
+    this.#busy[planSlot] = 0;
+    this.onComplete(planSlot, error);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Messages to a blend worker. `run` is a plain array: [planSlot, bandY0, bandY1, seq]. */
+export type BlendWorkerMessage =
+  | { type: 'register'; pool: PoolDescriptor }
+  | { type: 'unregister'; poolId: number }
+  | { type: 'close' }
+  | [number, number, number, number];
+
+/** Replies: the seq of a finished band, or a failure. */
+export type BlendWorkerReply = number | { type: 'error'; seq: number; message: string };
+
+export interface WorkerExecutorOptions {
+  layout: FrameLayout;
+  /** Worker threads; default 2 (one band each). */
+  workers?: number;
+  /** Plans in flight at once; default 2 (one composing, one queued behind it). */
+  planSlots?: number;
+  /** Grace period for close() before the workers are terminated. */
+  closeTimeoutMs?: number;
+  /** Override for tests or bundlers; default ./blend-worker.ts next to this file. */
+  workerUrl?: URL;
+}
+
+export interface WorkerExecutorStats {
+  workers: number;
+  runs: number;
+  failedRuns: number;
+  workerRestarts: number;
+}
+
+interface WorkerSlot {
+  worker: Worker;
+  index: number;
+}
+
+export class WorkerExecutor implements PlanExecutor {
+  readonly plans: Int32Array;
+  readonly planSlots: number;
+  onComplete: PlanCompletion = noCompletion;
+  readonly #edges: number[];
+  readonly #workers: WorkerSlot[] = [];
+  readonly #pools = new Map<number, PoolDescriptor>();
+  /** Bands still running per plan slot; 0 = free, −1 = acquired but not run yet. */
+  readonly #pending: Int32Array;
+  readonly #seq: Float64Array;
+  readonly #runMessages: [number, number, number, number][][];
+  readonly #workerUrl: URL;
+  readonly #closeTimeoutMs: number;
+  #nextSeq = 1;
+  #closed = false;
+  #runs = 0;
+  #failedRuns = 0;
+  #restarts = 0;
+
+  constructor(options: WorkerExecutorOptions) {
+    const workers = options.workers ?? 2;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 32) {
+      throw new CompositorError('BAD_OPTION', `workers must be 1..32, got ${workers}`, { field: 'workers' });
+    }
+    this.planSlots = options.planSlots ?? 2;
+    this.plans = allocatePlans(this.planSlots);
+    this.#edges = bandEdges(options.layout.height, workers);
+    this.#pending = new Int32Array(this.planSlots);
+    this.#seq = new Float64Array(this.planSlots);
+    this.#workerUrl = options.workerUrl ?? new URL('./blend-worker.ts', import.meta.url);
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
+    this.#runMessages = [];
+    for (let s = 0; s < this.planSlots; s++) {
+      const perWorker: [number, number, number, number][] = [];
+      for (let w = 0; w < workers; w++) perWorker.push([s, this.#edges[w]!, this.#edges[w + 1]!, 0]);
+      this.#runMessages.push(perWorker);
+    }
+    for (let w = 0; w < workers; w++) this.#workers.push({ worker: this.#spawn(w), index: w });
+  }
+
+  #spawn(index: number): Worker {
+    const worker = new Worker(this.#workerUrl, { workerData: { plans: this.plans.buffer }, name: `blend-${index}` });
+    worker.on('message', (reply: BlendWorkerReply) => this.#onReply(reply));
+    worker.on('error', (error) => this.#onWorkerFailure(index, worker, error));
+    worker.on('exit', (code) => {
+      if (!this.#closed) this.#onWorkerFailure(index, worker, new Error(`blend worker ${index} exited with code ${code}`));
+    });
+    for (const pool of this.#pools.values()) worker.postMessage({ type: 'register', pool } satisfies BlendWorkerMessage);
+    return worker;
+  }
+
+  #slotOfSeq(seq: number): number {
+    for (let s = 0; s < this.planSlots; s++) if (this.#seq[s] === seq && this.#pending[s]! > 0) return s;
+    return -1;
+  }
+
+  #onReply(reply: BlendWorkerReply): void {
+    if (typeof reply === 'number') {
+      const slot = this.#slotOfSeq(reply);
+      if (slot < 0) return; // a band of a run already failed and completed
+      if (--this.#pending[slot]! === 0) this.onComplete(slot, null);
+      return;
+    }
+    const slot = this.#slotOfSeq(reply.seq);
+    if (slot < 0) return;
+    this.#fail(slot, new CompositorError('WORKER_FAILED', `blend worker failed: ${reply.message}`));
+  }
+
+  #fail(slot: number, error: Error): void {
+    this.#pending[slot] = 0;
+    this.#seq[slot] = 0;
+    this.#failedRuns++;
+    this.onComplete(slot, error);
+  }
+
+  #onWorkerFailure(index: number, worker: Worker, cause: unknown): void {
+    const entry = this.#workers[index];
+    if (!entry || entry.worker !== worker || this.#closed) return;
+    const error = new CompositorError('WORKER_FAILED', `blend worker ${index} failed`, { cause });
+    // Its bands will never report: fail every run in flight, then replace the worker.
+    for (let s = 0; s < this.planSlots; s++) if (this.#pending[s]! > 0) this.#fail(s, error);
+    void worker.terminate();
+    this.#restarts++;
+    entry.worker = this.#spawn(index);
+  }
+
+  get workerCount(): number {
+    return this.#workers.length;
+  }
+
+  register(pool: PoolDescriptor): void {
+    if (this.#closed) throw new CompositorError('CLOSED', 'the blend workers are closed');
+    const descriptor: PoolDescriptor = { id: pool.id, buffer: pool.buffer, layout: pool.layout, count: pool.count };
+    this.#pools.set(pool.id, descriptor);
+    for (const { worker } of this.#workers) worker.postMessage({ type: 'register', pool: descriptor } satisfies BlendWorkerMessage);
+  }
+
+  /** Call only when no plan in flight reads the pool (the compositor holds references until then). */
+  unregister(poolId: number): void {
+    if (!this.#pools.delete(poolId) || this.#closed) return;
+    for (const { worker } of this.#workers) worker.postMessage({ type: 'unregister', poolId } satisfies BlendWorkerMessage);
+  }
+
+  acquirePlanSlot(): number {
+    if (this.#closed) return -1;
+    for (let s = 0; s < this.planSlots; s++) {
+      if (this.#pending[s] === 0) {
+        this.#pending[s] = -1;
+        return s;
+      }
+    }
+    return -1;
+  }
+
+  releasePlanSlot(planSlot: number): void {
+    if (this.#pending[planSlot] === -1) this.#pending[planSlot] = 0;
+  }
+
+  run(planSlot: number): void {
+    if (this.#closed) {
+      this.#pending[planSlot] = 0;
+      this.onComplete(planSlot, new CompositorError('CLOSED', 'the blend workers are closed'));
+      return;
+    }
+    const seq = this.#nextSeq++;
+    this.#seq[planSlot] = seq;
+    this.#pending[planSlot] = this.#workers.length;
+    this.#runs++;
+    const messages = this.#runMessages[planSlot]!;
+    for (let w = 0; w < this.#workers.length; w++) {
+      const message = messages[w]!;
+      message[3] = seq;
+      this.#workers[w]!.worker.postMessage(message);
+    }
+  }
+
+  stats(): WorkerExecutorStats {
+    return { workers: this.#workers.length, runs: this.#runs, failedRuns: this.#failedRuns, workerRestarts: this.#restarts };
+  }
+
+  /** Asks the workers to finish, then terminates those still alive after the grace period. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closed = new CompositorError('CLOSED', 'the blend workers are closed');
+    for (let s = 0; s < this.planSlots; s++) if (this.#pending[s]! > 0) this.#fail(s, closed);
+    await Promise.all(
+      this.#workers.map(async ({ worker }) => {
+        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        worker.postMessage({ type: 'close' } satisfies BlendWorkerMessage);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timedOut = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), this.#closeTimeoutMs);
+        });
+        const late = await Promise.race([exited.then(() => false), timedOut]);
+        clearTimeout(timer);
+        if (late) await worker.terminate();
+      }),
+    );
+  }
+}

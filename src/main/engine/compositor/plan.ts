@@ -1,0 +1,246 @@
+// A frame plan: the list of blend operations that make one output frame, encoded as int32s in a
+// SharedArrayBuffer so the main thread posts workers only (plan slot, band). BlendCore runs a
+// plan over one band; the worker adapter and the inline executor both use it, so both produce
+// the same bytes.
+import { blendBand, fillBand, mixBand } from './blend.ts';
+import { CompositorError } from './errors.ts';
+import { planesAt, slotPlanes } from './frame-pool.ts';
+import type { FrameLayout, FramePlanes, PoolDescriptor } from './frame-pool.ts';
+
+export const OP_FILL = 1;
+export const OP_BLEND = 2;
+/** Cross-fade the scratch frame over the output frame. */
+export const OP_MIX = 3;
+
+export const TARGET_OUTPUT = 0;
+/** A private, worker-local frame the incoming scene of a fade is composed into. */
+export const TARGET_SCRATCH = 1;
+
+// Plan header: output pool id, output slot, op count, reserved.
+export const PLAN_HEADER_INTS = 4;
+// One op: kind, target, then kind-specific fields:
+//   FILL  y, u, v
+//   BLEND srcPool, srcSlot, sx, sy, dx, dy, w, h, opacity (0..255)
+//   MIX   weight (0..255)
+export const OP_INTS = 12;
+export const MAX_PLAN_OPS = 64;
+export const PLAN_INTS = PLAN_HEADER_INTS + OP_INTS * MAX_PLAN_OPS;
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Pixels removed from each edge of the source before it is drawn (OBS's crop). */
+export interface Crop {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** The block of the source to draw and where: cropped, clipped to the frame, all even. */
+export interface LayerGeometry {
+  sx: number;
+  sy: number;
+  dx: number;
+  dy: number;
+  w: number;
+  h: number;
+}
+
+function floorEven(value: number): number {
+  return Math.floor(value / 2) * 2;
+}
+
+function ceilEven(value: number): number {
+  return Math.ceil(value / 2) * 2;
+}
+
+/**
+ * Where a layer's source lands in the frame. The source's top-left goes to rect (x, y); no
+ * scaling: sources arrive at their layer's size (decoders scale, the rasterizer renders at size),
+ * and a larger source is clipped to the rect. Crop removes source edges, clipping to the frame
+ * removes what falls outside. 4:2:0 has one chroma sample per 2×2 block, so the rect origin is
+ * rounded down to even, the left/top crop up to even, and the drawn block's far edges down to
+ * even: at most one pixel row or column moves or disappears.
+ * Writes into `out` and returns true, or returns false when nothing is visible.
+ */
+export function resolveLayerGeometry(
+  rect: Rect,
+  crop: Crop | undefined,
+  srcWidth: number,
+  srcHeight: number,
+  frameWidth: number,
+  frameHeight: number,
+  out: LayerGeometry,
+): boolean {
+  const rx = floorEven(rect.x);
+  const ry = floorEven(rect.y);
+  const cropLeft = ceilEven(Math.max(0, crop?.left ?? 0));
+  const cropTop = ceilEven(Math.max(0, crop?.top ?? 0));
+  const endX = Math.min(srcWidth, rect.width) - Math.max(0, crop?.right ?? 0);
+  const endY = Math.min(srcHeight, rect.height) - Math.max(0, crop?.bottom ?? 0);
+  const x0 = Math.max(rx + cropLeft, 0);
+  const y0 = Math.max(ry + cropTop, 0);
+  const x1 = floorEven(Math.min(rx + endX, frameWidth));
+  const y1 = floorEven(Math.min(ry + endY, frameHeight));
+  if (x1 <= x0 || y1 <= y0) return false;
+  out.sx = x0 - rx;
+  out.sy = y0 - ry;
+  out.dx = x0;
+  out.dy = y0;
+  out.w = x1 - x0;
+  out.h = y1 - y0;
+  return true;
+}
+
+/**
+ * Splits `height` rows into `count` bands of even height, as equal as possible.
+ * Returns band starts and the end, e.g. [0, 540, 1080].
+ */
+export function bandEdges(height: number, count: number): number[] {
+  const pairs = height / 2;
+  const edges = [0];
+  for (let i = 1; i <= count; i++) edges.push(Math.round((pairs * i) / count) * 2);
+  return edges;
+}
+
+/** Writes ops into one plan slot of a plan buffer. Reused: reset() before each frame. */
+export class PlanWriter {
+  readonly ints: Int32Array;
+  #base = 0;
+  #ops = 0;
+
+  constructor(ints: Int32Array) {
+    this.ints = ints;
+  }
+
+  reset(planSlot: number, outPool: number, outSlot: number): void {
+    this.#base = planSlot * PLAN_INTS;
+    this.#ops = 0;
+    this.ints[this.#base] = outPool;
+    this.ints[this.#base + 1] = outSlot;
+    this.ints[this.#base + 2] = 0;
+  }
+
+  get opCount(): number {
+    return this.#ops;
+  }
+
+  #op(kind: number, target: number): number {
+    if (this.#ops >= MAX_PLAN_OPS) throw new CompositorError('PLAN_TOO_LARGE', `a frame plan holds at most ${MAX_PLAN_OPS} operations`);
+    const at = this.#base + PLAN_HEADER_INTS + this.#ops * OP_INTS;
+    this.#ops++;
+    this.ints[this.#base + 2] = this.#ops;
+    this.ints[at] = kind;
+    this.ints[at + 1] = target;
+    return at;
+  }
+
+  fill(target: number, y: number, u: number, v: number): void {
+    const at = this.#op(OP_FILL, target);
+    this.ints[at + 2] = y;
+    this.ints[at + 3] = u;
+    this.ints[at + 4] = v;
+  }
+
+  blend(target: number, srcPool: number, srcSlot: number, g: LayerGeometry, opacity: number): void {
+    const at = this.#op(OP_BLEND, target);
+    const ints = this.ints;
+    ints[at + 2] = srcPool;
+    ints[at + 3] = srcSlot;
+    ints[at + 4] = g.sx;
+    ints[at + 5] = g.sy;
+    ints[at + 6] = g.dx;
+    ints[at + 7] = g.dy;
+    ints[at + 8] = g.w;
+    ints[at + 9] = g.h;
+    ints[at + 10] = opacity;
+  }
+
+  mix(weight: number): void {
+    const at = this.#op(OP_MIX, TARGET_OUTPUT);
+    this.ints[at + 2] = weight;
+  }
+}
+
+interface RegisteredPool {
+  layout: FrameLayout;
+  planes: FramePlanes[];
+}
+
+/**
+ * Runs plans over bands. Knows pools by id (registered once, not per frame) and owns one
+ * private scratch frame for fades, allocated the first time a fade needs it.
+ */
+export class BlendCore {
+  readonly #pools = new Map<number, RegisteredPool>();
+  #scratch: FramePlanes | null = null;
+  #scratchLayout: FrameLayout | null = null;
+
+  register(pool: PoolDescriptor): void {
+    this.#pools.set(pool.id, { layout: pool.layout, planes: slotPlanes(pool) });
+  }
+
+  unregister(poolId: number): void {
+    this.#pools.delete(poolId);
+  }
+
+  get poolCount(): number {
+    return this.#pools.size;
+  }
+
+  #pool(id: number): RegisteredPool {
+    const pool = this.#pools.get(id);
+    if (!pool) throw new CompositorError('UNKNOWN_SOURCE', `pool ${id} is not registered with the blend core`);
+    return pool;
+  }
+
+  #scratchFor(layout: FrameLayout): FramePlanes {
+    const current = this.#scratchLayout;
+    if (this.#scratch === null || current === null || current.width !== layout.width || current.height !== layout.height) {
+      this.#scratch = planesAt(new ArrayBuffer(layout.slotBytes), 0, layout);
+      this.#scratchLayout = layout;
+    }
+    return this.#scratch;
+  }
+
+  /** Runs the plan in `ints` at plan slot `planSlot` over rows [bandY0, bandY1) of its output. */
+  runPlan(ints: Int32Array, planSlot: number, bandY0: number, bandY1: number): void {
+    const base = planSlot * PLAN_INTS;
+    const outPool = this.#pool(ints[base]!);
+    const out = outPool.planes[ints[base + 1]!]!;
+    const layout = outPool.layout;
+    const opCount = ints[base + 2]!;
+    for (let i = 0; i < opCount; i++) {
+      const at = base + PLAN_HEADER_INTS + i * OP_INTS;
+      const kind = ints[at]!;
+      const target = ints[at + 1] === TARGET_SCRATCH ? this.#scratchFor(layout) : out;
+      if (kind === OP_FILL) {
+        fillBand(target, layout, bandY0, bandY1, ints[at + 2]!, ints[at + 3]!, ints[at + 4]!);
+      } else if (kind === OP_BLEND) {
+        const src = this.#pool(ints[at + 2]!);
+        blendBand(
+          target,
+          layout,
+          src.planes[ints[at + 3]!]!,
+          src.layout,
+          ints[at + 4]!,
+          ints[at + 5]!,
+          ints[at + 6]!,
+          ints[at + 7]!,
+          ints[at + 8]!,
+          ints[at + 9]!,
+          ints[at + 10]!,
+          bandY0,
+          bandY1,
+        );
+      } else if (kind === OP_MIX) {
+        mixBand(out, this.#scratchFor(layout), layout, bandY0, bandY1, ints[at + 2]!);
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// Static layers: sharp rasterizes images, colours and SVG text to RGBA once, then they are
+// converted once to I420 + alpha (BT.709 limited range, see color.ts). They are redone only
+// when the layer changes; per frame they are only blended.
+import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import { rgbaToYuva } from './color.ts';
+import { CompositorError } from './errors.ts';
+import { FramePool, frameLayout } from './frame-pool.ts';
+import type { StaticImage } from './sources.ts';
+
+function evenUp(value: number, field: string): number {
+  if (!Number.isFinite(value) || value < 1 || value > 8192) throw new CompositorError('BAD_OPTION', `${field} must be 1..8192, got ${value}`, { field });
+  const rounded = Math.ceil(value);
+  return rounded % 2 === 0 ? rounded : rounded + 1;
+}
+
+/** Wraps straight RGBA pixels (width·height·4 bytes) as a static image. Odd sizes must not reach here. */
+export function staticImageFromRgba(rgba: Uint8Array, width: number, height: number): StaticImage {
+  const layout = frameLayout(width, height, true);
+  const pool = new FramePool(layout, 1);
+  const slot = pool.acquire()!;
+  rgbaToYuva(rgba, width, height, layout, slot.planes);
+  return { pool, width, height };
+}
+
+async function fromSharp(image: Sharp, width: number, height: number, what: string): Promise<StaticImage> {
+  try {
+    const { data, info } = await image
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.width !== width || info.height !== height || info.channels !== 4) {
+      throw new Error(`sharp gave ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x4`);
+    }
+    return staticImageFromRgba(data, width, height);
+  } catch (cause) {
+    if (cause instanceof CompositorError) throw cause;
+    throw new CompositorError('RASTER_FAILED', `could not rasterize ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+export type ImageFit = 'contain' | 'cover' | 'fill';
+
+/**
+ * An image file or buffer (PNG, JPEG, WebP, SVG: whatever sharp reads) at the layer's size
+ * (rounded up to even). `contain` letterboxes with transparency, `cover` crops, `fill` stretches.
+ */
+export async function rasterizeImage(input: Buffer | string, width: number, height: number, fit: ImageFit = 'contain'): Promise<StaticImage> {
+  const w = evenUp(width, 'width');
+  const h = evenUp(height, 'height');
+  return fromSharp(sharp(input, { failOn: 'error' }).resize(w, h, { fit, background: { r: 0, g: 0, b: 0, alpha: 0 } }), w, h, 'image');
+}
+
+/** A solid colour (any CSS colour sharp accepts, alpha included) at the layer's size. */
+export async function rasterizeColor(color: string | { r: number; g: number; b: number; alpha?: number }, width: number, height: number): Promise<StaticImage> {
+  const w = evenUp(width, 'width');
+  const h = evenUp(height, 'height');
+  let image: Sharp;
+  try {
+    image = sharp({ create: { width: w, height: h, channels: 4, background: color } });
+  } catch (cause) {
+    throw new CompositorError('RASTER_FAILED', `bad colour ${JSON.stringify(color)}`, { cause, field: 'color' });
+  }
+  return fromSharp(image, w, h, 'colour');
+}
+
+export interface TextStyle {
+  fontFamily?: string;
+  /** Pixels; default 48. */
+  fontSize?: number;
+  fontWeight?: string | number;
+  /** CSS colour; default white. */
+  color?: string;
+  /** CSS colour of a box behind the text (e.g. "rgba(0,0,0,0.6)"); default none. */
+  background?: string;
+  /** Pixels between the box edge and the text; default 24. */
+  padding?: number;
+  align?: 'left' | 'center' | 'right';
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** The SVG a text layer is drawn from: one line per \n, vertically centred in the box. */
+export function textSvg(text: string, width: number, height: number, style: TextStyle = {}): string {
+  const fontSize = style.fontSize ?? 48;
+  const padding = style.padding ?? 24;
+  const align = style.align ?? 'left';
+  const anchor = align === 'left' ? 'start' : align === 'center' ? 'middle' : 'end';
+  const x = align === 'left' ? padding : align === 'center' ? width / 2 : width - padding;
+  const lines = text.split('\n');
+  const lineHeight = fontSize * 1.2;
+  const firstBaseline = height / 2 - ((lines.length - 1) * lineHeight) / 2 + fontSize * 0.35;
+  const font = escapeXml(style.fontFamily ?? 'DejaVu Sans, Arial, sans-serif');
+  const fill = escapeXml(style.color ?? '#ffffff');
+  const weight = escapeXml(String(style.fontWeight ?? 'normal'));
+  const box = style.background ? `<rect width="100%" height="100%" fill="${escapeXml(style.background)}"/>` : '';
+  const tspans = lines
+    .map((line, i) => `<text x="${x}" y="${(firstBaseline + i * lineHeight).toFixed(1)}" text-anchor="${anchor}">${escapeXml(line)}</text>`)
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `${box}<g font-family="${font}" font-size="${fontSize}" font-weight="${weight}" fill="${fill}">${tspans}</g></svg>`
+  );
+}
+
+/** Text rendered by sharp (librsvg) from textSvg; call again to restyle. */
+export async function rasterizeText(text: string, width: number, height: number, style: TextStyle = {}): Promise<StaticImage> {
+  const w = evenUp(width, 'width');
+  const h = evenUp(height, 'height');
+  return fromSharp(sharp(Buffer.from(textSvg(text, w, h, style))).resize(w, h, { fit: 'fill' }), w, h, 'text');
+}

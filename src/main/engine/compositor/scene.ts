@@ -1,0 +1,146 @@
+// Scenes and frame-exact scene switches. The ad-cue deck and the playout schedule switches for
+// a known frame index in advance; the operator switches "next frame".
+import { CompositorError } from './errors.ts';
+import type { Crop, Rect } from './plan.ts';
+
+export interface Layer {
+  id: string;
+  sourceId: string;
+  /** Where the source's top-left lands; the source is drawn at its own size, clipped to the rect. */
+  rect: Rect;
+  crop?: Crop;
+  /** 0..1 */
+  opacity: number;
+  visible: boolean;
+}
+
+/** Layers bottom first: layers[0] is the base. */
+export interface Scene {
+  id: string;
+  layers: readonly Layer[];
+}
+
+export type Transition = { kind: 'cut' } | { kind: 'fade'; frames: number };
+
+export interface SwitchRequest {
+  sceneId: string;
+  /** The first frame that shows the new scene; omitted = the next frame composed. */
+  atFrame?: number;
+  transition?: Transition;
+}
+
+export interface ScheduledSwitch {
+  readonly id: number;
+  readonly sceneId: string;
+  /** null until a "next frame" switch has been taken. */
+  readonly atFrame: number | null;
+  readonly transition: Transition;
+}
+
+/**
+ * What frame n shows: `from` alone, or during a fade `to` mixed over `from` at weight/255.
+ * Reused between frames by the compositor.
+ */
+export interface ProgramView {
+  from: string | null;
+  to: string | null;
+  weight: number;
+}
+
+interface ActiveFade {
+  from: string | null;
+  to: string;
+  start: number;
+  frames: number;
+}
+
+/**
+ * Holds the on-air scene and the queue of pending switches. A fade of N frames starting at S
+ * shows the new scene at weight (k+1)/N on frame S+k, so frame S+N−1 and later show it alone;
+ * a cut is the one-frame case. A switch that falls due during a fade completes that fade first.
+ * advance(n) must see every frame index in order (skipped frames included).
+ */
+export class SceneSwitcher {
+  #current: string | null;
+  #fade: ActiveFade | null = null;
+  #pending: ScheduledSwitch[] = [];
+  #nextId = 1;
+  #nextFrame: number;
+
+  constructor(initialSceneId: string | null = null, startFrame = 0) {
+    this.#current = initialSceneId;
+    this.#nextFrame = startFrame;
+  }
+
+  /** The scene on air after the last advanced frame (the target, during a fade). */
+  get current(): string | null {
+    return this.#fade ? this.#fade.to : this.#current;
+  }
+
+  /** The next frame index advance() expects. */
+  get nextFrame(): number {
+    return this.#nextFrame;
+  }
+
+  pending(): readonly ScheduledSwitch[] {
+    return this.#pending;
+  }
+
+  schedule(request: SwitchRequest): ScheduledSwitch {
+    const transition = request.transition ?? { kind: 'cut' };
+    if (transition.kind === 'fade' && (!Number.isInteger(transition.frames) || transition.frames < 1 || transition.frames > 100_000)) {
+      throw new CompositorError('BAD_OPTION', `a fade lasts 1..100000 frames, got ${transition.frames}`, { field: 'transition.frames' });
+    }
+    const atFrame = request.atFrame ?? null;
+    if (atFrame !== null) {
+      if (!Number.isSafeInteger(atFrame) || atFrame < 0) throw new CompositorError('BAD_OPTION', `atFrame must be a frame index, got ${atFrame}`, { field: 'atFrame' });
+      if (atFrame < this.#nextFrame) {
+        throw new CompositorError('SWITCH_IN_PAST', `frame ${atFrame} is already composed; the next frame is ${this.#nextFrame}`, { field: 'atFrame' });
+      }
+    }
+    const scheduled: ScheduledSwitch = { id: this.#nextId++, sceneId: request.sceneId, atFrame, transition };
+    this.#pending.push(scheduled);
+    // Stable: equal frames keep the order they were asked in; "next frame" ones sort first.
+    this.#pending.sort((a, b) => (a.atFrame ?? -1) - (b.atFrame ?? -1));
+    return scheduled;
+  }
+
+  cancel(id: number): boolean {
+    const before = this.#pending.length;
+    this.#pending = this.#pending.filter((s) => s.id !== id);
+    return this.#pending.length !== before;
+  }
+
+  /** Makes frame n current and writes what it shows into `view`. */
+  advance(n: number, view: ProgramView): void {
+    this.#nextFrame = n + 1;
+    while (this.#pending.length > 0) {
+      const next = this.#pending[0]!;
+      if (next.atFrame !== null && next.atFrame > n) break;
+      this.#pending.shift();
+      if (this.#fade) {
+        this.#current = this.#fade.to;
+        this.#fade = null;
+      }
+      const frames = next.transition.kind === 'fade' ? next.transition.frames : 1;
+      if (frames <= 1) this.#current = next.sceneId;
+      else this.#fade = { from: this.#current, to: next.sceneId, start: n, frames };
+    }
+    const fade = this.#fade;
+    if (fade) {
+      const k = n - fade.start;
+      if (k + 1 >= fade.frames) {
+        this.#current = fade.to;
+        this.#fade = null;
+      } else {
+        view.from = fade.from;
+        view.to = fade.to;
+        view.weight = Math.round((255 * (k + 1)) / fade.frames);
+        return;
+      }
+    }
+    view.from = this.#current;
+    view.to = null;
+    view.weight = 0;
+  }
+}

@@ -1,0 +1,149 @@
+// What feeds the compositor: live video inputs (a decoder fills pooled frames, a small FIFO
+// absorbs its jitter) and static images (rasterized once, replaced when they change).
+import { CompositorError } from './errors.ts';
+import { FramePool, frameLayout } from './frame-pool.ts';
+import type { FrameSlot } from './frame-pool.ts';
+
+/** A rasterized static layer: one frame with alpha in its own shared pool (slot 0). */
+export interface StaticImage {
+  readonly pool: FramePool;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface VideoInputStats {
+  published: number;
+  /** Ticks where no new frame had arrived: the last one was shown again. */
+  repeated: number;
+  /** Repeats in a row, right now: how long the source has been frozen (for fallback logic). */
+  consecutiveRepeats: number;
+  /** Frames the jitter buffer had to drop because the decoder ran ahead. */
+  overflowed: number;
+  /** acquire() calls that found every slot busy (the decoder should have waited). */
+  exhausted: number;
+  queued: number;
+}
+
+export interface VideoInputOptions {
+  width: number;
+  height: number;
+  /** Frames of jitter buffer between the decoder and the clock; default 3. */
+  jitterFrames?: number;
+  /** Plans that may read a frame at once (the executor's plan slots); default 2. */
+  readers?: number;
+}
+
+/**
+ * A decoder's way in. Per decoded frame: acquire() a slot (null = wait for whenWritable(),
+ * that is the back-pressure), fill slot.i420 with one yuv420p frame of the input's size,
+ * publish(slot). The compositor takes one published frame per tick, FIFO; when none is
+ * waiting it repeats the last one and counts it.
+ */
+export class VideoSourceInput {
+  readonly sourceId: string;
+  readonly pool: FramePool;
+  readonly jitterFrames: number;
+  readonly #queue: Int32Array;
+  #head = 0;
+  #length = 0;
+  #current = -1;
+  #closed = false;
+  #published = 0;
+  #repeated = 0;
+  #consecutive = 0;
+  #overflowed = 0;
+
+  constructor(sourceId: string, options: VideoInputOptions) {
+    this.sourceId = sourceId;
+    this.jitterFrames = options.jitterFrames ?? 3;
+    if (!Number.isInteger(this.jitterFrames) || this.jitterFrames < 1 || this.jitterFrames > 60) {
+      throw new CompositorError('BAD_OPTION', `jitterFrames must be 1..60, got ${this.jitterFrames}`, { field: 'jitterFrames' });
+    }
+    const readers = options.readers ?? 2;
+    // Queue + the frame on air + one per plan in flight + the one the decoder is filling.
+    this.pool = new FramePool(frameLayout(options.width, options.height), this.jitterFrames + readers + 2);
+    this.#queue = new Int32Array(this.jitterFrames);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** A free slot to decode into, or null (counted) when the pool is full. */
+  acquire(): FrameSlot | null {
+    if (this.#closed) return null;
+    return this.pool.acquire();
+  }
+
+  /** Resolves when acquire() can succeed again. */
+  whenWritable(): Promise<void> {
+    return this.pool.whenAvailable();
+  }
+
+  /** Hands a filled slot to the compositor. When the jitter buffer is full its oldest frame goes. */
+  publish(slot: FrameSlot): void {
+    if (slot.pool !== this.pool) throw new CompositorError('BAD_OPTION', `slot does not belong to input ${this.sourceId}`);
+    if (this.#closed) {
+      this.pool.release(slot.index);
+      return;
+    }
+    this.#published++;
+    if (this.#length === this.jitterFrames) {
+      this.pool.release(this.#queue[this.#head]!);
+      this.#head = (this.#head + 1) % this.jitterFrames;
+      this.#length--;
+      this.#overflowed++;
+    }
+    this.#queue[(this.#head + this.#length) % this.jitterFrames] = slot.index;
+    this.#length++;
+  }
+
+  /** Returns a slot the decoder acquired but will not publish. */
+  discard(slot: FrameSlot): void {
+    this.pool.release(slot.index);
+  }
+
+  /** Compositor side: takes the next frame for this tick; returns the slot on air, −1 if none yet. */
+  advance(): number {
+    if (this.#length > 0) {
+      const next = this.#queue[this.#head]!;
+      this.#head = (this.#head + 1) % this.jitterFrames;
+      this.#length--;
+      if (this.#current >= 0) this.pool.release(this.#current);
+      this.#current = next;
+      this.#consecutive = 0;
+    } else if (this.#current >= 0) {
+      this.#repeated++;
+      this.#consecutive++;
+    }
+    return this.#current;
+  }
+
+  get current(): number {
+    return this.#current;
+  }
+
+  /** Frees every frame this input holds; frames retained by plans in flight free when those finish. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#length > 0) {
+      this.pool.release(this.#queue[this.#head]!);
+      this.#head = (this.#head + 1) % this.jitterFrames;
+      this.#length--;
+    }
+    if (this.#current >= 0) this.pool.release(this.#current);
+    this.#current = -1;
+  }
+
+  stats(): VideoInputStats {
+    return {
+      published: this.#published,
+      repeated: this.#repeated,
+      consecutiveRepeats: this.#consecutive,
+      overflowed: this.#overflowed,
+      exhausted: this.pool.stats().exhausted,
+      queued: this.#length,
+    };
+  }
+}
