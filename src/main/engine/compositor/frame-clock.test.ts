@@ -89,7 +89,10 @@ class FakeTime implements TimeSource {
   timers: { due: bigint; callback: () => void; id: number }[] = [];
   #id = 0;
   scheduled = 0;
-  constructor(readonly jitterNs: (i: number) => bigint = () => 0n) {}
+  readonly jitterNs: (i: number) => bigint;
+  constructor(jitterNs: (i: number) => bigint = () => 0n) {
+    this.jitterNs = jitterNs;
+  }
   nowNs(): bigint {
     return this.now;
   }

@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './meter.ts';
+export * from './mixer.ts';

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { FRAME_RATES, FrameTiming } from '../compositor/frame-clock.ts';
+import { MeterAccumulator, METER_FLOOR_DBFS, toDbfs } from './meter.ts';
+import { AudioMixer } from './mixer.ts';
+import type { MeterEvent } from './mixer.ts';
+
+/** s16le interleaved stereo bytes from per-frame [left, right] values. */
+function pcm(frames: [number, number][]): Buffer {
+  const bytes = Buffer.alloc(frames.length * 4);
+  frames.forEach(([l, r], i) => {
+    bytes.writeInt16LE(l, i * 4);
+    bytes.writeInt16LE(r, i * 4 + 2);
+  });
+  return bytes;
+}
+
+function sine(frames: number, amplitude: number, hz = 1000, rate = 48_000): Buffer {
+  const values: [number, number][] = [];
+  for (let i = 0; i < frames; i++) {
+    const s = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / rate));
+    values.push([s, s]);
+  }
+  return pcm(values);
+}
+
+function mixer(onMeters?: (e: MeterEvent) => void): AudioMixer {
+  return new AudioMixer({ maxSamplesPerFrame: 1602, ...(onMeters ? { onMeters } : {}) });
+}
+
+describe('AudioMixer', () => {
+  it('passes one source at unity gain through bit-exact', () => {
+    const m = mixer();
+    const input = m.addSource('a');
+    const values: [number, number][] = [[1, -1], [32767, -32768], [-1234, 4321], [0, 7]];
+    input.write(pcm(values));
+    const out = new Int16Array(8);
+    m.mix(4, out);
+    expect([...out]).toEqual(values.flat());
+  });
+
+  it('takes bytes in any chunking, even splitting a sample', () => {
+    const m = mixer();
+    const input = m.addSource('a');
+    const bytes = pcm([[100, -200], [300, -400], [500, -600]]);
+    for (const cut of [[0, 1], [1, 3], [3, 7], [7, 12]]) input.write(bytes.subarray(cut[0], cut[1]));
+    const out = new Int16Array(6);
+    m.mix(3, out);
+    expect([...out]).toEqual([100, -200, 300, -400, 500, -600]);
+  });
+
+  it('applies gain in dB per source and on the master, and mutes', () => {
+    const m = mixer();
+    m.addSource('a', { gainDb: -6.0206 }).write(pcm([[10000, -10000]]));
+    m.addSource('b', { muted: true }).write(pcm([[5000, 5000]]));
+    const out = new Int16Array(2);
+    m.mix(1, out);
+    expect([...out]).toEqual([5000, -5000]);
+    m.setMasterGain(6.0206);
+    m.setGain('a', 0);
+    m.setMuted('b', false);
+    m.source('a').write(pcm([[1000, 1000]]));
+    m.source('b').write(pcm([[1000, -3000]]));
+    m.mix(1, out);
+    expect([...out]).toEqual([4000, -4000]);
+    m.setMasterMuted(true);
+    m.source('a').write(pcm([[1000, 1000]]));
+    m.mix(1, out);
+    expect([...out]).toEqual([0, 0]);
+    expect(() => m.setGain('nope', 0)).toThrow(/no audio source/);
+    expect(() => m.setGain('a', 40)).toThrow(/≤ 24 dB/);
+  });
+
+  it('saturates instead of wrapping, and counts clipped samples', () => {
+    const m = mixer();
+    m.addSource('a').write(pcm([[30000, -30000], [100, -100]]));
+    m.addSource('b').write(pcm([[30000, -30000], [100, -100]]));
+    const out = new Int16Array(4);
+    m.mix(2, out);
+    expect([...out]).toEqual([32767, -32768, 200, -200]);
+    expect(m.stats().clippedSamples).toBe(2);
+  });
+
+  it('mixes exactly each frame’s samples from the clock: 8008 over 5 frames at 29.97', () => {
+    const timing = new FrameTiming(FRAME_RATES['29.97']);
+    const m = new AudioMixer({ maxSamplesPerFrame: timing.maxSamplesPerFrame });
+    const input = m.addSource('a', { bufferSamples: 10_000 });
+    input.write(sine(9000, 1000));
+    const out = new Int16Array(timing.maxSamplesPerFrame * 2);
+    for (let n = 0; n < 5; n++) m.mix(timing.samplesFor(n), out);
+    expect(m.stats().mixedSamples).toBe(8008);
+    expect(input.buffered).toBe(9000 - 8008);
+  });
+
+  it('fills missing input with silence and counts the underrun; drops the oldest on overflow', () => {
+    const m = mixer();
+    const input = m.addSource('a', { bufferSamples: 4 });
+    input.write(pcm([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]));
+    expect(input.stats().overflowSamples).toBe(2);
+    const out = new Int16Array(12);
+    m.mix(6, out);
+    expect([...out]).toEqual([3, 3, 4, 4, 5, 5, 6, 6, 0, 0, 0, 0]);
+    expect(input.stats()).toMatchObject({ underruns: 1, silenceSamples: 2, received: 6 });
+  });
+
+  it('refuses a frame larger than its scratch instead of allocating', () => {
+    const m = mixer();
+    expect(() => m.mix(1603, new Int16Array(4000))).toThrow(/0..1602/);
+    expect(() => m.mix(10, new Int16Array(4))).toThrow(/output holds/);
+  });
+
+  it('emits meters at 10 Hz: a full-scale sine reads 0 dBFS peak and −3.01 dBFS RMS, half scale −6.02/−9.03', () => {
+    const events: MeterEvent[] = [];
+    const timing = new FrameTiming(FRAME_RATES['30']);
+    const m = new AudioMixer({ maxSamplesPerFrame: 1600, onMeters: (e) => events.push(e) });
+    m.addSource('loud', { bufferSamples: 48_000 }).write(sine(48_000, 32767));
+    m.addSource('quiet', { bufferSamples: 48_000, gainDb: -Infinity }).write(sine(48_000, 16384));
+    const out = new Int16Array(3200);
+    for (let n = 0; n < 30; n++) m.mix(timing.samplesFor(n), out);
+    expect(events.length).toBe(10); // one second, 4800-sample windows
+    const last = events.at(-1)!;
+    expect(last.sources.loud!.rmsDbfs[0]).toBeCloseTo(-3.0103, 2);
+    expect(last.sources.loud!.peakDbfs[1]).toBeCloseTo(0, 3);
+    expect(last.master.rmsDbfs[0]).toBeCloseTo(-3.0103, 2);
+    // Muted by −∞ dB gain: post-fader meter at the floor.
+    expect(last.sources.quiet!.peakDbfs[0]).toBe(METER_FLOOR_DBFS);
+    const meter = new MeterAccumulator(2, 4800);
+    const half = new Int16Array(sine(4800, 16384).buffer.slice(0));
+    expect(meter.add(half, 0, 4800)).toBe(1);
+    expect(meter.reading.peakDbfs[0]).toBeCloseTo(-6.0206, 3);
+    expect(meter.reading.rmsDbfs[0]).toBeCloseTo(-9.0309, 2);
+  });
+
+  it('closes meter windows wherever they fall inside frames of 1601/1602 samples', () => {
+    const meter = new MeterAccumulator(2, 4800);
+    const timing = new FrameTiming(FRAME_RATES['29.97']);
+    const silence = new Int16Array(1602 * 2);
+    let readings = 0;
+    for (let n = 0; n < 300; n++) readings += meter.add(silence, 0, timing.samplesFor(n));
+    expect(readings).toBe(Math.floor(timing.sampleOffsetOf(300) / 4800));
+    expect(meter.reading.rmsDbfs[0]).toBe(METER_FLOOR_DBFS);
+    expect(toDbfs(32768)).toBe(0);
+  });
+});
