@@ -287,8 +287,9 @@ export class RtmpIngest implements LiveInputProvider {
     }
   }
 
+  /** Published: a valid publisher is on and 'ingest.published' has been sent. */
   isLive(streamKeyId: number): boolean {
-    return this.#byKeyId.has(streamKeyId);
+    return this.#byKeyId.get(streamKeyId)?.published === true;
   }
 
   streamInfo(streamKeyId: number): IngestStreamInfo | undefined {

@@ -1,0 +1,105 @@
+// The ffmpeg command line of a decoding source: one input, raw yuv420p frames at the layer's size
+// and the program's rate on fd 3, s16le 48 kHz stereo on fd 4. Never -re: the pipes pace it.
+import { SourceError } from './errors.ts';
+import { AUDIO_SAMPLE_RATE } from './audio-fifo.ts';
+
+export interface FrameRate {
+  readonly num: number;
+  readonly den: number;
+}
+
+export type DecoderInput =
+  /** testsrc2 (moving colour bars, a frame counter) with a sine tone. */
+  | { kind: 'testPattern'; toneHz?: number }
+  /** A media file; loop with -stream_loop -1; start at an offset in seconds. */
+  | { kind: 'file'; path: string; loop?: boolean; startSeconds?: number }
+  /** A stream published to the embedded RTMP ingest, read in-process as FLV on stdin. */
+  | { kind: 'rtmp'; streamKeyId: number };
+
+export type Fit = 'stretch' | 'contain' | 'cover';
+
+export interface DecoderFormat {
+  width: number;
+  height: number;
+  /** The program frame rate as an exact fraction: 30000/1001 for 29.97. */
+  rate: FrameRate;
+  /** How a picture of another aspect fills the layer. Default 'contain' (letterbox, black bars). */
+  fit?: Fit;
+}
+
+/** ffmpeg's file descriptors for the two outputs, as spawn's stdio[3] and stdio[4]. */
+export const VIDEO_FD = 3;
+export const AUDIO_FD = 4;
+
+export function validateFormat(format: DecoderFormat): void {
+  const { width, height, rate } = format;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 2 || height < 2 || width > 7680 || height > 4320) {
+    throw new SourceError('BAD_OPTION', `layer size must be 2x2..7680x4320, got ${width}x${height}`, { field: 'width' });
+  }
+  if (width % 2 !== 0 || height % 2 !== 0) {
+    throw new SourceError('BAD_OPTION', `yuv420p needs an even width and height, got ${width}x${height}`, { field: 'width' });
+  }
+  if (!Number.isSafeInteger(rate.num) || !Number.isSafeInteger(rate.den) || rate.num <= 0 || rate.den <= 0 || rate.num / rate.den > 240) {
+    throw new SourceError('BAD_OPTION', `frame rate must be a positive fraction up to 240 fps, got ${rate.num}/${rate.den}`, { field: 'rate' });
+  }
+}
+
+function scaleFilter(width: number, height: number, fit: Fit): string {
+  switch (fit) {
+    case 'stretch':
+      return `scale=${width}:${height}`;
+    case 'cover':
+      return `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`;
+    case 'contain':
+      return `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`;
+  }
+}
+
+/**
+ * The full argument list. `hasAudio` false replaces the input's audio with generated silence
+ * (a file or a stream without audio still gives PCM at the program rate).
+ */
+export function decoderArgs(input: DecoderInput, format: DecoderFormat, options: { hasAudio?: boolean } = {}): string[] {
+  validateFormat(format);
+  const { width, height, rate } = format;
+  const fps = `${rate.num}/${rate.den}`;
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+  let audioLabel: string;
+  let inputs = 1;
+  switch (input.kind) {
+    case 'testPattern': {
+      const tone = input.toneHz ?? 1000;
+      if (!(tone > 0 && tone < 24_000)) throw new SourceError('BAD_OPTION', `tone must be 0..24000 Hz, got ${tone}`, { field: 'toneHz' });
+      args.push('-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`);
+      args.push('-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=${AUDIO_SAMPLE_RATE}`);
+      inputs = 2;
+      audioLabel = '1:a';
+      break;
+    }
+    case 'file': {
+      if (!input.path) throw new SourceError('BAD_OPTION', 'a media file source needs a path', { field: 'path' });
+      if (input.loop) args.push('-stream_loop', '-1');
+      const start = input.startSeconds ?? 0;
+      if (!(start >= 0)) throw new SourceError('BAD_OPTION', `start offset must be ≥ 0 s, got ${start}`, { field: 'startSeconds' });
+      if (start > 0) args.push('-ss', String(start));
+      args.push('-i', input.path.startsWith('-') ? `file:${input.path}` : input.path);
+      audioLabel = '0:a';
+      break;
+    }
+    case 'rtmp':
+      // Low latency: do not wait to fill probe buffers beyond what the FLV headers already say.
+      args.push('-fflags', '+nobuffer', '-f', 'flv', '-i', 'pipe:0');
+      audioLabel = '0:a';
+      break;
+  }
+  if (options.hasAudio === false) {
+    args.push('-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=stereo`);
+    audioLabel = `${inputs}:a`;
+  }
+  const video = `[0:v]fps=${fps},${scaleFilter(width, height, format.fit ?? 'contain')},setsar=1,format=yuv420p[v]`;
+  const audio = `[${audioLabel}]aresample=${AUDIO_SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo[a]`;
+  args.push('-filter_complex', `${video};${audio}`);
+  args.push('-map', '[v]', '-c:v', 'rawvideo', '-f', 'rawvideo', `pipe:${VIDEO_FD}`);
+  args.push('-map', '[a]', '-c:a', 'pcm_s16le', '-f', 's16le', `pipe:${AUDIO_FD}`);
+  return args;
+}
