@@ -66,6 +66,14 @@ function blendPlane(
   r1: number,
   opacity: number,
 ): void {
+  if (alpha === null && opacity >= 255 && w === srcStride && w === dstStride) {
+    // Full-width opaque rows (the usual base layer): one contiguous copy for the whole band.
+    const s0 = (r0 - dy + sy) * srcStride;
+    const length = (r1 - r0) * w;
+    dst.set(src.subarray(s0, s0 + length), r0 * dstStride);
+    if (dst2 !== null && src2 !== null) dst2.set(src2.subarray(s0, s0 + length), r0 * dstStride);
+    return;
+  }
   for (let r = r0; r < r1; r++) {
     const s0 = (r - dy + sy) * srcStride + sx;
     const d0 = r * dstStride + dx;
