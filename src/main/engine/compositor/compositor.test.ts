@@ -7,7 +7,7 @@ import { InlineExecutor } from './executor.ts';
 import type { PlanCompletion, PlanExecutor } from './executor.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
 import type { FrameSlot, PoolDescriptor } from './frame-pool.ts';
-import { BlendCore, bandEdges, resolveLayerGeometry } from './plan.ts';
+import { BlendCore, PLAN_INTS, PlanWriter, balancedBandEdges, bandEdges, resolveLayerGeometry } from './plan.ts';
 import type { Crop, LayerGeometry, Rect } from './plan.ts';
 import { staticImageFromRgba } from './raster.ts';
 import type { Layer } from './scene.ts';
@@ -411,6 +411,28 @@ class ManualExecutor implements PlanExecutor {
   }
   async close(): Promise<void> {}
 }
+
+describe('balancedBandEdges', () => {
+  it('splits by work, so a lower third is shared between workers instead of falling to one', () => {
+    const layout = frameLayout(1920, 1080);
+    const ints = new Int32Array(PLAN_INTS);
+    const writer = new PlanWriter(ints);
+    writer.reset(0, 1, 0);
+    writer.blend(0, 2, 0, { sx: 0, sy: 0, dx: 0, dy: 0, w: 1920, h: 1080 }, 255); // opaque base: a copy
+    writer.blend(0, 3, 0, { sx: 0, sy: 0, dx: 0, dy: 800, w: 1920, h: 200 }, 255); // lower third with alpha
+    const edges = new Int32Array(3);
+    balancedBandEdges(ints, 0, layout, 2, new Float64Array(540), edges, (pool) => pool === 3);
+    expect(edges[0]).toBe(0);
+    expect(edges[2]).toBe(1080);
+    expect(edges[1]! % 2).toBe(0);
+    expect(edges[1]).toBeGreaterThan(800);
+    expect(edges[1]).toBeLessThan(1000);
+    const four = new Int32Array(5);
+    balancedBandEdges(ints, 0, layout, 4, new Float64Array(540), four, (pool) => pool === 3);
+    expect([...four].every((e, i) => i === 0 || e >= four[i - 1]!)).toBe(true);
+    expect(four[4]).toBe(1080);
+  });
+});
 
 describe('BlendCore', () => {
   it('runs the same plan band by band or whole to the same bytes', () => {

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { CompositorError } from './errors.ts';
 import type { FrameLayout, PoolDescriptor } from './frame-pool.ts';
-import { BlendCore, PLAN_INTS, bandEdges } from './plan.ts';
+import { BlendCore, PLAN_INTS, balancedBandEdges, bandEdges } from './plan.ts';
 
 export type PlanCompletion = (planSlot: number, error: Error | null) => void;
 
@@ -104,6 +104,8 @@ export interface WorkerExecutorOptions {
   workers?: number;
   /** Plans in flight at once; default 2 (one composing, one queued behind it). */
   planSlots?: number;
+  /** Split each frame by estimated work (default) instead of into equal row counts. */
+  balanceBands?: boolean;
   /** Grace period for close() before the workers are terminated. */
   closeTimeoutMs?: number;
   /** Override for tests or bundlers; default ./blend-worker.ts next to this file. */
@@ -135,6 +137,11 @@ export class WorkerExecutor implements PlanExecutor {
   readonly #runMessages: [number, number, number, number][][];
   readonly #workerUrl: URL;
   readonly #closeTimeoutMs: number;
+  readonly #layout: FrameLayout;
+  readonly #balance: boolean;
+  readonly #rowCost: Float64Array;
+  readonly #bandScratch: Int32Array;
+  readonly #hasAlpha = (poolId: number): boolean => this.#pools.get(poolId)?.layout.alpha ?? true;
   #nextSeq = 1;
   #closed = false;
   #runs = 0;
@@ -149,6 +156,10 @@ export class WorkerExecutor implements PlanExecutor {
     this.planSlots = options.planSlots ?? 2;
     this.plans = allocatePlans(this.planSlots);
     this.#edges = bandEdges(options.layout.height, workers);
+    this.#layout = options.layout;
+    this.#balance = options.balanceBands ?? true;
+    this.#rowCost = new Float64Array(options.layout.height / 2);
+    this.#bandScratch = new Int32Array(workers + 1);
     this.#pending = new Int32Array(this.planSlots);
     this.#seq = new Float64Array(this.planSlots);
     this.#workerUrl = options.workerUrl ?? new URL('./blend-worker.ts', import.meta.url);
@@ -251,8 +262,14 @@ export class WorkerExecutor implements PlanExecutor {
     this.#pending[planSlot] = this.#workers.length;
     this.#runs++;
     const messages = this.#runMessages[planSlot]!;
-    for (let w = 0; w < this.#workers.length; w++) {
+    const workers = this.#workers.length;
+    if (this.#balance) balancedBandEdges(this.plans, planSlot, this.#layout, workers, this.#rowCost, this.#bandScratch, this.#hasAlpha);
+    for (let w = 0; w < workers; w++) {
       const message = messages[w]!;
+      if (this.#balance) {
+        message[1] = this.#bandScratch[w]!;
+        message[2] = this.#bandScratch[w + 1]!;
+      }
       message[3] = seq;
       this.#workers[w]!.worker.postMessage(message);
     }
