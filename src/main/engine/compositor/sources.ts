@@ -123,6 +123,16 @@ export class VideoSourceInput {
     return this.#current;
   }
 
+  /** Published frames waiting for a tick (read per tick without building a stats object). */
+  get queued(): number {
+    return this.#length;
+  }
+
+  /** Ticks in a row that repeated the last frame: how long the source has been frozen. */
+  get consecutiveRepeats(): number {
+    return this.#consecutive;
+  }
+
   /** Frees every frame this input holds; frames retained by plans in flight free when those finish. */
   close(): void {
     if (this.#closed) return;

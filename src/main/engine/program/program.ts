@@ -1,0 +1,466 @@
+// The live program: one frame clock drives the compositor and the mixer; each frame n goes to the
+// one encoder, whose TS passes the SCTE-35 injector and fans out to whoever listens.
+//
+//   decoders / static layers -> compositor (workers) -> encoder (ffmpeg) -> injector -> TS listeners
+//                     PCM     -> mixer ----------------^
+//
+// Frame n is the master time: its PTS is firstPts + n·90000·den/num, its IDRs fall on n mod G = 0.
+import { AudioMixer, type AudioSourceInput, type MeterEvent } from '../audio/index.ts';
+import {
+  Compositor,
+  FrameTicker,
+  FrameTiming,
+  rasterizeColor,
+  rasterizeImage,
+  rasterizeText,
+  type FrameSlot,
+  type Layer,
+  type Scene,
+  type ScheduledSwitch,
+  type StaticImage,
+  type SwitchRequest,
+  type TextStyle,
+  type Tick,
+  type VideoSourceInput,
+} from '../compositor/index.ts';
+import type { EncoderProgress } from '../encoder/encoder-args.ts';
+import { ProgramEncoder } from '../encoder/program-encoder.ts';
+import type { ProgramFormat } from '../encoder/program-format.ts';
+import type { LiveInputProvider } from '../ingest/types.ts';
+import type { Logger } from '../log.ts';
+import { Scte35Injector } from '../mpegts/injector.ts';
+import { DecoderSource, type SourceStatus } from '../sources/decoder-source.ts';
+import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
+import { ProgramError } from './errors.ts';
+
+/** What a slate says and looks like: shown in place of a live source that froze or never came. */
+export interface SlateSpec {
+  text: string;
+  background?: string;
+  style?: TextStyle;
+}
+
+export type SourceSpec =
+  | { id: string; kind: 'rtmp'; streamKeyId: number; width: number; height: number; fallback?: SlateSpec; fallbackAfterFrames?: number }
+  | { id: string; kind: 'media'; path: string; loop?: boolean; startSeconds?: number; width: number; height: number }
+  | { id: string; kind: 'test_pattern'; toneHz?: number; width: number; height: number }
+  | { id: string; kind: 'image'; path: string; width: number; height: number }
+  | { id: string; kind: 'color'; color: string; width: number; height: number }
+  | { id: string; kind: 'text'; text: string; style?: TextStyle; width: number; height: number };
+
+export interface ProgramOptions {
+  format: ProgramFormat;
+  ffmpegPath: string;
+  logger: Logger;
+  /** The RTMP ingest, for 'rtmp' sources. */
+  live?: LiveInputProvider;
+  /** SCTE-35 PID; default the injector's first free PID. */
+  scte35Pid?: number;
+  /** Compose on this thread instead of the worker pool (tests, one-core machines). */
+  inlineCompositor?: boolean;
+  onMeters?: (event: MeterEvent) => void;
+  onSourceStatus?: (status: SourceStatus) => void;
+}
+
+interface LiveSource {
+  spec: Extract<SourceSpec, { kind: 'rtmp' | 'media' | 'test_pattern' }>;
+  decoder: DecoderSource;
+  video: VideoSourceInput;
+  audio: AudioSourceInput;
+  fallbackId: string | null;
+  fallbackAfterFrames: number;
+  showingFallback: boolean;
+  unsubscribe: () => void;
+}
+
+export interface ProgramStats {
+  running: boolean;
+  frame: number;
+  framesComposed: number;
+  framesRepeated: number;
+  /** Frames the compositor could not make in time (skipped, busy workers, pool full, failed). */
+  framesDropped: number;
+  composeMsPerFrame: number;
+  lateTicks: number;
+  encoder: { framesWritten: number; backlogFrames: number; progress: EncoderProgress | null; bytesOut: number };
+  tsBytesOut: number;
+  onAir: string | null;
+  scte35Pid: number;
+  firstPts: number | null;
+}
+
+/** Default wait before a frozen live source gives way to its slate: two seconds of frames. */
+const DEFAULT_FALLBACK_SECONDS = 2;
+
+export class Program {
+  readonly format: ProgramFormat;
+  readonly timing: FrameTiming;
+  readonly #options: ProgramOptions;
+  readonly #log: Logger;
+  readonly #compositor: Compositor;
+  readonly #mixer: AudioMixer;
+  readonly #ticker: FrameTicker;
+  readonly #live = new Map<string, LiveSource>();
+  readonly #statics = new Set<string>();
+  /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
+  readonly #scenes = new Map<string, Scene>();
+  readonly #tsListeners = new Set<(chunk: Buffer) => void>();
+  // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
+  readonly #pcmRing: Int16Array[];
+  #pcmNext = 0;
+  readonly #pumpBuffer: Uint8Array;
+  #encoder: ProgramEncoder | null = null;
+  #injector: Scte35Injector;
+  #running = false;
+  #tsBytesOut = 0;
+  #composeNs = 0;
+  #composeSamples = 0;
+  #lastFrame = -1;
+
+  constructor(options: ProgramOptions) {
+    this.format = options.format;
+    this.#options = options;
+    this.#log = options.logger.child('program');
+    this.timing = new FrameTiming(options.format.frameRate);
+    const { width, height } = options.format;
+    if (width % 2 !== 0 || height % 2 !== 0) throw new ProgramError('BAD_FORMAT', `the program size must be even, got ${width}x${height}`, { field: 'width' });
+    const compositorOptions = { width, height, onFrame: this.#onFrame, onError: (error: Error) => this.#log.error('compose failed', { error }) };
+    this.#compositor = options.inlineCompositor ? Compositor.inline(compositorOptions) : new Compositor(compositorOptions);
+    this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
+    this.#ticker = new FrameTicker(options.format.frameRate, this.#onTick);
+    this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
+    this.#pumpBuffer = new Uint8Array(this.timing.maxSamplesPerFrame * 4 * AUDIO_BYTES_PER_SAMPLE);
+    this.#injector = this.#newInjector();
+  }
+
+  // --- sources --------------------------------------------------------------
+
+  async addSource(spec: SourceSpec): Promise<void> {
+    if (this.#live.has(spec.id) || this.#statics.has(spec.id)) throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
+    switch (spec.kind) {
+      case 'image':
+        this.#setStatic(spec.id, await this.#rasterize(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
+        return;
+      case 'color':
+        this.#setStatic(spec.id, await this.#rasterize(spec.id, () => rasterizeColor(spec.color, spec.width, spec.height)));
+        return;
+      case 'text':
+        this.#setStatic(spec.id, await this.#rasterize(spec.id, () => rasterizeText(spec.text, spec.width, spec.height, spec.style)));
+        return;
+      default:
+        await this.#addLive(spec);
+    }
+  }
+
+  /** Restyles or retexts a text layer live; other static layers are replaced the same way. */
+  async updateStatic(spec: Extract<SourceSpec, { kind: 'image' | 'color' | 'text' }>): Promise<void> {
+    if (!this.#statics.has(spec.id)) throw new ProgramError('NOT_FOUND', `no static source ${spec.id}`, { field: 'id' });
+    this.#statics.delete(spec.id);
+    await this.addSource(spec);
+  }
+
+  async removeSource(id: string): Promise<boolean> {
+    const live = this.#live.get(id);
+    if (live) {
+      this.#live.delete(id);
+      live.unsubscribe();
+      await live.decoder.stop();
+      this.#compositor.removeSource(id);
+      this.#mixer.removeSource(id);
+      if (live.fallbackId) this.#compositor.removeSource(live.fallbackId);
+      return true;
+    }
+    if (this.#statics.delete(id)) return this.#compositor.removeSource(id);
+    return false;
+  }
+
+  sourceStatus(id: string): SourceStatus | undefined {
+    return this.#live.get(id)?.decoder.status;
+  }
+
+  async #rasterize(id: string, make: () => Promise<StaticImage>): Promise<StaticImage> {
+    try {
+      return await make();
+    } catch (error) {
+      throw new ProgramError('SOURCE_FAILED', `source ${id}: cannot rasterize: ${(error as Error).message}`, { field: 'id', cause: error });
+    }
+  }
+
+  #setStatic(id: string, image: StaticImage): void {
+    this.#compositor.setStaticSource(id, image);
+    this.#statics.add(id);
+  }
+
+  async #addLive(spec: LiveSource['spec']): Promise<void> {
+    const { width, height } = spec;
+    const input =
+      spec.kind === 'rtmp'
+        ? ({ kind: 'rtmp', streamKeyId: spec.streamKeyId } as const)
+        : spec.kind === 'media'
+          ? ({ kind: 'file', path: spec.path, loop: spec.loop ?? false, startSeconds: spec.startSeconds ?? 0 } as const)
+          : ({ kind: 'testPattern', toneHz: spec.toneHz ?? 1000 } as const);
+    const decoder = new DecoderSource({
+      id: spec.id,
+      input,
+      format: { width, height, rate: this.format.frameRate },
+      ffmpegPath: this.#options.ffmpegPath,
+      logger: this.#log.child(`source ${spec.id}`),
+      ...(this.#options.live ? { live: this.#options.live } : {}),
+    });
+    let fallbackId: string | null = null;
+    if (spec.kind === 'rtmp') {
+      const slate = spec.fallback ?? { text: 'Stand by' };
+      fallbackId = `${spec.id}#fallback`;
+      const image = await this.#rasterize(spec.id, () => rasterizeText(slate.text, width, height, { background: slate.background ?? '#101820', ...slate.style }));
+      this.#compositor.setStaticSource(fallbackId, image);
+    }
+    const video = this.#compositor.openVideoInput(spec.id, { width, height });
+    const audio = this.#mixer.addSource(spec.id);
+    const unsubscribe = decoder.onStatus((status) => this.#options.onSourceStatus?.(status));
+    const fps = this.format.frameRate.num / this.format.frameRate.den;
+    const fallbackAfterFrames = spec.kind === 'rtmp' ? (spec.fallbackAfterFrames ?? Math.round(DEFAULT_FALLBACK_SECONDS * fps)) : 0;
+    const live: LiveSource = { spec, decoder, video, audio, fallbackId, fallbackAfterFrames, showingFallback: false, unsubscribe };
+    this.#live.set(spec.id, live);
+    decoder.start();
+    if (fallbackId) this.#setFallback(live, true);
+  }
+
+  /**
+   * Moves what decoders produced into the compositor and the mixer: at most up to each input's
+   * jitter buffer, so files (decoded as fast as the pipes allow) never overflow and lose frames.
+   */
+  #pump(): void {
+    for (const live of this.#live.values()) {
+      const ring = live.decoder.video;
+      while (live.video.queued < live.video.jitterFrames) {
+        const frame = ring.take();
+        if (!frame) break;
+        const slot = live.video.acquire();
+        if (slot) {
+          slot.i420.set(frame.data);
+          live.video.publish(slot);
+        }
+        ring.release(frame);
+      }
+      const want = Math.min(live.audio.space(), this.#pumpBuffer.length / AUDIO_BYTES_PER_SAMPLE);
+      if (want > 0) {
+        const got = live.decoder.audio.read(this.#pumpBuffer, want);
+        if (got > 0) live.audio.write(this.#pumpBuffer.subarray(0, got * AUDIO_BYTES_PER_SAMPLE));
+      }
+      this.#updateFallback(live);
+    }
+  }
+
+  #updateFallback(live: LiveSource): void {
+    if (!live.fallbackId) return;
+    const frozen = live.video.current < 0 || live.video.consecutiveRepeats >= live.fallbackAfterFrames;
+    if (frozen !== live.showingFallback) this.#setFallback(live, frozen);
+  }
+
+  #setFallback(live: LiveSource, on: boolean): void {
+    live.showingFallback = on;
+    this.#log.info(on ? `source ${live.spec.id}: no picture, its slate is on air` : `source ${live.spec.id}: picture back`);
+    for (const scene of this.#scenes.values()) {
+      if (scene.layers.some((layer) => layer.sourceId === live.spec.id)) this.#compositor.setScene(this.#effectiveScene(scene));
+    }
+  }
+
+  #effectiveScene(scene: Scene): Scene {
+    const layers: Layer[] = scene.layers.map((layer) => {
+      const live = this.#live.get(layer.sourceId);
+      return live?.showingFallback && live.fallbackId ? { ...layer, sourceId: live.fallbackId } : layer;
+    });
+    return { id: scene.id, layers };
+  }
+
+  // --- scenes ---------------------------------------------------------------
+
+  setScene(scene: Scene): void {
+    for (const layer of scene.layers) {
+      if (!this.#live.has(layer.sourceId) && !this.#statics.has(layer.sourceId)) {
+        throw new ProgramError('NOT_FOUND', `scene ${scene.id}: layer ${layer.id} uses unknown source ${layer.sourceId}`, { field: 'layers' });
+      }
+    }
+    this.#scenes.set(scene.id, scene);
+    this.#compositor.setScene(this.#effectiveScene(scene));
+  }
+
+  removeScene(id: string): boolean {
+    this.#scenes.delete(id);
+    return this.#compositor.removeScene(id);
+  }
+
+  /** Switches at an exact frame (atFrame) or on the next frame, by cut or fade. */
+  switchScene(request: SwitchRequest): ScheduledSwitch {
+    if (!this.#scenes.has(request.sceneId)) throw new ProgramError('NOT_FOUND', `no scene ${request.sceneId}`, { field: 'sceneId' });
+    try {
+      return this.#compositor.switchScene(request);
+    } catch (error) {
+      throw new ProgramError('BAD_SWITCH', (error as Error).message, { field: 'atFrame', cause: error });
+    }
+  }
+
+  // --- running ----------------------------------------------------------------
+
+  onTs(listener: (chunk: Buffer) => void): () => void {
+    this.#tsListeners.add(listener);
+    return () => this.#tsListeners.delete(listener);
+  }
+
+  /** Queues a splice_info_section for the SCTE-35 PID (timed by its own splice time). */
+  queueCue(section: Uint8Array): number {
+    return this.#injector.queue(section);
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#injector = this.#newInjector();
+    this.#encoder = new ProgramEncoder({
+      ffmpegPath: this.#options.ffmpegPath,
+      format: this.format,
+      logger: this.#log.child('encoder'),
+      onTs: (chunk) => this.#emitTs(this.#injector.push(chunk)),
+      onExit: () => {
+        if (this.#running) this.#log.error('the encoder died; the program stops');
+        void this.stop();
+      },
+    });
+    this.#encoder.start();
+    this.#ticker.start();
+    this.#log.info('program started', { width: this.format.width, height: this.format.height, fps: `${this.format.frameRate.num}/${this.format.frameRate.den}` });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#ticker.stop();
+    const encoder = this.#encoder;
+    this.#encoder = null;
+    await encoder?.stop();
+    const tail = this.#injector.flush();
+    if (tail.length > 0) this.#emitTs(tail);
+    this.#log.info('program stopped', { frames: this.#lastFrame + 1 });
+  }
+
+  /** Stops the program and every source; the object cannot be started again. */
+  async close(): Promise<void> {
+    await this.stop();
+    await Promise.all([...this.#live.keys()].map((id) => this.removeSource(id)));
+    await this.#compositor.close();
+  }
+
+  /** Kills the encoder process at once (fault tests). */
+  killEncoder(): void {
+    this.#encoder?.kill();
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** The last frame index ticked, −1 before the first. */
+  get frame(): number {
+    return this.#lastFrame;
+  }
+
+  /** The next `count` frames at or after `from` that the encoder makes IDRs (n mod G = 0). */
+  nextIdrFrames(count: number, from = this.#lastFrame + 1): number[] {
+    const gop = this.format.gopFrames;
+    const first = Math.ceil(Math.max(0, from) / gop) * gop;
+    return Array.from({ length: count }, (_, i) => first + i * gop);
+  }
+
+  /** The PTS of frame n in the outgoing TS (33-bit), once the first video PES is known. */
+  ptsOfFrame(n: number): number | null {
+    const first = this.#firstPts();
+    if (first === null) return null;
+    return (first + this.timing.ticksOf(n)) % 2 ** 33;
+  }
+
+  stats(): ProgramStats {
+    const compositor = this.#compositor.stats();
+    const ticker = this.#ticker.stats();
+    const dropped = compositor.dropped;
+    const encoder = this.#encoder?.stats();
+    return {
+      running: this.#running,
+      frame: this.#lastFrame,
+      framesComposed: compositor.composed,
+      framesRepeated: compositor.repeatedOutput,
+      framesDropped: dropped.skipped + dropped.busy + dropped.poolExhausted + dropped.failed,
+      composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeNs / this.#composeSamples / 1e6,
+      lateTicks: ticker.lateTicks,
+      encoder: {
+        framesWritten: encoder?.framesWritten ?? 0,
+        backlogFrames: encoder?.backlogFrames ?? 0,
+        progress: encoder?.progress ?? null,
+        bytesOut: encoder?.bytesOut ?? 0,
+      },
+      tsBytesOut: this.#tsBytesOut,
+      onAir: compositor.onAir,
+      scte35Pid: this.#injector.pid,
+      firstPts: this.#firstPts(),
+    };
+  }
+
+  #firstPts(): number | null {
+    const demux = this.#injector.demux;
+    return demux.frames > 0 && Number.isFinite(demux.minPtsExt) ? demux.minPtsExt % 2 ** 33 : null;
+  }
+
+  #newInjector(): Scte35Injector {
+    return new Scte35Injector(this.#options.scte35Pid === undefined ? {} : { pid: this.#options.scte35Pid });
+  }
+
+  #emitTs(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.#tsBytesOut += chunk.length;
+    for (const listener of this.#tsListeners) {
+      try {
+        listener(chunk);
+      } catch (error) {
+        this.#log.error('a TS listener failed', { error });
+      }
+    }
+  }
+
+  readonly #onTick = (tick: Tick): void => {
+    const started = process.hrtime.bigint();
+    this.#lastFrame = tick.frame;
+    this.#pump();
+    this.#compositor.tick(tick.frame, tick.skip);
+    this.#composeNs += Number(process.hrtime.bigint() - started);
+    this.#composeSamples++;
+  };
+
+  /** Frame n is ready (composed, or the last one repeated): it goes to the encoder with its audio. */
+  readonly #onFrame = (n: number, frame: FrameSlot | null, _repeated: boolean): void => {
+    const pcm = this.#pcmRing[this.#pcmNext]!;
+    this.#pcmNext = (this.#pcmNext + 1) % this.#pcmRing.length;
+    const samples = this.timing.samplesFor(n);
+    this.#mixer.mix(samples, pcm);
+    const audio = new Uint8Array(pcm.buffer, pcm.byteOffset, samples * AUDIO_BYTES_PER_SAMPLE);
+    const encoder = this.#encoder;
+    if (!frame) {
+      // Nothing composed yet (no scene): black, so the encoder still gets frame n.
+      encoder?.writeFrame(this.#black(), audio, () => {});
+      return;
+    }
+    if (!encoder) {
+      frame.pool.release(frame.index);
+      return;
+    }
+    encoder.writeFrame(frame.i420, audio, () => frame.pool.release(frame.index));
+  };
+
+  #blackFrame: Uint8Array | undefined;
+  #black(): Uint8Array {
+    if (!this.#blackFrame) {
+      const { width, height } = this.format;
+      const luma = width * height;
+      this.#blackFrame = new Uint8Array(luma * 1.5).fill(16, 0, luma).fill(128, luma);
+    }
+    return this.#blackFrame;
+  }
+}
