@@ -82,6 +82,8 @@ export interface ProgramStats {
   framesDropped: number;
   composeMsPerFrame: number;
   lateTicks: number;
+  /** Per live source: ticks that repeated its last frame (late source) and frames its jitter buffer dropped. */
+  sources: Record<string, { repeated: number; overflowed: number }>;
   encoder: { framesWritten: number; backlogFrames: number; progress: EncoderProgress | null; bytesOut: number };
   tsBytesOut: number;
   onAir: string | null;
@@ -391,6 +393,12 @@ export class Program {
       framesDropped: dropped.skipped + dropped.busy + dropped.poolExhausted + dropped.failed,
       composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeNs / this.#composeSamples / 1e6,
       lateTicks: ticker.lateTicks,
+      sources: Object.fromEntries(
+        [...this.#live.keys()].flatMap((id) => {
+          const input = compositor.sources[id];
+          return input ? [[id, { repeated: input.repeated, overflowed: input.overflowed }]] : [];
+        }),
+      ),
       encoder: {
         framesWritten: encoder?.framesWritten ?? 0,
         backlogFrames: encoder?.backlogFrames ?? 0,
