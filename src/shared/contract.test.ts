@@ -22,6 +22,28 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'streamKeys.create': { good: { name: 'OBS main' }, bad: { name: '   ' }, badField: 'name' },
   'streamKeys.reveal': { good: { id: 3 }, bad: { id: 0 }, badField: 'id' },
   'streamKeys.remove': { good: { id: 1 }, bad: { id: 1.5 }, badField: 'id' },
+  'program.getFormat': { good: {}, bad: { width: 1920 }, badField: 'width' },
+  'program.setFormat': {
+    good: { width: 1920, height: 1080, frameRate: '29.97', videoBitrateKbps: 6000, gopFrames: 60, x264Preset: 'veryfast', audioBitrateKbps: 128, videoEncoder: 'libx264' },
+    bad: { width: 1921, height: 1080, frameRate: '29.97', videoBitrateKbps: 6000, gopFrames: 60, x264Preset: 'veryfast', audioBitrateKbps: 128, videoEncoder: 'libx264' },
+    badField: 'width',
+  },
+  'program.start': { good: {}, bad: { now: true }, badField: 'now' },
+  'program.stop': { good: {}, bad: { force: 1 }, badField: 'force' },
+  'program.status': { good: {}, bad: { frame: 1 }, badField: 'frame' },
+  'program.switchScene': { good: { sceneId: 2, atFrame: 300, transition: { kind: 'fade', frames: 15 } }, bad: { sceneId: 2, atFrame: -1 }, badField: 'atFrame' },
+  'sources.list': { good: {}, bad: { kind: 'rtmp' }, badField: 'kind' },
+  'sources.create': {
+    good: { name: 'Logo', config: { kind: 'image', path: '/srv/logo.png', width: 300, height: 120 } },
+    bad: { name: 'Show', config: { kind: 'media', path: 'relative/show.mp4', width: 1920, height: 1080 } },
+    badField: 'config.path',
+  },
+  'sources.update': { good: { id: 1, audio: { gainDb: -6, muted: false } }, bad: { id: 1, audio: { gainDb: 99 } }, badField: 'audio.gainDb' },
+  'sources.remove': { good: { id: 4 }, bad: {}, badField: 'id' },
+  'scenes.list': { good: {}, bad: { all: 1 }, badField: 'all' },
+  'scenes.create': { good: { name: 'Main', layers: [{ sourceId: 1 }, { sourceId: 2, x: 1600, y: 40, opacity: 0.9 }] }, bad: { name: 'Main', layers: [{ sourceId: 1, opacity: 2 }] }, badField: 'layers.0.opacity' },
+  'scenes.update': { good: { id: 1, name: 'Break slate' }, bad: { id: 1, layers: 'none' }, badField: 'layers' },
+  'scenes.remove': { good: { id: 1 }, bad: { id: -3 }, badField: 'id' },
   'scte35.decode': { good: { section: '/DARAAAAAAAAAP/wAAAAAHpPv/8=' }, bad: { section: 42 }, badField: 'section' },
   'scte35.encode': { good: { section: { table_id: 252 } }, bad: { section: { table_id: 252 }, format: 'binary' }, badField: 'format' },
 };
@@ -58,6 +80,20 @@ describe('contract', () => {
   it('treats missing arguments as an empty object', () => {
     expect(validateCommandArgs('system.health', undefined).ok).toBe(true);
     expect(validateCommandArgs('streamKeys.create', undefined).ok).toBe(false);
+  });
+
+  it('refuses paths FFmpeg would read as a URL or an option', () => {
+    for (const path of ['http://example.com/a.mp4', 'srt://h:1', '-i', 'concat:a|b', '']) {
+      const result = validateCommandArgs('sources.create', { name: 'x', config: { kind: 'media', path, width: 640, height: 360 } });
+      expect(result.ok, path).toBe(false);
+      if (!result.ok) expect(result.error.field).toBe('config.path');
+    }
+  });
+
+  it('names the field inside a source config', () => {
+    const result = validateCommandArgs('sources.create', { name: 'x', config: { kind: 'color', color: 'blue', width: 640, height: 360 } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatchObject({ field: 'config.color', message: expect.stringContaining('#rrggbb') });
   });
 
   it('applies defaults', () => {

@@ -1,6 +1,19 @@
 // The one contract between the engine and every client (Electron IPC, WebSocket, HTTP).
 // Types and constants only: imported by main, preload and renderer; imports nothing of ours.
 import { z } from 'zod';
+import {
+  programFormatSchema,
+  sceneCreateArgs,
+  sceneUpdateArgs,
+  sourceCreateArgs,
+  sourceUpdateArgs,
+  switchSceneArgs,
+  type MetersEvent,
+  type ProgramFormatSettings,
+  type ProgramStatus,
+  type SceneInfo,
+  type SourceInfo,
+} from './program.ts';
 
 // ---------------------------------------------------------------------------
 // Argument schemas
@@ -13,6 +26,7 @@ const settingValue = z.union([z.string().max(1000), z.number().finite(), z.boole
 
 const streamKeyName = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 const rowId = z.number().int('must be a whole number').positive('must be a positive id');
+const byId = z.object({ id: rowId }).strict();
 
 /** A splice_info_section as text: base64, or hex with or without 0x. */
 const sectionText = z.string().trim().min(1, 'must not be empty').max(8192, 'must be at most 8192 characters');
@@ -31,8 +45,29 @@ export const commandArgs = {
   /** RTMP ingest stream keys. The key itself is a secret: only create and reveal return it. */
   'streamKeys.list': noArgs,
   'streamKeys.create': z.object({ name: streamKeyName }).strict(),
-  'streamKeys.reveal': z.object({ id: rowId }).strict(),
-  'streamKeys.remove': z.object({ id: rowId }).strict(),
+  'streamKeys.reveal': byId,
+  'streamKeys.remove': byId,
+
+  /** The program: one format, started and stopped as a whole. */
+  'program.getFormat': noArgs,
+  /** Only while the program is stopped. */
+  'program.setFormat': programFormatSchema,
+  'program.start': noArgs,
+  'program.stop': noArgs,
+  /** Frame index, the next IDR frames (splice points), on-air scene, encoder figures. */
+  'program.status': noArgs,
+  /** Now (next frame) or at an exact frame index, by cut or fade. */
+  'program.switchScene': switchSceneArgs,
+
+  'sources.list': noArgs,
+  'sources.create': sourceCreateArgs,
+  'sources.update': sourceUpdateArgs,
+  'sources.remove': byId,
+
+  'scenes.list': noArgs,
+  'scenes.create': sceneCreateArgs,
+  'scenes.update': sceneUpdateArgs,
+  'scenes.remove': byId,
 
   /** Decode a splice_info_section (ANSI/SCTE 35) into its JSON form. */
   'scte35.decode': z.object({ section: sectionText }).strict(),
@@ -82,6 +117,8 @@ export interface EngineStatus {
   ffmpegError: string | null;
   store: { path: string; schemaVersion: number };
   api: ApiAccess | null;
+  /** The embedded RTMP server OBS publishes to. */
+  ingest: { url: string | null; running: boolean; error: string | null };
 }
 
 export interface ApiAccess {
@@ -119,6 +156,20 @@ export interface CommandResults {
   'streamKeys.create': StreamKeyWithSecret;
   'streamKeys.reveal': StreamKeyWithSecret;
   'streamKeys.remove': { removed: boolean };
+  'program.getFormat': ProgramFormatSettings;
+  'program.setFormat': ProgramFormatSettings;
+  'program.start': ProgramStatus;
+  'program.stop': ProgramStatus;
+  'program.status': ProgramStatus;
+  'program.switchScene': { sceneId: number; atFrame: number | null };
+  'sources.list': SourceInfo[];
+  'sources.create': SourceInfo;
+  'sources.update': SourceInfo;
+  'sources.remove': { removed: boolean };
+  'scenes.list': SceneInfo[];
+  'scenes.create': SceneInfo;
+  'scenes.update': SceneInfo;
+  'scenes.remove': { removed: boolean };
   'scte35.decode': { section: Record<string, unknown>; hex: string };
   'scte35.encode': { encoded: string; format: 'base64' | 'hex' };
 }
@@ -129,15 +180,60 @@ export type CommandResult<C extends CommandName> = CommandResults[C];
 // Events the engine pushes
 // ---------------------------------------------------------------------------
 
+/** A source's decoder state: what it does, and why not when it doesn't. */
+export interface SourceStatusEvent {
+  id: string;
+  kind: string;
+  state: string;
+  reason: string | undefined;
+  framesDecoded: number;
+  framesDropped: number;
+  restarts: number;
+}
+
+/** An RTMP publisher on the ingest (never the key itself: its id and name). */
+export interface IngestStreamEvent {
+  streamKeyId: number;
+  streamKeyName: string;
+  video: { codec: string | null; width: number; height: number; fps: number } | null;
+  audio: { codec: string | null; sampleRate: number; channels: number } | null;
+  bitrateKbps: number;
+}
+
 export interface EventPayloads {
   /** Once a second. */
   'engine.status': EngineStatus;
   'settings.changed': Settings;
   'streamKeys.changed': StreamKeySummary[];
+  /** Once a second while the program runs, and on start and stop. */
+  'program.status': ProgramStatus;
+  /** Peak and RMS in dBFS, 10 times a second while the program runs. */
+  'audio.meters': MetersEvent;
+  'source.status': SourceStatusEvent;
+  'sources.changed': SourceInfo[];
+  'scenes.changed': SceneInfo[];
+  'ingest.published': IngestStreamEvent;
+  'ingest.stats': IngestStreamEvent;
+  'ingest.unpublished': { streamKeyId: number; streamKeyName: string; reason: string };
+  /** A publish refused: what was wrong (never the key that was tried). */
+  'ingest.refused': { reason: string; remoteAddress: string };
 }
 
 export type EventName = keyof EventPayloads;
-export const eventNames = ['engine.status', 'settings.changed', 'streamKeys.changed'] as const satisfies readonly EventName[];
+export const eventNames = [
+  'engine.status',
+  'settings.changed',
+  'streamKeys.changed',
+  'program.status',
+  'audio.meters',
+  'source.status',
+  'sources.changed',
+  'scenes.changed',
+  'ingest.published',
+  'ingest.stats',
+  'ingest.unpublished',
+  'ingest.refused',
+] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------
 // Errors and envelopes

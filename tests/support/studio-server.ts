@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/main/engine/ingest/testing.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const studioBin = path.join(repoRoot, 'bin', 'studio.js');
@@ -11,6 +12,7 @@ export const studioBin = path.join(repoRoot, 'bin', 'studio.js');
 export interface RunningStudio {
   url: string;
   port: number;
+  rtmpPort: number;
   dataDir: string;
   process: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
@@ -21,7 +23,9 @@ export interface RunningStudio {
 export async function startStudio(options: { host?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningStudio> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-test-'));
   const host = options.host ?? '127.0.0.1';
-  const child = spawn(process.execPath, [studioBin, 'serve', '--port', '0', '--host', host, '--data-dir', dataDir, ...(options.args ?? [])], {
+  const rtmpPort = await freePort();
+  const args = ['serve', '--port', '0', '--host', host, '--data-dir', dataDir, '--rtmp-port', String(rtmpPort), ...(options.args ?? [])];
+  const child = spawn(process.execPath, [studioBin, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +53,7 @@ export async function startStudio(options: { host?: string; args?: string[]; env
   return {
     url,
     port: Number(new URL(url).port),
+    rtmpPort,
     dataDir,
     process: child,
     output: () => output,

@@ -61,7 +61,16 @@ async function start(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow(engine);
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => engine.close());
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    // Stop the program and the ingest (their ffmpeg children) before Electron exits.
+    event.preventDefault();
+    void engine.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 }
 
 start().catch((error: unknown) => {

@@ -11,7 +11,7 @@ import { isLoopbackAddress, loadOrCreateApiToken } from '../server/auth.ts';
 import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
 
-const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR]';
+const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR] [--rtmp-port N] [--rtmp-host ADDR]';
 
 export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -22,6 +22,8 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
         port: { type: 'string', default: String(DEFAULT_PORT) },
         host: { type: 'string', default: '127.0.0.1' },
         'data-dir': { type: 'string' },
+        'rtmp-port': { type: 'string', default: '1935' },
+        'rtmp-host': { type: 'string', default: '127.0.0.1' },
       },
       strict: true,
     }));
@@ -34,6 +36,11 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     io.stderr(`studio serve: --port must be a whole number from 0 to 65535 (0 picks a free port), got "${values.port}"\n`);
     return 1;
   }
+  const rtmpPort = Number(values['rtmp-port']);
+  if (!Number.isInteger(rtmpPort) || rtmpPort < 0 || rtmpPort > 65535) {
+    io.stderr(`studio serve: --rtmp-port must be a whole number from 1 to 65535, or 0 for no RTMP ingest, got "${values['rtmp-port']}"\n`);
+    return 1;
+  }
   const host = values.host!;
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const staticDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
@@ -41,7 +48,13 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
 
   let engine: Engine;
   try {
-    engine = await Engine.create({ dataDir, version: packageVersion(), host: 'headless', log });
+    engine = await Engine.create({
+      dataDir,
+      version: packageVersion(),
+      host: 'headless',
+      log,
+      rtmp: rtmpPort === 0 ? null : { port: rtmpPort, bind: values['rtmp-host']! },
+    });
   } catch (error) {
     io.stderr(`studio serve: ${(error as Error).message}\n`);
     return 1;
@@ -51,7 +64,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   try {
     server = await startApiServer({ engine, host, port, staticDir: existsSync(staticDir) ? staticDir : null, token });
   } catch (error) {
-    engine.close();
+    await engine.close();
     io.stderr(`studio serve: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
     return 1;
   }
@@ -59,15 +72,17 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   const remote = !isLoopbackAddress(host);
   io.stdout(`Studio ${packageVersion()} listening on ${server.url}\n`);
   io.stdout(`Data dir: ${dataDir}\n`);
+  const ingest = engine.status().ingest;
+  io.stdout(ingest.running ? `RTMP ingest: ${ingest.url}/<stream key>\n` : `RTMP ingest: off${ingest.error ? ` (${ingest.error})` : ''}\n`);
   if (remote) io.stdout(`API token required; it is in ${path.join(dataDir, 'api-token')}. Open ${server.url}/?token=<token>\n`);
 
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       log.info(`${signal}: shutting down`);
-      void server.close().then(() => {
-        engine.close();
-        resolve(0);
-      });
+      void server
+        .close()
+        .then(() => engine.close())
+        .then(() => resolve(0));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,6 @@
 // The broadcast engine: one object that both hosts (Electron main, `studio serve`) create.
 // Pure Node: nothing here or below imports electron.
+import path from 'node:path';
 import type { Registry } from 'prom-client';
 import type {
   ApiAccess,
@@ -14,8 +15,12 @@ import { missingCapabilities, probeFfmpeg } from '../encoder/ffmpeg-probe.ts';
 import type { Logger } from '../log.ts';
 import { createMetricsRegistry } from '../stats/metrics.ts';
 import { openStore, type Store } from '../store/database.ts';
+import { usableVideoEncoders } from '../encoder/hardware-encoders.ts';
+import { DEFAULT_RTMP_PORT, RtmpIngest } from '../ingest/rtmp-ingest.ts';
+import { ProgramRepository } from '../store/program-repository.ts';
 import { SettingsRepository } from '../store/settings-repository.ts';
 import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
+import { ProgramHost } from './program-host.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { createHandlers, type CallContext, type HandlerTable } from './handlers.ts';
@@ -29,11 +34,15 @@ export interface EngineOptions {
   ffmpeg?: ResolveOptions;
   /** How often `engine.status` is pushed. */
   statusIntervalMs?: number;
+  /** The embedded RTMP ingest; null runs without one. Default port 1935 on loopback. */
+  rtmp?: { port: number; bind?: string } | null;
 }
 
 interface FfmpegState {
   info: FfmpegInfo | null;
   problems: string[];
+  /** libx264, and hardware encoders that passed a trial encode. */
+  videoEncoders: string[];
 }
 
 async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Logger): Promise<FfmpegState> {
@@ -42,28 +51,33 @@ async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Lo
     resolved = resolveFfmpegBinaries(options);
   } catch (error) {
     log.error(errorMessage(error));
-    return { info: null, problems: [errorMessage(error)] };
+    return { info: null, problems: [errorMessage(error)], videoEncoders: [] };
   }
   try {
     const capabilities = await probeFfmpeg(resolved.ffmpeg.path);
     const problems = missingCapabilities(capabilities);
     for (const problem of problems) log.warn(problem, { path: resolved.ffmpeg.path });
     log.info(`ffmpeg ${capabilities.version}`, { path: resolved.ffmpeg.path, source: resolved.ffmpeg.source });
+    const { usable, trials } = await usableVideoEncoders(resolved.ffmpeg.path, capabilities.encoders);
+    for (const trial of trials) if (!trial.usable) log.info(`${trial.encoder} not offered: ${trial.reason}`);
     return {
       info: { path: resolved.ffmpeg.path, source: resolved.ffmpeg.source, ffprobePath: resolved.ffprobe?.path ?? null, ...capabilities },
       problems,
+      videoEncoders: usable,
     };
   } catch (error) {
     log.error(errorMessage(error));
-    return { info: null, problems: [errorMessage(error)] };
+    return { info: null, problems: [errorMessage(error)], videoEncoders: [] };
   }
 }
 
 export class Engine {
   readonly log: Logger;
   readonly events: EventBus;
-  readonly repositories: { settings: SettingsRepository; streamKeys: StreamKeysRepository };
+  readonly repositories: { settings: SettingsRepository; streamKeys: StreamKeysRepository; program: ProgramRepository };
   readonly metrics: Registry;
+  readonly ingest: RtmpIngest | null;
+  readonly programHost: ProgramHost;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -74,11 +88,14 @@ export class Engine {
   #api: Omit<ApiAccess, 'token'> | null = null;
   #apiToken: string | null = null;
   #closed = false;
+  #ingestError: string | null = null;
 
   static async create(options: EngineOptions): Promise<Engine> {
     const store = openStore(options.dataDir);
     const ffmpeg = await locateAndProbeFfmpeg(options.ffmpeg, options.log.child('ffmpeg'));
-    return new Engine(options, store, ffmpeg);
+    const engine = new Engine(options, store, ffmpeg);
+    await engine.#startIngest();
+    return engine;
   }
 
   private constructor(options: EngineOptions, store: Store, ffmpeg: FfmpegState) {
@@ -87,7 +104,39 @@ export class Engine {
     this.#ffmpeg = ffmpeg;
     this.log = options.log.child('engine');
     this.events = new EventBus((error) => this.log.error('event listener failed', { error }));
-    this.repositories = { settings: new SettingsRepository(store.db), streamKeys: new StreamKeysRepository(store.db) };
+    this.repositories = {
+      settings: new SettingsRepository(store.db),
+      streamKeys: new StreamKeysRepository(store.db),
+      program: new ProgramRepository(store.db),
+    };
+    const rtmp = options.rtmp === undefined ? { port: DEFAULT_RTMP_PORT } : options.rtmp;
+    this.ingest = rtmp
+      ? new RtmpIngest({
+          storeDir: path.join(options.dataDir, 'ingest'),
+          streamKeys: this.repositories.streamKeys,
+          logger: options.log.child('ingest'),
+          port: rtmp.port,
+          ...(rtmp.bind ? { bind: rtmp.bind } : {}),
+        })
+      : null;
+    this.programHost = new ProgramHost({
+      repository: this.repositories.program,
+      ffmpegPath: () => this.#ffmpeg.info?.path ?? null,
+      videoEncoders: () => this.#ffmpeg.videoEncoders,
+      live: this.ingest ?? undefined,
+      log: options.log,
+      onMeters: (event) => this.events.emit('audio.meters', event),
+      onSourceStatus: (status) =>
+        this.events.emit('source.status', {
+          id: status.id,
+          kind: status.kind,
+          state: status.state,
+          reason: status.reason,
+          framesDecoded: status.framesDecoded,
+          framesDropped: status.framesDropped,
+          restarts: status.restarts,
+        }),
+    });
     for (const key of this.repositories.streamKeys.list()) this.log.registerSecret(this.repositories.streamKeys.reveal(key.id).key);
     this.metrics = createMetricsRegistry({
       version: options.version,
@@ -95,7 +144,10 @@ export class Engine {
       ffmpegAvailable: () => this.#ffmpeg.info !== null,
     });
     this.#handlers = createHandlers(this);
-    this.#statusTimer = setInterval(() => this.events.emit('engine.status', this.status()), options.statusIntervalMs ?? 1000);
+    this.#statusTimer = setInterval(() => {
+      this.events.emit('engine.status', this.status());
+      if (this.programHost.program) this.events.emit('program.status', this.programHost.status());
+    }, options.statusIntervalMs ?? 1000);
     this.#statusTimer.unref();
     this.log.info('engine started', { dataDir: options.dataDir, schemaVersion: store.schemaVersion, host: options.host });
   }
@@ -125,7 +177,39 @@ export class Engine {
       ffmpegError: this.#ffmpeg.info ? null : (this.#ffmpeg.problems[0] ?? null),
       store: { path: this.#store.path, schemaVersion: this.#store.schemaVersion },
       api: this.apiAccess(false),
+      ingest: {
+        url: this.ingest?.running ? `rtmp://${this.ingest.bind === '0.0.0.0' ? '<this machine>' : this.ingest.bind}:${this.ingest.port}/${this.ingest.app}` : null,
+        running: this.ingest?.running ?? false,
+        error: this.#ingestError,
+      },
     };
+  }
+
+  async #startIngest(): Promise<void> {
+    const ingest = this.ingest;
+    if (!ingest) return;
+    try {
+      await ingest.start();
+    } catch (error) {
+      // The rest of the studio works without it: the status bar says why.
+      this.#ingestError = errorMessage(error);
+      this.log.error(`RTMP ingest not started: ${this.#ingestError}`);
+      return;
+    }
+    const forward = <E extends 'ingest.published' | 'ingest.stats'>(event: E) =>
+      ingest.on(event, (info) =>
+        this.events.emit(event, {
+          streamKeyId: info.streamKeyId,
+          streamKeyName: info.streamKeyName,
+          video: info.video ? { codec: info.video.codec, width: info.video.width, height: info.video.height, fps: info.video.fps } : null,
+          audio: info.audio,
+          bitrateKbps: info.bitrateKbps,
+        }),
+      );
+    forward('ingest.published');
+    forward('ingest.stats');
+    ingest.on('ingest.unpublished', (event) => this.events.emit('ingest.unpublished', { streamKeyId: event.streamKeyId, streamKeyName: event.streamKeyName, reason: event.reason }));
+    ingest.on('ingest.refused', (event) => this.events.emit('ingest.refused', { reason: event.reason, remoteAddress: event.remoteAddress }));
   }
 
   /** The HTTP host tells the engine where it listens, so clients can show it. */
@@ -141,10 +225,12 @@ export class Engine {
     return { ...this.#api, token: trusted ? this.#apiToken : null };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#statusTimer);
+    await this.programHost.stop();
+    await this.ingest?.stop();
     this.#store.close();
     this.log.info('engine stopped');
   }

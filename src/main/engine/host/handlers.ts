@@ -1,4 +1,6 @@
+import { access, constants, stat } from 'node:fs/promises';
 import type { CommandArgs, CommandName, CommandResult } from '../../../shared/contract.ts';
+import type { SourceConfig } from '../../../shared/program.ts';
 import { EngineError } from '../errors.ts';
 import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35Error } from '../scte35/index.ts';
 import type { Engine } from './engine.ts';
@@ -12,6 +14,24 @@ export type HandlerTable = {
   [C in CommandName]: (args: CommandArgs<C>, context: CallContext) => CommandResult<C> | Promise<CommandResult<C>>;
 };
 
+/**
+ * A path from a client is checked before FFmpeg or sharp opens it: it must be a readable regular
+ * file. (The schema already refused relative paths, URLs and NUL bytes.)
+ */
+async function checkLocalFile(config: SourceConfig): Promise<void> {
+  if (config.kind !== 'media' && config.kind !== 'image') return;
+  let stats;
+  try {
+    stats = await stat(config.path);
+    await access(config.path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : `cannot be opened (${code})`;
+    throw new EngineError('BAD_PATH', `config.path: ${config.path} ${why}.`, { apiCode: 'BAD_ARGUMENT', field: 'config.path' });
+  }
+  if (!stats.isFile()) throw new EngineError('BAD_PATH', `config.path: ${config.path} is not a file.`, { apiCode: 'BAD_ARGUMENT', field: 'config.path' });
+}
+
 /** SCTE-35 codec errors become argument errors: the client's section is what is wrong. */
 function asArgumentError(error: unknown, argument: string): never {
   if (error instanceof Scte35Error) {
@@ -22,7 +42,15 @@ function asArgumentError(error: unknown, argument: string): never {
 }
 
 export function createHandlers(engine: Engine): HandlerTable {
-  const { settings, streamKeys } = engine.repositories;
+  const { settings, streamKeys, program: programRepository } = engine.repositories;
+  const host = engine.programHost;
+  const sourcesChanged = () => engine.events.emit('sources.changed', programRepository.sources().map((source) => host.sourceInfo(source)));
+  const scenesChanged = () => engine.events.emit('scenes.changed', programRepository.scenes());
+  const programStatus = () => {
+    const status = host.status();
+    engine.events.emit('program.status', status);
+    return status;
+  };
   return {
     'system.health': () => engine.health(),
     'system.status': () => engine.status(),
@@ -50,6 +78,70 @@ export function createHandlers(engine: Engine): HandlerTable {
       if (!removed) throw new EngineError('NOT_FOUND', `No stream key with id ${id}.`, { apiCode: 'NOT_FOUND', field: 'id' });
       engine.log.info('stream key removed', { id });
       engine.events.emit('streamKeys.changed', streamKeys.list());
+      return { removed };
+    },
+
+    'program.getFormat': () => host.formatSettings(),
+    'program.setFormat': (format) => host.setFormat(format),
+    'program.start': async () => {
+      await host.start();
+      return programStatus();
+    },
+    'program.stop': async () => {
+      await host.stop();
+      return programStatus();
+    },
+    'program.status': () => host.status(),
+    'program.switchScene': ({ sceneId, atFrame, transition }) => host.switchScene(sceneId, atFrame, transition),
+
+    'sources.list': () => programRepository.sources().map((source) => host.sourceInfo(source)),
+    'sources.create': async ({ name, config, audio }) => {
+      await checkLocalFile(config);
+      const created = programRepository.createSource(name, config, audio ?? { gainDb: 0, muted: false });
+      try {
+        await host.sourceAdded(created);
+      } catch (error) {
+        programRepository.removeSource(created.id);
+        throw error;
+      }
+      sourcesChanged();
+      return host.sourceInfo(created);
+    },
+    'sources.update': async ({ id, name, config, audio }) => {
+      if (config) await checkLocalFile(config);
+      const before = programRepository.source(id);
+      const after = programRepository.updateSource(id, { name, config, audio });
+      await host.sourceChanged(before, after);
+      sourcesChanged();
+      return host.sourceInfo(after);
+    },
+    'sources.remove': async ({ id }) => {
+      const removed = programRepository.removeSource(id);
+      if (!removed) throw new EngineError('NOT_FOUND', `No source with id ${id}.`, { apiCode: 'NOT_FOUND', field: 'id' });
+      await host.sourceRemoved(id);
+      sourcesChanged();
+      scenesChanged();
+      return { removed };
+    },
+
+    'scenes.list': () => programRepository.scenes(),
+    'scenes.create': ({ name, layers }) => {
+      const scene = programRepository.createScene(name, layers);
+      host.sceneChanged(scene);
+      scenesChanged();
+      return scene;
+    },
+    'scenes.update': ({ id, name, layers }) => {
+      const scene = programRepository.updateScene(id, { name, layers });
+      host.sceneChanged(scene);
+      scenesChanged();
+      return scene;
+    },
+    'scenes.remove': ({ id }) => {
+      const removed = programRepository.removeScene(id);
+      if (!removed) throw new EngineError('NOT_FOUND', `No scene with id ${id}.`, { apiCode: 'NOT_FOUND', field: 'id' });
+      host.sceneRemoved(id);
+      scenesChanged();
       return { removed };
     },
 

@@ -176,6 +176,13 @@ export class Program {
     return false;
   }
 
+  /** Gain and mute of a decoding source's audio in the mix. */
+  setAudio(id: string, gainDb: number, muted: boolean): void {
+    if (!this.#live.has(id)) return;
+    this.#mixer.setGain(id, gainDb);
+    this.#mixer.setMuted(id, muted);
+  }
+
   sourceStatus(id: string): SourceStatus | undefined {
     return this.#live.get(id)?.decoder.status;
   }

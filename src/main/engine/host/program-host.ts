@@ -1,0 +1,219 @@
+// Binds the stored set-up (format, sources, scenes) to the live Program: builds it on start,
+// applies edits to it while it runs, and reports its state for the contract.
+import type { MetersEvent, ProgramFormatSettings, ProgramStatus, SceneInfo, SourceConfig, SourceInfo } from '../../../shared/program.ts';
+import { frameRates } from '../../../shared/program.ts';
+import type { Layer, Scene, Transition } from '../compositor/index.ts';
+import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
+import type { LiveInputProvider } from '../ingest/types.ts';
+import type { Logger } from '../log.ts';
+import { Program, type SourceSpec } from '../program/program.ts';
+import { ProgramError } from '../program/errors.ts';
+import type { SourceStatus } from '../sources/decoder-source.ts';
+import type { ProgramRepository, StoredSource } from '../store/program-repository.ts';
+
+export interface ProgramHostOptions {
+  repository: ProgramRepository;
+  ffmpegPath: () => string | null;
+  videoEncoders: () => string[];
+  live: LiveInputProvider | undefined;
+  log: Logger;
+  onMeters: (event: MetersEvent) => void;
+  onSourceStatus: (status: SourceStatus) => void;
+  onTs?: (chunk: Buffer) => void;
+}
+
+export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
+  width: DEFAULT_PROGRAM_FORMAT.width,
+  height: DEFAULT_PROGRAM_FORMAT.height,
+  frameRate: '30',
+  videoBitrateKbps: DEFAULT_PROGRAM_FORMAT.videoBitrateKbps,
+  gopFrames: DEFAULT_PROGRAM_FORMAT.gopFrames,
+  x264Preset: DEFAULT_PROGRAM_FORMAT.x264Preset,
+  audioBitrateKbps: DEFAULT_PROGRAM_FORMAT.audioBitrateKbps,
+  videoEncoder: DEFAULT_PROGRAM_FORMAT.videoEncoder,
+};
+
+export function toProgramFormat(settings: ProgramFormatSettings): ProgramFormat {
+  return { ...settings, frameRate: frameRates[settings.frameRate] };
+}
+
+function sourceSpec(source: StoredSource): SourceSpec {
+  const id = String(source.id);
+  const config: SourceConfig = source.config;
+  switch (config.kind) {
+    case 'rtmp':
+      return { id, kind: 'rtmp', streamKeyId: config.streamKeyId, width: config.width, height: config.height, fallback: { text: config.slateText } };
+    case 'media':
+      return { id, kind: 'media', path: config.path, loop: config.loop, startSeconds: config.startSeconds, width: config.width, height: config.height };
+    case 'test_pattern':
+      return { id, kind: 'test_pattern', toneHz: config.toneHz, width: config.width, height: config.height };
+    case 'image':
+      return { id, kind: 'image', path: config.path, width: config.width, height: config.height };
+    case 'color':
+      return { id, kind: 'color', color: config.color, width: config.width, height: config.height };
+    case 'text':
+      return {
+        id,
+        kind: 'text',
+        text: config.text,
+        width: config.width,
+        height: config.height,
+        style: { fontSize: config.fontSize, color: config.color, ...(config.background ? { background: config.background } : {}) },
+      };
+  }
+}
+
+export class ProgramHost {
+  readonly #options: ProgramHostOptions;
+  #program: Program | null = null;
+
+  constructor(options: ProgramHostOptions) {
+    this.#options = options;
+  }
+
+  get program(): Program | null {
+    return this.#program;
+  }
+
+  formatSettings(): ProgramFormatSettings {
+    return this.#options.repository.format() ?? DEFAULT_FORMAT_SETTINGS;
+  }
+
+  setFormat(settings: ProgramFormatSettings): ProgramFormatSettings {
+    if (this.#program) throw new ProgramError('RUNNING', 'Stop the program before changing its format.', { field: 'format' });
+    const encoders = this.#options.videoEncoders();
+    if (!encoders.includes(settings.videoEncoder)) {
+      throw new ProgramError('BAD_FORMAT', `Video encoder "${settings.videoEncoder}" is not usable here; usable: ${encoders.join(', ') || 'none'}.`, { field: 'videoEncoder' });
+    }
+    this.#options.repository.setFormat(settings);
+    return settings;
+  }
+
+  async start(): Promise<void> {
+    if (this.#program) return;
+    const ffmpegPath = this.#options.ffmpegPath();
+    if (!ffmpegPath) throw new ProgramError('NOT_RUNNING', 'No usable ffmpeg: see the status bar for what was tried.');
+    const repository = this.#options.repository;
+    const program = new Program({
+      format: toProgramFormat(this.formatSettings()),
+      ffmpegPath,
+      logger: this.#options.log,
+      ...(this.#options.live ? { live: this.#options.live } : {}),
+      onMeters: (event) => this.#options.onMeters({ master: event.master, sources: event.sources }),
+      onSourceStatus: this.#options.onSourceStatus,
+    });
+    try {
+      for (const source of repository.sources()) await this.#addSource(program, source);
+      for (const scene of repository.scenes()) program.setScene(this.#scene(scene));
+      const onAir = repository.onAirSceneId();
+      const first = repository.scenes()[0];
+      const sceneId = onAir !== null && repository.scenes().some((scene) => scene.id === onAir) ? onAir : (first?.id ?? null);
+      if (sceneId !== null) program.switchScene({ sceneId: String(sceneId) });
+    } catch (error) {
+      await program.close();
+      throw error;
+    }
+    if (this.#options.onTs) program.onTs(this.#options.onTs);
+    program.start();
+    this.#program = program;
+  }
+
+  async stop(): Promise<void> {
+    const program = this.#program;
+    this.#program = null;
+    await program?.close();
+  }
+
+  // --- edits while running ----------------------------------------------------
+
+  async sourceAdded(source: StoredSource): Promise<void> {
+    if (this.#program) await this.#addSource(this.#program, source);
+  }
+
+  async sourceChanged(before: StoredSource, after: StoredSource): Promise<void> {
+    const program = this.#program;
+    if (!program) return;
+    if (JSON.stringify(before.config) !== JSON.stringify(after.config)) {
+      const scenes = this.#options.repository.scenes();
+      await program.removeSource(String(after.id));
+      await this.#addSource(program, after);
+      for (const scene of scenes) program.setScene(this.#scene(scene));
+    }
+    program.setAudio(String(after.id), after.audio.gainDb, after.audio.muted);
+  }
+
+  /** The layers that showed it are already gone from the store; the scenes are set again first. */
+  async sourceRemoved(id: number): Promise<void> {
+    const program = this.#program;
+    if (!program) return;
+    for (const scene of this.#options.repository.scenes()) program.setScene(this.#scene(scene));
+    await program.removeSource(String(id));
+  }
+
+  sceneChanged(scene: SceneInfo): void {
+    this.#program?.setScene(this.#scene(scene));
+  }
+
+  sceneRemoved(id: number): void {
+    this.#program?.removeScene(String(id));
+  }
+
+  switchScene(sceneId: number, atFrame: number | undefined, transition: Transition): { sceneId: number; atFrame: number | null } {
+    this.#options.repository.scene(sceneId); // NOT_FOUND names the scene
+    this.#options.repository.setOnAirSceneId(sceneId);
+    const program = this.#program;
+    if (!program) return { sceneId, atFrame: null };
+    const scheduled = program.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
+    return { sceneId, atFrame: scheduled.atFrame };
+  }
+
+  sourceInfo(source: StoredSource): SourceInfo {
+    const status = this.#program?.sourceStatus(String(source.id));
+    return { ...source, state: status?.state ?? null, reason: status?.reason ?? null };
+  }
+
+  status(): ProgramStatus {
+    const program = this.#program;
+    const stats = program?.stats();
+    const progress = stats?.encoder.progress ?? null;
+    const onAir = stats?.onAir ?? null;
+    return {
+      running: program !== null,
+      format: this.formatSettings(),
+      frame: stats?.frame ?? -1,
+      nextIdrFrames: program ? program.nextIdrFrames(3) : [],
+      onAirSceneId: onAir === null ? this.#options.repository.onAirSceneId() : Number(onAir),
+      framesComposed: stats?.framesComposed ?? 0,
+      framesRepeated: stats?.framesRepeated ?? 0,
+      framesDropped: stats?.framesDropped ?? 0,
+      composeMsPerFrame: stats?.composeMsPerFrame ?? 0,
+      encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },
+      scte35Pid: stats && stats.scte35Pid >= 0 ? stats.scte35Pid : null,
+      videoEncoders: this.#options.videoEncoders(),
+    };
+  }
+
+  async #addSource(program: Program, source: StoredSource): Promise<void> {
+    await program.addSource(sourceSpec(source));
+    program.setAudio(String(source.id), source.audio.gainDb, source.audio.muted);
+  }
+
+  #scene(scene: SceneInfo): Scene {
+    const sources = new Map(this.#options.repository.sources().map((source) => [source.id, source]));
+    const layers: Layer[] = scene.layers.flatMap((layer, index) => {
+      const source = sources.get(layer.sourceId);
+      if (!source) return [];
+      return [
+        {
+          id: `${scene.id}:${index}`,
+          sourceId: String(layer.sourceId),
+          rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
+          ...(layer.crop ? { crop: layer.crop } : {}),
+          opacity: layer.opacity,
+          visible: layer.visible,
+        },
+      ];
+    });
+    return { id: String(scene.id), layers };
+  }
+}

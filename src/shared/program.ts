@@ -1,0 +1,168 @@
+// The program's parts as clients see them: format, sources, scenes, switches. Schemas and types
+// only (zod), shared by the engine and the renderer.
+import { z } from 'zod';
+
+export const rowId = z.number().int('must be a whole number').positive('must be a positive id');
+
+const evenSize = (what: string, max: number) =>
+  z
+    .number()
+    .int(`${what} must be a whole number of pixels`)
+    .min(2, `${what} must be at least 2 pixels`)
+    .max(max, `${what} must be at most ${max} pixels`)
+    .refine((value) => value % 2 === 0, `${what} must be even (yuv420p halves it for colour)`);
+
+export const frameRates = {
+  '23.976': { num: 24000, den: 1001 },
+  '24': { num: 24, den: 1 },
+  '25': { num: 25, den: 1 },
+  '29.97': { num: 30000, den: 1001 },
+  '30': { num: 30, den: 1 },
+  '50': { num: 50, den: 1 },
+  '59.94': { num: 60000, den: 1001 },
+  '60': { num: 60, den: 1 },
+} as const;
+export type FrameRateName = keyof typeof frameRates;
+
+export const programFormatSchema = z
+  .object({
+    width: evenSize('width', 3840),
+    height: evenSize('height', 2160),
+    frameRate: z.enum(Object.keys(frameRates) as [FrameRateName, ...FrameRateName[]]),
+    videoBitrateKbps: z.number().int().min(300, 'must be at least 300 kbit/s').max(50_000, 'must be at most 50000 kbit/s'),
+    gopFrames: z.number().int().min(1, 'must be at least 1 frame').max(600, 'must be at most 600 frames'),
+    x264Preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']),
+    audioBitrateKbps: z.number().int().min(32).max(512),
+    videoEncoder: z.string().min(1).max(40),
+  })
+  .strict();
+export type ProgramFormatSettings = z.infer<typeof programFormatSchema>;
+
+/**
+ * A path from a client, before FFmpeg or sharp ever opens it: absolute, no NUL, and not
+ * something FFmpeg would read as an option or a protocol (the engine also checks it exists).
+ */
+export const localFilePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(4096, 'must be at most 4096 characters')
+  .refine((value) => !value.includes('\0'), 'must not contain NUL')
+  .refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), 'must be an absolute path to a local file')
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value), 'must be a local file, not a URL');
+
+const cssColor = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*(0|1|0?\.\d+)\s*)?\)$/, 'must be #rrggbb, #rrggbbaa, rgb(...) or rgba(...)');
+
+const size = { width: evenSize('width', 3840), height: evenSize('height', 2160) };
+
+export const sourceConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rtmp'), streamKeyId: rowId, ...size, slateText: z.string().min(1).max(200).default('Stand by') }).strict(),
+  z.object({ kind: z.literal('media'), path: localFilePath, loop: z.boolean().default(true), startSeconds: z.number().min(0).max(86_400).default(0), ...size }).strict(),
+  z.object({ kind: z.literal('test_pattern'), toneHz: z.number().min(20).max(20_000).default(1000), ...size }).strict(),
+  z.object({ kind: z.literal('image'), path: localFilePath, ...size }).strict(),
+  z.object({ kind: z.literal('color'), color: cssColor, ...size }).strict(),
+  z
+    .object({
+      kind: z.literal('text'),
+      text: z.string().min(1, 'must not be empty').max(500),
+      fontSize: z.number().int().min(8).max(400).default(48),
+      color: cssColor.default('#ffffff'),
+      background: cssColor.optional(),
+      ...size,
+    })
+    .strict(),
+]);
+export type SourceConfig = z.output<typeof sourceConfigSchema>;
+export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
+export type SourceKind = SourceConfig['kind'];
+
+export const audioSettingsSchema = z
+  .object({ gainDb: z.number().min(-60).max(24).default(0), muted: z.boolean().default(false) })
+  .strict();
+export type AudioSettings = z.output<typeof audioSettingsSchema>;
+
+const sourceName = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
+
+export const sourceCreateArgs = z.object({ name: sourceName, config: sourceConfigSchema, audio: audioSettingsSchema.optional() }).strict();
+export const sourceUpdateArgs = z.object({ id: rowId, name: sourceName.optional(), config: sourceConfigSchema.optional(), audio: audioSettingsSchema.optional() }).strict();
+
+const pixels = z.number().int().min(-7680).max(7680);
+const cropEdge = z.number().int().min(0).max(7680).default(0);
+
+export const layerSchema = z
+  .object({
+    sourceId: rowId,
+    x: pixels.default(0),
+    y: pixels.default(0),
+    crop: z.object({ top: cropEdge, right: cropEdge, bottom: cropEdge, left: cropEdge }).strict().optional(),
+    opacity: z.number().min(0).max(1).default(1),
+    visible: z.boolean().default(true),
+  })
+  .strict();
+export type LayerSettings = z.output<typeof layerSchema>;
+
+const sceneName = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
+/** Layers bottom first: the first is the base. */
+export const sceneCreateArgs = z.object({ name: sceneName, layers: z.array(layerSchema).max(64).default([]) }).strict();
+export const sceneUpdateArgs = z.object({ id: rowId, name: sceneName.optional(), layers: z.array(layerSchema).max(64).optional() }).strict();
+
+export const transitionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cut') }).strict(),
+  z.object({ kind: z.literal('fade'), frames: z.number().int().min(1).max(600) }).strict(),
+]);
+
+export const switchSceneArgs = z
+  .object({
+    sceneId: rowId,
+    /** The first frame that shows the scene; omitted = the next frame. */
+    atFrame: z.number().int().min(0).optional(),
+    transition: transitionSchema.default({ kind: 'cut' }),
+  })
+  .strict();
+
+export interface SourceInfo {
+  id: number;
+  name: string;
+  config: SourceConfig;
+  audio: AudioSettings;
+  /** Decoding sources while the program runs: what they do, and why not when they don't. */
+  state: string | null;
+  reason: string | null;
+}
+
+export interface SceneInfo {
+  id: number;
+  name: string;
+  layers: LayerSettings[];
+}
+
+export interface ProgramStatus {
+  running: boolean;
+  format: ProgramFormatSettings;
+  /** The last frame index made, −1 before the first. */
+  frame: number;
+  /** The next frames the encoder makes IDRs (splice points). */
+  nextIdrFrames: number[];
+  onAirSceneId: number | null;
+  framesComposed: number;
+  framesRepeated: number;
+  framesDropped: number;
+  composeMsPerFrame: number;
+  encoder: { fps: number | null; speed: number | null; bitrateKbps: number | null };
+  scte35Pid: number | null;
+  /** Video encoders this machine can use (hardware ones only after a trial encode). */
+  videoEncoders: string[];
+}
+
+/** Per channel, dBFS (post-fader). */
+export interface MeterReadingInfo {
+  peakDbfs: number[];
+  rmsDbfs: number[];
+}
+
+export interface MetersEvent {
+  master: MeterReadingInfo;
+  /** By source id. */
+  sources: Record<string, MeterReadingInfo>;
+}
