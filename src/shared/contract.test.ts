@@ -22,6 +22,7 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'streamKeys.create': { good: { name: 'OBS main' }, bad: { name: '   ' }, badField: 'name' },
   'streamKeys.reveal': { good: { id: 3 }, bad: { id: 0 }, badField: 'id' },
   'streamKeys.remove': { good: { id: 1 }, bad: { id: 1.5 }, badField: 'id' },
+  'ingest.list': { good: {}, bad: { live: true }, badField: 'live' },
   'program.getFormat': { good: {}, bad: { width: 1920 }, badField: 'width' },
   'program.setFormat': {
     good: { width: 1920, height: 1080, frameRate: '29.97', videoBitrateKbps: 6000, gopFrames: 60, x264Preset: 'veryfast', audioBitrateKbps: 128, videoEncoder: 'libx264' },

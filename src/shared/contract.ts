@@ -48,6 +48,9 @@ export const commandArgs = {
   'streamKeys.reveal': byId,
   'streamKeys.remove': byId,
 
+  /** Streams published to the RTMP ingest now, with codec, size, fps and bitrate. */
+  'ingest.list': noArgs,
+
   /** The program: one format, started and stopped as a whole. */
   'program.getFormat': noArgs,
   /** Only while the program is stopped. */
@@ -156,6 +159,7 @@ export interface CommandResults {
   'streamKeys.create': StreamKeyWithSecret;
   'streamKeys.reveal': StreamKeyWithSecret;
   'streamKeys.remove': { removed: boolean };
+  'ingest.list': IngestStreamEvent[];
   'program.getFormat': ProgramFormatSettings;
   'program.setFormat': ProgramFormatSettings;
   'program.start': ProgramStatus;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamKeyWithSecret } from '../../src/shared/contract.ts';
+import type { IngestStreamEvent, StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
 import { publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';
@@ -65,6 +65,16 @@ describe('program over the HTTP API', () => {
 
     const publisher = publishTestPattern(`rtmp://127.0.0.1:${studio.rtmpPort}/live/${key.key}`, { seconds: 20, size: '320x180' });
     try {
+      // Listed once the publisher is on; codec, size and bitrate once its media has been seen.
+      await expect
+        .poll(async () => {
+          const [first] = await ok<IngestStreamEvent[]>('ingest.list');
+          return first?.video?.codec === 'h264' && first.bitrateKbps > 0;
+        }, { timeout: 15_000 })
+        .toBe(true);
+      const [stream] = await ok<IngestStreamEvent[]>('ingest.list');
+      expect(stream).toMatchObject({ streamKeyId: key.id, streamKeyName: 'OBS', video: { codec: 'h264', width: 320, height: 180 } });
+      expect(stream!.bitrateKbps).toBeGreaterThan(0);
       const started = await ok<ProgramStatus>('program.start');
       expect(started.running).toBe(true);
       await expect

@@ -2,8 +2,10 @@
 // Pure Node: nothing here or below imports electron.
 import path from 'node:path';
 import type { Registry } from 'prom-client';
+import type { IngestStreamInfo } from '../ingest/types.ts';
 import type {
   ApiAccess,
+  IngestStreamEvent,
   CommandEnvelope,
   EngineStatus,
   FfmpegInfo,
@@ -69,6 +71,17 @@ async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Lo
     log.error(errorMessage(error));
     return { info: null, problems: [errorMessage(error)], videoEncoders: [] };
   }
+}
+
+/** What clients see of a published stream: never the key, only its id and name. */
+export function ingestStreamEvent(info: IngestStreamInfo): IngestStreamEvent {
+  return {
+    streamKeyId: info.streamKeyId,
+    streamKeyName: info.streamKeyName,
+    video: info.video ? { codec: info.video.codec, width: info.video.width, height: info.video.height, fps: info.video.fps } : null,
+    audio: info.audio,
+    bitrateKbps: info.bitrateKbps,
+  };
 }
 
 export class Engine {
@@ -196,16 +209,7 @@ export class Engine {
       this.log.error(`RTMP ingest not started: ${this.#ingestError}`);
       return;
     }
-    const forward = <E extends 'ingest.published' | 'ingest.stats'>(event: E) =>
-      ingest.on(event, (info) =>
-        this.events.emit(event, {
-          streamKeyId: info.streamKeyId,
-          streamKeyName: info.streamKeyName,
-          video: info.video ? { codec: info.video.codec, width: info.video.width, height: info.video.height, fps: info.video.fps } : null,
-          audio: info.audio,
-          bitrateKbps: info.bitrateKbps,
-        }),
-      );
+    const forward = <E extends 'ingest.published' | 'ingest.stats'>(event: E) => ingest.on(event, (info) => this.events.emit(event, ingestStreamEvent(info)));
     forward('ingest.published');
     forward('ingest.stats');
     ingest.on('ingest.unpublished', (event) => this.events.emit('ingest.unpublished', { streamKeyId: event.streamKeyId, streamKeyName: event.streamKeyName, reason: event.reason }));

@@ -3,7 +3,7 @@ import type { CommandArgs, CommandName, CommandResult } from '../../../shared/co
 import type { SourceConfig } from '../../../shared/program.ts';
 import { EngineError } from '../errors.ts';
 import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35Error } from '../scte35/index.ts';
-import type { Engine } from './engine.ts';
+import { ingestStreamEvent, type Engine } from './engine.ts';
 
 export interface CallContext {
   /** The desktop window, a loopback client, or a holder of the API token. */
@@ -81,6 +81,7 @@ export function createHandlers(engine: Engine): HandlerTable {
       return { removed };
     },
 
+    'ingest.list': () => (engine.ingest?.running ? engine.ingest.streams().map(ingestStreamEvent) : []),
     'program.getFormat': () => host.formatSettings(),
     'program.setFormat': (format) => host.setFormat(format),
     'program.start': async () => {
