@@ -104,7 +104,10 @@ export class ProgressParser {
   }
 }
 
-/** Progress lines are not warnings: tells them apart from what FFmpeg has to say. */
+/**
+ * Progress lines are not warnings: tells them apart from what FFmpeg has to say. FFmpeg pads some
+ * values to a width ("bitrate=   0.0kbits/s", "speed= 1.6x"), so spaces may follow the '='.
+ */
 export function isProgressLine(line: string): boolean {
-  return /^[a-z_0-9]+=\S*$/.test(line.trim());
+  return /^[a-z_0-9]+=\s*\S*$/.test(line.trim());
 }
