@@ -1,0 +1,427 @@
+// `npm run bench -- pipeline [--seconds N] [--size 1920x1080] [--fps 30]` (default 600 s at 1080p30)
+//
+// The live program end to end, at full size: ffmpeg publishes a test pattern with tone over RTMP to
+// the embedded ingest; the Program composes that input with a logo PNG and a text lower third (the
+// integration test's layout, scaled up) and encodes it with DEFAULT_PROGRAM_FORMAT's x264 settings;
+// the TS is counted and discarded.
+//
+// Reference, in the same run, after the program (never at the same time): ONE ffmpeg reading the
+// same RTMP stream from the ingest, overlaying the same PNG, drawing the same box and text
+// (drawbox + drawtext), with the very output options encoderArgs() gives the studio's encoder.
+//
+// CPU is what each side spends, from /proc (clock ticks):
+// - studio: this process (main thread, blend workers, ingest) + the decoder and encoder children,
+//   which are reaped inside the window and so land in our cutime/cstime;
+// - reference: its ffmpeg's own utime+stime (our cutime/cstime over its window). What this process
+//   spends meanwhile (the ingest serving it the stream) is shown apart, not added.
+// The publisher is our child too, but it runs through both windows and is reaped after them, so its
+// CPU is in neither figure.
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import type { FrameRate } from '../src/main/engine/compositor/frame-clock.ts';
+import { encoderArgs, ProgressParser, isProgressLine, type EncoderProgress } from '../src/main/engine/encoder/encoder-args.ts';
+import { resolveFfmpegBinaries } from '../src/main/engine/encoder/ffmpeg-binaries.ts';
+import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../src/main/engine/encoder/program-format.ts';
+import { RtmpIngest } from '../src/main/engine/ingest/rtmp-ingest.ts';
+import { freePort, publishTestPattern } from '../src/main/engine/ingest/testing.ts';
+import type { IngestStreamInfo } from '../src/main/engine/ingest/types.ts';
+import { Logger } from '../src/main/engine/log.ts';
+import { spawnOwned } from '../src/main/engine/process/child.ts';
+import { Program, type ProgramStats } from '../src/main/engine/program/program.ts';
+import { openStore } from '../src/main/engine/store/database.ts';
+import { StreamKeysRepository } from '../src/main/engine/store/stream-keys-repository.ts';
+
+const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+const LOWER_THIRD_TEXT = 'Live from the studio';
+const CLOCK_TICKS_PER_S = 100; // getconf CLK_TCK on Linux
+const COMPOSE_TARGET_MS = 2;
+const CPU_TARGET_RATIO = 1.1;
+const TEN_MINUTES_S = 600;
+const STARTUP_WINDOW_S = 5;
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+function frameRateOf(text: string): FrameRate {
+  if (text === '29.97') return { num: 30000, den: 1001 };
+  if (text === '59.94') return { num: 60000, den: 1001 };
+  const fps = Number(text);
+  if (!Number.isInteger(fps) || fps <= 0) throw new Error(`--fps must be an integer, 29.97 or 59.94, got ${text}`);
+  return { num: fps, den: 1 };
+}
+
+const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** /proc/<pid>/stat fields after "(comm) ": utime, stime, cutime, cstime are fields 14..17. */
+function procTimes(statPath: string): { utime: number; stime: number; cutime: number; cstime: number } {
+  const text = readFileSync(statPath, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const at = (field: number): number => Number(fields[field - 3]);
+  return { utime: at(14), stime: at(15), cutime: at(16), cstime: at(17) };
+}
+
+interface CpuSnapshot {
+  /** This process, all threads, seconds. */
+  self: number;
+  /** Reaped children, seconds. */
+  children: number;
+}
+
+function cpuSnapshot(): CpuSnapshot {
+  const t = procTimes('/proc/self/stat');
+  return { self: (t.utime + t.stime) / CLOCK_TICKS_PER_S, children: (t.cutime + t.cstime) / CLOCK_TICKS_PER_S };
+}
+
+/** CPU seconds of this process's threads whose name starts with `prefix` (the blend workers are "blend-<i>"). */
+function threadCpuSeconds(prefix: string): number {
+  let ticks = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      if (!readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith(prefix)) continue;
+      const t = procTimes(`/proc/self/task/${tid}/stat`);
+      ticks += t.utime + t.stime;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_S;
+}
+
+function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (condition()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error(`timed out waiting for ${what}`));
+      }
+    }, 50);
+  });
+}
+
+/** The integration test's layout (320x180) scaled to the program size. */
+function layout(format: ProgramFormat) {
+  const k = format.width / 320;
+  const even = (v: number): number => Math.round(v / 2) * 2;
+  const logo = { width: even(60 * k), height: even(30 * k) };
+  const third = { width: format.width, height: even(40 * k) };
+  return {
+    logo: { ...logo, x: format.width - even(70 * k), y: even(10 * k) },
+    third: { ...third, x: 0, y: format.height - third.height },
+    fontSize: Math.round(20 * k),
+    padding: Math.round(24 * k),
+    boxAlpha: 0.7,
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench pipeline] ${message}\n`);
+}
+
+interface StudioRun {
+  frames: number;
+  elapsedS: number;
+  cpu: { self: number; children: number };
+  composeWorkerCpuS: number;
+  stats: ProgramStats;
+  source: ReturnType<Program['sourceStatus']>;
+  tsBytes: number;
+  warnings: string[];
+  droppedAtStartup: number;
+}
+
+async function runStudio(options: {
+  format: ProgramFormat;
+  ffmpeg: string;
+  ingest: RtmpIngest;
+  streamKeyId: number;
+  logoPath: string;
+  seconds: number;
+}): Promise<StudioRun> {
+  const { format, seconds } = options;
+  const place = layout(format);
+  const warnings: string[] = [];
+  const logger = new Logger({ sink: (line) => warnings.push(line), level: 'warn' });
+  let tsBytes = 0;
+  const cpuBefore = cpuSnapshot();
+  const program = new Program({ format, ffmpegPath: options.ffmpeg, logger, live: options.ingest });
+  program.onTs((chunk) => (tsBytes += chunk.length));
+  await program.addSource({ id: 'cam', kind: 'rtmp', streamKeyId: options.streamKeyId, width: format.width, height: format.height });
+  await program.addSource({ id: 'logo', kind: 'image', path: options.logoPath, width: place.logo.width, height: place.logo.height });
+  await program.addSource({
+    id: 'lower',
+    kind: 'text',
+    text: LOWER_THIRD_TEXT,
+    width: place.third.width,
+    height: place.third.height,
+    style: { fontSize: place.fontSize, padding: place.padding, background: `rgba(0,0,0,${place.boxAlpha})` },
+  });
+  program.setScene({
+    id: 'show',
+    layers: [
+      { id: 'l-cam', sourceId: 'cam', rect: { x: 0, y: 0, width: format.width, height: format.height }, opacity: 1, visible: true },
+      { id: 'l-logo', sourceId: 'logo', rect: { x: place.logo.x, y: place.logo.y, width: place.logo.width, height: place.logo.height }, opacity: 1, visible: true },
+      { id: 'l-lower', sourceId: 'lower', rect: { x: place.third.x, y: place.third.y, width: place.third.width, height: place.third.height }, opacity: 1, visible: true },
+    ],
+  });
+  program.switchScene({ sceneId: 'show' });
+
+  const started = performance.now();
+  program.start();
+  const deadline = started + seconds * 1000;
+  // Drops while the encoder ffmpeg starts (x264 opens ~1 s after the first frame) are told apart from the rest.
+  const startupWindowMs = Math.min(STARTUP_WINDOW_S * 1000, seconds * 500);
+  let droppedAtStartup: number | null = null;
+  const reportEveryMs = Math.min(30_000, (seconds * 1000) / 6);
+  let nextReport = started + reportEveryMs;
+  while (performance.now() < deadline) {
+    await sleep(Math.min(1000, deadline - performance.now()));
+    if (droppedAtStartup === null && performance.now() - started >= startupWindowMs) droppedAtStartup = program.stats().framesDropped;
+    if (performance.now() >= nextReport) {
+      nextReport += reportEveryMs;
+      const s = program.stats();
+      const cam = s.sources.cam;
+      log(`studio ${Math.round((performance.now() - started) / 1000)} s: frame ${s.frame}, dropped ${s.framesDropped}, cam repeats ${cam?.repeated ?? '?'}, encoder speed ${s.encoder.progress?.speed ?? '?'}x, backlog ${s.encoder.backlogFrames}`);
+    }
+  }
+  const stats = program.stats();
+  const source = program.sourceStatus('cam');
+  const composeWorkerCpuS = threadCpuSeconds('blend-');
+  await program.stop();
+  const elapsedS = (performance.now() - started) / 1000;
+  const frames = stats.encoder.framesWritten;
+  await program.close();
+  await sleep(500); // the children are reaped: their CPU is in our cutime/cstime
+  const cpuAfter = cpuSnapshot();
+  return {
+    frames,
+    elapsedS,
+    cpu: { self: cpuAfter.self - cpuBefore.self, children: cpuAfter.children - cpuBefore.children },
+    composeWorkerCpuS,
+    stats,
+    source,
+    tsBytes,
+    warnings,
+    droppedAtStartup: droppedAtStartup ?? stats.framesDropped,
+  };
+}
+
+/** The same composition as one ffmpeg command: overlay + drawbox + drawtext, the encoder's own output options. */
+function referenceArgs(format: ProgramFormat, url: string, logoPath: string, seconds: number): string[] {
+  const place = layout(format);
+  const fps = `${format.frameRate.num}/${format.frameRate.den}`;
+  const studio = encoderArgs(format);
+  // Everything from the video codec on is the studio encoder's output: x264 options, AAC, mpegts + muxrate.
+  const output = studio.slice(studio.indexOf('-c:v'));
+  const pipeAt = output.lastIndexOf('pipe:1');
+  const text = LOWER_THIRD_TEXT.replace(/[:\\']/g, (c) => `\\${c}`);
+  const graph = [
+    `[0:v]fps=${fps},format=yuv420p[base]`,
+    `[1:v]format=yuva420p[logo]`,
+    `[base][logo]overlay=x=${place.logo.x}:y=${place.logo.y}:format=yuv420,` +
+      `drawbox=x=${place.third.x}:y=${place.third.y}:w=${place.third.width}:h=${place.third.height}:color=black@${place.boxAlpha}:t=fill,` +
+      `drawtext=fontfile=${FONT_FILE}:text='${text}':fontsize=${place.fontSize}:fontcolor=white:x=${place.padding}:y=${place.third.y}+(${place.third.height}-th)/2[v]`,
+    `[0:a]aresample=48000[a]`,
+  ].join(';');
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:2', '-stats_period', '1',
+    '-fflags', '+nobuffer', '-i', url,
+    '-i', logoPath,
+    '-filter_complex', graph,
+    '-map', '[v]', '-map', '[a]',
+    ...output.slice(0, pipeAt),
+    '-t', String(seconds),
+    'pipe:1',
+  ];
+}
+
+interface ReferenceRun {
+  frames: number;
+  elapsedS: number;
+  cpuS: number;
+  ingestCpuS: number;
+  tsBytes: number;
+  progress: EncoderProgress | null;
+  exitCode: number | null;
+  stderr: string[];
+  args: string[];
+}
+
+async function runReference(ffmpeg: string, args: string[]): Promise<ReferenceRun> {
+  const parser = new ProgressParser();
+  let progress: EncoderProgress | null = null;
+  const stderr: string[] = [];
+  let tsBytes = 0;
+  const cpuBefore = cpuSnapshot();
+  const started = performance.now();
+  const child = spawnOwned({
+    command: ffmpeg,
+    args,
+    name: 'reference',
+    stdout: 'pipe',
+    graceMs: 3000,
+    stderr: { maxLines: 40 },
+    onStderrLine: (line) => {
+      if (!isProgressLine(line)) {
+        stderr.push(line);
+        return;
+      }
+      const report = parser.push(line);
+      if (report) progress = report;
+    },
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (tsBytes += chunk.length));
+  const exit = await child.exited;
+  const elapsedS = (performance.now() - started) / 1000;
+  await sleep(500);
+  const cpuAfter = cpuSnapshot();
+  const last = progress as EncoderProgress | null;
+  return {
+    frames: last?.frame ?? 0,
+    elapsedS,
+    cpuS: cpuAfter.children - cpuBefore.children,
+    ingestCpuS: cpuAfter.self - cpuBefore.self,
+    tsBytes,
+    progress: last,
+    exitCode: exit.exitCode,
+    stderr: stderr.slice(-10),
+    args,
+  };
+}
+
+export default async function pipelineBench(args: string[]): Promise<object> {
+  const seconds = Number(option(args, 'seconds') ?? TEN_MINUTES_S);
+  if (!(seconds > 0)) throw new Error(`--seconds must be > 0`);
+  const [width, height] = (option(args, 'size') ?? '1920x1080').split('x').map(Number) as [number, number];
+  const frameRate = frameRateOf(option(args, 'fps') ?? '30');
+  const fps = frameRate.num / frameRate.den;
+  const format: ProgramFormat = { ...DEFAULT_PROGRAM_FORMAT, width, height, frameRate };
+  const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
+  const loadBefore = os.loadavg();
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
+  const store = openStore(dir);
+  const ingestLogger = new Logger({ sink: () => {}, level: 'error' });
+  const keys = new StreamKeysRepository(store.db);
+  const key = keys.create('bench camera').key;
+  const port = await freePort();
+  const ingest = new RtmpIngest({ storeDir: path.join(dir, 'nms'), streamKeys: keys, logger: ingestLogger, port });
+  await ingest.start();
+  const place = layout(format);
+  const logoPath = path.join(dir, 'logo.png');
+  await sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${place.logo.width}" height="${place.logo.height}">` +
+        `<rect x="4" y="4" width="${place.logo.width - 8}" height="${place.logo.height - 8}" rx="${Math.round(place.logo.height / 5)}" fill="rgba(255,200,0,0.9)"/>` +
+        `<text x="50%" y="62%" font-family="DejaVu Sans" font-size="${Math.round(place.logo.height / 2)}" font-weight="bold" fill="#102040" text-anchor="middle">LIVE</text></svg>`,
+    ),
+  )
+    .png()
+    .toFile(logoPath);
+
+  const url = `rtmp://127.0.0.1:${port}/live/${key}`;
+  const published: IngestStreamInfo[] = [];
+  ingest.on('ingest.published', (info) => published.push(info));
+  // One publisher for both runs: 2 × seconds, plus start-up and the gap between them.
+  const publisher = publishTestPattern(url, { seconds: 2 * seconds + 60, size: `${width}x${height}`, rate: Math.round(fps) });
+  try {
+    await until(() => published.length > 0, 20_000, 'the test pattern to publish');
+    await sleep(3000); // the publisher settles at its real-time pace
+    const ingestInfo = published[0]!;
+
+    log(`studio run: ${seconds} s at ${width}x${height}@${round(fps, 3)}`);
+    const studio = await runStudio({ format, ffmpeg, ingest, streamKeyId: ingestInfo.streamKeyId, logoPath, seconds });
+    await sleep(3000);
+    log(`reference run: ${seconds} s, one ffmpeg`);
+    const reference = await runReference(ffmpeg, referenceArgs(format, url, logoPath, seconds));
+    const loadAfter = os.loadavg();
+
+    const outputSeconds = studio.frames / fps;
+    const cpuPerOutputS = (studio.cpu.self + studio.cpu.children) / outputSeconds;
+    const referenceOutputSeconds = reference.frames / fps;
+    const referenceCpuPerOutputS = reference.cpuS / referenceOutputSeconds;
+    const referenceWithIngest = (reference.cpuS + reference.ingestCpuS) / referenceOutputSeconds;
+    const composed = Math.max(1, studio.stats.framesComposed);
+    const composeWorkerMs = (studio.composeWorkerCpuS * 1000) / composed;
+    const composeMs = composeWorkerMs + studio.stats.composeMsPerFrame;
+    const cam = studio.stats.sources.cam ?? { repeated: 0, overflowed: 0 };
+    const dropped = studio.stats.framesDropped;
+
+    return {
+      bench: 'pipeline',
+      size: `${width}x${height}`,
+      seconds,
+      fps_target: round(fps, 3),
+      frames: studio.frames,
+      elapsed_s: round(studio.elapsedS, 2),
+      realtime_factor: round(studio.frames / (studio.elapsedS * fps), 4),
+      dropped_frames: dropped,
+      dropped_frames_first_5_s: studio.droppedAtStartup,
+      dropped_frames_after_first_5_s: dropped - studio.droppedAtStartup,
+      repeated_frames: cam.repeated,
+      output_repeats: studio.stats.framesRepeated,
+      late_ticks: studio.stats.lateTicks,
+      compose_ms_per_frame: round(composeMs),
+      compose_breakdown: {
+        blend_workers_cpu_ms_per_frame: round(composeWorkerMs),
+        main_thread_tick_ms_per_frame: round(studio.stats.composeMsPerFrame),
+        note: 'tick = moving the decoded frame into the compositor + planning + dispatch; workers = the pixel work',
+      },
+      cpu_s_per_output_s: round(cpuPerOutputS),
+      cpu_breakdown_s: { studio_process: round(studio.cpu.self, 2), decoder_and_encoder_children: round(studio.cpu.children, 2) },
+      reference_cpu_s_per_output_s: round(referenceCpuPerOutputS),
+      reference_with_ingest_cpu_s_per_output_s: round(referenceWithIngest),
+      cpu_ratio_to_reference: round(cpuPerOutputS / referenceCpuPerOutputS),
+      source: {
+        jitter_overflowed: cam.overflowed,
+        frames_decoded: studio.source?.framesDecoded ?? null,
+        ring_frames_dropped: studio.source?.framesDropped ?? null,
+        feed_bytes_dropped: studio.source?.feedBytesDropped ?? null,
+        restarts: studio.source?.restarts ?? null,
+      },
+      encoder: {
+        last_progress: studio.stats.encoder.progress,
+        ts_bytes: studio.tsBytes,
+        ts_kbps: round((studio.tsBytes * 8) / 1000 / outputSeconds, 1),
+      },
+      reference: {
+        frames: reference.frames,
+        elapsed_s: round(reference.elapsedS, 2),
+        realtime_factor: round(reference.frames / (reference.elapsedS * fps), 4),
+        cpu_s: round(reference.cpuS, 2),
+        ingest_process_cpu_s_meanwhile: round(reference.ingestCpuS, 2),
+        ts_bytes: reference.tsBytes,
+        ts_kbps: round((reference.tsBytes * 8) / 1000 / referenceOutputSeconds, 1),
+        exit_code: reference.exitCode,
+        stderr_tail: reference.stderr,
+        command: ['ffmpeg', ...reference.args.map((a) => (a === url ? 'rtmp://127.0.0.1:<port>/live/<key>' : a === logoPath ? 'logo.png' : a))].join(' '),
+      },
+      input: { publisher: `testsrc2 ${width}x${height}@${Math.round(fps)} + 1 kHz tone, x264 ultrafast, over RTMP (its CPU not counted)`, ingest: ingestInfo.video },
+      targets: {
+        zero_dropped_over_10_minutes: {
+          value: dropped,
+          met: dropped === 0 && seconds >= TEN_MINUTES_S,
+          ...(seconds < TEN_MINUTES_S ? { note: `this run was ${seconds} s; zero dropped here: ${dropped === 0}` } : {}),
+        },
+        cpu_within_110_percent_of_reference: { value: round(cpuPerOutputS), limit: round(CPU_TARGET_RATIO * referenceCpuPerOutputS), met: cpuPerOutputS <= CPU_TARGET_RATIO * referenceCpuPerOutputS },
+        compose_at_most_2_ms_per_frame: { value: round(composeMs), limit: COMPOSE_TARGET_MS, met: composeMs <= COMPOSE_TARGET_MS },
+      },
+      machine: { cpus: os.cpus().length, load_avg_before: loadBefore.map((v) => round(v, 2)), load_avg_after: loadAfter.map((v) => round(v, 2)) },
+      warnings: { count: studio.warnings.length, last: studio.warnings.slice(-5) },
+    };
+  } finally {
+    await publisher.stop('benchmark over');
+    await ingest.stop();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
