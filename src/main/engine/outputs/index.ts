@@ -1,0 +1,11 @@
+export { ChunkQueue } from './chunk-queue.ts';
+export { createOutput, validateOutputSettings, type OutputContext } from './create.ts';
+export { OutputError, type OutputErrorCode } from './errors.ts';
+export { OutputFanout, type FanoutStats } from './fanout.ts';
+export { FfmpegOutput } from './ffmpeg-output.ts';
+export { HlsOutput } from './hls-output.ts';
+export { RateMeter } from './rate-meter.ts';
+export { RecordingOutput, recordingFileName } from './recording-output.ts';
+export { RtmpOutput, rtmpArgs } from './rtmp-output.ts';
+export { SrtOutput, srtArgs } from './srt-output.ts';
+export type { Output, OutputState, OutputStatus, OutputStatusListener } from './types.ts';

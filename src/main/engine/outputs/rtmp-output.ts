@@ -1,0 +1,74 @@
+// RTMP push: ffmpeg remuxes the program's TS to FLV (H.264 + AAC, no re-encode). FLV has no place
+// for SCTE-35, so only the first video and audio streams are mapped.
+import { parseRtmpUrl, type RtmpOutputSettings } from '../../../shared/outputs.ts';
+import type { Logger } from '../log.ts';
+import type { BackoffPolicy } from '../process/supervisor.ts';
+import { OutputError } from './errors.ts';
+import { FfmpegOutput, telling, type FailureVerdict } from './ffmpeg-output.ts';
+
+/** The URL ffmpeg publishes to: the server URL, then the stream key as the last path element. */
+export function rtmpPublishUrl(settings: RtmpOutputSettings): string {
+  const parsed = parseRtmpUrl(settings.url);
+  if (!parsed.ok) throw new OutputError('BAD_SETTINGS', `url: ${parsed.problem}`, { field: 'url' });
+  return `${settings.url.trim().replace(/\/+$/, '')}/${settings.streamKey}`;
+}
+
+export function rtmpArgs(settings: RtmpOutputSettings): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+    '-f', 'mpegts', '-i', 'pipe:0',
+    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
+    '-f', 'flv', '-flvflags', 'no_duration_filesize',
+    rtmpPublishUrl(settings),
+  ];
+}
+
+export function describeRtmpFailure(settings: RtmpOutputSettings, stderr: string, wasConnected: boolean): FailureVerdict {
+  const parsed = parseRtmpUrl(settings.url);
+  const where = parsed.ok ? `${parsed.value.host}${parsed.value.port ? `:${parsed.value.port}` : ''}` : settings.url;
+  const last = telling(stderr);
+  if (/Protocol not found|Unknown option|Option not found|Unrecognized option|Error parsing options/i.test(stderr)) {
+    return { reason: `this ffmpeg cannot push RTMP with these settings: ${last ?? 'an option was refused'}`, fatal: true };
+  }
+  if (/Connection refused/i.test(stderr)) return { reason: `nothing accepts RTMP at ${where} (connection refused)`, fatal: false };
+  if (/Name or service not known|Failed to resolve|resolve/i.test(stderr)) return { reason: `cannot resolve ${where}`, fatal: false };
+  if (/Invalid data found|could not find codec|Could not write header/i.test(stderr)) {
+    return { reason: `cannot remux the program to FLV: ${last ?? ''}`.trim(), fatal: false };
+  }
+  if (wasConnected) return { reason: `connection to ${where} lost: ${last ?? ''}`.trim(), fatal: false };
+  return { reason: `the RTMP push to ${where} ended: ${last ?? 'no message'}`, fatal: false };
+}
+
+export interface RtmpOutputOptions {
+  id: string;
+  settings: RtmpOutputSettings;
+  ffmpegPath: string;
+  logger: Logger;
+  policy?: Partial<BackoffPolicy>;
+  queueBytes?: number;
+}
+
+export class RtmpOutput extends FfmpegOutput {
+  readonly settings: RtmpOutputSettings;
+
+  constructor(options: RtmpOutputOptions) {
+    const { settings } = options;
+    rtmpPublishUrl(settings);
+    super({
+      id: options.id,
+      kind: 'rtmp',
+      logger: options.logger,
+      ffmpegPath: options.ffmpegPath,
+      target: settings.url.trim(),
+      args: rtmpArgs(settings),
+      secrets: [settings.streamKey, encodeURIComponent(settings.streamKey)],
+      connectedLine: /^Output #0/,
+      holdUntilConnected: false,
+      connectingReason: `connecting to ${settings.url.trim()}`,
+      describeFailure: (_exit, stderr, wasConnected) => describeRtmpFailure(settings, stderr, wasConnected),
+      policy: options.policy,
+      queueBytes: options.queueBytes,
+    });
+    this.settings = settings;
+  }
+}
