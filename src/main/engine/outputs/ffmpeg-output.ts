@@ -60,7 +60,7 @@ export interface FfmpegOutputOptions {
    * remainder waits for more bytes, at most `flushAfterMs`. Default 188.
    */
   writeUnitBytes?: number;
-  /** Default 20 ms. */
+  /** Default 40 ms. */
   flushAfterMs?: number;
   policy?: Partial<BackoffPolicy>;
   /** Default 1 MiB. */
@@ -122,6 +122,7 @@ export class FfmpegOutput extends OutputBase {
     if (this.#active) return;
     this.#active = true;
     this.#failureReason = undefined;
+    this.#everConnected = false; // a start by hand is not a reconnect
     this.#supervisor.start();
   }
 
@@ -208,7 +209,7 @@ export class FfmpegOutput extends OutputBase {
           this.#flushTimer = undefined;
           this.#flushDue = true;
           this.#pump();
-        }, this.#options.flushAfterMs ?? 20);
+        }, this.#options.flushAfterMs ?? 40);
       }
       return;
     }

@@ -90,7 +90,10 @@ export class RecordingOutput extends OutputBase {
     this.settings = options.settings;
     this.#now = options.now ?? (() => new Date());
     this.queue.onDrop = (chunk) => {
-      if (chunk === this.#rotationChunk) this.#rotationChunk = undefined; // the next PAT starts the file instead
+      if (chunk !== this.#rotationChunk) return;
+      // The next PAT starts the new file instead.
+      this.#rotationChunk = undefined;
+      this.#rotateAt = 0;
     };
   }
 
@@ -133,6 +136,7 @@ export class RecordingOutput extends OutputBase {
         if (at > 0) this.queue.push(chunk.subarray(0, at));
         const rest = at > 0 ? chunk.subarray(at) : chunk;
         this.#rotationChunk = rest;
+        this.#rotateAt = Number.POSITIVE_INFINITY; // until the new file is open and sets the next
         this.queue.push(rest);
         this.#pump();
         return;

@@ -16,6 +16,8 @@ export function rtmpPublishUrl(settings: RtmpOutputSettings): string {
 export function rtmpArgs(settings: RtmpOutputSettings): string[] {
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+    // The SCTE-35 PID has no codec parameters to find: do not wait the default 5 s for them.
+    '-analyzeduration', '1000000',
     '-f', 'mpegts', '-i', 'pipe:0',
     '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
     '-f', 'flv', '-flvflags', 'no_duration_filesize',
