@@ -56,9 +56,11 @@ export class HlsOutput extends OutputBase {
     return path.join(this.previewDir, this.playlistName);
   }
 
+  /** Starts segmenting; from 'failed' too (the folder fixed). The media sequence carries on. */
   start(): void {
-    if (this.#active) return;
+    if (this.#active && this.state !== 'failed') return;
     this.#active = true;
+    this.#hadSegment = false;
     this.#targets = [{ label: 'preview', dir: this.previewDir, segmenter: undefined, failed: undefined }];
     if (this.settings.folder) this.#targets.push({ label: 'publish', dir: this.settings.folder, segmenter: undefined, failed: undefined });
     for (const target of this.#targets) {

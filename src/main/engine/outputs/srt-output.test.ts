@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { srtOutputSettings, type SrtOutputSettings } from '../../../shared/outputs.ts';
 import { decodeSection } from '../scte35/index.ts';
 import { STREAM_TYPE_SCTE35 } from '../mpegts/constants.ts';
+import { liveChildCount } from '../process/reaper.ts';
 import { OutputFanout } from './fanout.ts';
 import { RecordingOutput } from './recording-output.ts';
 import { describeSrtFailure, SrtOutput, srtArgs } from './srt-output.ts';
@@ -53,7 +54,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  // Every sender and receiver was stopped: no ffmpeg or srt-live-transmit left behind.
+  expect(liveChildCount()).toBe(0);
+});
 
 function track<T extends { stop(): unknown }>(thing: T): T {
   cleanups.push(async () => void (await thing.stop()));
@@ -245,4 +250,60 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     expect(inspectBytes(recorded).continuityErrors).toBe(0);
     expect(recording.status()).toMatchObject({ droppedBytes: 0, reconnects: 0 });
   }, 30_000);
+
+  it('listener: a caller with the wrong passphrase is refused, and the state says so', async () => {
+    const port = await freePort('udp');
+    const { logger } = capturingLogger();
+    const output = track(new SrtOutput({ id: 'srt-guard', settings: settings({ url: `srt://127.0.0.1:${port}`, mode: 'listener', passphrase: 'the-right-passphrase' }), ffmpegPath, logger }));
+    const fanout = new OutputFanout();
+    fanout.add(output);
+    output.start();
+    const feeder = track(new PacedFeeder(program.bytes, program.muxrate, (chunk) => fanout.write(chunk)));
+    await waitFor(() => output.status().state === 'starting', () => JSON.stringify(output.status()));
+    const intruder = track(new SrtReceiver({ mode: 'caller', port, passphrase: 'a-wrong-passphrase' }));
+    await waitFor(() => output.status().lastError !== undefined, () => JSON.stringify(output.status()));
+    feeder.stop();
+    await intruder.stop();
+    expect(output.status()).toMatchObject({
+      state: 'starting',
+      reason: `listening on 127.0.0.1:${port}, waiting for a caller; a caller was refused: wrong passphrase`,
+      lastError: 'a caller was refused: wrong passphrase',
+    });
+  }, 15_000);
+
+  it('a sender that stops reading (SIGSTOP) drops its oldest bytes; the producer and a recording beside it never wait', async () => {
+    const port = await freePort('udp');
+    const receiver = track(new SrtReceiver({ mode: 'listener', port }));
+    const { logger } = capturingLogger();
+    const output = track(new SrtOutput({ id: 'srt-stuck', settings: settings({ url: `srt://127.0.0.1:${port}` }), ffmpegPath, logger, queueBytes: 64 * 1024 }));
+    const recording = track(new RecordingOutput({ id: 'rec', settings: { kind: 'recording', folder: work, fileNamePattern: 'stuck-%H%M%S.ts' }, logger }));
+    const fanout = new OutputFanout();
+    fanout.add(output);
+    fanout.add(recording);
+    fanout.startAll();
+    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    const part = program.bytes.subarray(0, 188 * 2500);
+    let paced = 0;
+    const feeder = track(new PacedFeeder(part, program.muxrate, (chunk) => {
+      fanout.write(chunk);
+      paced += chunk.length;
+    }));
+    await waitFor(() => paced > 188 * 300, () => `fed ${paced}`);
+    process.kill(output.pid!, 'SIGSTOP');
+    try {
+      await feeder.done;
+    } finally {
+      process.kill(output.pid!, 'SIGCONT');
+    }
+    await recording.stop();
+    const status = output.status();
+    await output.stop();
+    await receiver.stop();
+    // The pipe (64 KiB) and the queue (64 KiB) filled; the rest was dropped whole, oldest first.
+    expect(status.droppedBytes).toBeGreaterThan(0);
+    expect(status.droppedBytes % 188).toBe(0);
+    expect(status.bytesIn).toBe(part.length);
+    expect(readFileSync(recording.file!).equals(part)).toBe(true);
+    expect(recording.status().droppedBytes).toBe(0);
+  }, 20_000);
 });

@@ -105,7 +105,8 @@ export class SrtOutput extends FfmpegOutput {
       describeFailure: (_exit, stderr, wasConnected) => describeSrtFailure(settings, stderr, wasConnected),
       noticeWhileConnecting: (line) => (settings.mode === 'listener' && /Incorrect passphrase|BADSECRET/i.test(line) ? 'a caller was refused: wrong passphrase' : undefined),
       writeUnitBytes: SRT_PAYLOAD_BYTES,
-      policy: options.policy,
+      // A listener ends when its caller leaves: listen again soon.
+      policy: { ...(settings.mode === 'listener' ? { initialDelayMs: 250 } : {}), ...options.policy },
       queueBytes: options.queueBytes,
     });
     this.settings = settings;
