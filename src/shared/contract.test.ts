@@ -41,11 +41,25 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   },
   'sources.update': { good: { id: 1, audio: { gainDb: -6, muted: false } }, bad: { id: 1, audio: { gainDb: 99 } }, badField: 'audio.gainDb' },
   'sources.remove': { good: { id: 4 }, bad: {}, badField: 'id' },
+  'outputs.list': { good: {}, bad: { kind: 'srt' }, badField: 'kind' },
+  'outputs.create': {
+    good: { settings: { kind: 'srt', url: 'srt://distributor.example:9000', latencyMs: 200, passphrase: 'correct horse battery' } },
+    bad: { settings: { kind: 'srt', url: 'srt://distributor.example:9000', passphrase: 'short' } },
+    badField: 'settings.passphrase',
+  },
+  'outputs.update': { good: { id: 1, settings: { kind: 'recording', folder: '/srv/recordings' } }, bad: { id: 1, settings: { kind: 'srt', url: 'srt://h:9000', latencyMs: 5 } }, badField: 'settings.latencyMs' },
+  'outputs.remove': { good: { id: 2 }, bad: { id: 'two' }, badField: 'id' },
+  'outputs.start': { good: { id: 2 }, bad: { id: 0 }, badField: 'id' },
+  'outputs.stop': { good: { id: 2 }, bad: {}, badField: 'id' },
+  'outputs.startAll': { good: {}, bad: { force: true }, badField: 'force' },
+  'outputs.stopAll': { good: {}, bad: { now: true }, badField: 'now' },
+  'outputs.status': { good: {}, bad: { id: 1 }, badField: 'id' },
   'scenes.list': { good: {}, bad: { all: 1 }, badField: 'all' },
   'scenes.create': { good: { name: 'Main', layers: [{ sourceId: 1 }, { sourceId: 2, x: 1600, y: 40, opacity: 0.9 }] }, bad: { name: 'Main', layers: [{ sourceId: 1, opacity: 2 }] }, badField: 'layers.0.opacity' },
   'scenes.update': { good: { id: 1, name: 'Break slate' }, bad: { id: 1, layers: 'none' }, badField: 'layers' },
   'scenes.remove': { good: { id: 1 }, bad: { id: -3 }, badField: 'id' },
   'scte35.decode': { good: { section: '/DARAAAAAAAAAP/wAAAAAHpPv/8=' }, bad: { section: 42 }, badField: 'section' },
+  'scte35.inject': { good: { section: '0xFC301100000000000000FFF0000000007A4FBFFF' }, bad: { section: '' }, badField: 'section' },
   'scte35.encode': { good: { section: { table_id: 252 } }, bad: { section: { table_id: 252 }, format: 'binary' }, badField: 'format' },
 };
 
@@ -95,6 +109,12 @@ describe('contract', () => {
     const result = validateCommandArgs('sources.create', { name: 'x', config: { kind: 'color', color: 'blue', width: 640, height: 360 } });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatchObject({ field: 'config.color', message: expect.stringContaining('#rrggbb') });
+  });
+
+  it('refuses a malformed SRT URL, naming the field', () => {
+    const result = validateCommandArgs('outputs.create', { settings: { kind: 'srt', url: 'http://not-srt:9000' } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.field).toBe('settings.url');
   });
 
   it('applies defaults', () => {

@@ -14,6 +14,7 @@ import {
   type SceneInfo,
   type SourceInfo,
 } from './program.ts';
+import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
 
 // ---------------------------------------------------------------------------
 // Argument schemas
@@ -67,6 +68,18 @@ export const commandArgs = {
   'sources.update': sourceUpdateArgs,
   'sources.remove': byId,
 
+  /** Destinations of the one encode: SRT to the distributor, HLS, recording, RTMP push. */
+  'outputs.list': noArgs,
+  'outputs.create': z.object({ settings: outputSettings }).strict(),
+  'outputs.update': z.object({ id: rowId, settings: outputSettings }).strict(),
+  'outputs.remove': byId,
+  'outputs.start': byId,
+  'outputs.stop': byId,
+  'outputs.startAll': noArgs,
+  'outputs.stopAll': noArgs,
+  /** Live state of every running output, the built-in preview included. */
+  'outputs.status': noArgs,
+
   'scenes.list': noArgs,
   'scenes.create': sceneCreateArgs,
   'scenes.update': sceneUpdateArgs,
@@ -74,6 +87,11 @@ export const commandArgs = {
 
   /** Decode a splice_info_section (ANSI/SCTE 35) into its JSON form. */
   'scte35.decode': z.object({ section: sectionText }).strict(),
+  /**
+   * Queue a splice_info_section on the program's SCTE-35 PID (base64 or hex). A timed one goes
+   * out from splice − preroll, repeated each second until its splice; an immediate one at once.
+   */
+  'scte35.inject': z.object({ section: sectionText }).strict(),
   /** Encode the JSON form of a splice_info_section; CRC computed. */
   'scte35.encode': z
     .object({ section: z.record(z.string(), z.unknown()), format: z.enum(['base64', 'hex']).default('base64') })
@@ -133,6 +151,14 @@ export interface ApiAccess {
   token: string | null;
 }
 
+/** An output as clients see it: secrets replaced by whether they are set. */
+export interface OutputInfo {
+  id: number;
+  name: string;
+  settings: PublicOutputSettings;
+  status: OutputStatus | null;
+}
+
 export type SettingKey = z.infer<typeof settingKey>;
 export type SettingValue = z.infer<typeof settingValue>;
 export type Settings = Partial<Record<SettingKey, SettingValue>>;
@@ -170,12 +196,22 @@ export interface CommandResults {
   'sources.create': SourceInfo;
   'sources.update': SourceInfo;
   'sources.remove': { removed: boolean };
+  'outputs.list': OutputInfo[];
+  'outputs.create': OutputInfo;
+  'outputs.update': OutputInfo;
+  'outputs.remove': { removed: boolean };
+  'outputs.start': OutputInfo;
+  'outputs.stop': OutputInfo;
+  'outputs.startAll': OutputInfo[];
+  'outputs.stopAll': OutputInfo[];
+  'outputs.status': OutputStatus[];
   'scenes.list': SceneInfo[];
   'scenes.create': SceneInfo;
   'scenes.update': SceneInfo;
   'scenes.remove': { removed: boolean };
   'scte35.decode': { section: Record<string, unknown>; hex: string };
   'scte35.encode': { encoded: string; format: 'base64' | 'hex' };
+  'scte35.inject': { queued: number; hex: string };
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];
@@ -216,6 +252,9 @@ export interface EventPayloads {
   'source.status': SourceStatusEvent;
   'sources.changed': SourceInfo[];
   'scenes.changed': SceneInfo[];
+  /** On every change of an output's state, reason or reconnects. */
+  'outputs.status': OutputStatus;
+  'outputs.changed': OutputInfo[];
   'ingest.published': IngestStreamEvent;
   'ingest.stats': IngestStreamEvent;
   'ingest.unpublished': { streamKeyId: number; streamKeyName: string; reason: string };
@@ -233,6 +272,8 @@ export const eventNames = [
   'source.status',
   'sources.changed',
   'scenes.changed',
+  'outputs.status',
+  'outputs.changed',
   'ingest.published',
   'ingest.stats',
   'ingest.unpublished',

@@ -137,6 +137,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
     if (route.startsWith(`${API_PREFIX}/`)) throw new HttpError(404, 'NOT_FOUND', `No API route ${method} ${route}.`);
+    // The confidence monitor's HLS: the built-in preview and any HLS output, by output id.
+    if (route.startsWith('/preview/') && (method === 'GET' || method === 'HEAD')) {
+      if (serveStatic(engine.outputsHost.previewRoot, route.slice('/preview'.length), response)) return;
+      throw new HttpError(404, 'NOT_FOUND', `No preview at ${route}; is the program running?`);
+    }
 
     if ((method === 'GET' || method === 'HEAD') && options.staticDir) {
       // Opening the UI with ?token= on a public bind leaves a cookie, so its assets and WebSocket authenticate.

@@ -22,6 +22,8 @@ import { DEFAULT_RTMP_PORT, RtmpIngest } from '../ingest/rtmp-ingest.ts';
 import { ProgramRepository } from '../store/program-repository.ts';
 import { SettingsRepository } from '../store/settings-repository.ts';
 import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
+import { OutputsRepository } from '../store/outputs-repository.ts';
+import { OutputsHost } from './outputs-host.ts';
 import { ProgramHost } from './program-host.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
@@ -87,10 +89,11 @@ export function ingestStreamEvent(info: IngestStreamInfo): IngestStreamEvent {
 export class Engine {
   readonly log: Logger;
   readonly events: EventBus;
-  readonly repositories: { settings: SettingsRepository; streamKeys: StreamKeysRepository; program: ProgramRepository };
+  readonly repositories: { settings: SettingsRepository; streamKeys: StreamKeysRepository; program: ProgramRepository; outputs: OutputsRepository };
   readonly metrics: Registry;
   readonly ingest: RtmpIngest | null;
   readonly programHost: ProgramHost;
+  readonly outputsHost: OutputsHost;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -121,7 +124,15 @@ export class Engine {
       settings: new SettingsRepository(store.db),
       streamKeys: new StreamKeysRepository(store.db),
       program: new ProgramRepository(store.db),
+      outputs: new OutputsRepository(store.db),
     };
+    this.outputsHost = new OutputsHost({
+      repository: this.repositories.outputs,
+      dataDir: options.dataDir,
+      ffmpegPath: () => this.#ffmpeg.info?.path ?? null,
+      log: options.log,
+      onStatus: (status) => this.events.emit('outputs.status', status),
+    });
     const rtmp = options.rtmp === undefined ? { port: DEFAULT_RTMP_PORT } : options.rtmp;
     this.ingest = rtmp
       ? new RtmpIngest({
@@ -139,6 +150,7 @@ export class Engine {
       live: this.ingest ?? undefined,
       log: options.log,
       onMeters: (event) => this.events.emit('audio.meters', event),
+      onTs: (chunk) => this.outputsHost.write(chunk),
       onSourceStatus: (status) =>
         this.events.emit('source.status', {
           id: status.id,
@@ -234,6 +246,7 @@ export class Engine {
     this.#closed = true;
     clearInterval(this.#statusTimer);
     await this.programHost.stop();
+    await this.outputsHost.close();
     await this.ingest?.stop();
     this.#store.close();
     this.log.info('engine stopped');

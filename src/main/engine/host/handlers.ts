@@ -44,6 +44,8 @@ function asArgumentError(error: unknown, argument: string): never {
 export function createHandlers(engine: Engine): HandlerTable {
   const { settings, streamKeys, program: programRepository } = engine.repositories;
   const host = engine.programHost;
+  const outputs = engine.outputsHost;
+  const outputsChanged = () => engine.events.emit('outputs.changed', outputs.list());
   const sourcesChanged = () => engine.events.emit('sources.changed', programRepository.sources().map((source) => host.sourceInfo(source)));
   const scenesChanged = () => engine.events.emit('scenes.changed', programRepository.scenes());
   const programStatus = () => {
@@ -85,11 +87,15 @@ export function createHandlers(engine: Engine): HandlerTable {
     'program.getFormat': () => host.formatSettings(),
     'program.setFormat': (format) => host.setFormat(format),
     'program.start': async () => {
-      await host.start();
+      if (!host.program) {
+        await host.start();
+        outputs.programStarted();
+      }
       return programStatus();
     },
     'program.stop': async () => {
       await host.stop();
+      await outputs.programStopped();
       return programStatus();
     },
     'program.status': () => host.status(),
@@ -125,6 +131,29 @@ export function createHandlers(engine: Engine): HandlerTable {
       return { removed };
     },
 
+    'outputs.list': () => outputs.list(),
+    'outputs.create': ({ settings }) => {
+      const created = outputs.create(settings);
+      outputsChanged();
+      return created;
+    },
+    'outputs.update': async ({ id, settings }) => {
+      const updated = await outputs.update(id, settings);
+      outputsChanged();
+      return updated;
+    },
+    'outputs.remove': async ({ id }) => {
+      const removed = await outputs.remove(id);
+      if (!removed) throw new EngineError('NOT_FOUND', `No output with id ${id}.`, { apiCode: 'NOT_FOUND', field: 'id' });
+      outputsChanged();
+      return { removed };
+    },
+    'outputs.start': ({ id }) => outputs.start(id),
+    'outputs.stop': ({ id }) => outputs.stop(id),
+    'outputs.startAll': () => outputs.startAll(),
+    'outputs.stopAll': () => outputs.stopAll(),
+    'outputs.status': () => outputs.statuses(),
+
     'scenes.list': () => programRepository.scenes(),
     'scenes.create': ({ name, layers }) => {
       const scene = programRepository.createScene(name, layers);
@@ -153,6 +182,21 @@ export function createHandlers(engine: Engine): HandlerTable {
       } catch (error) {
         return asArgumentError(error, 'section');
       }
+    },
+    'scte35.inject': ({ section }) => {
+      const program = host.program;
+      if (!program) throw new EngineError('NOT_RUNNING', 'The program is not running: start it before injecting cues.', { apiCode: 'CONFLICT' });
+      let bytes: Uint8Array;
+      try {
+        bytes = parseSectionText(section);
+        decodeSection(bytes);
+      } catch (error) {
+        return asArgumentError(error, 'section');
+      }
+      const queued = program.queueCue(bytes);
+      const hex = Buffer.from(bytes).toString('hex');
+      engine.log.info('SCTE-35 section queued', { queued, hex });
+      return { queued, hex };
     },
     'scte35.encode': ({ section, format }) => {
       try {

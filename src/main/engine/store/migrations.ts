@@ -49,8 +49,8 @@ export const migrations: readonly Migration[] = [
           srt_latency_us       INTEGER,           -- FFmpeg's srt 'latency' option is in microseconds
           srt_stream_id        TEXT,
           srt_pbkeylen         INTEGER CHECK (srt_pbkeylen IN (16, 24, 32)),
-          passphrase_secret_id INTEGER REFERENCES secrets(id),
-          path                 TEXT,              -- HLS folder or recording file pattern
+          secret_id            INTEGER REFERENCES secrets(id),  -- SRT passphrase or RTMP stream key
+          path                 TEXT,              -- HLS publish folder or recording folder
           options              TEXT NOT NULL DEFAULT '{}',  -- JSON, never secrets
           created_at           TEXT NOT NULL,
           updated_at           TEXT NOT NULL

@@ -1,0 +1,152 @@
+// Every output of the program's one encode: the stored ones (SRT, HLS, recording, RTMP) and the
+// built-in preview HLS the host serves at /preview/program/. All get the same TS bytes through one
+// fan-out; each starts, stops and reconnects on its own.
+import path from 'node:path';
+import type { OutputInfo } from '../../../shared/contract.ts';
+import type { OutputSettings, OutputStatus } from '../../../shared/outputs.ts';
+import type { Logger } from '../log.ts';
+import { createOutput, OutputFanout, type Output } from '../outputs/index.ts';
+import type { OutputsRepository, StoredOutput } from '../store/outputs-repository.ts';
+import { publicStoredOutput } from '../store/outputs-repository.ts';
+
+export const PREVIEW_OUTPUT_ID = 'program';
+
+
+export interface OutputsHostOptions {
+  repository: OutputsRepository;
+  dataDir: string;
+  ffmpegPath: () => string | null;
+  log: Logger;
+  onStatus: (status: OutputStatus) => void;
+}
+
+export class OutputsHost {
+  readonly fanout: OutputFanout;
+  readonly previewRoot: string;
+  readonly #options: OutputsHostOptions;
+  #preview: Output | null = null;
+
+  constructor(options: OutputsHostOptions) {
+    this.#options = options;
+    this.previewRoot = path.join(options.dataDir, 'preview');
+    this.fanout = new OutputFanout({ logger: options.log.child('outputs') });
+    this.fanout.onStatus(options.onStatus);
+    for (const secret of options.repository.secrets()) options.log.registerSecret(secret);
+  }
+
+  /** The program's TS, every chunk, in order. */
+  write(chunk: Buffer): void {
+    this.fanout.write(chunk);
+  }
+
+  /** The program started: the preview runs whenever the program does. */
+  programStarted(): void {
+    if (!this.#preview) {
+      this.#preview = this.#build(PREVIEW_OUTPUT_ID, { kind: 'hls', name: 'Preview', segmentSeconds: 2, listSize: 6, markers: ['cue', 'daterange'] });
+      this.fanout.add(this.#preview);
+    }
+    this.#preview.start();
+  }
+
+  async programStopped(): Promise<void> {
+    await this.#preview?.stop('program stopped');
+    this.fanout.reset();
+  }
+
+  list(): OutputInfo[] {
+    return this.#options.repository.list().map((output) => this.info(output));
+  }
+
+  info(output: StoredOutput): OutputInfo {
+    return { ...publicStoredOutput(output), status: this.fanout.get(String(output.id))?.status() ?? null };
+  }
+
+  statuses(): OutputStatus[] {
+    return this.fanout.statuses();
+  }
+
+  create(settings: OutputSettings): OutputInfo {
+    this.#checkBuildable(settings);
+    const stored = this.#options.repository.create(settings);
+    this.#registerSecrets(settings);
+    return this.info(stored);
+  }
+
+  async update(id: number, settings: OutputSettings): Promise<OutputInfo> {
+    this.#checkBuildable(settings);
+    const wasRunning = this.#isActive(id);
+    await this.#discard(id);
+    const stored = this.#options.repository.update(id, settings);
+    this.#registerSecrets(settings);
+    if (wasRunning) this.start(id);
+    return this.info(this.#options.repository.get(stored.id));
+  }
+
+  async remove(id: number): Promise<boolean> {
+    await this.#discard(id);
+    return this.#options.repository.remove(id);
+  }
+
+  start(id: number): OutputInfo {
+    const stored = this.#options.repository.get(id);
+    let output = this.fanout.get(String(id));
+    if (!output) {
+      output = this.#build(String(id), stored.settings);
+      this.fanout.add(output);
+    }
+    output.start();
+    return this.info(stored);
+  }
+
+  async stop(id: number): Promise<OutputInfo> {
+    const stored = this.#options.repository.get(id);
+    await this.fanout.get(String(id))?.stop('stopped by the operator');
+    return this.info(stored);
+  }
+
+  startAll(): OutputInfo[] {
+    for (const output of this.#options.repository.list()) this.start(output.id);
+    return this.list();
+  }
+
+  async stopAll(): Promise<OutputInfo[]> {
+    await Promise.all(this.#options.repository.list().map((output) => this.fanout.get(String(output.id))?.stop('stopped by the operator')));
+    return this.list();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.fanout.list().map((output) => output.stop('studio closing')));
+  }
+
+  #isActive(id: number): boolean {
+    const state = this.fanout.get(String(id))?.status().state;
+    return state !== undefined && state !== 'stopped' && state !== 'idle' && state !== 'failed';
+  }
+
+  async #discard(id: number): Promise<void> {
+    const output = this.fanout.remove(String(id));
+    await output?.stop('settings changed');
+  }
+
+  /** Settings that the schema accepts but no output can run with (e.g. no ffmpeg) are refused now. */
+  #checkBuildable(settings: OutputSettings): void {
+    createOutput('check', settings, this.#context());
+  }
+
+  #build(id: string, settings: OutputSettings): Output {
+    return createOutput(id, settings, this.#context());
+  }
+
+  #context() {
+    return {
+      ffmpegPath: this.#options.ffmpegPath() ?? 'ffmpeg',
+      logger: this.#options.log.child('outputs'),
+      previewDir: (id: string) => path.join(this.previewRoot, id),
+    };
+  }
+
+  #registerSecrets(settings: OutputSettings): void {
+    if (settings.kind === 'srt' && settings.passphrase) this.#options.log.registerSecret(settings.passphrase);
+    if (settings.kind === 'rtmp') this.#options.log.registerSecret(settings.streamKey);
+  }
+}
