@@ -37,7 +37,8 @@ describe('outputs repository', () => {
     expect(shown).not.toContain('a long secret phrase');
     expect(shown).toContain('"passphraseSet":true');
 
-    outputs.update(created[0]!.id, { ...srt, passphrase: undefined });
+    const { passphrase: _dropped, pbkeylen: _keylen, ...withoutPassphrase } = srt as Extract<typeof srt, { kind: 'srt' }>;
+    outputs.update(created[0]!.id, withoutPassphrase);
     expect(outputs.get(created[0]!.id).settings).not.toHaveProperty('passphrase');
     expect(outputs.secrets()).toEqual(['sk_live_123456']);
     expect(outputs.remove(created[1]!.id)).toBe(true);
