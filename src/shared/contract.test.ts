@@ -32,6 +32,7 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'program.start': { good: {}, bad: { now: true }, badField: 'now' },
   'program.stop': { good: {}, bad: { force: 1 }, badField: 'force' },
   'program.status': { good: {}, bad: { frame: 1 }, badField: 'frame' },
+  'program.ptsOfFrame': { good: { frame: 900 }, bad: { frame: 1.5 }, badField: 'frame' },
   'program.switchScene': { good: { sceneId: 2, atFrame: 300, transition: { kind: 'fade', frames: 15 } }, bad: { sceneId: 2, atFrame: -1 }, badField: 'atFrame' },
   'sources.list': { good: {}, bad: { kind: 'rtmp' }, badField: 'kind' },
   'sources.create': {

@@ -60,6 +60,8 @@ export const commandArgs = {
   'program.stop': noArgs,
   /** Frame index, the next IDR frames (splice points), on-air scene, encoder figures. */
   'program.status': noArgs,
+  /** The PTS (90 kHz, 33-bit) frame n has in the outgoing TS: what a cue for that frame carries. */
+  'program.ptsOfFrame': z.object({ frame: z.number().int().min(0) }).strict(),
   /** Now (next frame) or at an exact frame index, by cut or fade. */
   'program.switchScene': switchSceneArgs,
 
@@ -192,6 +194,7 @@ export interface CommandResults {
   'program.stop': ProgramStatus;
   'program.status': ProgramStatus;
   'program.switchScene': { sceneId: number; atFrame: number | null };
+  'program.ptsOfFrame': { frame: number; pts: number | null };
   'sources.list': SourceInfo[];
   'sources.create': SourceInfo;
   'sources.update': SourceInfo;

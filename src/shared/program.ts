@@ -144,10 +144,16 @@ export interface ProgramStatus {
   frame: number;
   /** The next frames the encoder makes IDRs (splice points). */
   nextIdrFrames: number[];
+  /** Their PTS in the outgoing TS (90 kHz, 33-bit); null until the first video PES is out. */
+  nextIdrPts: Array<number | null>;
   onAirSceneId: number | null;
   framesComposed: number;
   framesRepeated: number;
   framesDropped: number;
+  /** Why frames were not composed in time (each went out as a repeat of the last picture). */
+  dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
+  /** Encoders started after one died (the program never stops for it). */
+  encoderRestarts: number;
   composeMsPerFrame: number;
   encoder: { fps: number | null; speed: number | null; bitrateKbps: number | null };
   scte35Pid: number | null;

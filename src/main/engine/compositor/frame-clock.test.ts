@@ -175,6 +175,27 @@ describe('FrameTicker', () => {
     expect(stats.maxLateNs).toBe(454_000_000 - 366_666_666);
   });
 
+  it('with skipWhenBehindFrames, absorbs a short stall by composing late, and skips only beyond it', () => {
+    const run = (stallNs: bigint) => {
+      const time = new FakeTime();
+      const seen: Tick[] = [];
+      const ticker = new FrameTicker(FRAME_RATES['30'], (tick) => {
+        seen.push({ ...tick });
+        if (tick.frame === 10) time.now += stallNs;
+      }, { time, skipWhenBehindFrames: 3 });
+      const t0 = time.now;
+      ticker.start();
+      time.runUntil(t0 + 1_000_000_000n - 1n);
+      ticker.stop();
+      expect(seen.map((t) => t.frame)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      return seen.filter((t) => t.skip).map((t) => t.frame);
+    };
+    // 120 ms: frames 11 and 12 are behind 13 by two periods or less: made late, none skipped.
+    expect(run(120_000_000n)).toEqual([]);
+    // 250 ms: frame 10 at 334 ms, stall ends at 584 ms, frame 17 (567 ms) is due: 11..14 are 3+ behind.
+    expect(run(250_000_000n)).toEqual([11, 12, 13, 14]);
+  });
+
   it('counts a tick later than half a period as late without skipping it', () => {
     let calls = 0;
     const time = new FakeTime(() => (calls++ === 5 ? 25_000_000n : 0n));

@@ -160,6 +160,12 @@ export interface FrameTickerOptions {
   lateThresholdNs?: number;
   /** Index of the first frame delivered; default 0. */
   startFrame?: number;
+  /**
+   * A tick goes out flagged skip once this many newer frames are already due; default 1 (any).
+   * More tolerates a short stall (a busy core, a GC pause) by composing late instead of
+   * repeating: the timestamps come from n, not from when the frame was made.
+   */
+  skipWhenBehindFrames?: number;
 }
 
 /**
@@ -176,6 +182,7 @@ export class FrameTicker {
   readonly #onTick: (tick: Tick) => void;
   readonly #lateThresholdNs: number;
   readonly #startFrame: number;
+  readonly #skipBehind: number;
   readonly #tick: Tick = { frame: 0, lateNs: 0, skip: false };
   readonly #num: bigint;
   readonly #denNs: bigint;
@@ -196,6 +203,7 @@ export class FrameTicker {
     this.#denNs = BigInt(rate.den) * 1_000_000_000n;
     this.#lateThresholdNs = options.lateThresholdNs ?? Math.floor((1e9 * rate.den) / rate.num / 2);
     this.#startFrame = options.startFrame ?? 0;
+    this.#skipBehind = Math.max(1, options.skipWhenBehindFrames ?? 1);
     this.#next = this.#startFrame;
   }
 
@@ -250,7 +258,7 @@ export class FrameTicker {
       const due = this.#dueFrame(now);
       if (this.#next > due) break;
       const n = this.#next++;
-      this.#deliver(n, now, n < due);
+      this.#deliver(n, now, due - n >= this.#skipBehind);
       if (!this.#running) return;
     }
     const delayNs = this.idealTimeNs(this.#next) - this.#time.nowNs();

@@ -34,8 +34,13 @@ function videoCodecArgs(format: ProgramFormat): string[] {
   return ['-c:v', format.videoEncoder, '-profile:v', 'high', ...common, ...(cbr[format.videoEncoder] ?? [])];
 }
 
-export function encoderArgs(format: ProgramFormat): string[] {
+/**
+ * `startFrame`: the program frame this encoder's first frame is. A restarted encoder starts on a
+ * GOP boundary and shifts its timestamps by that many frames, so PTS and the IDR grid carry on.
+ */
+export function encoderArgs(format: ProgramFormat, startFrame = 0): string[] {
   const fps = `${format.frameRate.num}/${format.frameRate.den}`;
+  const offsetSeconds = (startFrame * format.frameRate.den) / format.frameRate.num;
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats',
     '-progress', 'pipe:2', '-stats_period', '1',
@@ -57,6 +62,7 @@ export function encoderArgs(format: ProgramFormat): string[] {
     '-mpegts_start_pid', String(VIDEO_PID),
     '-pcr_period', '20',
     '-flush_packets', '1',
+    ...(startFrame > 0 ? ['-output_ts_offset', offsetSeconds.toFixed(6)] : []),
     'pipe:1',
   ];
 }

@@ -10,6 +10,8 @@ import type { ProgramFormat } from './program-format.ts';
 export interface ProgramEncoderOptions {
   ffmpegPath: string;
   format: ProgramFormat;
+  /** The program frame this encoder's first frame is (0, or a GOP boundary after a restart). */
+  startFrame?: number;
   logger: Logger;
   /** Every chunk of TS FFmpeg writes, in order. */
   onTs: (chunk: Buffer) => void;
@@ -56,7 +58,7 @@ export class ProgramEncoder {
     const log = this.#options.logger;
     const child = spawnOwned({
       command: this.#options.ffmpegPath,
-      args: encoderArgs(this.format),
+      args: encoderArgs(this.format, this.#options.startFrame ?? 0),
       name: 'encoder',
       stdin: 'pipe',
       stdout: 'pipe',

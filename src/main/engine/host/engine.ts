@@ -151,6 +151,10 @@ export class Engine {
       log: options.log,
       onMeters: (event) => this.events.emit('audio.meters', event),
       onTs: (chunk) => this.outputsHost.write(chunk),
+      onEncoderRestart: (fromFrame) => {
+        this.log.warn(`encoder restarted at frame ${fromFrame}`);
+        this.outputsHost.fanout.reset();
+      },
       onSourceStatus: (status) =>
         this.events.emit('source.status', {
           id: status.id,

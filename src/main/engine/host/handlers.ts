@@ -99,6 +99,7 @@ export function createHandlers(engine: Engine): HandlerTable {
       return programStatus();
     },
     'program.status': () => host.status(),
+    'program.ptsOfFrame': ({ frame }) => ({ frame, pts: host.ptsOfFrame(frame) }),
     'program.switchScene': ({ sceneId, atFrame, transition }) => host.switchScene(sceneId, atFrame, transition),
 
     'sources.list': () => programRepository.sources().map((source) => host.sourceInfo(source)),

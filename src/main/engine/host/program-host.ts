@@ -20,6 +20,7 @@ export interface ProgramHostOptions {
   onMeters: (event: MetersEvent) => void;
   onSourceStatus: (status: SourceStatus) => void;
   onTs?: (chunk: Buffer) => void;
+  onEncoderRestart?: (fromFrame: number) => void;
 }
 
 export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
@@ -101,6 +102,7 @@ export class ProgramHost {
       ...(this.#options.live ? { live: this.#options.live } : {}),
       onMeters: (event) => this.#options.onMeters({ master: event.master, sources: event.sources }),
       onSourceStatus: this.#options.onSourceStatus,
+      ...(this.#options.onEncoderRestart ? { onEncoderRestart: this.#options.onEncoderRestart } : {}),
     });
     try {
       for (const source of repository.sources()) await this.#addSource(program, source);
@@ -167,6 +169,12 @@ export class ProgramHost {
     return { sceneId, atFrame: scheduled.atFrame };
   }
 
+  /** The PTS frame n has (or will have) in the outgoing TS. */
+  ptsOfFrame(frame: number): number | null {
+    if (!this.#program) throw new ProgramError('NOT_RUNNING', 'The program is not running.');
+    return this.#program.ptsOfFrame(frame);
+  }
+
   sourceInfo(source: StoredSource): SourceInfo {
     const status = this.#program?.sourceStatus(String(source.id));
     return { ...source, state: status?.state ?? null, reason: status?.reason ?? null };
@@ -177,15 +185,19 @@ export class ProgramHost {
     const stats = program?.stats();
     const progress = stats?.encoder.progress ?? null;
     const onAir = stats?.onAir ?? null;
+    const nextIdrFrames = program ? program.nextIdrFrames(3) : [];
     return {
       running: program !== null,
       format: this.formatSettings(),
       frame: stats?.frame ?? -1,
-      nextIdrFrames: program ? program.nextIdrFrames(3) : [],
+      nextIdrFrames,
+      nextIdrPts: nextIdrFrames.map((frame) => program?.ptsOfFrame(frame) ?? null),
       onAirSceneId: onAir === null ? this.#options.repository.onAirSceneId() : Number(onAir),
       framesComposed: stats?.framesComposed ?? 0,
       framesRepeated: stats?.framesRepeated ?? 0,
       framesDropped: stats?.framesDropped ?? 0,
+      dropReasons: stats?.dropReasons ?? { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
+      encoderRestarts: stats?.encoderRestarts ?? 0,
       composeMsPerFrame: stats?.composeMsPerFrame ?? 0,
       encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },
       scte35Pid: stats && stats.scte35Pid >= 0 ? stats.scte35Pid : null,

@@ -60,6 +60,8 @@ export interface ProgramOptions {
   inlineCompositor?: boolean;
   onMeters?: (event: MeterEvent) => void;
   onSourceStatus?: (status: SourceStatus) => void;
+  /** The encoder died and a new one takes over at this frame (a GOP boundary): a TS discontinuity. */
+  onEncoderRestart?: (fromFrame: number) => void;
 }
 
 interface LiveSource {
@@ -80,8 +82,12 @@ export interface ProgramStats {
   framesRepeated: number;
   /** Frames the compositor could not make in time (skipped, busy workers, pool full, failed). */
   framesDropped: number;
+  /** Why: the clock was behind (skipped), workers busy, no free output frame, a failed composition. */
+  dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
   composeMsPerFrame: number;
   lateTicks: number;
+  /** Encoders started after one died. */
+  encoderRestarts: number;
   /** Per live source: ticks that repeated its last frame (late source) and frames its jitter buffer dropped. */
   sources: Record<string, { repeated: number; overflowed: number }>;
   encoder: { framesWritten: number; backlogFrames: number; progress: EncoderProgress | null; bytesOut: number };
@@ -112,6 +118,11 @@ export class Program {
   #pcmNext = 0;
   readonly #pumpBuffer: Uint8Array;
   #encoder: ProgramEncoder | null = null;
+  /** After an encoder death: the frame (a GOP boundary) its successor starts at; −1 when none is due. */
+  #restartAt = -1;
+  #encoderRestarts = 0;
+  #restartCount = 0;
+  #encoderStartedAt = 0;
   #injector: Scte35Injector;
   #running = false;
   #tsBytesOut = 0;
@@ -129,7 +140,9 @@ export class Program {
     const compositorOptions = { width, height, onFrame: this.#onFrame, onError: (error: Error) => this.#log.error('compose failed', { error }) };
     this.#compositor = options.inlineCompositor ? Compositor.inline(compositorOptions) : new Compositor(compositorOptions);
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
-    this.#ticker = new FrameTicker(options.format.frameRate, this.#onTick);
+    // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
+    // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
+    this.#ticker = new FrameTicker(options.format.frameRate, this.#onTick, { skipWhenBehindFrames: 3 });
     this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
     this.#pumpBuffer = new Uint8Array(this.timing.maxSamplesPerFrame * 4 * AUDIO_BYTES_PER_SAMPLE);
     this.#injector = this.#newInjector();
@@ -325,17 +338,7 @@ export class Program {
     if (this.#running) return;
     this.#running = true;
     this.#injector = this.#newInjector();
-    this.#encoder = new ProgramEncoder({
-      ffmpegPath: this.#options.ffmpegPath,
-      format: this.format,
-      logger: this.#log.child('encoder'),
-      onTs: (chunk) => this.#emitTs(this.#injector.push(chunk)),
-      onExit: () => {
-        if (this.#running) this.#log.error('the encoder died; the program stops');
-        void this.stop();
-      },
-    });
-    this.#encoder.start();
+    this.#startEncoder(0);
     this.#ticker.start();
     this.#log.info('program started', { width: this.format.width, height: this.format.height, fps: `${this.format.frameRate.num}/${this.format.frameRate.den}` });
   }
@@ -357,6 +360,37 @@ export class Program {
     await this.stop();
     await Promise.all([...this.#live.keys()].map((id) => this.removeSource(id)));
     await this.#compositor.close();
+  }
+
+  #startEncoder(fromFrame: number): void {
+    const encoder = new ProgramEncoder({
+      ffmpegPath: this.#options.ffmpegPath,
+      format: this.format,
+      startFrame: fromFrame,
+      logger: this.#log.child('encoder'),
+      // The same injector carries on: its SCTE-35 continuity counter and queued cues survive a restart.
+      onTs: (chunk) => this.#emitTs(this.#injector.push(chunk)),
+      onExit: () => this.#encoderDied(encoder),
+    });
+    this.#encoder = encoder;
+    this.#encoderStartedAt = Date.now();
+    encoder.start();
+  }
+
+  /**
+   * The frame clock never stops for the encoder: frames go nowhere until a new encoder starts on a
+   * later GOP boundary, after a delay that doubles while it keeps dying (1 s, 2 s, … 30 s).
+   */
+  #encoderDied(encoder: ProgramEncoder): void {
+    if (!this.#running || this.#encoder !== encoder) return;
+    this.#encoder = null;
+    const healthy = Date.now() - this.#encoderStartedAt > 10_000;
+    this.#encoderRestarts = healthy ? 1 : this.#encoderRestarts + 1;
+    const fps = this.format.frameRate.num / this.format.frameRate.den;
+    const delayFrames = Math.round(fps * Math.min(30, 2 ** (this.#encoderRestarts - 1)));
+    const gop = this.format.gopFrames;
+    this.#restartAt = Math.ceil((this.#lastFrame + delayFrames) / gop) * gop;
+    this.#log.error(`the encoder died; a new one starts at frame ${this.#restartAt}`);
   }
 
   /** Kills the encoder process at once (fault tests). */
@@ -398,8 +432,10 @@ export class Program {
       framesComposed: compositor.composed,
       framesRepeated: compositor.repeatedOutput,
       framesDropped: dropped.skipped + dropped.busy + dropped.poolExhausted + dropped.failed,
+      dropReasons: { ...dropped },
       composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeNs / this.#composeSamples / 1e6,
       lateTicks: ticker.lateTicks,
+      encoderRestarts: this.#restartCount,
       sources: Object.fromEntries(
         [...this.#live.keys()].flatMap((id) => {
           const input = compositor.sources[id];
@@ -456,6 +492,12 @@ export class Program {
     const samples = this.timing.samplesFor(n);
     this.#mixer.mix(samples, pcm);
     const audio = new Uint8Array(pcm.buffer, pcm.byteOffset, samples * AUDIO_BYTES_PER_SAMPLE);
+    if (n === this.#restartAt && this.#running) {
+      this.#restartAt = -1;
+      this.#startEncoder(n);
+      this.#restartCount++;
+      this.#options.onEncoderRestart?.(n);
+    }
     const encoder = this.#encoder;
     if (!frame) {
       // Nothing composed yet (no scene): black, so the encoder still gets frame n.
