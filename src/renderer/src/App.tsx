@@ -1,0 +1,48 @@
+import { ApiAccessPanel } from './features/api-access/ApiAccessPanel.tsx';
+import { CueDeck } from './features/cue-deck/CueDeck.tsx';
+import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
+import { ProgramPreview } from './features/program/ProgramPreview.tsx';
+import { ScenesDock } from './features/scenes/ScenesDock.tsx';
+import { SourcesDock } from './features/sources/SourcesDock.tsx';
+import { StatsPanel } from './features/stats/StatsPanel.tsx';
+import { StatusBar } from './features/status-bar/StatusBar.tsx';
+import { StreamKeysPanel } from './features/stream-keys/StreamKeysPanel.tsx';
+import { ChannelTimeline } from './features/timeline/ChannelTimeline.tsx';
+import { useStudio } from './store/context.tsx';
+import { engineSelectors } from './store/slices/engine.ts';
+
+export function App({ onReconnect }: { onReconnect?: () => void }) {
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="workspace">
+        <div className="stage">
+          <ProgramPreview />
+          <ChannelTimeline />
+        </div>
+        <aside className="sidebar" aria-label="Ingest and access">
+          <StreamKeysPanel />
+          <ApiAccessPanel />
+          <OutputsPanel />
+        </aside>
+      </main>
+      <div className="docks">
+        <ScenesDock />
+        <SourcesDock />
+        <CueDeck />
+        <StatsPanel />
+      </div>
+      <StatusBar onReconnect={onReconnect} />
+    </div>
+  );
+}
+
+function TopBar() {
+  const host = useStudio(engineSelectors.host);
+  return (
+    <header className="top-bar">
+      <h1 className="top-bar__title">Broadcast Studio</h1>
+      {host ? <span className="top-bar__host">{host === 'electron' ? 'Desktop' : 'Headless · remote control'}</span> : null}
+    </header>
+  );
+}

@@ -1,0 +1,137 @@
+import type { ConnectionState } from '../../api/client.ts';
+import { useStudio, useStudioShallow } from '../../store/context.tsx';
+import { connectionSelectors } from '../../store/slices/connection.ts';
+import { REQUIRED_CAPABILITIES, engineSelectors, formatUptime } from '../../store/slices/engine.ts';
+
+const CONNECTION_LABEL: Record<ConnectionState, string> = {
+  open: 'Connected',
+  connecting: 'Connecting…',
+  closed: 'Disconnected',
+};
+
+/** Live health of the engine, from what it pushes; always visible at the bottom. */
+export function StatusBar({ onReconnect }: { onReconnect?: () => void }) {
+  return (
+    <footer className="status-bar" aria-label="Engine status">
+      <ConnectionIndicator onReconnect={onReconnect} />
+      <Version />
+      <Ffmpeg />
+      <DataDir />
+      <Uptime />
+    </footer>
+  );
+}
+
+function ConnectionIndicator({ onReconnect }: { onReconnect?: (() => void) | undefined }) {
+  const connection = useStudio(connectionSelectors.state);
+  const transport = useStudio(connectionSelectors.transport);
+  return (
+    <div className="status-bar__item">
+      <span
+        className={`status-dot status-dot--${connection}`}
+        data-testid="status-connection"
+        data-state={connection}
+        title={transport === 'ipc' ? 'Desktop app (IPC)' : 'WebSocket to studio serve'}
+      >
+        {CONNECTION_LABEL[connection]}
+      </span>
+      {connection === 'closed' && onReconnect && transport === 'websocket' ? (
+        <button type="button" className="button button--tiny" onClick={onReconnect}>
+          Retry now
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function Version() {
+  const version = useStudio(engineSelectors.version);
+  const error = useStudio(engineSelectors.error);
+  return (
+    <div className="status-bar__item" data-testid="status-version">
+      {error && !version ? (
+        <span className="text-danger" title={error}>
+          Engine status unavailable
+        </span>
+      ) : (
+        <>
+          <span className="status-bar__label">Studio</span>
+          <span className="mono">{version ? `v${version}` : '…'}</span>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Ffmpeg() {
+  const known = useStudio((s) => s.engineStatus !== null);
+  const ffmpeg = useStudio(engineSelectors.ffmpeg);
+  const ffmpegError = useStudio(engineSelectors.ffmpegError);
+  const capabilities = useStudioShallow(engineSelectors.capabilities);
+
+  if (!known) {
+    return (
+      <div className="status-bar__item" data-testid="status-ffmpeg">
+        <span className="status-bar__label">FFmpeg</span>
+        <span>…</span>
+      </div>
+    );
+  }
+  if (!ffmpeg) {
+    return (
+      <div className="status-bar__item status-bar__item--shrink" data-testid="status-ffmpeg" data-ffmpeg="missing">
+        <span className="status-bar__label">FFmpeg</span>
+        <span className="text-danger status-bar__ellipsis" title={ffmpegError ?? undefined}>
+          {ffmpegError ?? 'not found'}
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div className="status-bar__item status-bar__item--shrink" data-testid="status-ffmpeg" data-ffmpeg="present">
+      <span className="status-bar__label">FFmpeg</span>
+      <span className="mono">{ffmpeg.version}</span>
+      <span className="badges">
+        {REQUIRED_CAPABILITIES.map(({ name, kind }) => {
+          const present = capabilities[name] === true;
+          return (
+            <span
+              key={name}
+              className={`badge ${present ? 'badge--ok' : 'badge--missing'}`}
+              data-capability={name}
+              data-present={present}
+              title={`${kind} ${name}: ${present ? 'present' : 'missing'}`}
+            >
+              {present ? '✓' : '✗'} {name}
+            </span>
+          );
+        })}
+      </span>
+      <span className="mono status-bar__ellipsis status-bar__path" title={`${ffmpeg.path} (from ${ffmpeg.source})`}>
+        {ffmpeg.path}
+      </span>
+    </div>
+  );
+}
+
+function DataDir() {
+  const dataDir = useStudio(engineSelectors.dataDir);
+  return (
+    <div className="status-bar__item status-bar__item--shrink" data-testid="status-datadir">
+      <span className="status-bar__label">Data</span>
+      <span className="mono status-bar__ellipsis" title={dataDir ?? undefined}>
+        {dataDir ?? '…'}
+      </span>
+    </div>
+  );
+}
+
+function Uptime() {
+  const uptime = useStudio(engineSelectors.uptimeSeconds);
+  return (
+    <div className="status-bar__item status-bar__item--end" data-testid="status-uptime" data-seconds={uptime ?? undefined}>
+      <span className="status-bar__label">Uptime</span>
+      <span className="mono">{uptime === null ? '…' : formatUptime(uptime)}</span>
+    </div>
+  );
+}

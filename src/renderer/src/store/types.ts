@@ -1,0 +1,11 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type { ApiAccessSlice } from './slices/apiAccess.ts';
+import type { ConnectionSlice } from './slices/connection.ts';
+import type { EngineSlice } from './slices/engine.ts';
+import type { StreamKeysSlice } from './slices/streamKeys.ts';
+
+/** The whole renderer state: every feature's slice, flat, in one store. */
+export type StudioState = ConnectionSlice & EngineSlice & StreamKeysSlice & ApiAccessSlice;
+
+/** A slice creator for the combined store with the devtools middleware. */
+export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/devtools', never]], [], Slice>;
