@@ -61,6 +61,9 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'scenes.remove': { good: { id: 1 }, bad: { id: -3 }, badField: 'id' },
   'scte35.decode': { good: { section: '/DARAAAAAAAAAP/wAAAAAHpPv/8=' }, bad: { section: 42 }, badField: 'section' },
   'scte35.inject': { good: { section: '0xFC301100000000000000FFF0000000007A4FBFFF' }, bad: { section: '' }, badField: 'section' },
+  'scte35.log': { good: { limit: 10 }, bad: { limit: 0 }, badField: 'limit' },
+  'stats.get': { good: {}, bad: { at: 1 }, badField: 'at' },
+  'stats.history': { good: {}, bad: { limit: 100000 }, badField: 'limit' },
   'scte35.encode': { good: { section: { table_id: 252 } }, bad: { section: { table_id: 252 }, format: 'binary' }, badField: 'format' },
 };
 

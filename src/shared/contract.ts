@@ -15,6 +15,7 @@ import {
   type SourceInfo,
 } from './program.ts';
 import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
+import type { StatsEvent } from './stats.ts';
 
 // ---------------------------------------------------------------------------
 // Argument schemas
@@ -70,6 +71,11 @@ export const commandArgs = {
   'sources.update': sourceUpdateArgs,
   'sources.remove': byId,
 
+  /** The latest live figures (also pushed as the `stats` event once a second). */
+  'stats.get': noArgs,
+  /** Analytics samples kept every 10 s while the program runs, newest first. */
+  'stats.history': z.object({ limit: z.number().int().min(1).max(8640).default(360) }).strict(),
+
   /** Destinations of the one encode: SRT to the distributor, HLS, recording, RTMP push. */
   'outputs.list': noArgs,
   'outputs.create': z.object({ settings: outputSettings }).strict(),
@@ -94,6 +100,8 @@ export const commandArgs = {
    * out from splice − preroll, repeated each second until its splice; an immediate one at once.
    */
   'scte35.inject': z.object({ section: sectionText }).strict(),
+  /** The SCTE-35 log, newest first: every copy sent, with wall time, event id and splice PTS. */
+  'scte35.log': z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   /** Encode the JSON form of a splice_info_section; CRC computed. */
   'scte35.encode': z
     .object({ section: z.record(z.string(), z.unknown()), format: z.enum(['base64', 'hex']).default('base64') })
@@ -215,6 +223,9 @@ export interface CommandResults {
   'scte35.decode': { section: Record<string, unknown>; hex: string };
   'scte35.encode': { encoded: string; format: 'base64' | 'hex' };
   'scte35.inject': { queued: number; hex: string };
+  'scte35.log': Array<{ sentAt: string; eventId: number | null; commandType: number; pts: number | null; hex: string; outcome: string }>;
+  'stats.get': StatsEvent | null;
+  'stats.history': Array<{ sampledAt: string; stats: StatsEvent }>;
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];
@@ -263,6 +274,23 @@ export interface EventPayloads {
   'ingest.unpublished': { streamKeyId: number; streamKeyName: string; reason: string };
   /** A publish refused: what was wrong (never the key that was tried). */
   'ingest.refused': { reason: string; remoteAddress: string };
+  /** Once a second: program, sources, outputs, CPU and memory (OBS's stats dock). */
+  stats: StatsEvent;
+  /** Each copy of an SCTE-35 section that went out on the program's PID: the monitor's tally. */
+  'scte35.sent': Scte35SentEvent;
+}
+
+export interface Scte35SentEvent {
+  hex: string;
+  spliceCommandType: number;
+  eventId: number | null;
+  outOfNetwork: boolean | null;
+  splicePts: number | null;
+  /** Program video clock when it went out. */
+  clockPts: number;
+  heartbeat: boolean;
+  copy: number;
+  sentAt: string;
 }
 
 export type EventName = keyof EventPayloads;
@@ -281,6 +309,8 @@ export const eventNames = [
   'ingest.stats',
   'ingest.unpublished',
   'ingest.refused',
+  'stats',
+  'scte35.sent',
 ] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputInfo, StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import type { OutputStatus } from '../../src/shared/outputs.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
+import type { StatsEvent } from '../../src/shared/stats.ts';
 import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { freePort, publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
 import { TsDemux } from '../../src/main/engine/mpegts/demux.ts';
@@ -199,6 +200,22 @@ describe('delivery', () => {
       expect(misaligned).toBe(0);
       expect(got.continuityErrors).toBe(0);
     }
+
+    // Stats: pushed figures, /metrics, analytics samples in the store, and every cue in the SCTE-35 log.
+    const stats = await ok<StatsEvent>('stats.get');
+    expect(stats.program?.fpsTarget).toBe(30);
+    expect(stats.program?.fps).toBeGreaterThan(20);
+    expect(stats.program?.encoder.bitrateKbps).toBeGreaterThan(0);
+    expect(stats.outputs.find((o) => o.id === String(srt.id))).toMatchObject({ state: 'running', reconnects: 1 });
+    expect(stats.usage.childrenCpuPercent).toBeGreaterThan(0);
+    expect(stats.usage.children.some((child) => child.name === 'ffmpeg')).toBe(true);
+    const metrics = await (await fetch(`${studio.url}/metrics`)).text();
+    expect(metrics).toMatch(/^studio_program_fps \d/m);
+    expect(metrics).toMatch(new RegExp(`^studio_output_reconnects\\{output="${srt.id}",kind="srt"\\} 1$`, 'm'));
+    expect((await ok<unknown[]>('stats.history')).length).toBeGreaterThanOrEqual(1);
+    const log = await ok<Array<{ hex: string; outcome: string; eventId: number }>>('scte35.log', { limit: 50 });
+    expect(log.filter((entry) => entry.hex === firstCue.toString('hex') && entry.outcome === 'sent')).toHaveLength(1);
+    expect(log.some((entry) => entry.hex === secondCue.toString('hex') && entry.outcome === 'repeated')).toBe(true);
 
     // Kill the encoder: a new one takes over and the outputs resume.
     const encoder = childPids(studio.process.pid!).find((child) => child.args.includes('rawvideo'));

@@ -25,6 +25,8 @@ import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
 import { OutputsRepository } from '../store/outputs-repository.ts';
 import { OutputsHost } from './outputs-host.ts';
 import { ProgramHost } from './program-host.ts';
+import { StatsCollector } from '../stats/stats-collector.ts';
+import { Scte35Log } from '../store/scte35-log.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { createHandlers, type CallContext, type HandlerTable } from './handlers.ts';
@@ -94,6 +96,8 @@ export class Engine {
   readonly ingest: RtmpIngest | null;
   readonly programHost: ProgramHost;
   readonly outputsHost: OutputsHost;
+  readonly stats: StatsCollector;
+  readonly scte35Log: Scte35Log;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -126,6 +130,7 @@ export class Engine {
       program: new ProgramRepository(store.db),
       outputs: new OutputsRepository(store.db),
     };
+    this.scte35Log = new Scte35Log(store.db);
     this.outputsHost = new OutputsHost({
       repository: this.repositories.outputs,
       dataDir: options.dataDir,
@@ -151,6 +156,13 @@ export class Engine {
       log: options.log,
       onMeters: (event) => this.events.emit('audio.meters', event),
       onTs: (chunk) => this.outputsHost.write(chunk),
+      onCueSent: (sent) => {
+        try {
+          this.events.emit('scte35.sent', this.scte35Log.record(sent));
+        } catch (error) {
+          this.log.error('SCTE-35 log write failed', { error });
+        }
+      },
       onEncoderRestart: (fromFrame) => {
         this.log.warn(`encoder restarted at frame ${fromFrame}`);
         this.outputsHost.fanout.reset();
@@ -171,6 +183,13 @@ export class Engine {
       version: options.version,
       uptimeSeconds: () => this.#uptimeSeconds(),
       ffmpegAvailable: () => this.#ffmpeg.info !== null,
+    });
+    this.stats = new StatsCollector({
+      sources: { program: () => this.programHost.liveStats(), outputs: () => this.outputsHost.statuses() },
+      db: store.db,
+      log: this.log,
+      registry: this.metrics,
+      emit: (event) => this.events.emit('stats', event),
     });
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
@@ -249,6 +268,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#statusTimer);
+    this.stats.close();
     await this.programHost.stop();
     await this.outputsHost.close();
     await this.ingest?.stop();

@@ -132,6 +132,9 @@ export function createHandlers(engine: Engine): HandlerTable {
       return { removed };
     },
 
+    'stats.get': () => engine.stats.last,
+    'stats.history': ({ limit }) => engine.stats.history(limit),
+
     'outputs.list': () => outputs.list(),
     'outputs.create': ({ settings }) => {
       const created = outputs.create(settings);
@@ -199,6 +202,7 @@ export function createHandlers(engine: Engine): HandlerTable {
       engine.log.info('SCTE-35 section queued', { queued, hex });
       return { queued, hex };
     },
+    'scte35.log': ({ limit }) => engine.scte35Log.recent(limit),
     'scte35.encode': ({ section, format }) => {
       try {
         const bytes = Buffer.from(encodeSection(sectionFromJson(section)));

@@ -6,7 +6,8 @@ import type { Layer, Scene, Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
-import { Program, type SourceSpec } from '../program/program.ts';
+import { Program, type CueSent, type SourceSpec } from '../program/program.ts';
+import type { ProgramStats as LiveProgramStats, StatsEvent } from '../../../shared/stats.ts';
 import { ProgramError } from '../program/errors.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import type { ProgramRepository, StoredSource } from '../store/program-repository.ts';
@@ -21,6 +22,7 @@ export interface ProgramHostOptions {
   onSourceStatus: (status: SourceStatus) => void;
   onTs?: (chunk: Buffer) => void;
   onEncoderRestart?: (fromFrame: number) => void;
+  onCueSent?: (sent: CueSent) => void;
 }
 
 export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
@@ -103,6 +105,7 @@ export class ProgramHost {
       onMeters: (event) => this.#options.onMeters({ master: event.master, sources: event.sources }),
       onSourceStatus: this.#options.onSourceStatus,
       ...(this.#options.onEncoderRestart ? { onEncoderRestart: this.#options.onEncoderRestart } : {}),
+      ...(this.#options.onCueSent ? { onCueSent: this.#options.onCueSent } : {}),
     });
     try {
       for (const source of repository.sources()) await this.#addSource(program, source);
@@ -167,6 +170,35 @@ export class ProgramHost {
     if (!program) return { sceneId, atFrame: null };
     const scheduled = program.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
     return { sceneId, atFrame: scheduled.atFrame };
+  }
+
+  /** The figures the stats panel shows, or null while stopped. */
+  liveStats(): (Omit<LiveProgramStats, 'fps'> & { fps: number; sources: StatsEvent['sources'] }) | null {
+    const program = this.#program;
+    if (!program) return null;
+    const stats = program.stats();
+    const progress = stats.encoder.progress;
+    const rate = program.format.frameRate;
+    return {
+      fpsTarget: rate.num / rate.den,
+      fps: 0,
+      frame: stats.frame,
+      framesComposed: stats.framesComposed,
+      framesRepeated: stats.framesRepeated,
+      framesDropped: stats.framesDropped,
+      dropReasons: stats.dropReasons,
+      composeMsPerFrame: stats.composeMsPerFrame,
+      encoderBacklogFrames: stats.encoder.backlogFrames,
+      encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },
+      encoderRestarts: stats.encoderRestarts,
+      sources: program.sourceStatuses().map((status) => ({
+        id: status.id,
+        state: status.state,
+        reason: status.reason ?? null,
+        framesDecoded: status.framesDecoded,
+        framesDropped: status.framesDropped,
+      })),
+    };
   }
 
   /** The PTS frame n has (or will have) in the outgoing TS. */

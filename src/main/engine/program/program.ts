@@ -29,6 +29,7 @@ import type { ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
+import { buildSpliceNull, encodeSection } from '../scte35/index.ts';
 import { DecoderSource, type SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
 import { ProgramError } from './errors.ts';
@@ -62,6 +63,20 @@ export interface ProgramOptions {
   onSourceStatus?: (status: SourceStatus) => void;
   /** The encoder died and a new one takes over at this frame (a GOP boundary): a TS discontinuity. */
   onEncoderRestart?: (fromFrame: number) => void;
+  /** Every copy of an SCTE-35 section that went out on the PID (repeats and heartbeats included). */
+  onCueSent?: (sent: CueSent) => void;
+}
+
+export interface CueSent {
+  /** The section as sent, CRC included. */
+  section: Uint8Array;
+  /** Its splice PTS, or null for an immediate section. */
+  splicePts: number | null;
+  /** The video clock when it went out. */
+  clockPts: number;
+  heartbeat: boolean;
+  /** How many copies of this section went out so far (1 = the first). */
+  copy: number;
 }
 
 interface LiveSource {
@@ -97,6 +112,8 @@ export interface ProgramStats {
   firstPts: number | null;
 }
 
+const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
+
 /** Default wait before a frozen live source gives way to its slate: two seconds of frames. */
 const DEFAULT_FALLBACK_SECONDS = 2;
 
@@ -113,6 +130,8 @@ export class Program {
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
   readonly #tsListeners = new Set<(chunk: Buffer) => void>();
+  /** Sections queued on the injector, by queue index, for reporting each copy sent. */
+  readonly #queued = new Map<number, { section: Uint8Array; copies: number }>();
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
@@ -194,6 +213,10 @@ export class Program {
     if (!this.#live.has(id)) return;
     this.#mixer.setGain(id, gainDb);
     this.#mixer.setMuted(id, muted);
+  }
+
+  sourceStatuses(): SourceStatus[] {
+    return [...this.#live.values()].map((live) => live.decoder.status);
   }
 
   sourceStatus(id: string): SourceStatus | undefined {
@@ -331,7 +354,9 @@ export class Program {
 
   /** Queues a splice_info_section for the SCTE-35 PID (timed by its own splice time). */
   queueCue(section: Uint8Array): number {
-    return this.#injector.queue(section);
+    const index = this.#injector.queue(section);
+    this.#queued.set(index, { section: section.slice(), copies: 0 });
+    return index;
   }
 
   start(): void {
@@ -461,7 +486,17 @@ export class Program {
   }
 
   #newInjector(): Scte35Injector {
-    return new Scte35Injector(this.#options.scte35Pid === undefined ? {} : { pid: this.#options.scte35Pid });
+    const injector = new Scte35Injector(this.#options.scte35Pid === undefined ? {} : { pid: this.#options.scte35Pid });
+    this.#queued.clear();
+    injector.onSent = (sent) => {
+      const onCueSent = this.#options.onCueSent;
+      if (!onCueSent) return;
+      const queued = sent.sectionIndex >= 0 ? this.#queued.get(sent.sectionIndex) : undefined;
+      const section = queued?.section ?? HEARTBEAT_SECTION;
+      if (queued) queued.copies++;
+      onCueSent({ section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.sectionIndex < 0, copy: queued?.copies ?? 1 });
+    };
+    return injector;
   }
 
   #emitTs(chunk: Buffer): void {
