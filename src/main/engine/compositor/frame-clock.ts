@@ -1,5 +1,6 @@
 // The program's master time. Frame index n is the only clock: PTS, audio sample counts and
 // scene switches are all functions of n, computed exactly from the rational frame rate.
+import { frameRates } from '../../../shared/program.ts';
 import { CompositorError } from './errors.ts';
 
 /** MPEG system clock for PTS/DTS (ISO/IEC 13818-1 2.4.3.7). */
@@ -14,16 +15,8 @@ export interface FrameRate {
   readonly den: number;
 }
 
-export const FRAME_RATES = {
-  '23.976': { num: 24_000, den: 1001 },
-  '24': { num: 24, den: 1 },
-  '25': { num: 25, den: 1 },
-  '29.97': { num: 30_000, den: 1001 },
-  '30': { num: 30, den: 1 },
-  '50': { num: 50, den: 1 },
-  '59.94': { num: 60_000, den: 1001 },
-  '60': { num: 60, den: 1 },
-} as const satisfies Record<string, FrameRate>;
+/** The program rates creators pick, by their usual names; one table, shared with the contract. */
+export const FRAME_RATES = frameRates satisfies Record<string, FrameRate>;
 
 export function validateFrameRate(rate: FrameRate): FrameRate {
   const { num, den } = rate;

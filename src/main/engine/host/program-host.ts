@@ -1,8 +1,7 @@
 // Binds the stored set-up (format, sources, scenes) to the live Program: builds it on start,
 // applies edits to it while it runs, and reports its state for the contract.
 import type { MetersEvent, ProgramFormatSettings, ProgramStatus, SceneInfo, SourceConfig, SourceInfo } from '../../../shared/program.ts';
-import { frameRates } from '../../../shared/program.ts';
-import type { Layer, Scene, Transition } from '../compositor/index.ts';
+import { FRAME_RATES, type Layer, type Scene, type Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
@@ -37,7 +36,7 @@ export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
 };
 
 export function toProgramFormat(settings: ProgramFormatSettings): ProgramFormat {
-  return { ...settings, frameRate: frameRates[settings.frameRate] };
+  return { ...settings, frameRate: FRAME_RATES[settings.frameRate] };
 }
 
 function sourceSpec(source: StoredSource): SourceSpec {

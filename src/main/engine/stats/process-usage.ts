@@ -2,6 +2,7 @@
 // the stats panel. Linux reads /proc; elsewhere only the studio's own figures are known.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import type { UsageStats } from '../../../shared/stats.ts';
 
 /** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks; 100 on every Linux we ship to. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -14,16 +15,8 @@ export interface ProcessSample {
   rssBytes: number;
 }
 
-export interface UsageFigures {
-  /** Percent of one core, averaged since the last sample (can exceed 100 on several cores). */
-  hostCpuPercent: number;
-  hostRssBytes: number;
-  childrenCpuPercent: number;
-  childrenRssBytes: number;
-  children: Array<{ pid: number; name: string; cpuPercent: number; rssBytes: number }>;
-  cores: number;
-  systemMemoryBytes: number;
-}
+/** What one sample reports (the stats event's `usage`). */
+export type UsageFigures = UsageStats;
 
 /** /proc/<pid>/stat: "pid (comm) state ppid ... utime(14) stime(15) ... rss(24)". */
 export function parseProcStat(text: string): { pid: number; name: string; ppid: number; cpuTicks: number; rssPages: number } | null {
