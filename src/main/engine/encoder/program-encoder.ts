@@ -49,6 +49,11 @@ export class ProgramEncoder {
     this.#options = options;
   }
 
+  /** Frames written that FFmpeg has not taken yet. */
+  get backlogFrames(): number {
+    return this.#backlog;
+  }
+
   get running(): boolean {
     return this.#child !== undefined && !this.#stopping;
   }

@@ -522,11 +522,15 @@ export class Program {
 
   /** Frame n is ready (composed, or the last one repeated): it goes to the encoder with its audio. */
   readonly #onFrame = (n: number, frame: FrameSlot | null, _repeated: boolean): void => {
-    const pcm = this.#pcmRing[this.#pcmNext]!;
-    this.#pcmNext = (this.#pcmNext + 1) % this.#pcmRing.length;
+    const slot = this.#pcmNext;
+    const pcm = this.#pcmRing[slot]!;
+    this.#pcmNext = (slot + 1) % this.#pcmRing.length;
     const samples = this.timing.samplesFor(n);
     this.#mixer.mix(samples, pcm);
-    const audio = new Uint8Array(pcm.buffer, pcm.byteOffset, samples * AUDIO_BYTES_PER_SAMPLE);
+    const view = this.#pcmView(slot, pcm, samples);
+    // A write keeps its buffer until FFmpeg takes it: past a ring's worth of backlog, copy instead
+    // of letting the ring overwrite audio still queued (only when the encoder lags).
+    const audio = (this.#encoder?.backlogFrames ?? 0) >= this.#pcmRing.length - 2 ? view.slice() : view;
     if (n === this.#restartAt && this.#running) {
       this.#restartAt = -1;
       this.#startEncoder(n);
@@ -545,6 +549,18 @@ export class Program {
     }
     encoder.writeFrame(frame.i420, audio, () => frame.pool.release(frame.index));
   };
+
+  /** Byte views of the PCM ring per (slot, sample count): made once, so a tick allocates nothing. */
+  readonly #pcmViews = new Map<number, Uint8Array>();
+  #pcmView(slot: number, pcm: Int16Array, samples: number): Uint8Array {
+    const key = slot * 100_000 + samples;
+    let view = this.#pcmViews.get(key);
+    if (!view) {
+      view = new Uint8Array(pcm.buffer, pcm.byteOffset, samples * AUDIO_BYTES_PER_SAMPLE);
+      this.#pcmViews.set(key, view);
+    }
+    return view;
+  }
 
   #blackFrame: Uint8Array | undefined;
   #black(): Uint8Array {
