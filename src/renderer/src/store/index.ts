@@ -4,6 +4,11 @@ import type { StudioClient } from '../api/client.ts';
 import { createApiAccessSlice } from './slices/apiAccess.ts';
 import { createConnectionSlice } from './slices/connection.ts';
 import { createEngineSlice } from './slices/engine.ts';
+import { createOutputsSlice } from './slices/outputs.ts';
+import { createProgramSlice } from './slices/program.ts';
+import { createScenesSlice } from './slices/scenes.ts';
+import { createSourcesSlice } from './slices/sources.ts';
+import { createStatsSlice } from './slices/stats.ts';
 import { createStreamKeysSlice } from './slices/streamKeys.ts';
 import type { StudioState } from './types.ts';
 
@@ -24,6 +29,11 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createEngineSlice(client)(...a),
         ...createStreamKeysSlice(client)(...a),
         ...createApiAccessSlice(client)(...a),
+        ...createProgramSlice(client)(...a),
+        ...createScenesSlice(client)(...a),
+        ...createSourcesSlice(client)(...a),
+        ...createOutputsSlice(client)(...a),
+        ...createStatsSlice(client)(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),
@@ -33,6 +43,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
 /**
  * Feeds the store from the engine: pushed events, the connection state, and a full load whenever
  * the connection (re)opens, since events missed while disconnected are gone. Returns the unbind.
+ * Telemetry (stats, meters, cue tally) is not bound here: the views that show it watch it.
  */
 export function bindStoreToClient(store: StudioStore, client: StudioClient): () => void {
   const state = () => store.getState();
@@ -40,10 +51,20 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     void state().loadEngineStatus();
     void state().loadStreamKeys();
     void state().loadApiAccess();
+    void state().loadProgram();
+    void state().loadScenes();
+    void state().loadSources();
+    void state().loadOutputs();
   };
   const unsubscribers = [
     client.subscribe('engine.status', (status) => state().receiveEngineStatus(status)),
     client.subscribe('streamKeys.changed', (keys) => state().receiveStreamKeys(keys)),
+    client.subscribe('program.status', (status) => state().receiveProgramStatus(status)),
+    client.subscribe('scenes.changed', (scenes) => state().receiveScenes(scenes)),
+    client.subscribe('sources.changed', (sources) => state().receiveSources(sources)),
+    client.subscribe('source.status', (status) => state().receiveSourceStatus(status)),
+    client.subscribe('outputs.changed', (outputs) => state().receiveOutputs(outputs)),
+    client.subscribe('outputs.status', (status) => state().receiveOutputStatus(status)),
     client.onConnectionState((connection) => {
       state().setConnection(connection);
       if (connection === 'open') loadAll();

@@ -1,0 +1,112 @@
+import type { OutputInfo } from '../../../../shared/contract.ts';
+import type { OutputSettingsInput, OutputStatus } from '../../../../shared/outputs.ts';
+import type { StudioClient } from '../../api/client.ts';
+import { StudioApiError, describeError } from '../../api/errors.ts';
+import type { SliceCreator, StudioState } from '../types.ts';
+import type { FieldError } from './streamKeys.ts';
+
+export interface OutputsSliceState {
+  outputs: OutputInfo[];
+  outputsLoaded: boolean;
+  outputsError: string | null;
+  /** Live states pushed by `outputs.status`, by output id ("3"; "program" is the built-in preview). */
+  outputStatuses: Record<string, OutputStatus>;
+  outputCreateError: FieldError | null;
+}
+
+export interface OutputsSliceActions {
+  loadOutputs(): Promise<void>;
+  receiveOutputs(outputs: OutputInfo[]): void;
+  receiveOutputStatus(status: OutputStatus): void;
+  /** Resolves true when created; otherwise the error (with its field) is in outputCreateError. */
+  createOutput(settings: OutputSettingsInput): Promise<boolean>;
+  clearOutputCreateError(): void;
+  /** These throw a StudioApiError. */
+  removeOutput(id: number): Promise<void>;
+  startOutput(id: number): Promise<void>;
+  stopOutput(id: number): Promise<void>;
+  startAllOutputs(): Promise<void>;
+  stopAllOutputs(): Promise<void>;
+}
+
+export type OutputsSlice = OutputsSliceState & OutputsSliceActions;
+
+export const outputsInitialState: OutputsSliceState = {
+  outputs: [],
+  outputsLoaded: false,
+  outputsError: null,
+  outputStatuses: {},
+  outputCreateError: null,
+};
+
+export function createOutputsSlice(client: StudioClient): SliceCreator<OutputsSlice> {
+  return (set, get) => {
+    const upsert = (output: OutputInfo) => {
+      const list = get().outputs;
+      get().receiveOutputs(list.some((o) => o.id === output.id) ? list.map((o) => (o.id === output.id ? output : o)) : [...list, output]);
+    };
+    return {
+      ...outputsInitialState,
+      async loadOutputs() {
+        try {
+          get().receiveOutputs(await client.call('outputs.list'));
+        } catch (error) {
+          set({ outputsError: describeError(error) }, false, 'outputs/loadFailed');
+        }
+      },
+      receiveOutputs(outputs) {
+        set(
+          (s) => {
+            const outputStatuses = { ...s.outputStatuses };
+            for (const output of outputs) if (output.status) outputStatuses[String(output.id)] = output.status;
+            return { outputs, outputStatuses, outputsLoaded: true, outputsError: null };
+          },
+          false,
+          'outputs/list',
+        );
+      },
+      receiveOutputStatus(status) {
+        set((s) => ({ outputStatuses: { ...s.outputStatuses, [status.id]: status } }), false, 'outputs/status');
+      },
+      async createOutput(settings) {
+        set({ outputCreateError: null }, false, 'outputs/create');
+        try {
+          upsert(await client.call('outputs.create', { settings }));
+          return true;
+        } catch (error) {
+          const field = error instanceof StudioApiError ? (error.field ?? null) : null;
+          set({ outputCreateError: { message: describeError(error), field } }, false, 'outputs/createFailed');
+          return false;
+        }
+      },
+      clearOutputCreateError() {
+        if (get().outputCreateError) set({ outputCreateError: null }, false, 'outputs/clearError');
+      },
+      async removeOutput(id) {
+        const { removed } = await client.call('outputs.remove', { id });
+        if (removed) get().receiveOutputs(get().outputs.filter((output) => output.id !== id));
+      },
+      async startOutput(id) {
+        upsert(await client.call('outputs.start', { id }));
+      },
+      async stopOutput(id) {
+        upsert(await client.call('outputs.stop', { id }));
+      },
+      async startAllOutputs() {
+        get().receiveOutputs(await client.call('outputs.startAll'));
+      },
+      async stopAllOutputs() {
+        get().receiveOutputs(await client.call('outputs.stopAll'));
+      },
+    };
+  };
+}
+
+export const outputsSelectors = {
+  ids: (s: StudioState) => s.outputs.map((output) => output.id),
+  byId: (id: number) => (s: StudioState) => s.outputs.find((output) => output.id === id) ?? null,
+  status: (id: number | string) => (s: StudioState) => s.outputStatuses[String(id)] ?? null,
+  loaded: (s: StudioState) => s.outputsLoaded,
+  error: (s: StudioState) => s.outputsError,
+  createError: (s: StudioState) => s.outputCreateError,
+};

@@ -1,0 +1,137 @@
+import type { Scte35SentEvent } from '../../../../shared/contract.ts';
+import type { ProgramFormatSettings, ProgramStatus } from '../../../../shared/program.ts';
+import type { StudioClient } from '../../api/client.ts';
+import { describeError } from '../../api/errors.ts';
+import { sharedWatch } from '../telemetry.ts';
+import type { SliceCreator, StudioState } from '../types.ts';
+
+/** How long the tally stays lit after the last copy of a cue went out. */
+export const TALLY_HOLD_MS = 4000;
+
+/** The cue the confidence monitor's tally shows: the latest non-heartbeat section that went out. */
+export interface TallyCue {
+  eventId: number | null;
+  /** true: out of network (a break starts); false: back to the network; null: not a splice_insert. */
+  outOfNetwork: boolean | null;
+  spliceCommandType: number;
+  /** Seconds from when this copy went out to its splice point; null for an immediate cue. */
+  secondsToSplice: number | null;
+  copy: number;
+  /** Local time (ms) the copy arrived; the tally goes dark TALLY_HOLD_MS after it. */
+  receivedAt: number;
+}
+
+export type ProgramAction = 'starting' | 'stopping' | null;
+
+export interface ProgramSliceState {
+  programStatus: ProgramStatus | null;
+  programFormat: ProgramFormatSettings | null;
+  programAction: ProgramAction;
+  programError: string | null;
+  switchError: string | null;
+  tally: TallyCue | null;
+}
+
+export interface ProgramSliceActions {
+  loadProgram(): Promise<void>;
+  receiveProgramStatus(status: ProgramStatus): void;
+  startProgram(): Promise<void>;
+  stopProgram(): Promise<void>;
+  /** Cuts to the scene at the next frame; errors land in switchError. */
+  switchScene(sceneId: number): Promise<void>;
+  /** Listens to `scte35.sent` while a monitor shows the tally; returns the unsubscribe. */
+  watchCues(): () => void;
+  receiveCue(event: Scte35SentEvent): void;
+}
+
+export type ProgramSlice = ProgramSliceState & ProgramSliceActions;
+
+export const programInitialState: ProgramSliceState = {
+  programStatus: null,
+  programFormat: null,
+  programAction: null,
+  programError: null,
+  switchError: null,
+  tally: null,
+};
+
+const PTS_HZ = 90_000;
+const PTS_WRAP = 2 ** 33;
+
+function secondsBetween(fromPts: number, toPts: number): number {
+  let diff = (toPts - fromPts) % PTS_WRAP;
+  if (diff > PTS_WRAP / 2) diff -= PTS_WRAP;
+  else if (diff < -PTS_WRAP / 2) diff += PTS_WRAP;
+  return diff / PTS_HZ;
+}
+
+export function createProgramSlice(client: StudioClient): SliceCreator<ProgramSlice> {
+  return (set, get) => {
+    const watchCues = sharedWatch(() => client.subscribe('scte35.sent', (event) => get().receiveCue(event)));
+    return {
+      ...programInitialState,
+      async loadProgram() {
+        try {
+          const [status, format] = await Promise.all([client.call('program.status'), client.call('program.getFormat')]);
+          set({ programStatus: status, programFormat: format }, false, 'program/loaded');
+        } catch (error) {
+          set({ programError: describeError(error) }, false, 'program/loadFailed');
+        }
+      },
+      receiveProgramStatus(status) {
+        set({ programStatus: status, programFormat: status.format }, false, 'program/status');
+      },
+      async startProgram() {
+        set({ programAction: 'starting', programError: null }, false, 'program/start');
+        try {
+          const status = await client.call('program.start');
+          set({ programStatus: status, programAction: null }, false, 'program/started');
+        } catch (error) {
+          set({ programAction: null, programError: describeError(error) }, false, 'program/startFailed');
+        }
+      },
+      async stopProgram() {
+        set({ programAction: 'stopping', programError: null }, false, 'program/stop');
+        try {
+          const status = await client.call('program.stop');
+          set({ programStatus: status, programAction: null }, false, 'program/stopped');
+        } catch (error) {
+          set({ programAction: null, programError: describeError(error) }, false, 'program/stopFailed');
+        }
+      },
+      async switchScene(sceneId) {
+        set({ switchError: null }, false, 'program/switch');
+        try {
+          await client.call('program.switchScene', { sceneId, transition: { kind: 'cut' } });
+        } catch (error) {
+          set({ switchError: describeError(error) }, false, 'program/switchFailed');
+        }
+      },
+      watchCues,
+      receiveCue(event) {
+        if (event.heartbeat) return;
+        const tally: TallyCue = {
+          eventId: event.eventId,
+          outOfNetwork: event.outOfNetwork,
+          spliceCommandType: event.spliceCommandType,
+          secondsToSplice: event.splicePts === null ? null : secondsBetween(event.clockPts, event.splicePts),
+          copy: event.copy,
+          receivedAt: Date.now(),
+        };
+        set({ tally }, false, 'program/cue');
+      },
+    };
+  };
+}
+
+export const programSelectors = {
+  status: (s: StudioState) => s.programStatus,
+  running: (s: StudioState) => s.programStatus?.running === true,
+  format: (s: StudioState) => s.programFormat,
+  action: (s: StudioState) => s.programAction,
+  error: (s: StudioState) => s.programError,
+  switchError: (s: StudioState) => s.switchError,
+  onAirSceneId: (s: StudioState) => (s.programStatus?.running ? s.programStatus.onAirSceneId : null),
+  frame: (s: StudioState) => s.programStatus?.frame ?? -1,
+  tally: (s: StudioState) => s.tally,
+};
