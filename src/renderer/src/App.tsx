@@ -1,6 +1,7 @@
 import { ApiAccessPanel } from './features/api-access/ApiAccessPanel.tsx';
 import { CueDeck } from './features/cue-deck/CueDeck.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
+import { GoLive } from './features/program/GoLive.tsx';
 import { ProgramPreview } from './features/program/ProgramPreview.tsx';
 import { ScenesDock } from './features/scenes/ScenesDock.tsx';
 import { SourcesDock } from './features/sources/SourcesDock.tsx';
@@ -20,10 +21,10 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
           <ProgramPreview />
           <ChannelTimeline />
         </div>
-        <aside className="sidebar" aria-label="Ingest and access">
+        <aside className="sidebar" aria-label="Outputs, ingest and access">
+          <OutputsPanel />
           <StreamKeysPanel />
           <ApiAccessPanel />
-          <OutputsPanel />
         </aside>
       </main>
       <div className="docks">
@@ -43,6 +44,7 @@ function TopBar() {
     <header className="top-bar">
       <h1 className="top-bar__title">Broadcast Studio</h1>
       {host ? <span className="top-bar__host">{host === 'electron' ? 'Desktop' : 'Headless · remote control'}</span> : null}
+      <GoLive />
     </header>
   );
 }

@@ -1,9 +1,9 @@
 import { NotBuilt, Panel } from '../../components/Panel.tsx';
 
 const BREAK_SECONDS = [30, 60, 90, 120] as const;
-const NOT_BUILT = 'Needs the live pipeline, which is not built yet';
+const NOT_BUILT = 'Cueing breaks from the deck is not built yet';
 
-/** Ad-break buttons. Visible so the layout is known; disabled until cues can be sent. */
+/** Ad-break buttons. Visible so the layout is known; disabled until the cue deck exists. */
 export function CueDeck() {
   return (
     <Panel title="Ad cues" testId="dock-cue-deck">
@@ -20,7 +20,16 @@ export function CueDeck() {
           Cancel
         </button>
       </div>
-      <NotBuilt>Ad cues need the live pipeline, which is not built yet.</NotBuilt>
+      <NotBuilt
+        detail={
+          <>
+            Automation can already cue: <code>scte35.inject</code> puts a splice_info_section on the program's SCTE-35 PID,
+            and the Program monitor's tally lights as each copy goes out.
+          </>
+        }
+      >
+        Cueing breaks from the deck is not built yet.
+      </NotBuilt>
     </Panel>
   );
 }

@@ -1,11 +1,218 @@
-import { NotBuilt, Panel } from '../../components/Panel.tsx';
+import { useState } from 'react';
+import type { OutputState, OutputStatus, PublicOutputSettings } from '../../../../shared/outputs.ts';
+import { describeError } from '../../api/errors.ts';
+import { FormError } from '../../components/Field.tsx';
+import { Panel } from '../../components/Panel.tsx';
+import { useStudio, useStudioShallow } from '../../store/context.tsx';
+import { outputsSelectors } from '../../store/slices/outputs.ts';
+import { programSelectors } from '../../store/slices/program.ts';
+import { AddOutputForm } from './AddOutputForm.tsx';
+
+const KIND_LABEL = { srt: 'SRT', hls: 'HLS', recording: 'Recording', rtmp: 'RTMP' } as const;
+
+export const STATE_LEVEL: Record<OutputState, 'ok' | 'warning' | 'danger' | 'idle'> = {
+  running: 'ok',
+  starting: 'warning',
+  backoff: 'warning',
+  failed: 'danger',
+  idle: 'idle',
+  stopped: 'idle',
+};
+
+/** Where an output goes, from its settings (before it has a live status that says so). */
+function targetOf(settings: PublicOutputSettings): string {
+  switch (settings.kind) {
+    case 'srt':
+      return `${settings.url} (${settings.mode})`;
+    case 'rtmp':
+      return settings.url;
+    case 'recording':
+      return settings.folder;
+    case 'hls':
+      return settings.folder ?? 'preview only';
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatKbps(kbps: number): string {
+  return kbps >= 1000 ? `${(kbps / 1000).toFixed(2)} Mbit/s` : `${Math.round(kbps)} kbit/s`;
+}
 
 export function OutputsPanel() {
+  const ids = useStudioShallow(outputsSelectors.ids);
+  const loaded = useStudio(outputsSelectors.loaded);
+  const error = useStudio(outputsSelectors.error);
+  const running = useStudio(programSelectors.running);
+  const startAll = useStudio((s) => s.startAllOutputs);
+  const stopAll = useStudio((s) => s.stopAllOutputs);
+  const [adding, setAdding] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  const run = (action: () => Promise<void>) => {
+    setActionError(null);
+    action().catch((err: unknown) => setActionError(describeError(err)));
+  };
+
   return (
-    <Panel title="Outputs" testId="dock-outputs">
-      <NotBuilt detail="SRT delivery to the distributor, HLS, recording and RTMP will be set up here.">
-        Outputs are not built yet.
-      </NotBuilt>
+    <Panel
+      title="Outputs"
+      testId="dock-outputs"
+      aside={
+        <>
+          <button type="button" className="button button--tiny" disabled={ids.length === 0} data-testid="outputs-start-all" onClick={() => run(startAll)}>
+            Start all
+          </button>
+          <button type="button" className="button button--tiny" disabled={ids.length === 0} data-testid="outputs-stop-all" onClick={() => run(stopAll)}>
+            Stop all
+          </button>
+          <button type="button" className="button button--tiny" data-testid="output-add-toggle" onClick={() => setAdding(!adding)}>
+            {adding ? 'Close' : '+ Output'}
+          </button>
+        </>
+      }
+    >
+      {!running ? <p className="panel__hint">The program is off air: outputs send once you Go Live.</p> : null}
+      {adding ? <AddOutputForm onDone={() => setAdding(false)} /> : null}
+      {error ? <p className="panel__error">Could not load outputs: {error}</p> : null}
+      <FormError>{actionError}</FormError>
+      {!loaded ? (
+        <p className="panel__muted">Loading outputs…</p>
+      ) : ids.length === 0 ? (
+        <p className="panel__muted" data-testid="outputs-empty">
+          No outputs yet. Add SRT to your distributor, a recording, HLS or an RTMP push.
+        </p>
+      ) : (
+        <ul className="output-list" data-testid="output-list">
+          {ids.map((id) => (
+            <OutputCard key={id} id={id} />
+          ))}
+        </ul>
+      )}
+      <PreviewOutput />
     </Panel>
+  );
+}
+
+function OutputCard({ id }: { id: number }) {
+  const output = useStudio(outputsSelectors.byId(id));
+  const status = useStudio(outputsSelectors.status(id));
+  const startOutput = useStudio((s) => s.startOutput);
+  const stopOutput = useStudio((s) => s.stopOutput);
+  const removeOutput = useStudio((s) => s.removeOutput);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!output) return null;
+
+  const state: OutputState = status?.state ?? 'idle';
+  const active = state === 'running' || state === 'starting' || state === 'backoff';
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li className={`output-card output-card--${STATE_LEVEL[state]}`} data-testid="output-card" data-output-id={id} data-state={state}>
+      <div className="output-card__head">
+        <span className="output-card__kind">{KIND_LABEL[output.settings.kind]}</span>
+        <span className="output-card__name">{output.name}</span>
+        <span className={`state-pill state-pill--${STATE_LEVEL[state]}`} data-testid="output-state">
+          {state}
+        </span>
+      </div>
+      <p className="output-card__target mono" title={status?.target ?? targetOf(output.settings)}>
+        {status?.target ?? targetOf(output.settings)}
+      </p>
+      <OutputFigures status={status} />
+      {status?.reason ? (
+        <p className={`output-card__reason output-card__reason--${STATE_LEVEL[state]}`} data-testid="output-reason">
+          {status.reason}
+          {state === 'backoff' && status.retryInMs !== undefined ? ` · retry in ${(status.retryInMs / 1000).toFixed(1)} s` : ''}
+        </p>
+      ) : null}
+      <div className="output-card__actions">
+        {active ? (
+          <button type="button" className="button button--tiny" disabled={busy} data-testid="output-stop" onClick={() => void run(() => stopOutput(id))}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" className="button button--tiny" disabled={busy} data-testid="output-start" onClick={() => void run(() => startOutput(id))}>
+            Start
+          </button>
+        )}
+        {confirming ? (
+          <>
+            <button type="button" className="button button--tiny button--danger" disabled={busy} onClick={() => void run(() => removeOutput(id))}>
+              Remove
+            </button>
+            <button type="button" className="button button--tiny button--ghost" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button--tiny button--ghost" disabled={busy} onClick={() => setConfirming(true)}>
+            Remove…
+          </button>
+        )}
+      </div>
+      <FormError>{error}</FormError>
+    </li>
+  );
+}
+
+function OutputFigures({ status }: { status: OutputStatus | null }) {
+  if (!status) return <p className="panel__muted">Not started.</p>;
+  return (
+    <dl className="figures">
+      <div>
+        <dt>Bitrate</dt>
+        <dd data-testid="output-bitrate">{formatKbps(status.bitrateKbps)}</dd>
+      </div>
+      <div>
+        <dt>Sent</dt>
+        <dd>{formatBytes(status.bytesOut)}</dd>
+      </div>
+      <div>
+        <dt>Reconnects</dt>
+        <dd data-testid="output-reconnects" className={status.reconnects > 0 ? 'text-warn' : undefined}>
+          {status.reconnects}
+        </dd>
+      </div>
+      <div>
+        <dt>Dropped</dt>
+        <dd className={status.droppedBytes > 0 ? 'text-warn' : undefined}>{formatBytes(status.droppedBytes)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The built-in preview HLS (what the confidence monitor plays) runs whenever the program does. */
+function PreviewOutput() {
+  const status = useStudio(outputsSelectors.status('program'));
+  const running = useStudio(programSelectors.running);
+  if (!running || !status) return null;
+  return (
+    <p className="panel__hint" data-testid="preview-output">
+      Preview HLS (confidence monitor):{' '}
+      <span className={`state-pill state-pill--${STATE_LEVEL[status.state]}`}>{status.state}</span> {formatKbps(status.bitrateKbps)}
+    </p>
   );
 }

@@ -1,29 +1,74 @@
-import { NotBuilt } from '../../components/Panel.tsx';
+import { useStudio, useStudioShallow } from '../../store/context.tsx';
+import { programSelectors } from '../../store/slices/program.ts';
+import { scenesSelectors } from '../../store/slices/scenes.ts';
+import { ConfidenceMonitor } from './ConfidenceMonitor.tsx';
 
-/** Studio mode: Preview (what goes next) on the left, Program (what is on air) on the right. */
+/** The selected scene's layout on the left, the encoded program (confidence monitor) on the right. */
 export function ProgramPreview() {
   return (
-    <section className="program-preview" aria-label="Preview and Program">
-      <Monitor label="Preview" />
-      <div className="program-preview__transition">
-        <button type="button" className="button" disabled title="Needs the live pipeline, which is not built yet">
-          Transition
-        </button>
-      </div>
-      <Monitor label="Program" />
+    <section className="program-preview" aria-label="Scene and Program">
+      <figure className="monitor">
+        <figcaption className="monitor__label">
+          <SelectedSceneCaption />
+        </figcaption>
+        <div className="monitor__screen monitor__screen--layout" data-testid="monitor-preview">
+          <SceneLayout />
+        </div>
+      </figure>
+      <figure className="monitor">
+        <figcaption className="monitor__label">Program</figcaption>
+        <div className="monitor__screen monitor__screen--program" data-testid="monitor-program">
+          <ConfidenceMonitor />
+        </div>
+      </figure>
     </section>
   );
 }
 
-function Monitor({ label }: { label: string }) {
+function SelectedSceneCaption() {
+  const scene = useStudio(scenesSelectors.selected);
+  const onAir = useStudio(programSelectors.onAirSceneId);
+  if (!scene) return <>Scene</>;
   return (
-    <figure className="monitor">
-      <figcaption className="monitor__label">{label}</figcaption>
-      <div className="monitor__screen" data-testid={`monitor-${label.toLowerCase()}`}>
-        <NotBuilt detail="Nothing is composed or encoded, so there is no picture to show.">
-          The live pipeline is not built yet.
-        </NotBuilt>
-      </div>
-    </figure>
+    <>
+      Scene · {scene.name}
+      {onAir === scene.id ? <span className="on-air-badge">on air</span> : null}
+    </>
+  );
+}
+
+/** Where each layer of the selected scene sits in the program frame (a wireframe, not pixels). */
+function SceneLayout() {
+  const scene = useStudio(scenesSelectors.selected);
+  const format = useStudio(programSelectors.format);
+  const sources = useStudioShallow((s) => s.sources);
+  if (!scene) return <p className="monitor__idle-detail">No scene yet: add one in the Scenes dock.</p>;
+  if (!format) return null;
+  if (scene.layers.length === 0) return <p className="monitor__idle-detail">“{scene.name}” has no layers: add sources to it in the Sources dock.</p>;
+  return (
+    <div className="layout" style={{ aspectRatio: `${format.width} / ${format.height}` }}>
+      {scene.layers.map((layer, index) => {
+        const source = sources.find((s) => s.id === layer.sourceId);
+        const width = source?.config.width ?? format.width;
+        const height = source?.config.height ?? format.height;
+        return (
+          <div
+            key={`${layer.sourceId}-${index}`}
+            className={`layout__layer ${layer.visible ? '' : 'layout__layer--hidden'}`}
+            style={{
+              left: `${(layer.x / format.width) * 100}%`,
+              top: `${(layer.y / format.height) * 100}%`,
+              width: `${(width / format.width) * 100}%`,
+              height: `${(height / format.height) * 100}%`,
+              opacity: layer.visible ? Math.max(0.35, layer.opacity) : 0.2,
+              zIndex: index,
+            }}
+            title={`${source?.name ?? `source ${layer.sourceId}`}: ${width}×${height} at ${layer.x},${layer.y}`}
+          >
+            <span className="layout__name">{source?.name ?? `#${layer.sourceId}`}</span>
+          </div>
+        );
+      })}
+    </div>
   );
 }

@@ -26,14 +26,30 @@ export function StreamKeysPanel() {
       testId="panel-stream-keys"
       aside={loaded ? <span className="panel__count">{count}</span> : null}
     >
-      <p className="panel__hint">
-        Keys that OBS or a camera will use to publish to the RTMP ingest. The ingest itself is not built yet; the
-        keys are kept for when it is.
-      </p>
+      <IngestHint />
       <CreateStreamKeyForm onCreated={setCreated} />
       {created ? <CreatedKeyNotice created={created} onDone={() => setCreated(null)} /> : null}
       <StreamKeyList />
     </Panel>
+  );
+}
+
+/** Where OBS publishes: the ingest URL as server, the key as stream key. */
+function IngestHint() {
+  const ingest = useStudio((s) => s.engineStatus?.ingest ?? null);
+  return (
+    <p className="panel__hint" data-testid="ingest-hint">
+      OBS or a camera publishes to the RTMP ingest with one of these keys.{' '}
+      {ingest?.url ? (
+        <>
+          Server: <code data-testid="ingest-url">{ingest.url}</code>, stream key: the key.
+        </>
+      ) : ingest?.error ? (
+        <span className="text-danger">The ingest is not running: {ingest.error}</span>
+      ) : ingest && !ingest.running ? (
+        'The ingest is not running.'
+      ) : null}
+    </p>
   );
 }
 
