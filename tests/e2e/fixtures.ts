@@ -5,6 +5,8 @@ import { startStudio } from '../support/studio-server.ts';
 export interface StudioFixture {
   baseURL: string;
   dataDir: string;
+  /** The engine's RTMP ingest port, for tests that publish a feed. */
+  rtmpPort: number;
   health: Health;
 }
 
@@ -14,7 +16,7 @@ export const test = base.extend<{ studio: StudioFixture }>({
     const studio = await startStudio();
     try {
       const health = (await (await fetch(`${studio.url}/api/v1/health`)).json()) as Health;
-      await use({ baseURL: studio.url, dataDir: studio.dataDir, health });
+      await use({ baseURL: studio.url, dataDir: studio.dataDir, rtmpPort: studio.rtmpPort, health });
     } finally {
       await studio.stop();
     }
