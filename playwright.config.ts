@@ -18,6 +18,8 @@ const runningAsRoot = process.getuid?.() === 0;
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Playwright empties its output folder at start: keep it apart from the runners' JSON reports.
+  outputDir: 'test-results/playwright',
   testMatch: /.*\.spec\.ts$/,
   fullyParallel: false,
   workers: 1,

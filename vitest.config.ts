@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Integration tests spawn real ffmpeg and servers; two cores are all we have.
-    maxWorkers: 2,
+    // Many files spawn real ffmpeg encoders, decoders and servers that run in real time: on two
+    // cores, files run one after another so no test starves another's real-time work.
+    fileParallelism: false,
   },
 });
