@@ -8,7 +8,9 @@
 import { AudioMixer, type AudioSourceInput, type MeterEvent } from '../audio/index.ts';
 import {
   Compositor,
+  frameLayout,
   FrameTicker,
+  WorkerExecutor,
   FrameTiming,
   rasterizeColor,
   rasterizeImage,
@@ -157,7 +159,10 @@ export class Program {
     const { width, height } = options.format;
     if (width % 2 !== 0 || height % 2 !== 0) throw new ProgramError('BAD_FORMAT', `the program size must be even, got ${width}x${height}`, { field: 'width' });
     const compositorOptions = { width, height, onFrame: this.#onFrame, onError: (error: Error) => this.#log.error('compose failed', { error }) };
-    this.#compositor = options.inlineCompositor ? Compositor.inline(compositorOptions) : new Compositor(compositorOptions);
+    // Four frames in flight: a worker held up ~100 ms by a busy core delays frames, it does not drop them.
+    this.#compositor = options.inlineCompositor
+      ? Compositor.inline(compositorOptions)
+      : new Compositor({ ...compositorOptions, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
     // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
     // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
