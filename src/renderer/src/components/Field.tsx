@@ -40,3 +40,12 @@ export function FormError({ children, testId }: { children: ReactNode; testId?: 
     </p>
   );
 }
+
+/**
+ * The engine's message for a field, without what the input already says: its command and argument
+ * ('outputs.create: argument "settings.latencyMs" must be …' → 'must be …').
+ */
+export function fieldErrorText(message: string, field: string): string {
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.replace(new RegExp(`^[\\w.]+: argument "${escaped}" `), '').replace(new RegExp(`^${escaped}: `), '');
+}

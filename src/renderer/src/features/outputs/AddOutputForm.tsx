@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 // Types only: the shared module's values would pull zod into the renderer bundle.
 import type { OutputKind, OutputSettingsInput } from '../../../../shared/outputs.ts';
-import { Field, FormError } from '../../components/Field.tsx';
+import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { outputsSelectors } from '../../store/slices/outputs.ts';
 
@@ -96,7 +96,7 @@ export function AddOutputForm({ onDone }: { onDone: () => void }) {
   };
   // The engine names fields under "settings." (e.g. "settings.latencyMs").
   const fieldOfError = createError?.field?.replace(/^settings\.?/, '') ?? null;
-  const errorFor = (field: string) => (createError && fieldOfError === field ? createError.message : null);
+  const errorFor = (field: string) => (createError && fieldOfError === field ? fieldErrorText(createError.message, createError.field ?? '') : null);
   const otherError = createError && !FIELDS[draft.kind].includes(fieldOfError ?? '') ? createError.message : null;
   const errorProps = (field: string) => ({ label: '', error: errorFor(field), errorTestId: `output-error-${field}` });
 

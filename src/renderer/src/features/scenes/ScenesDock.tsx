@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { describeError } from '../../api/errors.ts';
-import { Field, FormError } from '../../components/Field.tsx';
+import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
@@ -118,7 +118,7 @@ function AddSceneForm({ onDone }: { onDone: () => void }) {
 
   return (
     <form className="inline-form" onSubmit={(event) => void submit(event)} noValidate data-testid="scene-form">
-      <Field label="Scene name" error={createError?.field === 'name' ? createError.message : null} errorTestId="scene-name-error">
+      <Field label="Scene name" error={createError?.field === 'name' ? fieldErrorText(createError.message, 'name') : null} errorTestId="scene-name-error">
         {(props) => (
           <input
             {...props}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { SourceConfigInput, SourceKind } from '../../../../shared/program.ts';
-import { Field, FormError } from '../../components/Field.tsx';
+import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { sourcesSelectors } from '../../store/slices/sources.ts';
@@ -77,7 +77,7 @@ export function AddSourceForm({ onDone }: { onDone: () => void }) {
     setDraft((d) => ({ ...d, ...patch }));
     clearError();
   };
-  const errorFor = (field: string) => (createError?.field === field ? createError.message : null);
+  const errorFor = (field: string) => (createError?.field === field ? fieldErrorText(createError.message, field) : null);
   const shownFields = ['name', 'config.width', 'config.height', 'config.kind', 'config.streamKeyId', 'config.path', 'config.color', 'config.text', 'config.fontSize', 'config.toneHz'];
   const otherError = createError && !shownFields.includes(createError.field ?? '') ? createError.message : null;
 
