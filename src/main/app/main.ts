@@ -1,21 +1,23 @@
 // The Electron shell: one hardened window over the same engine `studio serve` runs.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, session } from 'electron';
 import { Engine } from '../engine/host/engine.ts';
 import { consoleLogger } from '../engine/log.ts';
+import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import { serveContractOverIpc } from './ipc.ts';
 import { lockDownContents } from './window-security.ts';
 
 // electron-vite's dev server, when running `npm run dev`.
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = path.join(import.meta.dirname, '../renderer/index.html');
-const rendererUrl = devServerUrl ?? pathToFileURL(rendererFile).href;
+const rendererRoot = path.join(import.meta.dirname, '../renderer');
+const rendererUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`;
 
 function isAppUrl(url: string): boolean {
   if (devServerUrl) return url.startsWith(devServerUrl);
-  return url.split(/[?#]/)[0] === pathToFileURL(rendererFile).href;
+  return url.startsWith(`${APP_ORIGIN}/`);
 }
+
+registerAppScheme();
 
 async function createWindow(engine: Engine): Promise<void> {
   const window = new BrowserWindow({
@@ -55,6 +57,7 @@ async function start(): Promise<void> {
     host: 'electron',
     log,
   });
+  serveAppScheme(rendererRoot, engine.outputsHost.previewRoot);
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, isAppUrl));
   await createWindow(engine);
   app.on('activate', () => {

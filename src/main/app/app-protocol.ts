@@ -1,0 +1,47 @@
+// The window loads the renderer from studio://app/, a privileged custom scheme, rather than
+// file://: one origin for the UI and the preview HLS it plays (studio://app/preview/...), so the
+// same strict CSP ('self') as `studio serve` holds, and nothing outside these folders is readable.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { net, protocol } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../server/static-files.ts';
+
+export const APP_SCHEME = 'studio';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+/** Must run before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+}
+
+/** A file under root for a URL path, or null when the path would leave root. */
+export function fileUnder(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
+  return file === root || file.startsWith(root + path.sep) ? file : null;
+}
+
+export function serveAppScheme(rendererRoot: string, previewRoot: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'app') return new Response('not found', { status: 404 });
+    const preview = url.pathname.startsWith('/preview/');
+    const file = preview ? fileUnder(previewRoot, url.pathname.slice('/preview'.length)) : fileUnder(rendererRoot, url.pathname === '/' ? '/index.html' : url.pathname);
+    if (!file) return new Response('not found', { status: 404 });
+    try {
+      const response = await net.fetch(pathToFileURL(file).href);
+      const headers = new Headers(response.headers);
+      headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      if (preview) headers.set('Cache-Control', 'no-cache');
+      return new Response(response.body, { status: response.status, headers });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
