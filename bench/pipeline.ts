@@ -78,19 +78,22 @@ function cpuSnapshot(): CpuSnapshot {
   return { self: (t.utime + t.stime) / CLOCK_TICKS_PER_S, children: (t.cutime + t.cstime) / CLOCK_TICKS_PER_S };
 }
 
-/** CPU seconds of this process's threads whose name starts with `prefix` (the blend workers are "blend-<i>"). */
-function threadCpuSeconds(prefix: string): number {
-  let ticks = 0;
+/**
+ * CPU seconds of this process's live threads, by name with its index dropped ("blend-0" and
+ * "blend-1" are the blend workers, "MainThread" the event loop, "V8Worker" GC and compilation).
+ */
+function threadCpuSeconds(): Record<string, number> {
+  const byName: Record<string, number> = {};
   for (const tid of readdirSync('/proc/self/task')) {
     try {
-      if (!readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith(prefix)) continue;
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[-_]?\d+$/, '');
       const t = procTimes(`/proc/self/task/${tid}/stat`);
-      ticks += t.utime + t.stime;
+      byName[name] = (byName[name] ?? 0) + (t.utime + t.stime) / CLOCK_TICKS_PER_S;
     } catch {
       // the thread ended between the listing and the read
     }
   }
-  return ticks / CLOCK_TICKS_PER_S;
+  return byName;
 }
 
 function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -132,6 +135,8 @@ interface StudioRun {
   elapsedS: number;
   cpu: { self: number; children: number };
   composeWorkerCpuS: number;
+  /** This process's threads over the whole run (minus what they had spent before it). */
+  threadsCpuS: Record<string, number>;
   stats: ProgramStats;
   source: ReturnType<Program['sourceStatus']>;
   tsBytes: number;
@@ -153,6 +158,7 @@ async function runStudio(options: {
   const logger = new Logger({ sink: (line) => warnings.push(line), level: 'warn' });
   let tsBytes = 0;
   const cpuBefore = cpuSnapshot();
+  const threadsBefore = threadCpuSeconds();
   const program = new Program({ format, ffmpegPath: options.ffmpeg, logger, live: options.ingest });
   program.onTs((chunk) => (tsBytes += chunk.length));
   await program.addSource({ id: 'cam', kind: 'rtmp', streamKeyId: options.streamKeyId, width: format.width, height: format.height });
@@ -195,7 +201,9 @@ async function runStudio(options: {
   }
   const stats = program.stats();
   const source = program.sourceStatus('cam');
-  const composeWorkerCpuS = threadCpuSeconds('blend-');
+  const threadsAfter = threadCpuSeconds();
+  const threadsCpuS = Object.fromEntries(Object.entries(threadsAfter).map(([name, seconds]) => [name, round(seconds - (threadsBefore[name] ?? 0), 2)]));
+  const composeWorkerCpuS = threadsAfter.blend ?? 0; // the workers start with the program
   await program.stop();
   const elapsedS = (performance.now() - started) / 1000;
   const frames = stats.encoder.framesWritten;
@@ -207,6 +215,7 @@ async function runStudio(options: {
     elapsedS,
     cpu: { self: cpuAfter.self - cpuBefore.self, children: cpuAfter.children - cpuBefore.children },
     composeWorkerCpuS,
+    threadsCpuS,
     stats,
     source,
     tsBytes,
@@ -377,7 +386,11 @@ export default async function pipelineBench(args: string[]): Promise<object> {
         note: 'tick = moving the decoded frame into the compositor + planning + dispatch; workers = the pixel work',
       },
       cpu_s_per_output_s: round(cpuPerOutputS),
-      cpu_breakdown_s: { studio_process: round(studio.cpu.self, 2), decoder_and_encoder_children: round(studio.cpu.children, 2) },
+      cpu_breakdown_s: {
+        studio_process: round(studio.cpu.self, 2),
+        decoder_and_encoder_children: round(studio.cpu.children, 2),
+        studio_process_threads: studio.threadsCpuS,
+      },
       reference_cpu_s_per_output_s: round(referenceCpuPerOutputS),
       reference_with_ingest_cpu_s_per_output_s: round(referenceWithIngest),
       cpu_ratio_to_reference: round(cpuPerOutputS / referenceCpuPerOutputS),
