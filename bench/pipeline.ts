@@ -181,8 +181,9 @@ async function runStudio(options: {
   });
   program.switchScene({ sceneId: 'show' });
 
+  // start() resolves once the encoder has put out its first bytes and the frame clock runs.
+  await program.start();
   const started = performance.now();
-  program.start();
   const deadline = started + seconds * 1000;
   // Drops while the encoder ffmpeg starts (x264 opens ~1 s after the first frame) are told apart from the rest.
   const startupWindowMs = Math.min(STARTUP_WINDOW_S * 1000, seconds * 500);

@@ -138,7 +138,7 @@ describe('live program', () => {
       program.setScene(show);
       program.setScene(red);
       program.switchScene({ sceneId: 'show' });
-      program.start();
+      await program.start();
 
       await until(() => program.frame >= 45, 15_000, 'frame 45');
       const switchAt = program.frame + 40;
@@ -234,7 +234,7 @@ describe('live program', () => {
       });
       program.setScene({ id: 'cam', layers: [{ id: 'l', sourceId: 'cam', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true }] });
       program.switchScene({ sceneId: 'cam' });
-      program.start();
+      await program.start();
       await until(() => program.sourceStatus('cam')?.state === 'running', 15_000, 'the camera decoder');
       const liveFrom = program.frame;
       await until(() => program.frame >= liveFrom + 60, 15_000, 'two seconds of live pictures');
@@ -284,7 +284,7 @@ describe('live program', () => {
         layers: ['bars', 'missing', 'corrupt'].map((sourceId) => ({ id: sourceId, sourceId, rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true })),
       });
       program.switchScene({ sceneId: 'all' });
-      program.start();
+      await program.start();
       await until(() => program.sourceStatus('missing')?.state === 'failed' && program.sourceStatus('corrupt')?.state === 'failed', 15_000, 'both sources to fail');
       expect(program.sourceStatus('missing')?.reason).toMatch(/file not found: .*nope\.mp4/);
       expect(program.sourceStatus('corrupt')?.reason).toMatch(/not a playable media file/);

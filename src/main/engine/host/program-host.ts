@@ -118,8 +118,8 @@ export class ProgramHost {
       throw error;
     }
     if (this.#options.onTs) program.onTs(this.#options.onTs);
-    program.start();
     this.#program = program;
+    await program.start();
   }
 
   async stop(): Promise<void> {

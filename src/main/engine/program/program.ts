@@ -116,6 +116,10 @@ export interface ProgramStats {
 
 const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
 
+/** Frames made before the clock starts: enough audio (4800 samples) for AAC's first packets. */
+const PRIMING_FRAMES = 3;
+const ENCODER_READY_TIMEOUT_MS = 10_000;
+
 /** Default wait before a frozen live source gives way to its slate: two seconds of frames. */
 const DEFAULT_FALLBACK_SECONDS = 2;
 
@@ -126,7 +130,9 @@ export class Program {
   readonly #log: Logger;
   readonly #compositor: Compositor;
   readonly #mixer: AudioMixer;
-  readonly #ticker: FrameTicker;
+  #ticker: FrameTicker | null = null;
+  /** Resolves start()'s wait for the encoder's first bytes. */
+  #encoderReady: (() => void) | null = null;
   readonly #live = new Map<string, LiveSource>();
   readonly #statics = new Set<string>();
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
@@ -164,9 +170,6 @@ export class Program {
       ? Compositor.inline(compositorOptions)
       : new Compositor({ ...compositorOptions, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
-    // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
-    // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
-    this.#ticker = new FrameTicker(options.format.frameRate, this.#onTick, { skipWhenBehindFrames: 3 });
     this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
     this.#pumpBuffer = new Uint8Array(this.timing.maxSamplesPerFrame * 4 * AUDIO_BYTES_PER_SAMPLE);
     this.#injector = this.#newInjector();
@@ -364,11 +367,31 @@ export class Program {
     return index;
   }
 
-  start(): void {
+  /**
+   * Starts the encoder, then the frame clock. x264 takes up to a second before it reads its
+   * first frame; a clock running meanwhile would leave every output frame held by writes FFmpeg
+   * has not taken, and drop frames. So the first frames are made at once, and the clock starts
+   * on the next one when the encoder's first TS bytes are out (or after a timeout).
+   */
+  async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     this.#injector = this.#newInjector();
+    const ready = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ENCODER_READY_TIMEOUT_MS);
+      this.#encoderReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     this.#startEncoder(0);
+    for (let n = 0; n < PRIMING_FRAMES; n++) this.#onTick({ frame: n, lateNs: 0, skip: false });
+    await ready;
+    this.#encoderReady = null;
+    if (!this.#running) return;
+    // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
+    // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
+    this.#ticker = new FrameTicker(this.format.frameRate, this.#onTick, { skipWhenBehindFrames: 3, startFrame: PRIMING_FRAMES });
     this.#ticker.start();
     this.#log.info('program started', { width: this.format.width, height: this.format.height, fps: `${this.format.frameRate.num}/${this.format.frameRate.den}` });
   }
@@ -376,7 +399,9 @@ export class Program {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#ticker.stop();
+    this.#ticker?.stop();
+    this.#ticker = null;
+    this.#encoderReady?.();
     const encoder = this.#encoder;
     this.#encoder = null;
     await encoder?.stop();
@@ -399,7 +424,10 @@ export class Program {
       startFrame: fromFrame,
       logger: this.#log.child('encoder'),
       // The same injector carries on: its SCTE-35 continuity counter and queued cues survive a restart.
-      onTs: (chunk) => this.#emitTs(this.#injector.push(chunk)),
+      onTs: (chunk) => {
+        this.#encoderReady?.();
+        this.#emitTs(this.#injector.push(chunk));
+      },
       onExit: () => this.#encoderDied(encoder),
     });
     this.#encoder = encoder;
@@ -453,7 +481,7 @@ export class Program {
 
   stats(): ProgramStats {
     const compositor = this.#compositor.stats();
-    const ticker = this.#ticker.stats();
+    const ticker = this.#ticker?.stats() ?? { lateTicks: 0 };
     const dropped = compositor.dropped;
     const encoder = this.#encoder?.stats();
     return {
