@@ -16,8 +16,9 @@ export function rtmpPublishUrl(settings: RtmpOutputSettings): string {
 export function rtmpArgs(settings: RtmpOutputSettings): string[] {
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
-    // The SCTE-35 PID has no codec parameters to find: do not wait the default 5 s for them.
-    '-analyzeduration', '1000000',
+    // Long enough to meet a keyframe (the video's size is only known from one; the program's GOP
+    // is 2 s by default), short of the default 5 s spent looking for the SCTE-35 PID's parameters.
+    '-analyzeduration', '4000000',
     '-f', 'mpegts', '-i', 'pipe:0',
     '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
     '-f', 'flv', '-flvflags', 'no_duration_filesize',
