@@ -166,9 +166,11 @@ export class Program {
     if (width % 2 !== 0 || height % 2 !== 0) throw new ProgramError('BAD_FORMAT', `the program size must be even, got ${width}x${height}`, { field: 'width' });
     const compositorOptions = { width, height, onFrame: this.#onFrame, onError: (error: Error) => this.#log.error('compose failed', { error }) };
     // Four frames in flight: a worker held up ~100 ms by a busy core delays frames, it does not drop them.
+    // A second of output frames: the encoder may lag that much (x264 warming up) before frames repeat.
+    const outputFrames = 4 + Math.ceil(options.format.frameRate.num / options.format.frameRate.den);
     this.#compositor = options.inlineCompositor
-      ? Compositor.inline(compositorOptions)
-      : new Compositor({ ...compositorOptions, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
+      ? Compositor.inline({ ...compositorOptions, outputFrames })
+      : new Compositor({ ...compositorOptions, outputFrames, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
     this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
     this.#pumpBuffer = new Uint8Array(this.timing.maxSamplesPerFrame * 4 * AUDIO_BYTES_PER_SAMPLE);
