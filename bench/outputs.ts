@@ -39,7 +39,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { FrameRate } from '../src/main/engine/compositor/frame-clock.ts';
 import { resolveFfmpegBinaries } from '../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../src/main/engine/encoder/program-format.ts';
 import { RtmpIngest } from '../src/main/engine/ingest/rtmp-ingest.ts';
@@ -52,6 +51,7 @@ import { Program } from '../src/main/engine/program/program.ts';
 import { parseProcStat } from '../src/main/engine/stats/process-usage.ts';
 import { openStore } from '../src/main/engine/store/database.ts';
 import { StreamKeysRepository } from '../src/main/engine/store/stream-keys-repository.ts';
+import { frameRateOf, option, round as roundTo, sleep, until } from './lib/common.ts';
 
 const CLOCK_TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 const WARMUP_S = 3;
@@ -67,33 +67,13 @@ const RECEIVER_SIZE = { width: 160, height: 90 };
 const LUMA_ON = 235;
 const LUMA_OFF = 16;
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? args[at + 1] : undefined;
-}
 
-function frameRateOf(text: string): FrameRate {
-  if (text === '29.97') return { num: 30000, den: 1001 };
-  if (text === '59.94') return { num: 60000, den: 1001 };
-  const fps = Number(text);
-  if (!Number.isInteger(fps) || fps <= 0) throw new Error(`--fps must be an integer, 29.97 or 59.94, got ${text}`);
-  return { num: fps, den: 1 };
-}
 
-const round = (value: number, digits = 4): number => Math.round(value * 10 ** digits) / 10 ** digits;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function log(message: string): void {
   process.stderr.write(`[bench outputs] ${message}\n`);
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(50);
-  }
-}
 
 // --- CPU from /proc ----------------------------------------------------------
 
@@ -846,4 +826,8 @@ export default async function outputsBench(args: string[]): Promise<object> {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function round(value: number, digits = 4): number {
+  return roundTo(value, digits);
 }

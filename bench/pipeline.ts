@@ -21,7 +21,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import type { FrameRate } from '../src/main/engine/compositor/frame-clock.ts';
 import { encoderArgs, ProgressParser, isProgressLine, type EncoderProgress } from '../src/main/engine/encoder/encoder-args.ts';
 import { resolveFfmpegBinaries } from '../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../src/main/engine/encoder/program-format.ts';
@@ -33,6 +32,7 @@ import { spawnOwned } from '../src/main/engine/process/child.ts';
 import { Program, type ProgramStats } from '../src/main/engine/program/program.ts';
 import { openStore } from '../src/main/engine/store/database.ts';
 import { StreamKeysRepository } from '../src/main/engine/store/stream-keys-repository.ts';
+import { frameRateOf, option, round as roundTo, sleep, until } from './lib/common.ts';
 
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const LOWER_THIRD_TEXT = 'Live from the studio';
@@ -42,21 +42,8 @@ const CPU_TARGET_RATIO = 1.1;
 const TEN_MINUTES_S = 600;
 const STARTUP_WINDOW_S = 5;
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? args[at + 1] : undefined;
-}
 
-function frameRateOf(text: string): FrameRate {
-  if (text === '29.97') return { num: 30000, den: 1001 };
-  if (text === '59.94') return { num: 60000, den: 1001 };
-  const fps = Number(text);
-  if (!Number.isInteger(fps) || fps <= 0) throw new Error(`--fps must be an integer, 29.97 or 59.94, got ${text}`);
-  return { num: fps, den: 1 };
-}
 
-const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** /proc/<pid>/stat fields after "(comm) ": utime, stime, cutime, cstime are fields 14..17. */
 function procTimes(statPath: string): { utime: number; stime: number; cutime: number; cstime: number } {
@@ -96,20 +83,6 @@ function threadCpuSeconds(): Record<string, number> {
   return byName;
 }
 
-function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (condition()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 50);
-  });
-}
 
 /** The integration test's layout (320x180) scaled to the program size. */
 function layout(format: ProgramFormat) {
@@ -438,4 +411,8 @@ export default async function pipelineBench(args: string[]): Promise<object> {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function round(value: number, digits = 3): number {
+  return roundTo(value, digits);
 }

@@ -20,6 +20,7 @@ import type { Pmt } from '../../src/main/engine/mpegts/psi.ts';
 import { Program } from '../../src/main/engine/program/program.ts';
 import { openStore, type Store } from '../../src/main/engine/store/database.ts';
 import { StreamKeysRepository } from '../../src/main/engine/store/stream-keys-repository.ts';
+import { until } from '../support/wait.ts';
 
 const binaries = resolveFfmpegBinaries();
 const ffmpeg = binaries.ffmpeg.path;
@@ -59,20 +60,6 @@ function frameColours(tsFile: string): Array<[number, number, number]> {
 
 const isRed = ([r, g, b]: [number, number, number]) => r > 180 && g < 60 && b < 60;
 
-function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (condition()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 50);
-  });
-}
 
 describe('live program', () => {
   let dir: string;

@@ -44,12 +44,13 @@ export function encoderArgs(format: ProgramFormat, startFrame = 0): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning', '-nostats',
     '-progress', 'pipe:2', '-stats_period', '1',
-    // Video: the compositor's frames, one per tick; their index is their timestamp.
-    '-thread_queue_size', '64',
+    // Video: the compositor's frames, one per tick; their index is their timestamp. Raw inputs
+    // have nothing to probe (every parameter is given): probing would wait for seconds of data.
+    '-thread_queue_size', '64', '-probesize', '32', '-analyzeduration', '0',
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', `${format.width}x${format.height}`, '-framerate', fps,
     '-i', 'pipe:0',
     // Audio: exactly that tick's samples, so A/V sync holds by construction.
-    '-thread_queue_size', '256',
+    '-thread_queue_size', '256', '-probesize', '32', '-analyzeduration', '0',
     '-f', 's16le', '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '2',
     '-i', `pipe:${ENCODER_AUDIO_FD}`,
     '-map', '0:v', '-map', '1:a',

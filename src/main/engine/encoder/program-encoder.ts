@@ -49,6 +49,10 @@ export class ProgramEncoder {
     this.#options = options;
   }
 
+  get framesWritten(): number {
+    return this.#framesWritten;
+  }
+
   /** Frames written that FFmpeg has not taken yet. */
   get backlogFrames(): number {
     return this.#backlog;

@@ -116,7 +116,7 @@ export interface ProgramStats {
 
 const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
 
-/** Frames made before the clock starts: enough audio (4800 samples) for AAC's first packets. */
+/** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
 
@@ -131,8 +131,6 @@ export class Program {
   readonly #compositor: Compositor;
   readonly #mixer: AudioMixer;
   #ticker: FrameTicker | null = null;
-  /** Resolves start()'s wait for the encoder's first bytes. */
-  #encoderReady: (() => void) | null = null;
   readonly #live = new Map<string, LiveSource>();
   readonly #statics = new Set<string>();
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
@@ -373,23 +371,21 @@ export class Program {
    * Starts the encoder, then the frame clock. x264 takes up to a second before it reads its
    * first frame; a clock running meanwhile would leave every output frame held by writes FFmpeg
    * has not taken, and drop frames. So the first frames are made at once, and the clock starts
-   * on the next one when the encoder's first TS bytes are out (or after a timeout).
+   * on the next one when FFmpeg has taken them from its pipe (or after a timeout).
    */
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     this.#injector = this.#newInjector();
-    const ready = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ENCODER_READY_TIMEOUT_MS);
-      this.#encoderReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
     this.#startEncoder(0);
     for (let n = 0; n < PRIMING_FRAMES; n++) this.#onTick({ frame: n, lateNs: 0, skip: false });
-    await ready;
-    this.#encoderReady = null;
+    const deadline = Date.now() + ENCODER_READY_TIMEOUT_MS;
+    for (;;) {
+      const encoder = this.#encoder;
+      if (!this.#running || !encoder || Date.now() > deadline) break;
+      if (encoder.framesWritten >= PRIMING_FRAMES && encoder.backlogFrames === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     if (!this.#running) return;
     // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
     // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
@@ -403,7 +399,6 @@ export class Program {
     this.#running = false;
     this.#ticker?.stop();
     this.#ticker = null;
-    this.#encoderReady?.();
     const encoder = this.#encoder;
     this.#encoder = null;
     await encoder?.stop();
@@ -426,10 +421,7 @@ export class Program {
       startFrame: fromFrame,
       logger: this.#log.child('encoder'),
       // The same injector carries on: its SCTE-35 continuity counter and queued cues survive a restart.
-      onTs: (chunk) => {
-        this.#encoderReady?.();
-        this.#emitTs(this.#injector.push(chunk));
-      },
+      onTs: (chunk) => this.#emitTs(this.#injector.push(chunk)),
       onExit: () => this.#encoderDied(encoder),
     });
     this.#encoder = encoder;
