@@ -1,7 +1,7 @@
 // Delivery end to end, real parts only: RTMP test pattern into `studio serve`, the program out over
 // SRT (caller) to srt-live-transmit, a recording and the preview HLS from the same bytes; then the
 // faults a live show meets.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { buildCueOut, encodeSection } from '../../src/main/engine/scte35/index.t
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 
 const ffprobe = resolveFfmpegBinaries().ffprobe?.path ?? 'ffprobe';
+const ffmpegPath = resolveFfmpegBinaries().ffmpeg.path;
 
 let studio: RunningStudio;
 
@@ -64,6 +65,33 @@ function readTs(file: string): Received {
   });
   new TsFramer().push(readFileSync(file), demux);
   return { scte35, continuityErrors: demux.continuityErrors, pmtStreamTypes, cuei };
+}
+
+/** The stream from its first video keyframe on, led by the last PAT and PMT packets before it. */
+function fromFirstKeyframe(file: string): Buffer {
+  const bytes = readFileSync(file);
+  let keyframePacket = -1;
+  let pmtPid = -1;
+  const demux = new TsDemux({
+    pat: (pat) => (pmtPid = pat.programs[0]?.pmtPid ?? -1),
+    accessUnit: (au) => {
+      if (au.keyframe && keyframePacket < 0) keyframePacket = au.packetIndex;
+    },
+  });
+  new TsFramer().push(bytes, demux);
+  expect(keyframePacket).toBeGreaterThanOrEqual(0);
+  const packet = (index: number) => bytes.subarray(index * 188, index * 188 + 188);
+  const pid = (index: number) => ((bytes[index * 188 + 1]! & 0x1f) << 8) | bytes[index * 188 + 2]!;
+  let pat = -1;
+  let pmt = -1;
+  for (let index = keyframePacket - 1; index >= 0 && (pat < 0 || pmt < 0); index--) {
+    if (pat < 0 && pid(index) === 0) pat = index;
+    if (pmt < 0 && pid(index) === pmtPid) pmt = index;
+  }
+  expect(pat).toBeGreaterThanOrEqual(0);
+  expect(pmt).toBeGreaterThanOrEqual(0);
+  const whole = Math.floor(bytes.length / 188) * 188;
+  return Buffer.concat([packet(pat), packet(pmt), bytes.subarray(keyframePacket * 188, whole)]);
 }
 
 function childPids(pid: number): Array<{ pid: number; args: string }> {
@@ -190,6 +218,9 @@ describe('delivery', () => {
       expect(got.cuei).toBe(true);
       expect(got.scte35).toContain(cue.toString('hex'));
       const streams = execFileSync(ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', full]).toString();
+      // A receiver joins mid-GOP: from the first IDR on (with the PAT and PMT that precede it) the
+      // stream decodes without a single error.
+      expect(spawnSync(ffmpegPath, ['-v', 'error', '-i', 'pipe:0', '-f', 'null', '-'], { input: fromFirstKeyframe(full) }).stderr.toString().trim()).toBe('');
       expect(streams).toContain('h264');
       expect(streams).toContain('aac');
       expect(streams).toContain('scte_35');
