@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineStatus, EventName, EventPayloads, StreamKeySummary } from '../../../shared/contract.ts';
+import type { ConnectionState, StudioClient } from '../api/client.ts';
+import { StudioApiError } from '../api/errors.ts';
+import { bindStoreToClient, createStudioStore } from './index.ts';
+import { apiAccessSelectors } from './slices/apiAccess.ts';
+import { engineSelectors, formatUptime } from './slices/engine.ts';
+import { streamKeysSelectors } from './slices/streamKeys.ts';
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+/** A client whose commands are plain functions and whose events and connection the test pushes. */
+function fakeClient(handlers: Record<string, Handler>, initial: ConnectionState = 'connecting') {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const stateListeners = new Set<(state: ConnectionState) => void>();
+  const calls: string[] = [];
+  let connectionState = initial;
+  const client: StudioClient = {
+    transport: 'websocket',
+    get connectionState() {
+      return connectionState;
+    },
+    call: (async (command: string, args?: Record<string, unknown>) => {
+      calls.push(command);
+      const handler = handlers[command];
+      if (!handler) throw new StudioApiError('UNAVAILABLE', `${command}: not in this test`);
+      return handler(args ?? {});
+    }) as StudioClient['call'],
+    subscribe(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+    onConnectionState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    reconnect() {},
+    close() {},
+  };
+  return {
+    client,
+    calls,
+    emit<E extends EventName>(event: E, payload: EventPayloads[E]) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
+    setConnection(state: ConnectionState) {
+      connectionState = state;
+      for (const listener of stateListeners) listener(state);
+    },
+    listenerCount: () => [...listeners.values()].reduce((n, set) => n + set.size, 0) + stateListeners.size,
+  };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function engineStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
+  return {
+    version: '1.2.3',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    uptimeSeconds: 61,
+    dataDir: '/data/studio',
+    host: 'headless',
+    ffmpeg: {
+      path: '/usr/bin/ffmpeg',
+      source: 'PATH',
+      version: '7.1',
+      encoders: ['libx264', 'aac'],
+      protocols: ['file', 'rtmp'],
+      ffprobePath: null,
+    },
+    ffmpegError: null,
+    store: { path: '/data/studio/studio.db', schemaVersion: 1 },
+    api: { host: '127.0.0.1', port: 8088, url: 'http://127.0.0.1:8088', tokenRequired: false, token: 'secret-token' },
+    ingest: { url: 'rtmp://127.0.0.1:1935/live', running: true, error: null },
+    ...overrides,
+  };
+}
+
+const key = (id: number, name: string): StreamKeySummary => ({
+  id,
+  name,
+  masked: `••••000${id}`,
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
+
+describe('studio store bound to a client', () => {
+  it('loads everything when the connection opens, and again after a reconnect', async () => {
+    const fake = fakeClient({
+      'system.status': () => engineStatus(),
+      'streamKeys.list': () => [key(1, 'Camera')],
+      'system.apiAccess': () => engineStatus().api,
+    });
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    expect(fake.calls).toEqual([]);
+    expect(store.getState().connection).toBe('connecting');
+
+    fake.setConnection('open');
+    await flush();
+    expect(fake.calls).toEqual(expect.arrayContaining(['system.status', 'streamKeys.list', 'system.apiAccess']));
+    expect(engineSelectors.version(store.getState())).toBe('1.2.3');
+    expect(streamKeysSelectors.list(store.getState())).toEqual([key(1, 'Camera')]);
+
+    fake.calls.length = 0;
+    fake.setConnection('closed');
+    expect(store.getState().connection).toBe('closed');
+    fake.setConnection('open');
+    await flush();
+    expect(fake.calls).toContain('system.status');
+  });
+
+  it('takes engine status from the pushed event, keeping the API token out of the store', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('engine.status', engineStatus({ uptimeSeconds: 5 }));
+    expect(engineSelectors.uptimeSeconds(store.getState())).toBe(5);
+    fake.emit('engine.status', engineStatus({ uptimeSeconds: 6 }));
+    expect(engineSelectors.uptimeSeconds(store.getState())).toBe(6);
+    expect(JSON.stringify(store.getState())).not.toContain('secret-token');
+  });
+
+  it('reports which FFmpeg capabilities are present', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    store.getState().receiveEngineStatus(engineStatus());
+    expect(engineSelectors.capabilities(store.getState())).toEqual({ libx264: true, srt: false, rtmp: true });
+    store.getState().receiveEngineStatus(engineStatus({ ffmpeg: null, ffmpegError: 'ffmpeg not found' }));
+    expect(engineSelectors.capabilities(store.getState())).toEqual({});
+    expect(engineSelectors.ffmpegError(store.getState())).toBe('ffmpeg not found');
+  });
+
+  it('keeps the API access facts but not the token, which is fetched on demand', async () => {
+    const fake = fakeClient({ 'system.apiAccess': () => engineStatus().api });
+    const store = createStudioStore(fake.client);
+    await store.getState().loadApiAccess();
+    expect(apiAccessSelectors.info(store.getState())).toEqual({
+      host: '127.0.0.1',
+      port: 8088,
+      url: 'http://127.0.0.1:8088',
+      tokenRequired: false,
+      tokenAvailable: true,
+    });
+    expect(JSON.stringify(store.getState())).not.toContain('secret-token');
+    await expect(store.getState().fetchApiToken()).resolves.toBe('secret-token');
+  });
+
+  it('tells "no HTTP server" (null) apart from "not loaded yet" (undefined)', async () => {
+    const fake = fakeClient({ 'system.apiAccess': () => null });
+    const store = createStudioStore(fake.client);
+    expect(apiAccessSelectors.loaded(store.getState())).toBe(false);
+    await store.getState().loadApiAccess();
+    expect(apiAccessSelectors.info(store.getState())).toBeNull();
+  });
+
+  it('unbinding drops every subscription', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    expect(fake.listenerCount()).toBeGreaterThan(0);
+    unbind();
+    expect(fake.listenerCount()).toBe(0);
+  });
+});
+
+describe('stream keys slice', () => {
+  it('keeps the engine\'s field error for the input it names, and clears it', async () => {
+    const fake = fakeClient({
+      'streamKeys.create': () => {
+        throw new StudioApiError('BAD_ARGUMENT', 'must not be empty', 'name');
+      },
+    });
+    const store = createStudioStore(fake.client);
+    await expect(store.getState().createStreamKey('  ')).resolves.toBeNull();
+    expect(streamKeysSelectors.createFieldError('name')(store.getState())).toBe('must not be empty');
+    expect(streamKeysSelectors.creating(store.getState())).toBe(false);
+    store.getState().clearStreamKeyCreateError();
+    expect(streamKeysSelectors.createError(store.getState())).toBeNull();
+  });
+
+  it('lists a created key masked, without its secret, even before the change event', async () => {
+    const fake = fakeClient({ 'streamKeys.create': () => ({ ...key(4, 'Cam'), key: 'the-secret' }) });
+    const store = createStudioStore(fake.client);
+    const created = await store.getState().createStreamKey('Cam');
+    expect(created?.key).toBe('the-secret');
+    expect(streamKeysSelectors.list(store.getState())).toEqual([key(4, 'Cam')]);
+    expect(JSON.stringify(store.getState())).not.toContain('the-secret');
+  });
+
+  it('follows streamKeys.changed and drops a removed key', async () => {
+    const fake = fakeClient({ 'streamKeys.remove': () => ({ removed: true }) }, 'closed');
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('streamKeys.changed', [key(1, 'A'), key(2, 'B')]);
+    expect(streamKeysSelectors.ids(store.getState())).toEqual([1, 2]);
+    expect(streamKeysSelectors.loaded(store.getState())).toBe(true);
+    await store.getState().removeStreamKey(1);
+    expect(streamKeysSelectors.ids(store.getState())).toEqual([2]);
+  });
+
+  it('shows why the list could not load', async () => {
+    const fake = fakeClient({});
+    const store = createStudioStore(fake.client);
+    await store.getState().loadStreamKeys();
+    expect(streamKeysSelectors.error(store.getState())).toBe('streamKeys.list: not in this test');
+  });
+});
+
+describe('formatUptime', () => {
+  it('shows hours, minutes and seconds, and days when there are any', () => {
+    expect(formatUptime(0)).toBe('0:00:00');
+    expect(formatUptime(61)).toBe('0:01:01');
+    expect(formatUptime(3 * 86_400 + 4 * 3600 + 5 * 60 + 6)).toBe('3d 4:05:06');
+  });
+});
