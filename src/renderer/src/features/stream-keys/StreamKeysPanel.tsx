@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { StreamKeyWithSecret } from '../../../../shared/contract.ts';
 import { describeError } from '../../api/errors.ts';
 import { CopyButton, SecretText } from '../../components/CopyButton.tsx';
+import { fieldErrorText } from '../../components/Field.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
@@ -73,7 +74,7 @@ function CreateStreamKeyForm({ onCreated }: { onCreated: (key: StreamKeyWithSecr
     }
   }
 
-  const nameError = createError?.field === 'name' ? createError.message : null;
+  const nameError = createError?.field === 'name' ? fieldErrorText(createError.message, 'name') : null;
   const otherError = createError && createError.field !== 'name' ? createError.message : null;
 
   return (
@@ -200,37 +201,34 @@ function StreamKeyRow({ id }: { id: number }) {
         )}
       </div>
       <div className="key-row__actions">
-        {confirming ? (
-          <>
-            <span className="key-row__confirm">Remove “{key.name}”?</span>
-            <button type="button" className="button button--small button--danger" disabled={busy} onClick={remove}>
-              Remove
-            </button>
-            <button
-              type="button"
-              className="button button--small button--ghost"
-              disabled={busy}
-              onClick={() => setConfirming(false)}
-            >
-              Keep
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className="button button--small" disabled={busy} onClick={toggleReveal}>
-              {secret === null ? 'Reveal' : 'Hide'}
-            </button>
-            <button
-              type="button"
-              className="button button--small button--ghost"
-              disabled={busy}
-              onClick={() => setConfirming(true)}
-            >
-              Remove…
-            </button>
-          </>
-        )}
+        <button type="button" className="button button--small" disabled={busy} onClick={toggleReveal}>
+          {secret === null ? 'Reveal' : 'Hide'}
+        </button>
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          disabled={busy || confirming}
+          onClick={() => setConfirming(true)}
+        >
+          Remove…
+        </button>
       </div>
+      {confirming ? (
+        <div className="key-row__confirm" role="group" aria-label={`Confirm removing ${key.name}`}>
+          <span className="key-row__confirm-text">Remove “{key.name}” for good?</span>
+          <button type="button" className="button button--small button--danger" disabled={busy} onClick={remove}>
+            Remove
+          </button>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            disabled={busy}
+            onClick={() => setConfirming(false)}
+          >
+            Keep
+          </button>
+        </div>
+      ) : null}
       {error ? (
         <p className="field__error key-row__error" role="alert">
           {error}
