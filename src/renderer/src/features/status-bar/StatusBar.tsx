@@ -123,7 +123,7 @@ function Ffmpeg() {
 function DataDir() {
   const dataDir = useStudio(engineSelectors.dataDir);
   return (
-    <div className="status-bar__item status-bar__item--shrink" data-testid="status-datadir">
+    <div className="status-bar__item status-bar__item--datadir" data-testid="status-datadir">
       <span className="status-bar__label">Data</span>
       <span className="mono status-bar__ellipsis" title={dataDir ?? undefined}>
         {dataDir ?? '…'}
