@@ -118,6 +118,17 @@ describe('studio serve on loopback', () => {
     expect(await response.text()).toContain('<div id="root">');
   });
 
+  it('keeps running, and says why, when its RTMP port is taken', async () => {
+    const second = await startStudio({ args: ['--rtmp-port', String(studio.rtmpPort)] });
+    try {
+      const status = (await (await fetch(`${second.url}/api/v1/status`)).json()) as EngineStatus;
+      expect(status.ingest).toMatchObject({ running: false, error: expect.stringContaining('already in use') });
+      expect((await fetch(`${second.url}/api/v1/health`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('carries commands and pushes events over the WebSocket', async () => {
     const ws = new WebSocket(`${studio.url.replace('http', 'ws')}/api/v1/ws`);
     const messages: WsServerMessage[] = [];

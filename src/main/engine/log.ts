@@ -4,7 +4,7 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const SECRET_FIELD = /pass(word|phrase)?|secret|token|stream_?key|^key$|authorization|cookie/i;
+const SECRET_FIELD = /^(pass(word|phrase)?|secret|(api_?)?token|stream_?key|key|authorization|cookie)$/i;
 export const REDACTED = '[redacted]';
 
 export interface LogSink {

@@ -233,6 +233,8 @@ export class RtmpIngest implements LiveInputProvider {
       };
       server.once('listening', () => resolve());
     });
+    // It may reject while nms.run() is still pending: handled below, never an unhandled rejection.
+    listening.catch(() => {});
 
     for (const name of NMS_EVENTS) {
       const listener = (session: NmsSession): void => {
