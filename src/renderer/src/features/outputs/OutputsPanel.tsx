@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { OutputState, OutputStatus, PublicOutputSettings } from '../../../../shared/outputs.ts';
 import { describeError } from '../../api/errors.ts';
 import { FormError } from '../../components/Field.tsx';
+import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { outputsSelectors } from '../../store/slices/outputs.ts';
@@ -111,19 +112,21 @@ function OutputCard({ id }: { id: number }) {
   const stopOutput = useStudio((s) => s.stopOutput);
   const removeOutput = useStudio((s) => s.removeOutput);
   const [busy, setBusy] = useState(false);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!output) return null;
 
   const state: OutputState = status?.state ?? 'idle';
   const active = state === 'running' || state === 'starting' || state === 'backoff';
-  const run = async (action: () => Promise<void>) => {
+  /** Runs one action at a time; true when it succeeded, else the error shows on the card. */
+  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setError(null);
     try {
       await action();
+      return true;
     } catch (err) {
       setError(describeError(err));
+      return false;
     } finally {
       setBusy(false);
     }
@@ -158,20 +161,7 @@ function OutputCard({ id }: { id: number }) {
             Start
           </button>
         )}
-        {confirming ? (
-          <>
-            <button type="button" className="button button--tiny button--danger" disabled={busy} onClick={() => void run(() => removeOutput(id))}>
-              Remove
-            </button>
-            <button type="button" className="button button--tiny button--ghost" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="button button--tiny button--ghost" disabled={busy} onClick={() => setConfirming(true)}>
-            Remove…
-          </button>
-        )}
+        <ConfirmRemove label={`Remove output ${output.name}`} trigger="Remove…" disabled={busy} onRemove={() => run(() => removeOutput(id))} />
       </div>
       <FormError>{error}</FormError>
     </li>

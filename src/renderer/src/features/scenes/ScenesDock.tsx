@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { describeError } from '../../api/errors.ts';
 import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
+import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
@@ -50,7 +51,6 @@ function SceneRow({ id }: { id: number }) {
   const selectScene = useStudio((s) => s.selectScene);
   const switchScene = useStudio((s) => s.switchScene);
   const removeScene = useStudio((s) => s.removeScene);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!scene) return null;
 
@@ -62,9 +62,10 @@ function SceneRow({ id }: { id: number }) {
     setError(null);
     try {
       await removeScene(id);
+      return true;
     } catch (err) {
       setError(describeError(err));
-      setConfirming(false);
+      return false;
     }
   };
 
@@ -82,20 +83,7 @@ function SceneRow({ id }: { id: number }) {
         {onAir ? <span className="on-air-badge">on air</span> : null}
       </button>
       <span className="item-row__actions">
-        {confirming ? (
-          <>
-            <button type="button" className="button button--tiny button--danger" onClick={() => void remove()}>
-              Remove
-            </button>
-            <button type="button" className="button button--tiny button--ghost" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="button button--tiny button--ghost" aria-label={`Remove scene ${scene.name}`} onClick={() => setConfirming(true)}>
-            ✕
-          </button>
-        )}
+        <ConfirmRemove label={`Remove scene ${scene.name}`} onRemove={remove} />
       </span>
       {error ? <p className="field__error item-row__error">{error}</p> : null}
     </li>

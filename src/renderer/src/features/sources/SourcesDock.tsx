@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { LayerSettings } from '../../../../shared/program.ts';
 import { describeError } from '../../api/errors.ts';
 import { FormError } from '../../components/Field.tsx';
+import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
@@ -152,7 +153,6 @@ function SourceRow({ id }: { id: number }) {
   const source = useStudio(sourcesSelectors.byId(id));
   const live = useStudio(sourcesSelectors.liveState(id));
   const removeSource = useStudio((s) => s.removeSource);
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (!source) return null;
   // Images, colours and texts are rasterized once: they have no decoder, so no state of their own.
@@ -162,9 +162,10 @@ function SourceRow({ id }: { id: number }) {
     setError(null);
     try {
       await removeSource(id);
+      return true;
     } catch (err) {
       setError(describeError(err));
-      setConfirming(false);
+      return false;
     }
   };
 
@@ -180,20 +181,7 @@ function SourceRow({ id }: { id: number }) {
         </span>
       </span>
       <span className="item-row__actions">
-        {confirming ? (
-          <>
-            <button type="button" className="button button--tiny button--danger" onClick={() => void remove()}>
-              Remove
-            </button>
-            <button type="button" className="button button--tiny button--ghost" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="button button--tiny button--ghost" aria-label={`Remove source ${source.name}`} onClick={() => setConfirming(true)}>
-            ✕
-          </button>
-        )}
+        <ConfirmRemove label={`Remove source ${source.name}`} onRemove={remove} />
       </span>
       {live?.reason ? <p className="item-row__reason" data-testid="source-reason">{live.reason}</p> : null}
       <SourceAudio id={id} />
