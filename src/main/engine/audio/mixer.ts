@@ -72,20 +72,23 @@ export class AudioSourceInput {
     return this.#length;
   }
 
-  /** Appends s16le interleaved stereo bytes. Past capacity the oldest samples are dropped, counted. */
-  write(chunk: Uint8Array): void {
+  /**
+   * Appends s16le interleaved stereo bytes: chunk[0 .. length), so a caller can reuse one buffer
+   * without slicing it. Past capacity the oldest samples are dropped, counted.
+   */
+  write(chunk: Uint8Array, length = chunk.length): void {
     let i = 0;
     const bytesPerFrame = 2 * MIXER_CHANNELS;
     if (this.#carried > 0) {
-      while (this.#carried < bytesPerFrame && i < chunk.length) this.#carry[this.#carried++] = chunk[i++]!;
+      while (this.#carried < bytesPerFrame && i < length) this.#carry[this.#carried++] = chunk[i++]!;
       if (this.#carried < bytesPerFrame) return;
       this.#push(this.#carry, 0, 1);
       this.#carried = 0;
     }
-    const frames = Math.floor((chunk.length - i) / bytesPerFrame);
+    const frames = Math.floor((length - i) / bytesPerFrame);
     this.#push(chunk, i, frames);
     i += frames * bytesPerFrame;
-    while (i < chunk.length) this.#carry[this.#carried++] = chunk[i++]!;
+    while (i < length) this.#carry[this.#carried++] = chunk[i++]!;
   }
 
   #push(bytes: Uint8Array, offset: number, frames: number): void {

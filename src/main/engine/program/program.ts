@@ -151,7 +151,7 @@ export class Program {
   #injector: Scte35Injector;
   #running = false;
   #tsBytesOut = 0;
-  #composeNs = 0;
+  #composeMs = 0;
   #composeSamples = 0;
   #lastFrame = -1;
 
@@ -298,7 +298,7 @@ export class Program {
       const want = Math.min(live.audio.space(), this.#pumpBuffer.length / AUDIO_BYTES_PER_SAMPLE);
       if (want > 0) {
         const got = live.decoder.audio.read(this.#pumpBuffer, want);
-        if (got > 0) live.audio.write(this.#pumpBuffer.subarray(0, got * AUDIO_BYTES_PER_SAMPLE));
+        if (got > 0) live.audio.write(this.#pumpBuffer, got * AUDIO_BYTES_PER_SAMPLE);
       }
       this.#updateFallback(live);
     }
@@ -485,7 +485,7 @@ export class Program {
       framesRepeated: compositor.repeatedOutput,
       framesDropped: dropped.skipped + dropped.busy + dropped.poolExhausted + dropped.failed,
       dropReasons: { ...dropped },
-      composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeNs / this.#composeSamples / 1e6,
+      composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeMs / this.#composeSamples,
       lateTicks: ticker.lateTicks,
       encoderRestarts: this.#restartCount,
       sources: Object.fromEntries(
@@ -539,11 +539,11 @@ export class Program {
   }
 
   readonly #onTick = (tick: Tick): void => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     this.#lastFrame = tick.frame;
     this.#pump();
     this.#compositor.tick(tick.frame, tick.skip);
-    this.#composeNs += Number(process.hrtime.bigint() - started);
+    this.#composeMs += performance.now() - started;
     this.#composeSamples++;
   };
 
