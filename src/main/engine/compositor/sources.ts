@@ -1,5 +1,6 @@
 // What feeds the compositor: live video inputs (a decoder fills pooled frames, a small FIFO
 // absorbs its jitter) and static images (rasterized once, replaced when they change).
+import type { FrameSink, WhenFull } from '../sources/frame-sink.ts';
 import { CompositorError } from './errors.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
 import type { FrameSlot } from './frame-pool.ts';
@@ -31,19 +32,32 @@ export interface VideoInputOptions {
   jitterFrames?: number;
   /** Plans that may read a frame at once (the executor's plan slots); default 2. */
   readers?: number;
+  /**
+   * As a FrameSink (a decoder reading straight into the pool): 'pause' hands out no frame while
+   * the jitter buffer is full, so a file decodes no faster than the clock takes it; 'drop-oldest'
+   * (default, live inputs) keeps taking frames and drops the oldest queued one.
+   */
+  whenFull?: WhenFull;
 }
 
 /**
  * A decoder's way in. Per decoded frame: acquire() a slot (null = wait for whenWritable(),
  * that is the back-pressure), fill slot.i420 with one yuv420p frame of the input's size,
- * publish(slot). The compositor takes one published frame per tick, FIFO; when none is
- * waiting it repeats the last one and counts it.
+ * publish(slot). Or, as a FrameSink, claim()/commit(): a FrameReader reads the decoder's bytes
+ * straight into the pool. The compositor takes one published frame per tick, FIFO; when none
+ * is waiting it repeats the last one and counts it.
  */
-export class VideoSourceInput {
+export class VideoSourceInput implements FrameSink {
   readonly sourceId: string;
   readonly pool: FramePool;
   readonly jitterFrames: number;
+  readonly whenFull: WhenFull;
+  readonly frameBytes: number;
   readonly #queue: Int32Array;
+  /** The slot a FrameSink writer is filling: −1 none, −2 the discard frame. */
+  #filling = -1;
+  #discard: Buffer | undefined;
+  #writable: (() => void) | null = null;
   #head = 0;
   #length = 0;
   #current = -1;
@@ -63,6 +77,8 @@ export class VideoSourceInput {
     // Queue + the frame on air + one per plan in flight + the one the decoder is filling.
     this.pool = new FramePool(frameLayout(options.width, options.height), this.jitterFrames + readers + 2);
     this.#queue = new Int32Array(this.jitterFrames);
+    this.whenFull = options.whenFull ?? 'drop-oldest';
+    this.frameBytes = this.pool.layout.i420Bytes;
   }
 
   get closed(): boolean {
@@ -103,6 +119,53 @@ export class VideoSourceInput {
     this.pool.release(slot.index);
   }
 
+  // --- FrameSink: a FrameReader fills pool slots in place -------------------------
+
+  claim(): Uint8Array | null {
+    if (this.#filling === -2) return this.#discard!;
+    if (this.#filling >= 0) return this.pool.slots[this.#filling]!.i420;
+    if (this.#closed) return null;
+    // 'pause': room in the jitter buffer, or wait. The pool always has a slot then: it holds the
+    // queue, the frame on air, one per plan in flight and the one being filled.
+    if (this.whenFull === 'pause' && this.#length >= this.jitterFrames) return null;
+    const slot = this.pool.acquire();
+    if (slot) {
+      this.#filling = slot.index;
+      return slot.i420;
+    }
+    if (this.whenFull === 'pause') return null;
+    // Every slot held (plans stuck in flight): decode into the void rather than stall a live feed.
+    this.#overflowed++;
+    this.#discard ??= Buffer.alloc(this.frameBytes);
+    this.#filling = -2;
+    return this.#discard;
+  }
+
+  commit(): void {
+    const filling = this.#filling;
+    this.#filling = -1;
+    if (filling >= 0) this.publish(this.pool.slots[filling]!);
+  }
+
+  abandon(): void {
+    const filling = this.#filling;
+    this.#filling = -1;
+    if (filling >= 0) this.pool.release(filling);
+  }
+
+  get queuedFrames(): number {
+    return this.#length;
+  }
+
+  /** Frames dropped because the decoder ran ahead of the clock (overflowed, as a FrameSink counts it). */
+  get framesDropped(): number {
+    return this.#overflowed;
+  }
+
+  setWritableListener(listener: (() => void) | null): void {
+    this.#writable = listener;
+  }
+
   /** Compositor side: takes the next frame for this tick; returns the slot on air, −1 if none yet. */
   advance(): number {
     if (this.#length > 0) {
@@ -112,6 +175,7 @@ export class VideoSourceInput {
       if (this.#current >= 0) this.pool.release(this.#current);
       this.#current = next;
       this.#consecutive = 0;
+      this.#writable?.();
     } else if (this.#current >= 0) {
       this.#repeated++;
       this.#consecutive++;
@@ -121,11 +185,6 @@ export class VideoSourceInput {
 
   get current(): number {
     return this.#current;
-  }
-
-  /** Published frames waiting for a tick (read per tick without building a stats object). */
-  get queued(): number {
-    return this.#length;
   }
 
   /** Ticks in a row that repeated the last frame: how long the source has been frozen. */
@@ -144,6 +203,8 @@ export class VideoSourceInput {
     }
     if (this.#current >= 0) this.pool.release(this.#current);
     this.#current = -1;
+    this.abandon();
+    this.#writable = null;
   }
 
   stats(): VideoInputStats {

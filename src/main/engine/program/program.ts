@@ -252,14 +252,6 @@ export class Program {
         : spec.kind === 'media'
           ? ({ kind: 'file', path: spec.path, loop: spec.loop ?? false, startSeconds: spec.startSeconds ?? 0 } as const)
           : ({ kind: 'testPattern', toneHz: spec.toneHz ?? 1000 } as const);
-    const decoder = new DecoderSource({
-      id: spec.id,
-      input,
-      format: { width, height, rate: this.format.frameRate },
-      ffmpegPath: this.#options.ffmpegPath,
-      logger: this.#log.child(`source ${spec.id}`),
-      ...(this.#options.live ? { live: this.#options.live } : {}),
-    });
     let fallbackId: string | null = null;
     if (spec.kind === 'rtmp') {
       const slate = spec.fallback ?? { text: 'Stand by' };
@@ -267,7 +259,18 @@ export class Program {
       const image = await this.#rasterize(spec.id, () => rasterizeText(slate.text, width, height, { background: slate.background ?? '#101820', ...slate.style }));
       this.#compositor.setStaticSource(fallbackId, image);
     }
-    const video = this.#compositor.openVideoInput(spec.id, { width, height });
+    // The decoder reads its frames straight into the compositor's input pool: a live feed drops its
+    // oldest frame when it runs ahead (latency stays put), a file waits for the clock.
+    const video = this.#compositor.openVideoInput(spec.id, { width, height, whenFull: spec.kind === 'rtmp' ? 'drop-oldest' : 'pause' });
+    const decoder = new DecoderSource({
+      id: spec.id,
+      input,
+      format: { width, height, rate: this.format.frameRate },
+      ffmpegPath: this.#options.ffmpegPath,
+      logger: this.#log.child(`source ${spec.id}`),
+      video,
+      ...(this.#options.live ? { live: this.#options.live } : {}),
+    });
     const audio = this.#mixer.addSource(spec.id);
     const unsubscribe = decoder.onStatus((status) => this.#options.onSourceStatus?.(status));
     const fps = this.format.frameRate.num / this.format.frameRate.den;
@@ -279,22 +282,11 @@ export class Program {
   }
 
   /**
-   * Moves what decoders produced into the compositor and the mixer: at most up to each input's
-   * jitter buffer, so files (decoded as fast as the pipes allow) never overflow and lose frames.
+   * Moves the decoders' PCM into the mixer, at most what each mixer input has room for. (Their
+   * frames need no moving: decoders read them straight into the compositor's inputs.)
    */
   #pump(): void {
     for (const live of this.#live.values()) {
-      const ring = live.decoder.video;
-      while (live.video.queued < live.video.jitterFrames) {
-        const frame = ring.take();
-        if (!frame) break;
-        const slot = live.video.acquire();
-        if (slot) {
-          slot.i420.set(frame.data);
-          live.video.publish(slot);
-        }
-        ring.release(frame);
-      }
       const want = Math.min(live.audio.space(), this.#pumpBuffer.length / AUDIO_BYTES_PER_SAMPLE);
       if (want > 0) {
         const got = live.decoder.audio.read(this.#pumpBuffer, want);

@@ -1,5 +1,6 @@
 // The ffmpeg command line of a decoding source: one input, raw yuv420p frames at the layer's size
-// and the program's rate on fd 3, s16le 48 kHz stereo on fd 4. Never -re: the pipes pace it.
+// and the program's rate on a Unix socket ffmpeg listens on (or on fd 3), s16le 48 kHz stereo on
+// fd 4. Never -re: the reader's back-pressure paces it.
 import { SourceError } from './errors.ts';
 import { AUDIO_SAMPLE_RATE } from './audio-fifo.ts';
 
@@ -26,6 +27,9 @@ export interface DecoderFormat {
   /** How a picture of another aspect fills the layer. Default 'contain' (letterbox, black bars). */
   fit?: Fit;
 }
+
+/** How raw frames leave ffmpeg: a Unix socket it listens on (read with no copy), or its fd 3. */
+export type FrameTransport = { kind: 'socket'; path: string } | { kind: 'pipe' };
 
 /** ffmpeg's file descriptors for the two outputs, as spawn's stdio[3] and stdio[4]. */
 export const VIDEO_FD = 3;
@@ -59,7 +63,7 @@ function scaleFilter(width: number, height: number, fit: Fit): string {
  * The full argument list. `hasAudio` false replaces the input's audio with generated silence
  * (a file or a stream without audio still gives PCM at the program rate).
  */
-export function decoderArgs(input: DecoderInput, format: DecoderFormat, options: { hasAudio?: boolean } = {}): string[] {
+export function decoderArgs(input: DecoderInput, format: DecoderFormat, options: { hasAudio?: boolean; transport?: FrameTransport } = {}): string[] {
   validateFormat(format);
   const { width, height, rate } = format;
   const fps = `${rate.num}/${rate.den}`;
@@ -99,7 +103,10 @@ export function decoderArgs(input: DecoderInput, format: DecoderFormat, options:
   const video = `[0:v]fps=${fps},${scaleFilter(width, height, format.fit ?? 'contain')},setsar=1,format=yuv420p[v]`;
   const audio = `[${audioLabel}]aresample=${AUDIO_SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo[a]`;
   args.push('-filter_complex', `${video};${audio}`);
-  args.push('-map', '[v]', '-c:v', 'rawvideo', '-f', 'rawvideo', `pipe:${VIDEO_FD}`);
+  const transport = options.transport ?? { kind: 'pipe' };
+  // -listen 1: ffmpeg creates the socket when it opens its outputs and waits there for the reader.
+  const videoOut = transport.kind === 'socket' ? ['-listen', '1', `unix:${transport.path}`] : [`pipe:${VIDEO_FD}`];
+  args.push('-map', '[v]', '-c:v', 'rawvideo', '-f', 'rawvideo', ...videoOut);
   args.push('-map', '[a]', '-c:a', 'pcm_s16le', '-f', 's16le', `pipe:${AUDIO_FD}`);
   return args;
 }

@@ -1,17 +1,22 @@
 // A decoding source: one supervised ffmpeg child turning a test pattern, a media file or a live
-// RTMP publish into raw yuv420p frames at the layer's size and the program rate (a VideoFrameRing)
-// and 48 kHz stereo s16le PCM (an AudioFifo). Its state always says what it is doing and, when it
-// is not producing, why.
+// RTMP publish into raw yuv420p frames at the layer's size and the program rate (read into a
+// FrameSink: the compositor's input pool, or a VideoFrameRing) and 48 kHz stereo s16le PCM (an
+// AudioFifo). Its state always says what it is doing and, when it is not producing, why.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { LiveFeed, LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { spawnOwned, type ChildExit, type OwnedChild } from '../process/child.ts';
 import { Supervisor, type BackoffPolicy, type ExitVerdict, type SupervisorStatus } from '../process/supervisor.ts';
 import { AudioFifo } from './audio-fifo.ts';
-import { decoderArgs, validateFormat, type DecoderFormat, type DecoderInput } from './decoder-args.ts';
+import { decoderArgs, validateFormat, type DecoderFormat, type DecoderInput, type FrameTransport } from './decoder-args.ts';
 import { SourceError } from './errors.ts';
-import { VideoFrameRing, yuv420pFrameBytes, type WhenFull } from './frame-ring.ts';
+import { yuv420pFrameBytes } from './frame-ring.ts';
+import { FrameReader } from './frame-reader.ts';
+import type { FrameSink } from './frame-sink.ts';
 
 export type SourceState =
   | 'idle'
@@ -51,10 +56,17 @@ export interface DecoderSourceOptions {
   logger: Logger;
   /** Required for 'rtmp' inputs: the ingest. */
   live?: LiveInputProvider;
-  /** Frames in the ring. Default 4. */
-  ringSlots?: number;
-  /** Default: 'drop-oldest' for live inputs (latency stays put), 'pause' otherwise. */
-  whenFull?: WhenFull;
+  /**
+   * Where decoded frames go, frames of the layer's size (yuv420p). Its full policy paces the
+   * decoder: 'pause' for files and test patterns, 'drop-oldest' for live inputs.
+   */
+  video: FrameSink;
+  /**
+   * 'socket' (default except on Windows): ffmpeg listens on a Unix socket and frames are read
+   * straight into the sink. 'pipe': fd 3, copied in; for ffmpeg builds without Unix sockets
+   * (a decoder that says so switches to it by itself).
+   */
+  frameTransport?: FrameTransport['kind'];
   /** Audio held at most, in samples. Default 48 000 (1 s). */
   audioCapacitySamples?: number;
   restart?: Partial<BackoffPolicy>;
@@ -82,12 +94,22 @@ function missingAudio(stderrTail: readonly string[]): boolean {
   return stderrTail.some((line) => /Stream specifier ':a'|0:a.*matches no streams|does not contain any stream|Output with label 'a' does not exist/i.test(line));
 }
 
+/** ffmpeg without the unix protocol (a Windows build, a trimmed one) fails with one of these. */
+export function lacksUnixSockets(stderrTail: readonly string[]): boolean {
+  return stderrTail.some((line) => /unix:.*(Protocol not found|not supported)|Protocol not found.*unix/i.test(line));
+}
+
 export class DecoderSource {
   readonly id: string;
   readonly input: DecoderInput;
   readonly format: DecoderFormat;
-  readonly video: VideoFrameRing;
+  readonly video: FrameSink;
   readonly audio: AudioFifo;
+  readonly #reader: FrameReader;
+  #transport: FrameTransport['kind'];
+  /** Where this source's decoders put their sockets; made at the first spawn, removed at stop. */
+  #socketDir: string | undefined;
+  #spawns = 0;
   readonly #options: DecoderSourceOptions;
   readonly #logger: Logger;
   readonly #supervisor: Supervisor;
@@ -112,15 +134,17 @@ export class DecoderSource {
     this.#options = options;
     this.#logger = options.logger.child(`source ${options.id}`);
     const isLive = options.input.kind === 'rtmp';
-    this.video = new VideoFrameRing({
-      frameBytes: yuv420pFrameBytes(options.format.width, options.format.height),
-      slots: options.ringSlots ?? 4,
-      whenFull: options.whenFull ?? (isLive ? 'drop-oldest' : 'pause'),
-    });
+    const frameBytes = yuv420pFrameBytes(options.format.width, options.format.height);
+    if (options.video.frameBytes !== frameBytes) {
+      throw new SourceError('BAD_OPTION', `source ${options.id}: its frame sink takes ${options.video.frameBytes}-byte frames, a ${options.format.width}x${options.format.height} yuv420p frame is ${frameBytes}`, { field: 'video' });
+    }
+    this.video = options.video;
+    this.#reader = new FrameReader(options.video);
+    this.#transport = options.frameTransport ?? (process.platform === 'win32' ? 'pipe' : 'socket');
     this.audio = new AudioFifo({
       capacitySamples: options.audioCapacitySamples,
       // Never let a full audio pipe block ffmpeg while the consumer waits for video.
-      dropWhenFull: () => isLive || this.video.readyCount === 0,
+      dropWhenFull: () => isLive || this.video.queuedFrames === 0,
     });
     this.#hasAudio = options.input.kind === 'rtmp' ? options.live!.streamInfo(options.input.streamKeyId)?.audio !== null : true;
     this.#status = {
@@ -156,8 +180,8 @@ export class DecoderSource {
   get status(): SourceStatus {
     return {
       ...this.#status,
-      framesDecoded: this.video.framesWritten,
-      framesDropped: this.video.framesDropped,
+      framesDecoded: this.#reader.framesRead,
+      framesDropped: this.video.framesDropped + this.#reader.framesAbandoned,
       audioSamplesDropped: this.audio.samplesDropped,
       feedBytesDropped: this.feedBytesDropped,
     };
@@ -220,9 +244,33 @@ export class DecoderSource {
     this.#pausedState = { state: 'stopped', reason };
     await this.#supervisor.stop(reason);
     this.#closeFeed();
-    this.video.detach();
+    this.#reader.detach();
     this.audio.detach();
+    if (this.#socketDir) rmSync(this.#socketDir, { recursive: true, force: true });
+    this.#socketDir = undefined;
     this.#setState('stopped', reason);
+  }
+
+  /** How frames come from the decoder now ('pipe' after a decoder said it has no Unix sockets). */
+  get frameTransport(): FrameTransport['kind'] {
+    return this.#transport;
+  }
+
+  /** Bytes of video taken from decoders: nothing is read ahead of what the sink has room for. */
+  get videoBytesReceived(): number {
+    return this.#reader.bytesReceived;
+  }
+
+  /** True while the decoder waits for the sink to make room. */
+  get videoPaused(): boolean {
+    return this.#reader.paused;
+  }
+
+  #nextTransport(): FrameTransport {
+    if (this.#transport === 'pipe') return { kind: 'pipe' };
+    this.#socketDir ??= mkdtempSync(path.join(tmpdir(), 'studio-frames-'));
+    // A new name per decoder: a killed ffmpeg leaves its socket file behind.
+    return { kind: 'socket', path: path.join(this.#socketDir, `v${++this.#spawns}.sock`) };
   }
 
   async #wait(reason: string): Promise<void> {
@@ -234,9 +282,10 @@ export class DecoderSource {
 
   #spawn(markRunning: () => void): OwnedChild {
     const input = this.input;
+    const transport = this.#nextTransport();
     const child = spawnOwned({
       command: this.#options.ffmpegPath,
-      args: decoderArgs(input, this.format, { hasAudio: this.#hasAudio }),
+      args: decoderArgs(input, this.format, { hasAudio: this.#hasAudio, transport }),
       name: `decoder ${this.id}`,
       stdin: input.kind === 'rtmp' ? 'pipe' : 'ignore',
       stdout: 'ignore',
@@ -245,13 +294,19 @@ export class DecoderSource {
       logger: this.#logger,
     });
     const [videoPipe, audioPipe] = child.pipes;
-    this.video.attach(videoPipe!);
+    if (transport.kind === 'socket') this.#reader.connect(transport.path);
+    else this.#reader.attachStream(videoPipe!);
     this.audio.attach(audioPipe!);
-    const offFrame = this.video.onFrame(() => {
+    const offFrame = this.#reader.onFrame(() => {
       offFrame();
       markRunning();
     });
-    void child.exited.then(() => offFrame());
+    void child.exited.then(() => {
+      offFrame();
+      // A decoder gone before it opened its socket will never open it. One that did may still
+      // have frames in the socket: those are read to the end.
+      if (transport.kind === 'socket') this.#reader.stopConnecting(transport.path);
+    });
     if (input.kind === 'rtmp') this.#openFeed(input.streamKeyId, child);
     return child;
   }
@@ -295,6 +350,11 @@ export class DecoderSource {
     if (this.#hasAudio && missingAudio(exit.stderrTail)) {
       this.#logger.info('input has no audio: decoding with silence');
       this.#hasAudio = false;
+      return { action: 'restart' };
+    }
+    if (this.#transport === 'socket' && lacksUnixSockets(exit.stderrTail)) {
+      this.#logger.info('this ffmpeg cannot write to a Unix socket: frames come through a pipe');
+      this.#transport = 'pipe';
       return { action: 'restart' };
     }
     if (exit.error?.code === 'SPAWN_FAILED') return { action: 'fail', reason: exit.error.message };

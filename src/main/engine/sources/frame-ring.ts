@@ -1,19 +1,13 @@
-// Raw video frames from a pipe into a small ring of preallocated frame buffers. The pipe is read
-// exactly one frame's bytes at a time: chunk bytes are copied into the slot being filled (a chunk
-// may end mid-frame or hold several frames), nothing is allocated per frame. When every slot is
-// full the pipe is paused, so ffmpeg blocks on its write; a release() resumes it. That is the
+// A small ring of preallocated frame buffers: a FrameSink for a decoder's FrameReader, read by
+// a consumer with take()/release(). Nothing is allocated per frame. In 'pause' mode a full ring
+// hands out nothing, so the reader stops and ffmpeg blocks on its write until a release(): the
 // back-pressure that paces a decoder instead of -re.
 //
 // Slots live in one SharedArrayBuffer by default, so compositor workers can read a frame in place.
-import type { Readable } from 'node:stream';
 import { SourceError } from './errors.ts';
+import type { FrameSink, WhenFull } from './frame-sink.ts';
 
-/** What to do with a new frame when every slot is taken. */
-export type WhenFull =
-  /** Pause the pipe until the consumer releases a slot (files, test patterns). */
-  | 'pause'
-  /** Keep reading, overwrite the oldest unread frame; counted (live inputs: latency stays low). */
-  | 'drop-oldest';
+export type { WhenFull } from './frame-sink.ts';
 
 export interface VideoFrame {
   /** frameBytes of yuv420p: Y plane, then U, then V. Valid until release(). */
@@ -42,7 +36,7 @@ export function yuv420pFrameBytes(width: number, height: number): number {
   return width * height + 2 * ((width / 2) * (height / 2));
 }
 
-export class VideoFrameRing {
+export class VideoFrameRing implements FrameSink {
   readonly frameBytes: number;
   readonly slots: number;
   readonly whenFull: WhenFull;
@@ -53,22 +47,15 @@ export class VideoFrameRing {
   readonly #ready: Int32Array;
   #readyHead = 0;
   #readyCount = 0;
-  readonly #discard: Buffer;
+  #discard: Buffer | undefined;
   #fillSlot = -1; // -1: none; slots: the discard buffer
-  #fillOffset = 0;
-  #stream: Readable | undefined;
-  #stash: Buffer | undefined;
-  #stashOffset = 0;
-  #paused = false;
+  #writable: (() => void) | null = null;
   readonly #listeners = new Set<() => void>();
-  readonly #onData = (chunk: Buffer): void => this.#consume(chunk, 0);
 
-  /** Frames completed into the ring. */
+  /** Frames committed into the ring. */
   framesWritten = 0;
-  /** Frames thrown away because the ring was full (drop-oldest) or partial at a detach. */
+  /** Frames thrown away because the ring was full (drop-oldest). */
   framesDropped = 0;
-  /** Bytes taken from pipes: the proof that nothing is read ahead beyond the ring. */
-  bytesReceived = 0;
 
   constructor(options: FrameRingOptions) {
     const slots = options.slots ?? 4;
@@ -89,41 +76,11 @@ export class VideoFrameRing {
     }
     this.#state = new Uint8Array(slots);
     this.#ready = new Int32Array(slots);
-    this.#discard = Buffer.alloc(options.frameBytes);
   }
 
   /** Frames ready to take. */
-  get readyCount(): number {
+  get queuedFrames(): number {
     return this.#readyCount;
-  }
-
-  /** True while the pipe is paused because the ring is full. */
-  get paused(): boolean {
-    return this.#paused;
-  }
-
-  /** Reads frames from this pipe from now on (a new decoder); any previous pipe is detached. */
-  attach(stream: Readable): void {
-    this.detach();
-    this.#stream = stream;
-    stream.on('data', this.#onData);
-    stream.resume();
-  }
-
-  /** Stops reading the current pipe; a partly filled frame is dropped. Ready frames stay. */
-  detach(): void {
-    const stream = this.#stream;
-    if (stream) {
-      stream.off('data', this.#onData);
-      stream.pause();
-    }
-    this.#stream = undefined;
-    this.#stash = undefined;
-    this.#paused = false;
-    if (this.#fillSlot >= 0 && this.#fillSlot < this.slots) this.#state[this.#fillSlot] = FREE;
-    if (this.#fillOffset > 0) this.framesDropped++;
-    this.#fillSlot = -1;
-    this.#fillOffset = 0;
   }
 
   /** The oldest ready frame, now held by the caller until release(); null when none is ready. */
@@ -136,11 +93,11 @@ export class VideoFrameRing {
     return this.#frames[slot]!;
   }
 
-  /** Gives a taken frame's slot back; a paused pipe resumes. */
+  /** Gives a taken frame's slot back; a reader waiting for room goes on. */
   release(frame: VideoFrame): void {
     if (this.#state[frame.slot] !== HELD) return;
     this.#state[frame.slot] = FREE;
-    if (this.#paused) this.#resume();
+    this.#writable?.();
   }
 
   /** Called after each frame written; returns the unsubscribe function. */
@@ -149,24 +106,24 @@ export class VideoFrameRing {
     return () => this.#listeners.delete(listener);
   }
 
-  #consume(chunk: Buffer, offset: number): void {
-    if (offset === 0) this.bytesReceived += chunk.length;
-    let at = offset;
-    while (at < chunk.length) {
-      if (this.#fillSlot < 0 && !this.#claimSlot()) {
-        this.#stash = chunk;
-        this.#stashOffset = at;
-        this.#paused = true;
-        this.#stream?.pause();
-        return;
-      }
-      const target = this.#fillSlot === this.slots ? this.#discard : this.#frames[this.#fillSlot]!.data;
-      const n = Math.min(this.frameBytes - this.#fillOffset, chunk.length - at);
-      chunk.copy(target, this.#fillOffset, at, at + n);
-      this.#fillOffset += n;
-      at += n;
-      if (this.#fillOffset === this.frameBytes) this.#completeFrame();
-    }
+  // --- FrameSink: the decoder side ---------------------------------------------
+
+  claim(): Uint8Array | null {
+    if (this.#fillSlot < 0 && !this.#claimSlot()) return null;
+    return this.#fillSlot === this.slots ? this.#discard! : this.#frames[this.#fillSlot]!.data;
+  }
+
+  commit(): void {
+    if (this.#fillSlot >= 0) this.#completeFrame();
+  }
+
+  abandon(): void {
+    if (this.#fillSlot >= 0 && this.#fillSlot < this.slots) this.#state[this.#fillSlot] = FREE;
+    this.#fillSlot = -1;
+  }
+
+  setWritableListener(listener: (() => void) | null): void {
+    this.#writable = listener;
   }
 
   /** A slot to fill: a free one; in drop-oldest mode the oldest ready one, or the discard buffer. */
@@ -187,6 +144,7 @@ export class VideoFrameRing {
       this.#state[slot] = FILLING;
       this.#fillSlot = slot;
     } else {
+      this.#discard ??= Buffer.alloc(this.frameBytes);
       this.#fillSlot = this.slots; // every slot is held by the consumer: decode into the void
     }
     return true;
@@ -195,20 +153,11 @@ export class VideoFrameRing {
   #completeFrame(): void {
     const slot = this.#fillSlot;
     this.#fillSlot = -1;
-    this.#fillOffset = 0;
     if (slot === this.slots) return; // discarded, already counted
     this.#frames[slot]!.sequence = this.framesWritten++;
     this.#state[slot] = READY;
     this.#ready[(this.#readyHead + this.#readyCount) % this.slots] = slot;
     this.#readyCount++;
     for (const listener of this.#listeners) listener();
-  }
-
-  #resume(): void {
-    const stash = this.#stash;
-    this.#stash = undefined;
-    this.#paused = false;
-    if (stash) this.#consume(stash, this.#stashOffset);
-    if (!this.#paused) this.#stream?.resume();
   }
 }
