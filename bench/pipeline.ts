@@ -368,6 +368,9 @@ export default async function pipelineBench(args: string[]): Promise<object> {
       reference_cpu_s_per_output_s: round(referenceCpuPerOutputS),
       reference_with_ingest_cpu_s_per_output_s: round(referenceWithIngest),
       cpu_ratio_to_reference: round(cpuPerOutputS / referenceCpuPerOutputS),
+      // Like for like: the studio figure includes the ingest receiving the publisher and feeding the
+      // decoder; the reference needs the same ingest to receive it and serve it over RTMP.
+      cpu_ratio_to_reference_with_ingest: round(cpuPerOutputS / referenceWithIngest),
       source: {
         jitter_overflowed: cam.overflowed,
         frames_decoded: studio.source?.framesDecoded ?? null,

@@ -48,7 +48,10 @@ export function validateFormat(format: DecoderFormat): void {
   }
 }
 
-function scaleFilter(width: number, height: number, fit: Fit): string {
+function scaleFilter(width: number, height: number, fit: Fit, inputSize?: { width: number; height: number }): string {
+  // A picture of the layer's own aspect fills it whatever the fit: a plain scale does (and is
+  // passed through when the size is the same). pad would copy every frame for nothing.
+  if (inputSize && inputSize.width > 0 && inputSize.height > 0 && inputSize.width * height === inputSize.height * width) return `scale=${width}:${height}`;
   switch (fit) {
     case 'stretch':
       return `scale=${width}:${height}`;
@@ -63,18 +66,28 @@ function scaleFilter(width: number, height: number, fit: Fit): string {
  * The full argument list. `hasAudio` false replaces the input's audio with generated silence
  * (a file or a stream without audio still gives PCM at the program rate).
  */
-export function decoderArgs(input: DecoderInput, format: DecoderFormat, options: { hasAudio?: boolean; transport?: FrameTransport } = {}): string[] {
+export interface DecoderArgsOptions {
+  /** false: the input has no audio, silence is generated instead. */
+  hasAudio?: boolean;
+  transport?: FrameTransport;
+  /** The input picture's size when known ahead (a live publish's metadata): spares a pad that does nothing. */
+  inputSize?: { width: number; height: number };
+}
+
+export function decoderArgs(input: DecoderInput, format: DecoderFormat, options: DecoderArgsOptions = {}): string[] {
   validateFormat(format);
   const { width, height, rate } = format;
   const fps = `${rate.num}/${rate.den}`;
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
   let audioLabel: string;
   let inputs = 1;
+  let inputSize = options.inputSize;
   switch (input.kind) {
     case 'testPattern': {
       const tone = input.toneHz ?? 1000;
       if (!(tone > 0 && tone < 24_000)) throw new SourceError('BAD_OPTION', `tone must be 0..24000 Hz, got ${tone}`, { field: 'toneHz' });
       args.push('-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`);
+      inputSize = { width, height };
       args.push('-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=${AUDIO_SAMPLE_RATE}`);
       inputs = 2;
       audioLabel = '1:a';
@@ -100,7 +113,7 @@ export function decoderArgs(input: DecoderInput, format: DecoderFormat, options:
     args.push('-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=stereo`);
     audioLabel = `${inputs}:a`;
   }
-  const video = `[0:v]fps=${fps},${scaleFilter(width, height, format.fit ?? 'contain')},setsar=1,format=yuv420p[v]`;
+  const video = `[0:v]fps=${fps},${scaleFilter(width, height, format.fit ?? 'contain', inputSize)},setsar=1,format=yuv420p[v]`;
   const audio = `[${audioLabel}]aresample=${AUDIO_SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=stereo[a]`;
   args.push('-filter_complex', `${video};${audio}`);
   const transport = options.transport ?? { kind: 'pipe' };

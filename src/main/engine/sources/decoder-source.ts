@@ -266,6 +266,13 @@ export class DecoderSource {
     return this.#reader.paused;
   }
 
+  /** A live publish says its picture size up front. */
+  #knownInputSize(): { inputSize?: { width: number; height: number } } {
+    if (this.input.kind !== 'rtmp') return {};
+    const video = this.#options.live!.streamInfo(this.input.streamKeyId)?.video;
+    return video && video.width > 0 && video.height > 0 ? { inputSize: { width: video.width, height: video.height } } : {};
+  }
+
   #nextTransport(): FrameTransport {
     if (this.#transport === 'pipe') return { kind: 'pipe' };
     this.#socketDir ??= mkdtempSync(path.join(tmpdir(), 'studio-frames-'));
@@ -285,7 +292,7 @@ export class DecoderSource {
     const transport = this.#nextTransport();
     const child = spawnOwned({
       command: this.#options.ffmpegPath,
-      args: decoderArgs(input, this.format, { hasAudio: this.#hasAudio, transport }),
+      args: decoderArgs(input, this.format, { hasAudio: this.#hasAudio, transport, ...this.#knownInputSize() }),
       name: `decoder ${this.id}`,
       stdin: input.kind === 'rtmp' ? 'pipe' : 'ignore',
       stdout: 'ignore',
