@@ -1,0 +1,247 @@
+;; The compositor's per-frame pixel work as WebAssembly SIMD (128-bit): 16 samples per step.
+;;
+;; Source of blend-kernels.generated.ts: after an edit run `npm run build:kernels` and commit
+;; both; blend-kernels.test.ts fails while the two differ. blend-kernels.ts loads the module.
+;;
+;; Every pointer is a byte offset into the one shared frame memory (frame-arena.ts) that all
+;; frame pools live in, imported as env.memory; strides are in bytes. Callers pass regions
+;; already cropped and clipped (plan.ts resolveLayerGeometry), so nothing here checks bounds
+;; beyond what the memory itself traps on. Loops count columns and rows rather than compare
+;; end pointers, so offsets up to the 4 GiB limit cannot wrap.
+;;
+;; One sample, with a the weight of the source (0 = keep dst, 255 = take src):
+;;   t   = s·a + d·(255 − a) + 128
+;;   out = (t + (t >> 8)) >> 8                 = round((s·a + d·(255 − a)) / 255), exactly
+;; and a layer opacity below 255 scales the source's alpha the same way first:
+;;   a   = div255(alpha · opacity),  div255(x) = (x + 128 + ((x + 128) >> 8)) >> 8
+;; The largest t is 255·255 + 128 = 65153, and t + (t >> 8) ≤ 65407: everything fits unsigned
+;; 16-bit lanes. extmul multiplies 8-bit samples straight into 16-bit lanes, so the 16 samples
+;; of a step are two i16x8 halves (low and high 8 samples) until they are narrowed back.
+;; These are the bytes the scalar reference (test-helpers.ts) gives, which the tests check.
+;; Widths that are not a multiple of 16 finish with the same formula one sample at a time.
+
+(module
+  (import "env" "memory" (memory 0 65536 shared))
+
+  ;; --- helpers: V8 inlines these small functions into the hot loops ---------------------
+
+  ;; (t + (t >> 8)) >> 8 in each unsigned 16-bit lane; t already holds the + 128.
+  (func $round_div255 (param $t v128) (result v128)
+    (i16x8.shr_u
+      (i16x8.add (local.get $t) (i16x8.shr_u (local.get $t) (i32.const 8)))
+      (i32.const 8)))
+
+  ;; 16 samples: round((s·a + d·(255 − a)) / 255) per lane.
+  (func $mix16 (param $s v128) (param $d v128) (param $a v128) (result v128)
+    (local $inv v128)
+    ;; 255 − a in 8 bits: a ≤ 255, so no lane wraps.
+    (local.set $inv (i8x16.sub (v128.const i8x16 255 255 255 255 255 255 255 255 255 255 255 255 255 255 255 255) (local.get $a)))
+    ;; Both halves stay ≤ 255 after the division, so the saturating narrow only repacks them.
+    (i8x16.narrow_i16x8_u
+      (call $round_div255
+        (i16x8.add
+          (i16x8.add
+            (i16x8.extmul_low_i8x16_u (local.get $s) (local.get $a))
+            (i16x8.extmul_low_i8x16_u (local.get $d) (local.get $inv)))
+          (v128.const i16x8 128 128 128 128 128 128 128 128)))
+      (call $round_div255
+        (i16x8.add
+          (i16x8.add
+            (i16x8.extmul_high_i8x16_u (local.get $s) (local.get $a))
+            (i16x8.extmul_high_i8x16_u (local.get $d) (local.get $inv)))
+          (v128.const i16x8 128 128 128 128 128 128 128 128)))))
+
+  ;; 16 alphas scaled by the layer opacity (splat in every lane): div255(alpha · opacity).
+  (func $scale16 (param $alpha v128) (param $opacity v128) (result v128)
+    (i8x16.narrow_i16x8_u
+      (call $round_div255
+        (i16x8.add
+          (i16x8.extmul_low_i8x16_u (local.get $alpha) (local.get $opacity))
+          (v128.const i16x8 128 128 128 128 128 128 128 128)))
+      (call $round_div255
+        (i16x8.add
+          (i16x8.extmul_high_i8x16_u (local.get $alpha) (local.get $opacity))
+          (v128.const i16x8 128 128 128 128 128 128 128 128)))))
+
+  ;; One sample of the tail: the same formula in i32.
+  (func $mix1 (param $s i32) (param $d i32) (param $a i32) (result i32)
+    (local $t i32)
+    (local.set $t
+      (i32.add
+        (i32.add
+          (i32.mul (local.get $s) (local.get $a))
+          (i32.mul (local.get $d) (i32.sub (i32.const 255) (local.get $a))))
+        (i32.const 128)))
+    (i32.shr_u (i32.add (local.get $t) (i32.shr_u (local.get $t) (i32.const 8))) (i32.const 8)))
+
+  ;; One alpha of the tail scaled by the opacity; div255(alpha · 255) = alpha, so at full
+  ;; opacity this changes nothing and the tail needs no second path.
+  (func $scale1 (param $alpha i32) (param $opacity i32) (result i32)
+    (local $t i32)
+    (local.set $t (i32.add (i32.mul (local.get $alpha) (local.get $opacity)) (i32.const 128)))
+    (i32.shr_u (i32.add (local.get $t) (i32.shr_u (local.get $t) (i32.const 8))) (i32.const 8)))
+
+  ;; --- copies and fills ----------------------------------------------------------------
+
+  ;; `length` bytes at dst set to value: a band of one plane, whose rows are contiguous.
+  (func (export "fill") (param $dst i32) (param $value i32) (param $length i32)
+    (memory.fill (local.get $dst) (local.get $value) (local.get $length)))
+
+  ;; A width × rows block copied as it is (an opaque layer at full opacity).
+  (func (export "copy_rows")
+    (param $dst i32) (param $dst_stride i32) (param $src i32) (param $src_stride i32)
+    (param $width i32) (param $rows i32)
+    ;; Full rows of planes of the same width (the usual full-frame base) are one block: one copy.
+    (if (i32.and (i32.eq (local.get $width) (local.get $dst_stride)) (i32.eq (local.get $width) (local.get $src_stride)))
+      (then
+        (memory.copy (local.get $dst) (local.get $src) (i32.mul (local.get $width) (local.get $rows)))
+        (return)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (memory.copy (local.get $dst) (local.get $src) (local.get $width))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dst_stride)))
+        (local.set $src (i32.add (local.get $src) (local.get $src_stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; --- blends --------------------------------------------------------------------------
+
+  ;; A width × rows block of src blended onto dst by src's own alpha plane (same stride as src),
+  ;; scaled by opacity (0..255) when it is below 255: one plane of a layer with alpha (luma
+  ;; with A, or one chroma plane with the subsampled AC).
+  (func (export "blend_alpha")
+    (param $dst i32) (param $dst_stride i32) (param $src i32) (param $src_stride i32)
+    (param $alpha i32) (param $width i32) (param $rows i32) (param $opacity i32)
+    (local $i i32) (local $vector_width i32) (local $scaled i32) (local $opacity_v v128) (local $a v128)
+    (local $a1 i32)
+    (local.set $vector_width (i32.and (local.get $width) (i32.const -16)))
+    (local.set $scaled (i32.lt_u (local.get $opacity) (i32.const 255)))
+    (local.set $opacity_v (i8x16.splat (local.get $opacity)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (block $vectors_done
+          (loop $vector
+            (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vector_width)))
+            (local.set $a (v128.load (i32.add (local.get $alpha) (local.get $i))))
+            (if (local.get $scaled) (then (local.set $a (call $scale16 (local.get $a) (local.get $opacity_v)))))
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (call $mix16
+                (v128.load (i32.add (local.get $src) (local.get $i)))
+                (v128.load (i32.add (local.get $dst) (local.get $i)))
+                (local.get $a)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $vector)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $width)))
+            (local.set $a1 (call $scale1 (i32.load8_u (i32.add (local.get $alpha) (local.get $i))) (local.get $opacity)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $i))
+              (call $mix1
+                (i32.load8_u (i32.add (local.get $src) (local.get $i)))
+                (i32.load8_u (i32.add (local.get $dst) (local.get $i)))
+                (local.get $a1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dst_stride)))
+        (local.set $src (i32.add (local.get $src) (local.get $src_stride)))
+        (local.set $alpha (i32.add (local.get $alpha) (local.get $src_stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; blend_alpha for the U and V planes together: they share one subsampled alpha (AC) and
+  ;; one geometry, so the alpha is loaded and scaled once for both.
+  (func (export "blend_alpha_pair")
+    (param $dst_u i32) (param $dst_v i32) (param $dst_stride i32)
+    (param $src_u i32) (param $src_v i32) (param $src_stride i32)
+    (param $alpha i32) (param $width i32) (param $rows i32) (param $opacity i32)
+    (local $i i32) (local $vector_width i32) (local $scaled i32) (local $opacity_v v128) (local $a v128)
+    (local $a1 i32)
+    (local.set $vector_width (i32.and (local.get $width) (i32.const -16)))
+    (local.set $scaled (i32.lt_u (local.get $opacity) (i32.const 255)))
+    (local.set $opacity_v (i8x16.splat (local.get $opacity)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (block $vectors_done
+          (loop $vector
+            (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vector_width)))
+            (local.set $a (v128.load (i32.add (local.get $alpha) (local.get $i))))
+            (if (local.get $scaled) (then (local.set $a (call $scale16 (local.get $a) (local.get $opacity_v)))))
+            (v128.store (i32.add (local.get $dst_u) (local.get $i))
+              (call $mix16
+                (v128.load (i32.add (local.get $src_u) (local.get $i)))
+                (v128.load (i32.add (local.get $dst_u) (local.get $i)))
+                (local.get $a)))
+            (v128.store (i32.add (local.get $dst_v) (local.get $i))
+              (call $mix16
+                (v128.load (i32.add (local.get $src_v) (local.get $i)))
+                (v128.load (i32.add (local.get $dst_v) (local.get $i)))
+                (local.get $a)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $vector)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $width)))
+            (local.set $a1 (call $scale1 (i32.load8_u (i32.add (local.get $alpha) (local.get $i))) (local.get $opacity)))
+            (i32.store8 (i32.add (local.get $dst_u) (local.get $i))
+              (call $mix1
+                (i32.load8_u (i32.add (local.get $src_u) (local.get $i)))
+                (i32.load8_u (i32.add (local.get $dst_u) (local.get $i)))
+                (local.get $a1)))
+            (i32.store8 (i32.add (local.get $dst_v) (local.get $i))
+              (call $mix1
+                (i32.load8_u (i32.add (local.get $src_v) (local.get $i)))
+                (i32.load8_u (i32.add (local.get $dst_v) (local.get $i)))
+                (local.get $a1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (local.set $dst_u (i32.add (local.get $dst_u) (local.get $dst_stride)))
+        (local.set $dst_v (i32.add (local.get $dst_v) (local.get $dst_stride)))
+        (local.set $src_u (i32.add (local.get $src_u) (local.get $src_stride)))
+        (local.set $src_v (i32.add (local.get $src_v) (local.get $src_stride)))
+        (local.set $alpha (i32.add (local.get $alpha) (local.get $src_stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; A width × rows block of src blended onto dst with one weight a (0..255) for every sample:
+  ;; a layer without alpha below full opacity (one plane per call), and the fade of a
+  ;; transition (a band is contiguous: one row of the band's length, strides unused).
+  (func (export "blend_constant")
+    (param $dst i32) (param $dst_stride i32) (param $src i32) (param $src_stride i32)
+    (param $width i32) (param $rows i32) (param $a i32)
+    (local $i i32) (local $vector_width i32) (local $a_v v128)
+    (local.set $vector_width (i32.and (local.get $width) (i32.const -16)))
+    (local.set $a_v (i8x16.splat (local.get $a)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $i (i32.const 0))
+        (block $vectors_done
+          (loop $vector
+            (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vector_width)))
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (call $mix16
+                (v128.load (i32.add (local.get $src) (local.get $i)))
+                (v128.load (i32.add (local.get $dst) (local.get $i)))
+                (local.get $a_v)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $vector)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $width)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $i))
+              (call $mix1
+                (i32.load8_u (i32.add (local.get $src) (local.get $i)))
+                (i32.load8_u (i32.add (local.get $dst) (local.get $i)))
+                (local.get $a)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dst_stride)))
+        (local.set $src (i32.add (local.get $src) (local.get $src_stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+)
