@@ -9,6 +9,7 @@ export type CompositorErrorCode =
   | 'PLAN_TOO_LARGE' // a frame needs more blend operations than a plan holds
   | 'RASTER_FAILED' // sharp could not rasterize an image, colour or text layer
   | 'WORKER_FAILED' // a blend worker crashed or could not start
+  | 'FRAME_MEMORY_EXHAUSTED' // a frame pool does not fit in what is left of the shared frame memory
   | 'CLOSED'; // the compositor or its pool was closed
 
 const apiCodeOf: Record<CompositorErrorCode, ErrorCode> = {
@@ -19,6 +20,7 @@ const apiCodeOf: Record<CompositorErrorCode, ErrorCode> = {
   PLAN_TOO_LARGE: 'BAD_ARGUMENT',
   RASTER_FAILED: 'BAD_ARGUMENT',
   WORKER_FAILED: 'INTERNAL',
+  FRAME_MEMORY_EXHAUSTED: 'UNAVAILABLE',
   CLOSED: 'UNAVAILABLE',
 };
 

@@ -9,3 +9,4 @@ export * from './scene.ts';
 export * from './sources.ts';
 export * from './raster.ts';
 export * from './compositor.ts';
+export * from './frame-arena.ts';
