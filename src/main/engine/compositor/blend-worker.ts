@@ -1,14 +1,17 @@
-// Thin worker adapter around BlendCore: pools arrive once by 'register', then each run is
+// Thin worker adapter around BlendCore: the frame memory, the plans and this worker's scratch
+// frame arrive once in workerData, pools once each by 'register'; then each run is
 // [planSlot, bandY0, bandY1, seq] and the reply is the seq. All pixels stay in shared memory.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BlendWorkerMessage, BlendWorkerReply } from './executor.ts';
+import type { BlendWorkerData, BlendWorkerMessage, BlendWorkerReply } from './executor.ts';
 import { BlendCore } from './plan.ts';
 
 const port = parentPort;
 if (!port) throw new Error('blend-worker.ts runs only as a worker thread');
 
-const core = new BlendCore();
-const plans = new Int32Array((workerData as { plans: SharedArrayBuffer }).plans);
+const data = workerData as BlendWorkerData;
+const core = new BlendCore(data.memory);
+core.setScratch(data.scratch, data.layout);
+const plans = new Int32Array(data.plans);
 
 port.on('message', (message: BlendWorkerMessage) => {
   if (Array.isArray(message)) {

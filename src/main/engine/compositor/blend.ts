@@ -1,8 +1,10 @@
-// The per-frame pixel work, as pure functions over plane views. Every function works on one
-// horizontal band [bandY0, bandY1) of the destination (even rows), so workers can split a frame
-// without sharing any row. Integer arithmetic only: the same inputs give the same bytes on
-// every thread.
-import type { FrameLayout, FramePlanes } from './frame-pool.ts';
+// The per-frame pixel work, per horizontal band [bandY0, bandY1) of the destination (even rows),
+// so workers can split a frame without sharing any row. Frames are byte offsets into the shared
+// frame memory; the samples are computed by the wasm kernels (blend-kernels.wat), integer
+// arithmetic only, so the same inputs give the same bytes on every thread. These functions only
+// turn a band and a layer's geometry into plane offsets: no views, no objects, per call.
+import type { BlendKernels } from './blend-kernels.ts';
+import type { FrameLayout } from './frame-pool.ts';
 
 /** round(x / 255) for 0 ≤ x ≤ 65535, exactly (no tie can occur: 255 is odd). */
 export function div255(x: number): number {
@@ -10,26 +12,27 @@ export function div255(x: number): number {
   return (t + (t >> 8)) >> 8;
 }
 
-/** Fills the band of all three planes with one colour. */
-export function fillBand(dst: FramePlanes, layout: FrameLayout, bandY0: number, bandY1: number, y: number, u: number, v: number): void {
-  dst.y.fill(y, bandY0 * layout.width, bandY1 * layout.width);
+/** Fills the band of all three planes of the frame at `dst` with one colour. */
+export function fillBand(k: BlendKernels, dst: number, layout: FrameLayout, bandY0: number, bandY1: number, y: number, u: number, v: number): void {
+  k.fill(dst + bandY0 * layout.width, y, (bandY1 - bandY0) * layout.width);
   const c0 = (bandY0 >> 1) * layout.chromaWidth;
-  const c1 = (bandY1 >> 1) * layout.chromaWidth;
-  dst.u.fill(u, c0, c1);
-  dst.v.fill(v, c0, c1);
+  const length = (bandY1 >> 1) * layout.chromaWidth - c0;
+  k.fill(dst + layout.uOffset + c0, u, length);
+  k.fill(dst + layout.vOffset + c0, v, length);
 }
 
 /**
- * Draws the w×h block of `src` at (sx, sy) onto `dst` at (dx, dy), within the band.
- * Geometry is already cropped, clipped and even (see resolveLayerGeometry). Per sample:
- *   a = alpha · opacity / 255 (rounded), out = (src·a + dst·(255 − a)) / 255 (rounded);
- * chroma uses the subsampled alpha AC. A source without alpha is opaque (a = opacity), and at
- * full opacity it is a row copy.
+ * Draws the w×h block of the frame at `src` at (sx, sy) onto the frame at `dst` at (dx, dy),
+ * within the band. Geometry is already cropped, clipped and even (see resolveLayerGeometry).
+ * Per sample: a = alpha · opacity / 255 (rounded), out = (src·a + dst·(255 − a)) / 255
+ * (rounded); chroma uses the subsampled alpha AC. A source without alpha is opaque
+ * (a = opacity), and at full opacity it is a row copy.
  */
 export function blendBand(
-  dst: FramePlanes,
+  k: BlendKernels,
+  dst: number,
   dstLayout: FrameLayout,
-  src: FramePlanes,
+  src: number,
   srcLayout: FrameLayout,
   sx: number,
   sy: number,
@@ -44,103 +47,53 @@ export function blendBand(
   const r0 = dy > bandY0 ? dy : bandY0;
   const r1 = dy + h < bandY1 ? dy + h : bandY1;
   if (r0 >= r1 || w <= 0 || opacity <= 0) return;
-  blendPlane(dst.y, dstLayout.width, src.y, srcLayout.width, src.a, null, null, sx, sy, dx, dy, w, r0, r1, opacity);
-  blendPlane(dst.u, dstLayout.chromaWidth, src.u, srcLayout.chromaWidth, src.ac, dst.v, src.v, sx >> 1, sy >> 1, dx >> 1, dy >> 1, w >> 1, r0 >> 1, r1 >> 1, opacity);
-}
-
-/** One plane, or the U and V pair (which share their alpha), over rows [r0, r1) of the destination plane. */
-function blendPlane(
-  dst: Uint8Array,
-  dstStride: number,
-  src: Uint8Array,
-  srcStride: number,
-  alpha: Uint8Array | null,
-  dst2: Uint8Array | null,
-  src2: Uint8Array | null,
-  sx: number,
-  sy: number,
-  dx: number,
-  dy: number,
-  w: number,
-  r0: number,
-  r1: number,
-  opacity: number,
-): void {
-  if (alpha === null && opacity >= 255 && w === srcStride && w === dstStride) {
-    // Full-width opaque rows (the usual base layer): one contiguous copy for the whole band.
-    const s0 = (r0 - dy + sy) * srcStride;
-    const length = (r1 - r0) * w;
-    dst.set(src.subarray(s0, s0 + length), r0 * dstStride);
-    if (dst2 !== null && src2 !== null) dst2.set(src2.subarray(s0, s0 + length), r0 * dstStride);
-    return;
-  }
-  for (let r = r0; r < r1; r++) {
-    const s0 = (r - dy + sy) * srcStride + sx;
-    const d0 = r * dstStride + dx;
-    if (alpha === null) {
-      if (opacity >= 255) {
-        dst.set(src.subarray(s0, s0 + w), d0);
-        if (dst2 !== null && src2 !== null) dst2.set(src2.subarray(s0, s0 + w), d0);
-        continue;
-      }
-      const inv = 255 - opacity;
-      for (let i = 0; i < w; i++) {
-        const t = src[s0 + i]! * opacity + dst[d0 + i]! * inv + 128;
-        dst[d0 + i] = (t + (t >> 8)) >> 8;
-      }
-      if (dst2 !== null && src2 !== null) {
-        for (let i = 0; i < w; i++) {
-          const t = src2[s0 + i]! * opacity + dst2[d0 + i]! * inv + 128;
-          dst2[d0 + i] = (t + (t >> 8)) >> 8;
-        }
-      }
-      continue;
-    }
-    for (let i = 0; i < w; i++) {
-      let a = alpha[s0 + i]!;
-      if (opacity < 255) {
-        const t = a * opacity + 128;
-        a = (t + (t >> 8)) >> 8;
-      }
-      if (a === 0) continue;
-      if (a === 255) {
-        dst[d0 + i] = src[s0 + i]!;
-        if (dst2 !== null && src2 !== null) dst2[d0 + i] = src2[s0 + i]!;
-        continue;
-      }
-      const inv = 255 - a;
-      const t = src[s0 + i]! * a + dst[d0 + i]! * inv + 128;
-      dst[d0 + i] = (t + (t >> 8)) >> 8;
-      if (dst2 !== null && src2 !== null) {
-        const t2 = src2[s0 + i]! * a + dst2[d0 + i]! * inv + 128;
-        dst2[d0 + i] = (t2 + (t2 >> 8)) >> 8;
-      }
-    }
+  const a = opacity >= 255 ? 255 : opacity;
+  const rows = r1 - r0;
+  const dstStride = dstLayout.width;
+  const srcStride = srcLayout.width;
+  const dstY = dst + r0 * dstStride + dx;
+  const srcY = (r0 - dy + sy) * srcStride + sx;
+  // Chroma: half the columns and rows of the same block (everything is even).
+  const cw = w >> 1;
+  const c0 = r0 >> 1;
+  const crows = (r1 >> 1) - c0;
+  const dstCStride = dstLayout.chromaWidth;
+  const srcCStride = srcLayout.chromaWidth;
+  const dstC = c0 * dstCStride + (dx >> 1);
+  const srcC = (c0 - (dy >> 1) + (sy >> 1)) * srcCStride + (sx >> 1);
+  const dstU = dst + dstLayout.uOffset + dstC;
+  const dstV = dst + dstLayout.vOffset + dstC;
+  const srcU = src + srcLayout.uOffset + srcC;
+  const srcV = src + srcLayout.vOffset + srcC;
+  if (srcLayout.alpha) {
+    k.blend_alpha(dstY, dstStride, src + srcY, srcStride, src + srcLayout.aOffset + srcY, w, rows, a);
+    k.blend_alpha_pair(dstU, dstV, dstCStride, srcU, srcV, srcCStride, src + srcLayout.acOffset + srcC, cw, crows, a);
+  } else if (a === 255) {
+    k.copy_rows(dstY, dstStride, src + srcY, srcStride, w, rows);
+    k.copy_rows(dstU, dstCStride, srcU, srcCStride, cw, crows);
+    k.copy_rows(dstV, dstCStride, srcV, srcCStride, cw, crows);
+  } else {
+    k.blend_constant(dstY, dstStride, src + srcY, srcStride, w, rows, a);
+    k.blend_constant(dstU, dstCStride, srcU, srcCStride, cw, crows, a);
+    k.blend_constant(dstV, dstCStride, srcV, srcCStride, cw, crows, a);
   }
 }
 
 /** Cross-fade: dst = (over·weight + dst·(255 − weight)) / 255 over the band, all planes. */
-export function mixBand(dst: FramePlanes, over: FramePlanes, layout: FrameLayout, bandY0: number, bandY1: number, weight: number): void {
+export function mixBand(k: BlendKernels, dst: number, over: number, layout: FrameLayout, bandY0: number, bandY1: number, weight: number): void {
   if (weight <= 0) return;
+  // A band's rows are contiguous in each plane: one "row" of the band's length.
   const l0 = bandY0 * layout.width;
-  const l1 = bandY1 * layout.width;
+  const lumaLength = (bandY1 - bandY0) * layout.width;
   const c0 = (bandY0 >> 1) * layout.chromaWidth;
-  const c1 = (bandY1 >> 1) * layout.chromaWidth;
+  const chromaLength = (bandY1 >> 1) * layout.chromaWidth - c0;
   if (weight >= 255) {
-    dst.y.set(over.y.subarray(l0, l1), l0);
-    dst.u.set(over.u.subarray(c0, c1), c0);
-    dst.v.set(over.v.subarray(c0, c1), c0);
+    k.copy_rows(dst + l0, lumaLength, over + l0, lumaLength, lumaLength, 1);
+    k.copy_rows(dst + layout.uOffset + c0, chromaLength, over + layout.uOffset + c0, chromaLength, chromaLength, 1);
+    k.copy_rows(dst + layout.vOffset + c0, chromaLength, over + layout.vOffset + c0, chromaLength, chromaLength, 1);
     return;
   }
-  mixRange(dst.y, over.y, l0, l1, weight);
-  mixRange(dst.u, over.u, c0, c1, weight);
-  mixRange(dst.v, over.v, c0, c1, weight);
-}
-
-function mixRange(dst: Uint8Array, over: Uint8Array, from: number, to: number, weight: number): void {
-  const inv = 255 - weight;
-  for (let i = from; i < to; i++) {
-    const t = over[i]! * weight + dst[i]! * inv + 128;
-    dst[i] = (t + (t >> 8)) >> 8;
-  }
+  k.blend_constant(dst + l0, lumaLength, over + l0, lumaLength, lumaLength, 1, weight);
+  k.blend_constant(dst + layout.uOffset + c0, chromaLength, over + layout.uOffset + c0, chromaLength, chromaLength, 1, weight);
+  k.blend_constant(dst + layout.vOffset + c0, chromaLength, over + layout.vOffset + c0, chromaLength, chromaLength, 1, weight);
 }

@@ -106,14 +106,15 @@ describe('FramePool', () => {
     expect(pool.acquire()).toBe(a);
     expect(() => pool.release(b!.index) === undefined && pool.release(b!.index)).toThrow(/free slot/);
   });
-  it('lays out I420 like ffmpeg yuv420p, and views share the one SharedArrayBuffer', () => {
+  it('lays out I420 like ffmpeg yuv420p, and views share the one frame memory', () => {
     const pool = new FramePool(frameLayout(8, 4, true), 2);
     expect(pool.layout.i420Bytes).toBe(8 * 4 * 1.5);
     const slot = pool.slots[1]!;
     expect(slot.planes.y.buffer).toBe(pool.buffer);
     slot.planes.u[0] = 77;
     expect(slot.i420[32]).toBe(77);
-    expect(slot.i420.byteOffset).toBe(pool.layout.slotBytes);
+    expect(slot.i420.byteOffset).toBe(pool.byteOffset + pool.layout.slotBytes);
+    expect(pool.byteOffset % 64).toBe(0);
     expect(() => frameLayout(7, 4)).toThrow(/even/);
   });
 });

@@ -156,7 +156,10 @@ export class Compositor {
 
   // --- sources ------------------------------------------------------------
 
-  /** Sets or replaces a static layer's picture; the old one is freed once no plan reads it. */
+  /**
+   * Sets or replaces a static layer's picture; the old one is freed once no plan reads it.
+   * The compositor owns the image's pool from here on (removeSource and close dispose it).
+   */
   setStaticSource(sourceId: string, image: StaticImage): void {
     this.#assertOpen();
     if (image.pool.count !== 1 || image.pool.refCount(0) !== 1) {
@@ -184,7 +187,11 @@ export class Compositor {
     if (entry.input) entry.input.close();
     else entry.pool.release(0);
     const pool = entry.pool;
-    void pool.whenIdle().then(() => this.executor.unregister(pool.id));
+    // Once no plan reads it: the workers forget it and its frame memory goes to the next pool.
+    void pool.whenIdle().then(() => {
+      this.executor.unregister(pool.id);
+      pool.dispose();
+    });
     return true;
   }
 
@@ -396,7 +403,10 @@ export class Compositor {
     };
   }
 
-  /** Stops the executor (workers get a grace period) and frees every source. */
+  /**
+   * Stops the executor (workers get a grace period) and frees every source. The output frames'
+   * memory is given back once the sink has released the frames it still holds.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -404,5 +414,6 @@ export class Compositor {
     for (const id of [...this.#sources.keys()]) this.removeSource(id);
     if (this.#lastDelivered >= 0) this.output.release(this.#lastDelivered);
     this.#lastDelivered = -1;
+    this.output.dispose();
   }
 }

@@ -1,11 +1,15 @@
 // Plan executors: where a frame plan's pixels are computed. InlineExecutor runs the plan on the
 // calling thread (tests, fallback). WorkerExecutor splits each frame into horizontal bands, one
-// per worker, over shared memory: a run posts only (plan slot, band rows, sequence number).
+// per worker, over the shared frame memory: a worker gets the memory once, pools once each as
+// (id, byte offset, layout, count), and a run posts only (plan slot, band rows, sequence number).
 // Both keep a fixed number of plan slots: when all are busy the caller drops the frame, it never
 // queues behind them (piscina's bounded queue, with "full" meaning drop-and-count for frames).
 import { Worker } from 'node:worker_threads';
 import { CompositorError } from './errors.ts';
+import { frameArena } from './frame-arena.ts';
+import type { FrameArena } from './frame-arena.ts';
 import type { FrameLayout, PoolDescriptor } from './frame-pool.ts';
+import type { WasmMemory } from './wasm.ts';
 import { BlendCore, PLAN_INTS, balancedBandEdges, bandEdges } from './plan.ts';
 
 export type PlanCompletion = (planSlot: number, error: Error | null) => void;
@@ -46,6 +50,10 @@ export class InlineExecutor implements PlanExecutor {
   readonly #height: number;
   readonly #bandRows: number[];
   readonly #busy: Uint8Array;
+  readonly #arena: FrameArena;
+  /** The core's scratch frame (fades), in the frame memory; freed by close(). */
+  readonly #scratch: number;
+  #closed = false;
 
   /** `bands` > 1 runs the plan band by band, as the workers would (tests compare the two). */
   constructor(options: { layout: FrameLayout; planSlots?: number; bands?: number }) {
@@ -54,6 +62,9 @@ export class InlineExecutor implements PlanExecutor {
     this.#height = options.layout.height;
     this.#bandRows = bandEdges(this.#height, options.bands ?? 1);
     this.#busy = new Uint8Array(this.planSlots);
+    this.#arena = frameArena();
+    this.#scratch = this.#arena.allocate(options.layout.slotBytes);
+    this.core.setScratch(this.#scratch, options.layout);
   }
 
   register(pool: PoolDescriptor): void {
@@ -65,6 +76,7 @@ export class InlineExecutor implements PlanExecutor {
   }
 
   acquirePlanSlot(): number {
+    if (this.#closed) return -1;
     const slot = this.#busy.indexOf(0);
     if (slot >= 0) this.#busy[slot] = 1;
     return slot;
@@ -75,6 +87,11 @@ export class InlineExecutor implements PlanExecutor {
   }
 
   run(planSlot: number): void {
+    if (this.#closed) {
+      this.#busy[planSlot] = 0;
+      this.onComplete(planSlot, new CompositorError('CLOSED', 'the inline executor is closed'));
+      return;
+    }
     let error: Error | null = null;
     try {
       for (let i = 0; i + 1 < this.#bandRows.length; i++) this.core.runPlan(this.plans, planSlot, this.#bandRows[i]!, this.#bandRows[i + 1]!);
@@ -85,7 +102,20 @@ export class InlineExecutor implements PlanExecutor {
     this.onComplete(planSlot, error);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#arena.free(this.#scratch);
+  }
+}
+
+/** What a blend worker starts with: the plans, the frame memory, and its own scratch frame. */
+export interface BlendWorkerData {
+  plans: SharedArrayBuffer;
+  memory: WasmMemory;
+  /** Byte offset of this worker's scratch frame (layout.slotBytes bytes) in the memory. */
+  scratch: number;
+  layout: FrameLayout;
 }
 
 /** Messages to a blend worker. `run` is a plain array: [planSlot, bandY0, bandY1, seq]. */
@@ -142,6 +172,9 @@ export class WorkerExecutor implements PlanExecutor {
   readonly #rowCost: Float64Array;
   readonly #bandScratch: Int32Array;
   readonly #hasAlpha = (poolId: number): boolean => this.#pools.get(poolId)?.layout.alpha ?? true;
+  readonly #arena: FrameArena;
+  /** One scratch frame per worker (fades), consecutive in the frame memory; freed by close(). */
+  readonly #scratch: number;
   #nextSeq = 1;
   #closed = false;
   #runs = 0;
@@ -164,6 +197,8 @@ export class WorkerExecutor implements PlanExecutor {
     this.#seq = new Float64Array(this.planSlots);
     this.#workerUrl = options.workerUrl ?? new URL('./blend-worker.ts', import.meta.url);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
+    this.#arena = frameArena();
+    this.#scratch = this.#arena.allocate(options.layout.slotBytes * workers);
     this.#runMessages = [];
     for (let s = 0; s < this.planSlots; s++) {
       const perWorker: [number, number, number, number][] = [];
@@ -174,7 +209,13 @@ export class WorkerExecutor implements PlanExecutor {
   }
 
   #spawn(index: number): Worker {
-    const worker = new Worker(this.#workerUrl, { workerData: { plans: this.plans.buffer }, name: `blend-${index}` });
+    const workerData: BlendWorkerData = {
+      plans: this.plans.buffer as SharedArrayBuffer,
+      memory: this.#arena.memory,
+      scratch: this.#scratch + index * this.#layout.slotBytes,
+      layout: this.#layout,
+    };
+    const worker = new Worker(this.#workerUrl, { workerData, name: `blend-${index}` });
     worker.on('message', (reply: BlendWorkerReply) => this.#onReply(reply));
     worker.on('error', (error) => this.#onWorkerFailure(index, worker, error));
     worker.on('exit', (code) => {
@@ -190,6 +231,7 @@ export class WorkerExecutor implements PlanExecutor {
   }
 
   #onReply(reply: BlendWorkerReply): void {
+    if (this.#closed) return; // close() fails what is still in flight once the workers are gone
     if (typeof reply === 'number') {
       const slot = this.#slotOfSeq(reply);
       if (slot < 0) return; // a band of a run already failed and completed
@@ -225,7 +267,7 @@ export class WorkerExecutor implements PlanExecutor {
 
   register(pool: PoolDescriptor): void {
     if (this.#closed) throw new CompositorError('CLOSED', 'the blend workers are closed');
-    const descriptor: PoolDescriptor = { id: pool.id, buffer: pool.buffer, layout: pool.layout, count: pool.count };
+    const descriptor: PoolDescriptor = { id: pool.id, byteOffset: pool.byteOffset, layout: pool.layout, count: pool.count };
     this.#pools.set(pool.id, descriptor);
     for (const { worker } of this.#workers) worker.postMessage({ type: 'register', pool: descriptor } satisfies BlendWorkerMessage);
   }
@@ -279,12 +321,14 @@ export class WorkerExecutor implements PlanExecutor {
     return { workers: this.#workers.length, runs: this.#runs, failedRuns: this.#failedRuns, workerRestarts: this.#restarts };
   }
 
-  /** Asks the workers to finish, then terminates those still alive after the grace period. */
+  /**
+   * Asks the workers to finish, then terminates those still alive after the grace period. Runs
+   * still in flight fail with CLOSED only once no worker runs any more: until then a worker may
+   * still touch the frames they hold, and those frames' memory must not be handed on.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const closed = new CompositorError('CLOSED', 'the blend workers are closed');
-    for (let s = 0; s < this.planSlots; s++) if (this.#pending[s]! > 0) this.#fail(s, closed);
     await Promise.all(
       this.#workers.map(async ({ worker }) => {
         const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -298,5 +342,8 @@ export class WorkerExecutor implements PlanExecutor {
         if (late) await worker.terminate();
       }),
     );
+    const closed = new CompositorError('CLOSED', 'the blend workers are closed');
+    for (let s = 0; s < this.planSlots; s++) if (this.#pending[s]! > 0) this.#fail(s, closed);
+    this.#arena.free(this.#scratch);
   }
 }

@@ -1,6 +1,9 @@
-// Frames live in SharedArrayBuffers, allocated once per pool and handed between threads by
-// (pool id, slot index). Nothing on the per-frame path allocates pixel memory.
+// Frames live in one shared WebAssembly.Memory (frame-arena.ts): each pool takes one range of
+// it, once, and frames are handed between threads by (pool id, slot index). The wasm blend
+// kernels address every pool by byte offset. Nothing on the per-frame path allocates.
 import { CompositorError } from './errors.ts';
+import { frameArena } from './frame-arena.ts';
+import type { FrameArena } from './frame-arena.ts';
 
 /**
  * Byte layout of one I420 (yuv420p) frame, tightly packed: Y (w·h), U (w/2·h/2), V (w/2·h/2),
@@ -75,19 +78,15 @@ export function planesAt(buffer: ArrayBufferLike, byteOffset: number, layout: Fr
   };
 }
 
-/** What a worker needs to see a pool: posted once, when the pool is registered. */
+/**
+ * What a worker needs to see a pool: posted once, when the pool is registered. The pool's slots
+ * are `count` × layout.slotBytes bytes of the frame memory from `byteOffset` on.
+ */
 export interface PoolDescriptor {
   readonly id: number;
-  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
   readonly layout: FrameLayout;
   readonly count: number;
-}
-
-/** Views on every slot of a pool, built once (workers build the same from a descriptor). */
-export function slotPlanes(descriptor: PoolDescriptor): FramePlanes[] {
-  const planes: FramePlanes[] = [];
-  for (let i = 0; i < descriptor.count; i++) planes.push(planesAt(descriptor.buffer, i * descriptor.layout.slotBytes, descriptor.layout));
-  return planes;
 }
 
 /** One slot of a pool. Preallocated with the pool; acquire hands out these same objects. */
@@ -112,22 +111,28 @@ export interface FramePoolStats {
 let nextPoolId = 1;
 
 /**
- * A fixed number of equally sized frame slots in one SharedArrayBuffer. acquire() takes a free
- * slot with one reference; retain()/release() count the holders (the compositor retains the
- * source frames a plan reads until the workers are done). A full pool is not waited on:
- * acquire() returns null and the miss is counted.
+ * A fixed number of equally sized frame slots in one range of the shared frame memory.
+ * acquire() takes a free slot with one reference; retain()/release() count the holders (the
+ * compositor retains the source frames a plan reads until the workers are done). A full pool is
+ * not waited on: acquire() returns null and the miss is counted. dispose() gives the range back
+ * to the frame memory once no slot is held any more.
  */
 export class FramePool implements PoolDescriptor {
   readonly id: number;
   readonly layout: FrameLayout;
   readonly count: number;
+  /** Where slot 0 starts in the frame memory; slot i is at byteOffset + i × layout.slotBytes. */
+  readonly byteOffset: number;
+  /** The frame memory's buffer the slots' views were made on (it covers at least this pool). */
   readonly buffer: SharedArrayBuffer;
   readonly slots: readonly FrameSlot[];
+  readonly #arena: FrameArena;
   readonly #refs: Int32Array;
   readonly #free: Int32Array;
   #freeCount: number;
   #acquired = 0;
   #exhausted = 0;
+  #disposed = false;
   #waiters: (() => void)[] = [];
   #idleWaiters: (() => void)[] = [];
 
@@ -135,18 +140,21 @@ export class FramePool implements PoolDescriptor {
     if (!Number.isInteger(count) || count < 1 || count > 1024) {
       throw new CompositorError('BAD_OPTION', `pool size must be 1..1024, got ${count}`, { field: 'count' });
     }
+    const arena = frameArena();
+    this.#arena = arena;
+    this.byteOffset = arena.allocate(layout.slotBytes * count);
     this.id = nextPoolId++;
     this.layout = layout;
     this.count = count;
-    this.buffer = new SharedArrayBuffer(layout.slotBytes * count);
-    const planes = slotPlanes(this);
+    // After allocate(): a grow replaces memory.buffer, and views must come from the current one.
+    this.buffer = arena.memory.buffer;
     const slots: FrameSlot[] = [];
     for (let i = 0; i < count; i++) {
-      const offset = i * layout.slotBytes;
+      const offset = this.byteOffset + i * layout.slotBytes;
       slots.push({
         pool: this,
         index: i,
-        planes: planes[i]!,
+        planes: planesAt(this.buffer, offset, layout),
         i420: Buffer.from(this.buffer, offset, layout.i420Bytes),
         bytes: Buffer.from(this.buffer, offset, layout.slotBytes),
       });
@@ -159,12 +167,36 @@ export class FramePool implements PoolDescriptor {
     this.#freeCount = count;
   }
 
+  /** Byte offset of slot `index` in the frame memory. */
+  slotOffset(index: number): number {
+    return this.byteOffset + index * this.layout.slotBytes;
+  }
+
+  /** True once dispose() was called: no slot can be acquired any more. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Gives the pool's range back to the frame memory: now if no slot is held, else when the last
+   * one is released. Call it where the pool is dropped. The slots' views stay readable but must
+   * not be used after that: the range goes to the next pool made.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const free = (): void => this.#arena.free(this.byteOffset);
+    if (this.#freeCount === this.count) free();
+    else this.#idleWaiters.push(free);
+  }
+
   get available(): number {
     return this.#freeCount;
   }
 
   /** A free slot holding one reference, or null (counted) when every slot is in use. */
   acquire(): FrameSlot | null {
+    if (this.#disposed) throw new CompositorError('CLOSED', `pool ${this.id} is disposed`);
     if (this.#freeCount === 0) {
       this.#exhausted++;
       return null;
@@ -220,6 +252,6 @@ export class FramePool implements PoolDescriptor {
   }
 
   descriptor(): PoolDescriptor {
-    return { id: this.id, buffer: this.buffer, layout: this.layout, count: this.count };
+    return { id: this.id, byteOffset: this.byteOffset, layout: this.layout, count: this.count };
   }
 }

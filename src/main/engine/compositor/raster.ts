@@ -19,7 +19,13 @@ export function staticImageFromRgba(rgba: Uint8Array, width: number, height: num
   const layout = frameLayout(width, height, true);
   const pool = new FramePool(layout, 1);
   const slot = pool.acquire()!;
-  rgbaToYuva(rgba, width, height, layout, slot.planes);
+  try {
+    rgbaToYuva(rgba, width, height, layout, slot.planes);
+  } catch (error) {
+    pool.release(slot.index);
+    pool.dispose();
+    throw error;
+  }
   return { pool, width, height };
 }
 
