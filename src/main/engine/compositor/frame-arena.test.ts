@@ -113,11 +113,16 @@ describe('FramePool in the frame memory', () => {
     fillPseudoRandom(logoRgba, 3);
     const early = staticImageFromRgba(logoRgba, 32, 16);
     const pattern = Buffer.from(early.pool.slots[0]!.bytes);
-    // More than the memory has free: it must grow while `early` and the workers' memory are in use.
-    const grows = frameArena().stats().grows;
-    const free = frameArena().byteLength - frameArena().stats().usedBytes;
-    const big = new FramePool(frameLayout(2048, 2048), Math.ceil(free / frameLayout(2048, 2048).slotBytes) + 1);
-    expect(frameArena().stats().grows).toBeGreaterThan(grows);
+    // Take every free byte, then one large pool: the memory must grow while `early` and the
+    // workers' view of the memory are in use, and every pool made after lies in the new pages.
+    const arena = frameArena();
+    const fillers: number[] = [];
+    while (arena.stats().largestFreeBytes > 0) fillers.push(arena.allocate(arena.stats().largestFreeBytes));
+    const grownFrom = arena.byteLength;
+    const grows = arena.stats().grows;
+    const big = new FramePool(frameLayout(2048, 2048), 2);
+    expect(arena.stats().grows).toBe(grows + 1);
+    expect(big.byteOffset).toBeGreaterThanOrEqual(grownFrom);
     expect(early.pool.slots[0]!.bytes.equals(pattern)).toBe(true);
 
     const frames: Buffer[][] = [[], []];
@@ -145,6 +150,8 @@ describe('FramePool in the frame memory', () => {
         ],
       });
       compositor.switchScene({ sceneId: 's' });
+      expect(compositor.output.byteOffset).toBeGreaterThanOrEqual(grownFrom);
+      expect(cam.pool.byteOffset).toBeGreaterThanOrEqual(grownFrom);
       compositor.tick(0);
       while (frames[which]!.length < 1) await new Promise((resolve) => setTimeout(resolve, 2));
       await compositor.close();
@@ -157,6 +164,7 @@ describe('FramePool in the frame memory', () => {
     expect(frames[0]![0]!.subarray(0, 96).equals(cam.subarray(0, 96))).toBe(true); // the input made after the growth
     expect(frames[0]![0]!.subarray(30 * 96 + 50, 30 * 96 + 82).equals(cam.subarray(30 * 96 + 50, 30 * 96 + 82))).toBe(false); // the logo over it
     big.dispose();
+    for (const offset of fillers) arena.free(offset);
   });
 
   it('fails a pool larger than the frame memory can ever be with a clear CompositorError', () => {
