@@ -6,7 +6,13 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // A worker thread is started from a file: it gets its own entry, found by
+          // defaultBlendWorkerUrl() next to index.js. Shared chunks sit beside both, not below.
+          'blend-worker': resolve(import.meta.dirname, 'src/main/engine/compositor/blend-worker.ts'),
+        },
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

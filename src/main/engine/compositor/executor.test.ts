@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Compositor } from './compositor.ts';
-import { WorkerExecutor } from './executor.ts';
+import { WorkerExecutor, defaultBlendWorkerUrl } from './executor.ts';
 import { frameLayout } from './frame-pool.ts';
 import { staticImageFromRgba } from './raster.ts';
 import { fillPseudoRandom } from './test-helpers.ts';
@@ -49,38 +50,59 @@ async function run(c: Compositor, frames: Buffer[]): Promise<Buffer[]> {
   return frames;
 }
 
+async function composeInline(): Promise<Buffer[]> {
+  const frames: Buffer[] = [];
+  const inline = Compositor.inline({
+    width: WIDTH,
+    height: HEIGHT,
+    onFrame: (_n, frame) => {
+      frames.push(Buffer.from(frame!.i420));
+      frame!.pool.release(frame!.index);
+    },
+  });
+  return run(inline, frames);
+}
+
+async function composeInWorkers(workerUrl?: URL): Promise<{ frames: Buffer[]; executor: WorkerExecutor }> {
+  const frames: Buffer[] = [];
+  const executor = new WorkerExecutor({ layout: frameLayout(WIDTH, HEIGHT), workers: 2, ...(workerUrl ? { workerUrl } : {}) });
+  const workers = new Compositor({
+    width: WIDTH,
+    height: HEIGHT,
+    executor,
+    onFrame: (n, frame, repeated) => {
+      expect([n, repeated]).toEqual([frames.length, false]);
+      frames.push(Buffer.from(frame!.i420));
+      frame!.pool.release(frame!.index);
+    },
+  });
+  await run(workers, frames);
+  return { frames, executor };
+}
+
 describe('WorkerExecutor', () => {
   it('composes the same bytes in worker threads (two bands) as inline', async () => {
-    const inlineFrames: Buffer[] = [];
-    const inline = Compositor.inline({
-      width: WIDTH,
-      height: HEIGHT,
-      onFrame: (_n, frame) => {
-        inlineFrames.push(Buffer.from(frame!.i420));
-        frame!.pool.release(frame!.index);
-      },
-    });
-    await run(inline, inlineFrames);
-
-    const workerFrames: Buffer[] = [];
-    const executor = new WorkerExecutor({ layout: frameLayout(WIDTH, HEIGHT), workers: 2 });
-    const workers = new Compositor({
-      width: WIDTH,
-      height: HEIGHT,
-      executor,
-      onFrame: (n, frame, repeated) => {
-        expect([n, repeated]).toEqual([workerFrames.length, false]);
-        workerFrames.push(Buffer.from(frame!.i420));
-        frame!.pool.release(frame!.index);
-      },
-    });
-    await run(workers, workerFrames);
-
+    const inlineFrames = await composeInline();
+    const { frames: workerFrames, executor } = await composeInWorkers();
     expect(executor.stats()).toMatchObject({ workers: 2, runs: FRAMES, failedRuns: 0, workerRestarts: 0 });
     expect(workerFrames.length).toBe(FRAMES);
     for (let n = 0; n < FRAMES; n++) expect(workerFrames[n]!.equals(inlineFrames[n]!), `frame ${n}`).toBe(true);
     // The frames differ from each other (live input changes, fade runs): the comparison means something.
     expect(inlineFrames[0]!.equals(inlineFrames[1]!)).toBe(false);
+  });
+
+  it('finds its worker beside the module: the .ts source, or the app bundle\'s .js', () => {
+    expect(defaultBlendWorkerUrl('file:///app/src/main/engine/compositor/executor.ts').href).toBe('file:///app/src/main/engine/compositor/blend-worker.ts');
+    expect(defaultBlendWorkerUrl('file:///app/out/main/index.js').href).toBe('file:///app/out/main/blend-worker.js');
+  });
+
+  it('the app bundle\'s worker (out/main/blend-worker.js) composes the same bytes as inline', async () => {
+    const bundled = new URL('../../../../out/main/blend-worker.js', import.meta.url);
+    if (!existsSync(bundled)) throw new Error(`${bundled.pathname} is missing: npm test runs electron-vite build before the unit tests (or run npm run build)`);
+    const inlineFrames = await composeInline();
+    const { frames, executor } = await composeInWorkers(bundled);
+    expect(executor.stats()).toMatchObject({ runs: FRAMES, failedRuns: 0, workerRestarts: 0 });
+    for (let n = 0; n < FRAMES; n++) expect(frames[n]!.equals(inlineFrames[n]!), `frame ${n}`).toBe(true);
   });
 
   it('reports a band that fails in a worker as a failed run, frees the slot, and closes', async () => {

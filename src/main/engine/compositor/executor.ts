@@ -128,6 +128,15 @@ export type BlendWorkerMessage =
 /** Replies: the seq of a finished band, or a failure. */
 export type BlendWorkerReply = number | { type: 'error'; seq: number; message: string };
 
+/**
+ * The blend worker's script. Run from source (Node's type stripping: `studio serve`, tests) it is
+ * blend-worker.ts beside this file; in the app bundle this module lives in out/main/index.js and
+ * electron.vite.config.ts builds the worker as its own entry, out/main/blend-worker.js.
+ */
+export function defaultBlendWorkerUrl(moduleUrl: string = import.meta.url): URL {
+  return new URL(moduleUrl.endsWith('.ts') ? './blend-worker.ts' : './blend-worker.js', moduleUrl);
+}
+
 export interface WorkerExecutorOptions {
   layout: FrameLayout;
   /** Worker threads; default 2 (one band each). */
@@ -138,7 +147,7 @@ export interface WorkerExecutorOptions {
   balanceBands?: boolean;
   /** Grace period for close() before the workers are terminated. */
   closeTimeoutMs?: number;
-  /** Override for tests or bundlers; default ./blend-worker.ts next to this file. */
+  /** Override for tests; default the blend worker next to this module (see defaultBlendWorkerUrl). */
   workerUrl?: URL;
 }
 
@@ -195,7 +204,7 @@ export class WorkerExecutor implements PlanExecutor {
     this.#bandScratch = new Int32Array(workers + 1);
     this.#pending = new Int32Array(this.planSlots);
     this.#seq = new Float64Array(this.planSlots);
-    this.#workerUrl = options.workerUrl ?? new URL('./blend-worker.ts', import.meta.url);
+    this.#workerUrl = options.workerUrl ?? defaultBlendWorkerUrl();
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
     this.#arena = frameArena();
     this.#scratch = this.#arena.allocate(options.layout.slotBytes * workers);
