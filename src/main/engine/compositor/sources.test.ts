@@ -69,10 +69,12 @@ describe('VideoSourceInput as a FrameSink', () => {
     expect(input.framesDropped).toBe(1);
   });
 
-  it('a closed input hands out nothing and gives back the frame being filled', () => {
+  it('a closed input hands out nothing; the frame being filled stays the writer\'s until it lets go', () => {
     const input = new VideoSourceInput('cam', { width: W, height: H });
     expect(input.claim()).not.toBeNull();
     input.close();
+    expect(input.pool.available).toBe(input.pool.count - 1);
+    input.commit(); // the reader finishes its frame: it is not shown, its slot goes back
     expect(input.pool.available).toBe(input.pool.count);
     expect(input.claim()).toBeNull();
   });

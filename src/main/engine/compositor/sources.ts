@@ -203,7 +203,8 @@ export class VideoSourceInput implements FrameSink {
     }
     if (this.#current >= 0) this.pool.release(this.#current);
     this.#current = -1;
-    this.abandon();
+    // A frame being filled stays the writer's until it commits or abandons it (a decoder is
+    // stopped before its input is removed): the pool's memory must not be reused under a write.
     this.#writable = null;
   }
 
