@@ -240,8 +240,18 @@ export class Program {
   }
 
   #setStatic(id: string, image: StaticImage): void {
-    this.#compositor.setStaticSource(id, image);
+    this.#placeStatic(id, image);
     this.#statics.add(id);
+  }
+
+  /** Hands a rasterized image to the compositor; one it refuses gives its frame memory back. */
+  #placeStatic(id: string, image: StaticImage): void {
+    try {
+      this.#compositor.setStaticSource(id, image);
+    } catch (error) {
+      image.pool.dispose();
+      throw error;
+    }
   }
 
   async #addLive(spec: LiveSource['spec']): Promise<void> {
@@ -257,7 +267,7 @@ export class Program {
       const slate = spec.fallback ?? { text: 'Stand by' };
       fallbackId = `${spec.id}#fallback`;
       const image = await this.#rasterize(spec.id, () => rasterizeText(slate.text, width, height, { background: slate.background ?? '#101820', ...slate.style }));
-      this.#compositor.setStaticSource(fallbackId, image);
+      this.#placeStatic(fallbackId, image);
     }
     // The decoder reads its frames straight into the compositor's input pool: a live feed drops its
     // oldest frame when it runs ahead (latency stays put), a file waits for the clock.
