@@ -5,7 +5,8 @@
 //                     PCM     -> mixer ----------------^
 //
 // Frame n is the master time: its PTS is firstPts + n·90000·den/num, its IDRs fall on n mod G = 0.
-import { AudioMixer, type AudioSourceInput, type MeterEvent } from '../audio/index.ts';
+// Decoding sources and their slates live in live-sources.ts.
+import { AudioMixer, type MeterEvent } from '../audio/index.ts';
 import {
   Compositor,
   frameLayout,
@@ -23,7 +24,6 @@ import {
   type SwitchRequest,
   type TextStyle,
   type Tick,
-  type VideoSourceInput,
 } from '../compositor/index.ts';
 import type { EncoderProgress } from '../encoder/encoder-args.ts';
 import { ProgramEncoder } from '../encoder/program-encoder.ts';
@@ -32,9 +32,10 @@ import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
 import { buildSpliceNull, encodeSection } from '../scte35/index.ts';
-import { DecoderSource, type SourceStatus } from '../sources/decoder-source.ts';
+import type { SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
 import { ProgramError } from './errors.ts';
+import { LiveSources, placeStatic, rasterizeFor } from './live-sources.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
@@ -81,17 +82,6 @@ export interface CueSent {
   copy: number;
 }
 
-interface LiveSource {
-  spec: Extract<SourceSpec, { kind: 'rtmp' | 'media' | 'test_pattern' }>;
-  decoder: DecoderSource;
-  video: VideoSourceInput;
-  audio: AudioSourceInput;
-  fallbackId: string | null;
-  fallbackAfterFrames: number;
-  showingFallback: boolean;
-  unsubscribe: () => void;
-}
-
 export interface ProgramStats {
   running: boolean;
   frame: number;
@@ -120,9 +110,6 @@ const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
 
-/** Default wait before a frozen live source gives way to its slate: two seconds of frames. */
-const DEFAULT_FALLBACK_SECONDS = 2;
-
 export class Program {
   readonly format: ProgramFormat;
   readonly timing: FrameTiming;
@@ -131,7 +118,7 @@ export class Program {
   readonly #compositor: Compositor;
   readonly #mixer: AudioMixer;
   #ticker: FrameTicker | null = null;
-  readonly #live = new Map<string, LiveSource>();
+  readonly #live: LiveSources;
   readonly #statics = new Set<string>();
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
@@ -141,7 +128,6 @@ export class Program {
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
-  readonly #pumpBuffer: Uint8Array;
   #encoder: ProgramEncoder | null = null;
   /** After an encoder death: the frame (a GOP boundary) its successor starts at; −1 when none is due. */
   #restartAt = -1;
@@ -171,7 +157,17 @@ export class Program {
       : new Compositor({ ...compositorOptions, outputFrames, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
     this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
-    this.#pumpBuffer = new Uint8Array(this.timing.maxSamplesPerFrame * 4 * AUDIO_BYTES_PER_SAMPLE);
+    this.#live = new LiveSources({
+      compositor: this.#compositor,
+      mixer: this.#mixer,
+      frameRate: options.format.frameRate,
+      maxSamplesPerFrame: this.timing.maxSamplesPerFrame,
+      ffmpegPath: options.ffmpegPath,
+      logger: this.#log,
+      ...(options.live ? { live: options.live } : {}),
+      ...(options.onSourceStatus ? { onSourceStatus: options.onSourceStatus } : {}),
+      onFallbackChange: (sourceId) => this.#redrawScenesShowing(sourceId),
+    });
     this.#injector = this.#newInjector();
   }
 
@@ -181,16 +177,16 @@ export class Program {
     if (this.#live.has(spec.id) || this.#statics.has(spec.id)) throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
     switch (spec.kind) {
       case 'image':
-        this.#setStatic(spec.id, await this.#rasterize(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
+        this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
         return;
       case 'color':
-        this.#setStatic(spec.id, await this.#rasterize(spec.id, () => rasterizeColor(spec.color, spec.width, spec.height)));
+        this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeColor(spec.color, spec.width, spec.height)));
         return;
       case 'text':
-        this.#setStatic(spec.id, await this.#rasterize(spec.id, () => rasterizeText(spec.text, spec.width, spec.height, spec.style)));
+        this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeText(spec.text, spec.width, spec.height, spec.style)));
         return;
       default:
-        await this.#addLive(spec);
+        await this.#live.add(spec);
     }
   }
 
@@ -202,130 +198,27 @@ export class Program {
   }
 
   async removeSource(id: string): Promise<boolean> {
-    const live = this.#live.get(id);
-    if (live) {
-      this.#live.delete(id);
-      live.unsubscribe();
-      await live.decoder.stop();
-      this.#compositor.removeSource(id);
-      this.#mixer.removeSource(id);
-      if (live.fallbackId) this.#compositor.removeSource(live.fallbackId);
-      return true;
-    }
+    if (await this.#live.remove(id)) return true;
     if (this.#statics.delete(id)) return this.#compositor.removeSource(id);
     return false;
   }
 
   /** Gain and mute of a decoding source's audio in the mix. */
   setAudio(id: string, gainDb: number, muted: boolean): void {
-    if (!this.#live.has(id)) return;
-    this.#mixer.setGain(id, gainDb);
-    this.#mixer.setMuted(id, muted);
+    this.#live.setAudio(id, gainDb, muted);
   }
 
   sourceStatuses(): SourceStatus[] {
-    return [...this.#live.values()].map((live) => live.decoder.status);
+    return this.#live.statuses();
   }
 
   sourceStatus(id: string): SourceStatus | undefined {
-    return this.#live.get(id)?.decoder.status;
-  }
-
-  async #rasterize(id: string, make: () => Promise<StaticImage>): Promise<StaticImage> {
-    try {
-      return await make();
-    } catch (error) {
-      throw new ProgramError('SOURCE_FAILED', `source ${id}: cannot rasterize: ${(error as Error).message}`, { field: 'id', cause: error });
-    }
+    return this.#live.status(id);
   }
 
   #setStatic(id: string, image: StaticImage): void {
-    this.#placeStatic(id, image);
+    placeStatic(this.#compositor, id, image);
     this.#statics.add(id);
-  }
-
-  /** Hands a rasterized image to the compositor; one it refuses gives its frame memory back. */
-  #placeStatic(id: string, image: StaticImage): void {
-    try {
-      this.#compositor.setStaticSource(id, image);
-    } catch (error) {
-      image.pool.dispose();
-      throw error;
-    }
-  }
-
-  async #addLive(spec: LiveSource['spec']): Promise<void> {
-    const { width, height } = spec;
-    const input =
-      spec.kind === 'rtmp'
-        ? ({ kind: 'rtmp', streamKeyId: spec.streamKeyId } as const)
-        : spec.kind === 'media'
-          ? ({ kind: 'file', path: spec.path, loop: spec.loop ?? false, startSeconds: spec.startSeconds ?? 0 } as const)
-          : ({ kind: 'testPattern', toneHz: spec.toneHz ?? 1000 } as const);
-    let fallbackId: string | null = null;
-    if (spec.kind === 'rtmp') {
-      const slate = spec.fallback ?? { text: 'Stand by' };
-      fallbackId = `${spec.id}#fallback`;
-      const image = await this.#rasterize(spec.id, () => rasterizeText(slate.text, width, height, { background: slate.background ?? '#101820', ...slate.style }));
-      this.#placeStatic(fallbackId, image);
-    }
-    // The decoder reads its frames straight into the compositor's input pool: a live feed drops its
-    // oldest frame when it runs ahead (latency stays put), a file waits for the clock.
-    const video = this.#compositor.openVideoInput(spec.id, { width, height, whenFull: spec.kind === 'rtmp' ? 'drop-oldest' : 'pause' });
-    const decoder = new DecoderSource({
-      id: spec.id,
-      input,
-      format: { width, height, rate: this.format.frameRate },
-      ffmpegPath: this.#options.ffmpegPath,
-      logger: this.#log.child(`source ${spec.id}`),
-      video,
-      ...(this.#options.live ? { live: this.#options.live } : {}),
-    });
-    const audio = this.#mixer.addSource(spec.id);
-    const unsubscribe = decoder.onStatus((status) => this.#options.onSourceStatus?.(status));
-    const fps = this.format.frameRate.num / this.format.frameRate.den;
-    const fallbackAfterFrames = spec.kind === 'rtmp' ? (spec.fallbackAfterFrames ?? Math.round(DEFAULT_FALLBACK_SECONDS * fps)) : 0;
-    const live: LiveSource = { spec, decoder, video, audio, fallbackId, fallbackAfterFrames, showingFallback: false, unsubscribe };
-    this.#live.set(spec.id, live);
-    decoder.start();
-    if (fallbackId) this.#setFallback(live, true);
-  }
-
-  /**
-   * Moves the decoders' PCM into the mixer, at most what each mixer input has room for. (Their
-   * frames need no moving: decoders read them straight into the compositor's inputs.)
-   */
-  #pump(): void {
-    for (const live of this.#live.values()) {
-      const want = Math.min(live.audio.space(), this.#pumpBuffer.length / AUDIO_BYTES_PER_SAMPLE);
-      if (want > 0) {
-        const got = live.decoder.audio.read(this.#pumpBuffer, want);
-        if (got > 0) live.audio.write(this.#pumpBuffer, got * AUDIO_BYTES_PER_SAMPLE);
-      }
-      this.#updateFallback(live);
-    }
-  }
-
-  #updateFallback(live: LiveSource): void {
-    if (!live.fallbackId) return;
-    const frozen = live.video.current < 0 || live.video.consecutiveRepeats >= live.fallbackAfterFrames;
-    if (frozen !== live.showingFallback) this.#setFallback(live, frozen);
-  }
-
-  #setFallback(live: LiveSource, on: boolean): void {
-    live.showingFallback = on;
-    this.#log.info(on ? `source ${live.spec.id}: no picture, its slate is on air` : `source ${live.spec.id}: picture back`);
-    for (const scene of this.#scenes.values()) {
-      if (scene.layers.some((layer) => layer.sourceId === live.spec.id)) this.#compositor.setScene(this.#effectiveScene(scene));
-    }
-  }
-
-  #effectiveScene(scene: Scene): Scene {
-    const layers: Layer[] = scene.layers.map((layer) => {
-      const live = this.#live.get(layer.sourceId);
-      return live?.showingFallback && live.fallbackId ? { ...layer, sourceId: live.fallbackId } : layer;
-    });
-    return { id: scene.id, layers };
   }
 
   // --- scenes ---------------------------------------------------------------
@@ -352,6 +245,21 @@ export class Program {
       return this.#compositor.switchScene(request);
     } catch (error) {
       throw new ProgramError('BAD_SWITCH', (error as Error).message, { field: 'atFrame', cause: error });
+    }
+  }
+
+  /** What goes on air for a scene: each frozen live input's layers show its slate instead. */
+  #effectiveScene(scene: Scene): Scene {
+    const layers: Layer[] = scene.layers.map((layer) => {
+      const onAir = this.#live.onAir(layer.sourceId);
+      return onAir === layer.sourceId ? layer : { ...layer, sourceId: onAir };
+    });
+    return { id: scene.id, layers };
+  }
+
+  #redrawScenesShowing(sourceId: string): void {
+    for (const scene of this.#scenes.values()) {
+      if (scene.layers.some((layer) => layer.sourceId === sourceId)) this.#compositor.setScene(this.#effectiveScene(scene));
     }
   }
 
@@ -412,7 +320,7 @@ export class Program {
   /** Stops the program and every source; the object cannot be started again. */
   async close(): Promise<void> {
     await this.stop();
-    await Promise.all([...this.#live.keys()].map((id) => this.removeSource(id)));
+    await Promise.all(this.#live.ids().map((id) => this.removeSource(id)));
     await this.#compositor.close();
   }
 
@@ -491,7 +399,7 @@ export class Program {
       lateTicks: ticker.lateTicks,
       encoderRestarts: this.#restartCount,
       sources: Object.fromEntries(
-        [...this.#live.keys()].flatMap((id) => {
+        this.#live.ids().flatMap((id) => {
           const input = compositor.sources[id];
           return input ? [[id, { repeated: input.repeated, overflowed: input.overflowed }]] : [];
         }),
@@ -543,7 +451,7 @@ export class Program {
   readonly #onTick = (tick: Tick): void => {
     const started = performance.now();
     this.#lastFrame = tick.frame;
-    this.#pump();
+    this.#live.tick();
     this.#compositor.tick(tick.frame, tick.skip);
     this.#composeMs += performance.now() - started;
     this.#composeSamples++;
