@@ -79,3 +79,42 @@ describe('VideoSourceInput as a FrameSink', () => {
     expect(input.claim()).toBeNull();
   });
 });
+
+describe('VideoSourceInput latency trimming (drop-oldest)', () => {
+  it('drops frames that stayed queued through a whole window, keeping one as slack', () => {
+    const input = new VideoSourceInput('cam', { width: W, height: H, jitterFrames: 3, trimWindowTicks: 10 });
+    // A burst at the start, then one frame between ticks: three frames stand in the queue.
+    let value = 1;
+    for (let i = 0; i < 3; i++) write(input, value++);
+    const shown: number[] = [];
+    const queuedAfterTick: number[] = [];
+    for (let tick = 0; tick < 25; tick++) {
+      shown.push(input.pool.slots[input.advance()]!.i420[0]!);
+      queuedAfterTick.push(input.queuedFrames);
+      write(input, value++);
+    }
+    // Two frames stood in the queue through the first window: one went, one stays as slack.
+    expect(queuedAfterTick.slice(0, 9)).toEqual(new Array(9).fill(2));
+    expect(queuedAfterTick.slice(9)).toEqual(new Array(16).fill(1));
+    expect(input.framesDropped).toBe(1);
+    expect(shown.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(shown[10]).toBe(12); // 11 was the standing delay
+    expect(input.stats().repeated).toBe(0);
+  });
+
+  it('leaves a queue that empties now and then alone, and never trims a file (pause)', () => {
+    const live = new VideoSourceInput('cam', { width: W, height: H, jitterFrames: 3, trimWindowTicks: 10 });
+    const file = new VideoSourceInput('file', { width: W, height: H, jitterFrames: 3, whenFull: 'pause', trimWindowTicks: 10 });
+    for (let tick = 0; tick < 30; tick++) {
+      // The live input's decoder is late once per window: its queue touches empty.
+      if (tick % 10 !== 5) write(live, tick);
+      if (tick % 10 === 6) write(live, 100 + tick);
+      live.advance();
+      while (write(file, tick));
+      file.advance();
+    }
+    expect(live.framesDropped).toBe(0);
+    expect(file.framesDropped).toBe(0);
+    expect(file.queuedFrames).toBe(2);
+  });
+});

@@ -38,6 +38,12 @@ export interface VideoInputOptions {
    * (default, live inputs) keeps taking frames and drops the oldest queued one.
    */
   whenFull?: WhenFull;
+  /**
+   * Drop-oldest inputs: every this many ticks, frames that stayed queued through the whole window
+   * are latency, not protection against jitter; all but one are dropped (counted as overflowed).
+   * Default 60; 0 keeps the queue as the decoder fills it.
+   */
+  trimWindowTicks?: number;
 }
 
 /**
@@ -58,6 +64,9 @@ export class VideoSourceInput implements FrameSink {
   #filling = -1;
   #discard: Buffer | undefined;
   #writable: (() => void) | null = null;
+  readonly #trimWindowTicks: number;
+  #windowTicks = 0;
+  #fewestQueued = Number.POSITIVE_INFINITY;
   #head = 0;
   #length = 0;
   #current = -1;
@@ -78,6 +87,7 @@ export class VideoSourceInput implements FrameSink {
     this.pool = new FramePool(frameLayout(options.width, options.height), this.jitterFrames + readers + 2);
     this.#queue = new Int32Array(this.jitterFrames);
     this.whenFull = options.whenFull ?? 'drop-oldest';
+    this.#trimWindowTicks = this.whenFull === 'drop-oldest' ? (options.trimWindowTicks ?? 60) : 0;
     this.frameBytes = this.pool.layout.i420Bytes;
   }
 
@@ -180,7 +190,26 @@ export class VideoSourceInput implements FrameSink {
       this.#repeated++;
       this.#consecutive++;
     }
+    if (this.#trimWindowTicks > 0) this.#trimStandingLatency();
     return this.#current;
+  }
+
+  /**
+   * A live input that started with a burst (the ingest replays its last GOP to a new decoder)
+   * keeps those frames queued for good: each one is a frame period of delay on air. The fewest
+   * frames left queued after a tick, over a window, is that standing delay; one stays as slack.
+   */
+  #trimStandingLatency(): void {
+    if (this.#length < this.#fewestQueued) this.#fewestQueued = this.#length;
+    if (++this.#windowTicks < this.#trimWindowTicks) return;
+    for (let excess = this.#fewestQueued - 1; excess > 0 && this.#length > 0; excess--) {
+      this.pool.release(this.#queue[this.#head]!);
+      this.#head = (this.#head + 1) % this.jitterFrames;
+      this.#length--;
+      this.#overflowed++;
+    }
+    this.#windowTicks = 0;
+    this.#fewestQueued = Number.POSITIVE_INFINITY;
   }
 
   get current(): number {
