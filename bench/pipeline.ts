@@ -5,9 +5,11 @@
 // integration test's layout, scaled up) and encodes it with DEFAULT_PROGRAM_FORMAT's x264 settings;
 // the TS is counted and discarded.
 //
-// Reference, in the same run, after the program (never at the same time): ONE ffmpeg reading the
-// same RTMP stream from the ingest, overlaying the same PNG, drawing the same box and text
-// (drawbox + drawtext), with the very output options encoderArgs() gives the studio's encoder.
+// Reference, in the same run, never at the same time as the program: ONE ffmpeg reading the same
+// RTMP stream from the ingest, overlaying the same PNG, drawing the same box and text (drawbox +
+// drawtext), with the very output options encoderArgs() gives the studio's encoder. It runs half
+// its time before the program and half after, so a machine that gets busier or quieter during
+// the run weighs on both sides alike.
 //
 // CPU is what each side spends, from /proc (clock ticks):
 // - studio: this process (main thread, blend workers, ingest) + the decoder and encoder children,
@@ -281,6 +283,21 @@ async function runReference(ffmpeg: string, args: string[]): Promise<ReferenceRu
   };
 }
 
+/** The two halves of the reference as one run: frames, time and CPU add up. */
+function joinReferenceRuns(a: ReferenceRun, b: ReferenceRun): ReferenceRun {
+  return {
+    frames: a.frames + b.frames,
+    elapsedS: a.elapsedS + b.elapsedS,
+    cpuS: a.cpuS + b.cpuS,
+    ingestCpuS: a.ingestCpuS + b.ingestCpuS,
+    tsBytes: a.tsBytes + b.tsBytes,
+    progress: b.progress,
+    exitCode: a.exitCode !== 0 ? a.exitCode : b.exitCode,
+    stderr: [...a.stderr, ...b.stderr].slice(-10),
+    args: b.args,
+  };
+}
+
 export default async function pipelineBench(args: string[]): Promise<object> {
   const seconds = Number(option(args, 'seconds') ?? TEN_MINUTES_S);
   if (!(seconds > 0)) throw new Error(`--seconds must be > 0`);
@@ -321,11 +338,17 @@ export default async function pipelineBench(args: string[]): Promise<object> {
     await sleep(3000); // the publisher settles at its real-time pace
     const ingestInfo = published[0]!;
 
+    const firstHalf = Math.ceil(seconds / 2);
+    log(`reference run, first half: ${firstHalf} s, one ffmpeg`);
+    const before = await runReference(ffmpeg, referenceArgs(format, url, logoPath, firstHalf));
+    await sleep(3000);
     log(`studio run: ${seconds} s at ${width}x${height}@${round(fps, 3)}`);
     const studio = await runStudio({ format, ffmpeg, ingest, streamKeyId: ingestInfo.streamKeyId, logoPath, seconds });
     await sleep(3000);
-    log(`reference run: ${seconds} s, one ffmpeg`);
-    const reference = await runReference(ffmpeg, referenceArgs(format, url, logoPath, seconds));
+    log(`reference run, second half: ${seconds - firstHalf} s`);
+    const after = seconds - firstHalf > 0 ? await runReference(ffmpeg, referenceArgs(format, url, logoPath, seconds - firstHalf)) : null;
+    const reference = after ? joinReferenceRuns(before, after) : before;
+    const halves = [before, ...(after ? [after] : [])].map((run) => round(run.cpuS / (run.frames / fps)));
     const loadAfter = os.loadavg();
 
     const outputSeconds = studio.frames / fps;
@@ -388,6 +411,7 @@ export default async function pipelineBench(args: string[]): Promise<object> {
         elapsed_s: round(reference.elapsedS, 2),
         realtime_factor: round(reference.frames / (reference.elapsedS * fps), 4),
         cpu_s: round(reference.cpuS, 2),
+        cpu_s_per_output_s_before_and_after_the_program: halves,
         ingest_process_cpu_s_meanwhile: round(reference.ingestCpuS, 2),
         ts_bytes: reference.tsBytes,
         ts_kbps: round((reference.tsBytes * 8) / 1000 / referenceOutputSeconds, 1),
