@@ -72,6 +72,21 @@ export interface DecoderArgsOptions {
   transport?: FrameTransport;
   /** The input picture's size when known ahead (a live publish's metadata): spares a pad that does nothing. */
   inputSize?: { width: number; height: number };
+  /** The input's frame rate when known ahead; with inputSize it picks the decoder's threads. */
+  inputFps?: number;
+}
+
+/** Up to this many pixels a second (1080p60), one decoder thread keeps up with room to spare. */
+const ONE_THREAD_PIXELS_PER_SECOND = 1920 * 1080 * 60;
+
+/**
+ * ffmpeg's default frame threads cost CPU in hand-offs and hold a frame of delay each. One
+ * thread decodes a 1080p30 6 Mb/s High-profile stream in ~4 ms a frame here, so a stream known
+ * to be no bigger than 1080p60 gets one; anything else, or unknown, keeps ffmpeg's choice.
+ */
+export function decoderThreads(inputSize: { width: number; height: number } | undefined, inputFps: number | undefined): number | null {
+  if (!inputSize || !(inputFps && inputFps > 0)) return null;
+  return inputSize.width * inputSize.height * inputFps <= ONE_THREAD_PIXELS_PER_SECOND ? 1 : null;
 }
 
 export function decoderArgs(input: DecoderInput, format: DecoderFormat, options: DecoderArgsOptions = {}): string[] {
@@ -103,11 +118,14 @@ export function decoderArgs(input: DecoderInput, format: DecoderFormat, options:
       audioLabel = '0:a';
       break;
     }
-    case 'rtmp':
+    case 'rtmp': {
+      const threads = decoderThreads(options.inputSize, options.inputFps);
+      if (threads !== null) args.push('-threads', String(threads));
       // Low latency: do not wait to fill probe buffers beyond what the FLV headers already say.
       args.push('-fflags', '+nobuffer', '-f', 'flv', '-i', 'pipe:0');
       audioLabel = '0:a';
       break;
+    }
   }
   if (options.hasAudio === false) {
     args.push('-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_SAMPLE_RATE}:cl=stereo`);

@@ -266,11 +266,12 @@ export class DecoderSource {
     return this.#reader.paused;
   }
 
-  /** A live publish says its picture size up front. */
-  #knownInputSize(): { inputSize?: { width: number; height: number } } {
+  /** A live publish says its picture size and rate up front. */
+  #knownInputSize(): { inputSize?: { width: number; height: number }; inputFps?: number } {
     if (this.input.kind !== 'rtmp') return {};
     const video = this.#options.live!.streamInfo(this.input.streamKeyId)?.video;
-    return video && video.width > 0 && video.height > 0 ? { inputSize: { width: video.width, height: video.height } } : {};
+    if (!video || !(video.width > 0 && video.height > 0)) return {};
+    return { inputSize: { width: video.width, height: video.height }, ...(video.fps > 0 ? { inputFps: video.fps } : {}) };
   }
 
   #nextTransport(): FrameTransport {
