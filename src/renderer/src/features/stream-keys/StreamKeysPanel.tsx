@@ -143,7 +143,7 @@ function StreamKeyList() {
   if (!loaded) return <p className="panel__muted">Loading stream keys…</p>;
   if (ids.length === 0) return <p className="panel__muted" data-testid="stream-keys-empty">No stream keys yet.</p>;
   return (
-    <ul className="key-list" aria-label="Stream keys" data-testid="stream-key-list">
+    <ul className="item-list" aria-label="Stream keys" data-testid="stream-key-list">
       {ids.map((id) => (
         <StreamKeyRow key={id} id={id} />
       ))}
@@ -185,7 +185,7 @@ function StreamKeyRow({ id }: { id: number }) {
   return (
     <li className="key-row" data-testid="stream-key-row" data-key-id={id}>
       <div className="key-row__main">
-        <span className="key-row__name">{key.name}</span>
+        <span className="item-row__name">{key.name}</span>
         <span className="key-row__date">{formatDate(key.createdAt)}</span>
       </div>
       <div className="key-row__secret">
