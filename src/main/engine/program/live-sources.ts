@@ -3,38 +3,19 @@
 // input; and an RTMP input that freezes (or never came) gives way to its slate until its picture
 // is back.
 import type { AudioMixer, AudioSourceInput } from '../audio/index.ts';
-import { rasterizeText, type Compositor, type StaticImage, type VideoSourceInput } from '../compositor/index.ts';
+import { rasterizeText, type Compositor, type VideoSourceInput } from '../compositor/index.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
 import type { FrameRate } from '../sources/decoder-args.ts';
 import { DecoderSource, type SourceStatus } from '../sources/decoder-source.ts';
-import { ProgramError } from './errors.ts';
 import type { SourceSpec } from './program.ts';
+import { placeStatic, rasterizeFor } from './static-images.ts';
 
 export type LiveSourceSpec = Extract<SourceSpec, { kind: 'rtmp' | 'media' | 'test_pattern' }>;
 
 /** Default wait before a frozen live source gives way to its slate: two seconds of frames. */
 const DEFAULT_FALLBACK_SECONDS = 2;
-
-/** Rasterizes a static picture for source `id`; a failure names the source. */
-export async function rasterizeFor(id: string, make: () => Promise<StaticImage>): Promise<StaticImage> {
-  try {
-    return await make();
-  } catch (error) {
-    throw new ProgramError('SOURCE_FAILED', `source ${id}: cannot rasterize: ${(error as Error).message}`, { field: 'id', cause: error });
-  }
-}
-
-/** Hands a rasterized image to the compositor; one it refuses gives its frame memory back. */
-export function placeStatic(compositor: Compositor, id: string, image: StaticImage): void {
-  try {
-    compositor.setStaticSource(id, image);
-  } catch (error) {
-    image.pool.dispose();
-    throw error;
-  }
-}
 
 export interface LiveSourcesOptions {
   compositor: Compositor;

@@ -35,7 +35,8 @@ import { buildSpliceNull, encodeSection } from '../scte35/index.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
 import { ProgramError } from './errors.ts';
-import { LiveSources, placeStatic, rasterizeFor } from './live-sources.ts';
+import { LiveSources } from './live-sources.ts';
+import { placeStatic, rasterizeFor } from './static-images.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
