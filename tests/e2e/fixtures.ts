@@ -5,6 +5,8 @@ import { startStudio } from '../support/studio-server.ts';
 export interface StudioFixture {
   baseURL: string;
   dataDir: string;
+  /** The API token from the data dir. */
+  token: string;
   /** The engine's RTMP ingest port, for tests that publish a feed. */
   rtmpPort: number;
   health: Health;
@@ -15,8 +17,8 @@ export const test = base.extend<{ studio: StudioFixture }>({
   studio: async ({}, use) => {
     const studio = await startStudio();
     try {
-      const health = (await (await fetch(`${studio.url}/api/v1/health`)).json()) as Health;
-      await use({ baseURL: studio.url, dataDir: studio.dataDir, rtmpPort: studio.rtmpPort, health });
+      const health = (await (await fetch(`${studio.url}/api/v1/health`, { headers: studio.authHeaders })).json()) as Health;
+      await use({ baseURL: studio.url, dataDir: studio.dataDir, token: studio.token, rtmpPort: studio.rtmpPort, health });
     } finally {
       await studio.stop();
     }

@@ -1,6 +1,6 @@
 // Starts the real `studio serve` as a child process on a free loopback port, with its own data dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,12 @@ export interface RunningStudio {
   port: number;
   rtmpPort: number;
   dataDir: string;
+  /** The API token, read from the data dir as any local client would. */
+  token: string;
+  /** Headers that authenticate a request (the token on every bind, loopback included). */
+  authHeaders: Record<string, string>;
+  /** POST /api/v1/commands/<name> with the token; the parsed JSON body and the status. */
+  command<T = unknown>(name: string, args?: unknown): Promise<{ status: number; body: T }>;
   process: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -50,11 +56,23 @@ export async function startStudio(options: { host?: string; args?: string[]; env
     });
   });
 
+  const token = readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim();
+  const authHeaders = { Authorization: `Bearer ${token}` };
   return {
     url,
     port: Number(new URL(url).port),
     rtmpPort,
     dataDir,
+    token,
+    authHeaders,
+    command: async <T,>(name: string, args: unknown = {}) => {
+      const response = await fetch(`${url}/api/v1/commands/${name}`, {
+        method: 'POST',
+        headers: { ...authHeaders, 'Content-Type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
     process: child,
     output: () => output,
     stop: async () => {
