@@ -7,11 +7,18 @@ import { defaultDataDir } from '../engine/data-dir.ts';
 import { Engine } from '../engine/host/engine.ts';
 import { consoleLogger } from '../engine/log.ts';
 import { packageVersion } from '../engine/version.ts';
-import { isLoopbackAddress, loadOrCreateApiToken } from '../server/auth.ts';
+import { loadOrCreateApiToken, TOKEN_FILE } from '../server/auth.ts';
 import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR] [--rtmp-port N] [--rtmp-host ADDR]';
+
+/** A wildcard bind (0.0.0.0, ::) is not an address a browser can open: this machine's loopback is. */
+function openableUrl(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::' || host === '[::]') return `http://[::1]:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
 
 export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -69,12 +76,13 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     return 1;
   }
   if (!existsSync(staticDir)) log.warn(`the UI is not built (${staticDir} is missing): run "npm run build"; the API works without it`);
-  const remote = !isLoopbackAddress(host);
   io.stdout(`Studio ${packageVersion()} listening on ${server.url}\n`);
   io.stdout(`Data dir: ${dataDir}\n`);
   const ingest = engine.status().ingest;
   io.stdout(ingest.running ? `RTMP ingest: ${ingest.url}/<stream key>\n` : `RTMP ingest: off${ingest.error ? ` (${ingest.error})` : ''}\n`);
-  if (remote) io.stdout(`API token required; it is in ${path.join(dataDir, 'api-token')}. Open ${server.url}/?token=<token>\n`);
+  // The token, once, on stdout only (as Jupyter does): never in a log line. Every request needs it.
+  io.stdout(`API token required on every request; it is in ${path.join(dataDir, TOKEN_FILE)}\n`);
+  io.stdout(`Open the studio: ${openableUrl(host, server.port)}/?token=${token}\n`);
 
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {

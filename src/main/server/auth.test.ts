@@ -3,7 +3,18 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostHeaderIsLoopback, isLoopbackAddress, loadOrCreateApiToken, presentedToken, TOKEN_FILE, tokenMatches } from './auth.ts';
+import {
+  cookieValue,
+  hostHeaderIsLoopback,
+  isLoopbackAddress,
+  loadOrCreateApiToken,
+  parseRequestTarget,
+  presentedToken,
+  tokenCookieName,
+  TOKEN_FILE,
+  tokenMatches,
+} from './auth.ts';
+import { HttpError } from './errors.ts';
 
 let dataDir: string;
 beforeEach(() => {
@@ -35,11 +46,41 @@ describe('API token', () => {
 
   it('is read from a bearer header, X-Studio-Token, the query or our cookie', () => {
     const url = new URL('http://h/api/v1/health');
-    expect(presentedToken(request({ authorization: 'Bearer abc' }), url)).toBe('abc');
-    expect(presentedToken(request({ 'x-studio-token': 'def' }), url)).toBe('def');
-    expect(presentedToken(request({}), new URL('http://h/?token=ghi'))).toBe('ghi');
-    expect(presentedToken(request({ cookie: 'a=1; studio_token=jkl' }), url)).toBe('jkl');
-    expect(presentedToken(request({ authorization: 'Basic zzz' }), url)).toBeUndefined();
+    const cookie = tokenCookieName(8088);
+    expect(cookie).toBe('studio_token_8088');
+    expect(presentedToken(request({ authorization: 'Bearer abc' }), url, cookie)).toBe('abc');
+    expect(presentedToken(request({ 'x-studio-token': 'def' }), url, cookie)).toBe('def');
+    expect(presentedToken(request({}), new URL('http://h/?token=ghi'), cookie)).toBe('ghi');
+    expect(presentedToken(request({ cookie: 'a=1; studio_token_8088=jkl' }), url, cookie)).toBe('jkl');
+    // Another studio's cookie on the same host (cookies are not per port) is not ours.
+    expect(presentedToken(request({ cookie: 'studio_token_9000=mno' }), url, cookie)).toBeUndefined();
+    expect(presentedToken(request({ authorization: 'Basic zzz' }), url, cookie)).toBeUndefined();
+  });
+
+  it('answers a malformed percent-encoded cookie with a 400 HttpError, and leaves other cookies undecoded', () => {
+    const thrown = (() => {
+      try {
+        cookieValue('studio_token_1=%E0%A4%A', 'studio_token_1');
+      } catch (error) {
+        return error;
+      }
+      return null;
+    })();
+    expect(thrown).toBeInstanceOf(HttpError);
+    expect(thrown).toMatchObject({ status: 400, code: 'BAD_ARGUMENT' });
+    expect(cookieValue('other=%E0%A4%A; studio_token_1=abc', 'studio_token_1')).toBe('abc');
+  });
+
+  it('parses request targets, answering odd ones with a 400 HttpError', () => {
+    expect(parseRequestTarget('/api/v1/ws?x=1').pathname).toBe('/api/v1/ws');
+    expect(parseRequestTarget('/%E0%A4%A').pathname).toBe('/%E0%A4%A');
+    // Origin-form keeps the path as sent: "//[" is a path, not a host.
+    expect(parseRequestTarget('//[').pathname).toBe('//[');
+    expect(parseRequestTarget('http://elsewhere.example/api/v1/ws?token=t').pathname).toBe('/api/v1/ws');
+    expect(parseRequestTarget('http://elsewhere.example/api/v1/ws?token=t').searchParams.get('token')).toBe('t');
+    for (const target of ['http://[', 'http://a:99999/', 'https://[::1', '*', 'example.com:443', '', undefined, 'ftp://a/']) {
+      expect(() => parseRequestTarget(target), String(target)).toThrow(HttpError);
+    }
   });
 
   it('knows loopback addresses and Host headers', () => {
@@ -50,5 +91,6 @@ describe('API token', () => {
     expect(hostHeaderIsLoopback('localhost')).toBe(true);
     expect(hostHeaderIsLoopback('evil.example:8088')).toBe(false);
     expect(hostHeaderIsLoopback(undefined)).toBe(false);
+    for (const odd of ['', '[', '[::1', ':', '[]', '127.0.0.1.evil.example', 'evil@127.0.0.1']) expect(hostHeaderIsLoopback(odd), odd).toBe(false);
   });
 });

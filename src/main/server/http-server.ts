@@ -1,24 +1,27 @@
 // The headless host's HTTP + WebSocket server: the public automation API, the contract over
 // WebSocket, /metrics, and the built renderer so the same UI runs in any browser.
+//
+// Every request carries the API token, on every bind (loopback too). Every parsing step (target,
+// Host, cookie, path encoding, body, WebSocket message) answers a malformed input with a 400 and
+// nothing else: no request can make the process exit.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  API_PREFIX,
-  httpStatusOf,
-  type CommandEnvelope,
-  type CommandError,
-  type WsClientMessage,
-  type WsServerMessage,
-} from '../../shared/contract.ts';
+import { API_PREFIX, httpStatusOf, type CommandEnvelope, type CommandError, type WsClientMessage, type WsServerMessage } from '../../shared/contract.ts';
 import type { Engine } from '../engine/host/engine.ts';
-import { hostHeaderIsLoopback, isLoopbackAddress, presentedToken, TOKEN_COOKIE, tokenMatches } from './auth.ts';
+import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedToken, tokenCookieName, tokenMatches } from './auth.ts';
+import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
+import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
 
 export const DEFAULT_PORT = 8088;
 const MAX_BODY_BYTES = 1 << 20;
-/** A client that cannot keep up loses events rather than growing our memory. */
-const MAX_WS_BUFFERED_BYTES = 4 << 20;
+const WS_PATH = `${API_PREFIX}/ws`;
+/** How often every connection's send buffer is looked at, so a consumer that went quiet is still closed. */
+const BACKPRESSURE_SWEEP_MS = 1000;
+/** A consumer closed for slowness does not read its close frame either: its socket goes after this. */
+const SLOW_CONSUMER_TERMINATE_MS = 1000;
 
 export interface ApiServerOptions {
   engine: Engine;
@@ -26,8 +29,9 @@ export interface ApiServerOptions {
   port: number;
   /** Built renderer (out/renderer); null serves the API only. */
   staticDir: string | null;
-  /** Required unless the host is loopback. */
-  token: string | null;
+  /** Required on every request, on every bind. */
+  token: string;
+  webSocketLimits?: Partial<WebSocketLimits>;
 }
 
 export interface ApiServer {
@@ -36,29 +40,58 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  readonly status: number;
-  readonly code: CommandError['code'];
-  constructor(status: number, code: CommandError['code'], message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    ...headers,
   });
   response.end(text);
 }
 
 function sendError(response: ServerResponse, status: number, error: CommandError): void {
   sendJson(response, status, { error });
+}
+
+const UNAUTHORIZED_MESSAGE =
+  'A valid API token is required. Open the URL that `studio serve` printed (it ends in /?token=…), ' +
+  'or send the token from the api-token file in the data dir as "Authorization: Bearer <token>".';
+
+/** What a browser shows when it opens the studio without the token. */
+const UNAUTHORIZED_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Broadcast Studio: open it with its token</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
+<h1>Open the studio with its token</h1>
+<p>This studio answers only requests that carry its API token.</p>
+<p>Open the URL that <code>studio serve</code> printed when it started: it ends in <code>/?token=…</code>.
+This browser then keeps the token in a cookie, and this address works.</p>
+<p>The token is also in the <code>api-token</code> file of the studio's data dir.</p>
+</body></html>
+`;
+
+function sendUnauthorizedPage(response: ServerResponse): void {
+  response.writeHead(401, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(UNAUTHORIZED_PAGE),
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(UNAUTHORIZED_PAGE);
+}
+
+/** A status line, headers and a JSON error body, for a socket that has no ServerResponse (upgrades, client errors). */
+function rawErrorResponse(status: number, error: CommandError | null): string {
+  const body = error ? JSON.stringify({ error }) : '';
+  return (
+    `HTTP/1.1 ${status} ${REASON_PHRASES[status] ?? 'Error'}\r\n` +
+    'Connection: close\r\n' +
+    (body ? 'Content-Type: application/json; charset=utf-8\r\n' : '') +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
@@ -82,18 +115,29 @@ function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { engine } = options;
-  const log = engine.log.child('http');
-  const tokenRequired = !isLoopbackAddress(options.host);
-  if (tokenRequired && !options.token) throw new Error(`Binding ${options.host} needs an API token.`);
+/** Paths a browser navigates to (the UI), as opposed to the API, metrics and media. */
+function isUiPath(route: string): boolean {
+  return !route.startsWith(`${API_PREFIX}/`) && route !== '/metrics' && !route.startsWith('/preview/');
+}
 
-  /** Who may talk to us: a token holder on a public bind; on loopback, requests addressed to loopback. */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { engine, token } = options;
+  const log = engine.log.child('http');
+  const limits: WebSocketLimits = { ...DEFAULT_WEBSOCKET_LIMITS, ...options.webSocketLimits };
+  if (!token) throw new Error('The API server needs an API token.');
+  const loopbackBind = isLoopbackAddress(options.host);
+  // Set from the bound port once listening; no request arrives before.
+  let cookieName = tokenCookieName(options.port);
+
+  /**
+   * Who may talk to us: a token holder, on every bind. On loopback, only requests addressed to a
+   * loopback name too: a web page elsewhere cannot reach the API through DNS rebinding.
+   */
   function authorize(request: IncomingMessage, url: URL): HttpError | null {
-    if (tokenRequired) {
-      return tokenMatches(presentedToken(request, url), options.token!) ? null : new HttpError(401, 'UNAUTHORIZED', 'A valid API token is required.');
+    if (loopbackBind && !hostHeaderIsLoopback(request.headers.host)) {
+      return new HttpError(403, 'FORBIDDEN', 'This studio only answers requests addressed to localhost.');
     }
-    if (!hostHeaderIsLoopback(request.headers.host)) return new HttpError(403, 'FORBIDDEN', 'This studio only answers requests addressed to localhost.');
+    if (!tokenMatches(presentedToken(request, url, cookieName), token)) return new HttpError(401, 'UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
     return null;
   }
 
@@ -109,11 +153,32 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://studio.invalid');
-    const denied = authorize(request, url);
-    if (denied) return sendError(response, denied.status, { code: denied.code, message: denied.message });
+    const url = parseRequestTarget(request.url);
     const method = request.method ?? 'GET';
     const route = url.pathname;
+    const denied = authorize(request, url);
+    if (denied) {
+      const browserNavigation = (method === 'GET' || method === 'HEAD') && isUiPath(route) && (request.headers.accept ?? '').includes('text/html');
+      if (denied.status === 401 && browserNavigation) return sendUnauthorizedPage(response);
+      return sendError(response, denied.status, denied.toCommandError());
+    }
+
+    // The printed URL (/?token=…) leaves the token in an HttpOnly cookie, then sends the browser on
+    // to the same page without it, so the token stays out of the address bar and the history.
+    if ((method === 'GET' || method === 'HEAD') && isUiPath(route) && url.searchParams.has('token')) {
+      url.searchParams.delete('token');
+      // One leading slash: "//host" would be a redirect to another site.
+      const location = `/${route.replace(/^\/+/, '')}${url.search}`;
+      response.writeHead(303, {
+        Location: location,
+        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'Content-Length': 0,
+      });
+      response.end();
+      return;
+    }
 
     if (route === `${API_PREFIX}/health` && method === 'GET') return sendJson(response, 200, engine.health());
     if (route === `${API_PREFIX}/status` && method === 'GET') return sendJson(response, 200, engine.status());
@@ -125,7 +190,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (hasBody && !contentType.startsWith('application/json')) {
         throw new HttpError(415, 'BAD_ARGUMENT', 'Send command arguments as Content-Type: application/json.');
       }
-      const command = decodeURIComponent(route.slice(`${API_PREFIX}/commands/`.length));
+      const command = decodePercentEncoded(route.slice(`${API_PREFIX}/commands/`.length), 'the command name');
       const args = await readJsonBody(request);
       const envelope = await engine.dispatch(command, args, { trusted: true });
       return 'error' in envelope ? sendError(response, httpStatusOf[envelope.error.code], envelope.error) : sendJson(response, 200, envelope);
@@ -144,12 +209,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
 
     if ((method === 'GET' || method === 'HEAD') && options.staticDir) {
-      // Opening the UI with ?token= on a public bind leaves a cookie, so its assets and WebSocket authenticate.
-      const cookie: Record<string, string> =
-        tokenRequired && url.searchParams.has('token')
-          ? { 'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(options.token!)}; HttpOnly; SameSite=Strict; Path=/` }
-          : {};
-      if (serveStatic(options.staticDir, route, response, cookie)) return;
+      if (serveStatic(options.staticDir, route, response)) return;
     }
     throw new HttpError(404, 'NOT_FOUND', `Nothing at ${route}.`);
   }
@@ -160,32 +220,100 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         response.destroy();
         return;
       }
-      if (error instanceof HttpError) return sendError(response, error.status, { code: error.code, message: error.message });
+      if (error instanceof HttpError) return sendError(response, error.status, error.toCommandError());
       log.error('request failed', { url: request.url, error });
       sendError(response, 500, { code: 'INTERNAL', message: 'Internal error.' });
     });
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://studio.invalid');
-    const denied = url.pathname !== `${API_PREFIX}/ws` ? new HttpError(404, 'NOT_FOUND', 'Not found') : authorize(request, url);
-    const refused = denied ?? (sameOrigin(request) ? null : new HttpError(403, 'FORBIDDEN', 'Cross-origin WebSocket refused.'));
-    if (refused) {
-      socket.end(`HTTP/1.1 ${refused.status} ${refused.status === 401 ? 'Unauthorized' : refused.status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+  // Bytes that are not HTTP (a bad request line or header, headers too large, a timeout): answer
+  // and drop the connection. Node does much the same by default; here it is our decision, stated.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const responding = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent === true;
+    if (socket.writable && !responding && error.code !== 'ECONNRESET') {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      socket.write(rawErrorResponse(status, null));
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveWebSocket(ws));
+    socket.destroy();
   });
 
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+
+  function refuseUpgrade(socket: Duplex, error: unknown): void {
+    const refusal = error instanceof HttpError ? error : null;
+    if (!refusal) log.error('WebSocket upgrade failed', { error });
+    const status = refusal?.status ?? 500;
+    const body = refusal?.toCommandError() ?? { code: 'INTERNAL' as const, message: 'Internal error.' };
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawErrorResponse(status, body), () => socket.destroy());
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The HTTP server no longer watches this socket: an error on it (a reset) must not go unhandled.
+    socket.on('error', () => socket.destroy());
+    // The last line of defence: whatever throws here is a refusal, never the end of the process.
+    try {
+      const url = parseRequestTarget(request.url);
+      if (url.pathname !== WS_PATH) throw new HttpError(404, 'NOT_FOUND', `No WebSocket at ${url.pathname}; it is at ${WS_PATH}.`);
+      const denied = authorize(request, url);
+      if (denied) throw denied;
+      if (!sameOrigin(request)) throw new HttpError(403, 'FORBIDDEN', 'Cross-origin WebSocket refused.');
+      if (sockets.clients.size >= limits.maxConnections) {
+        throw new HttpError(503, 'UNAVAILABLE', `Too many WebSocket connections (${limits.maxConnections}); close one and try again.`);
+      }
+      sockets.handleUpgrade(request, socket, head, (ws) => serveWebSocket(ws));
+    } catch (error) {
+      refuseUpgrade(socket, error);
+    }
+  });
+
+  /** Every open connection's back-pressure check, run by the sweep as well as on each send. */
+  const backpressureChecks = new Set<() => void>();
+  const sweep = setInterval(() => {
+    for (const check of backpressureChecks) check();
+  }, BACKPRESSURE_SWEEP_MS);
+  sweep.unref();
+
   function serveWebSocket(ws: WebSocket): void {
-    const send = (message: WsServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    const budget = new SendBudget(limits);
+    let commandsInFlight = 0;
+    let closing = false;
+
+    const closeSlowConsumer = (reason: string): void => {
+      if (closing) return;
+      closing = true;
+      log.warn(`closed a WebSocket client that ${reason}`);
+      // Close frames carry at most 123 bytes of reason (RFC 6455 §5.5).
+      ws.close(CLOSE_POLICY_VIOLATION, reason.slice(0, 123));
+      // It does not read, so the close frame may never leave: its buffer is freed now, not in 30 s.
+      setTimeout(() => ws.terminate(), SLOW_CONSUMER_TERMINATE_MS).unref();
     };
-    const unsubscribe = engine.events.subscribeAll((event, payload) => {
-      if (ws.bufferedAmount < MAX_WS_BUFFERED_BYTES) send({ type: 'event', event, payload });
+
+    /** Sends unless the consumer is too slow: events are shed first; past the caps, it is closed. */
+    const deliver = (message: WsServerMessage): void => {
+      if (closing || ws.readyState !== ws.OPEN) return;
+      const text = JSON.stringify(message);
+      const verdict = budget.verdict(ws.bufferedAmount + text.length, Date.now());
+      if (verdict.action === 'close') return closeSlowConsumer(verdict.reason);
+      if (verdict.action === 'shed-events' && message.type === 'event') return;
+      ws.send(text);
+    };
+
+    const checkBackpressure = (): void => {
+      if (closing || ws.readyState !== ws.OPEN) return;
+      const verdict = budget.verdict(ws.bufferedAmount, Date.now());
+      if (verdict.action === 'close') closeSlowConsumer(verdict.reason);
+    };
+    backpressureChecks.add(checkBackpressure);
+
+    const unsubscribe = engine.events.subscribeAll((event, payload) => deliver({ type: 'event', event, payload }));
+    ws.on('close', () => {
+      unsubscribe();
+      backpressureChecks.delete(checkBackpressure);
     });
-    ws.on('close', unsubscribe);
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       let message: WsClientMessage;
@@ -196,12 +324,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           throw new Error('expected {"type":"command","id":<number>,"command":<string>,"args":{...}}');
         }
       } catch (error) {
-        send({ type: 'error', id: -1, error: { code: 'BAD_ARGUMENT', message: `Malformed message: ${(error as Error).message}` } });
+        deliver({ type: 'error', id: -1, error: { code: 'BAD_ARGUMENT', message: `Malformed message: ${(error as Error).message}` } });
         return;
       }
-      void engine.dispatch(message.command, message.args, { trusted: true }).then((envelope: CommandEnvelope) => {
-        send('error' in envelope ? { type: 'error', id: message.id, error: envelope.error } : { type: 'result', id: message.id, result: envelope.result });
-      });
+      const { id, command } = message;
+      if (commandsInFlight >= limits.maxCommandsInFlight) {
+        deliver({
+          type: 'error',
+          id,
+          error: { code: 'UNAVAILABLE', message: `Too many commands in flight on this connection (${limits.maxCommandsInFlight}); wait for answers before sending more.` },
+        });
+        return;
+      }
+      commandsInFlight += 1;
+      engine
+        .dispatch(command, message.args, { trusted: true })
+        .catch((error: unknown): CommandEnvelope => {
+          log.error('WebSocket command failed', { command, error });
+          return { error: { code: 'INTERNAL', message: 'Internal error.' } };
+        })
+        .then((envelope: CommandEnvelope) => {
+          commandsInFlight -= 1;
+          deliver('error' in envelope ? { type: 'error', id, error: envelope.error } : { type: 'result', id, result: envelope.result });
+        });
     });
   }
 
@@ -213,15 +358,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   const port = (server.address() as AddressInfo).port;
+  cookieName = tokenCookieName(port);
   const url = `http://${formatHost(options.host)}:${port}`;
-  engine.setApiAccess({ host: options.host, port, url, tokenRequired }, options.token);
-  log.info(`listening on ${url}`, { tokenRequired });
+  engine.setApiAccess({ host: options.host, port, url, tokenRequired: true }, token);
+  log.info(`listening on ${url}`);
 
   return {
     url,
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { decodePercentEncoded } from './errors.ts';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,15 +36,11 @@ export const CONTENT_SECURITY_POLICY = [
 
 /**
  * Serves a file under `root` for a URL path, or index.html for app routes (single-page app).
- * Paths are resolved and checked to stay inside `root`. Returns false when nothing was served.
+ * Paths are resolved and checked to stay inside `root`. Returns false when nothing was served;
+ * throws a 400 HttpError for a path whose percent-encoding is malformed.
  */
 export function serveStatic(root: string, urlPath: string, response: ServerResponse, extraHeaders: Record<string, string> = {}): boolean {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(urlPath);
-  } catch {
-    return false;
-  }
+  const relative = decodePercentEncoded(urlPath, 'the path');
   const candidate = path.resolve(root, `.${path.posix.normalize(relative)}`);
   if (candidate !== root && !candidate.startsWith(root + path.sep)) return false;
   let file = candidate;
@@ -64,7 +61,10 @@ export function serveStatic(root: string, urlPath: string, response: ServerRespo
     'Referrer-Policy': 'no-referrer',
     ...extraHeaders,
   });
-  createReadStream(file).pipe(response);
+  // A file that vanishes or cannot be read between stat and read ends this response only.
+  createReadStream(file)
+    .on('error', () => response.destroy())
+    .pipe(response);
   return true;
 }
 
