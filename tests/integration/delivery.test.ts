@@ -22,7 +22,7 @@ const ffmpegPath = resolveFfmpegBinaries().ffmpeg.path;
 let studio: RunningStudio;
 
 async function ok<T>(name: string, args: unknown = {}): Promise<T> {
-  const response = await fetch(`${studio.url}/api/v1/commands/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+  const response = await fetch(`${studio.url}/api/v1/commands/${name}`, { method: 'POST', headers: { ...studio.authHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
   const body = (await response.json()) as { result?: T; error?: unknown };
   if (response.status !== 200) throw new Error(`${name}: ${response.status} ${JSON.stringify(body)}`);
   return body.result!;
@@ -226,7 +226,7 @@ describe('delivery', () => {
     expect(recorded.scte35).toContain(secondCue.toString('hex'));
 
     // The preview HLS kept going (its playlist is served at /preview/program/).
-    const playlist = await (await fetch(`${studio.url}/preview/program/index.m3u8`)).text();
+    const playlist = await (await fetch(`${studio.url}/preview/program/index.m3u8`, { headers: studio.authHeaders })).text();
     expect(playlist).toContain('#EXTM3U');
     expect(playlist).not.toContain('#EXT-X-DISCONTINUITY');
 
@@ -262,7 +262,7 @@ describe('delivery', () => {
     expect(stats.outputs.find((o) => o.id === String(srt.id))).toMatchObject({ state: 'running', reconnects: 1 });
     expect(stats.usage.childrenCpuPercent).toBeGreaterThan(0);
     expect(stats.usage.children.some((child) => child.name === 'ffmpeg')).toBe(true);
-    const metrics = await (await fetch(`${studio.url}/metrics`)).text();
+    const metrics = await (await fetch(`${studio.url}/metrics`, { headers: studio.authHeaders })).text();
     expect(metrics).toMatch(/^studio_program_fps \d/m);
     expect(metrics).toMatch(new RegExp(`^studio_output_reconnects\\{output="${srt.id}",kind="srt"\\} 1$`, 'm'));
     expect((await ok<unknown[]>('stats.history')).length).toBeGreaterThanOrEqual(1);

@@ -13,7 +13,7 @@ let studio: RunningStudio;
 let assets: string;
 
 async function command<T>(name: string, args: unknown = {}): Promise<{ status: number; body: { result?: T; error?: { code: string; field?: string; message: string } } }> {
-  const response = await fetch(`${studio.url}/api/v1/commands/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+  const response = await fetch(`${studio.url}/api/v1/commands/${name}`, { method: 'POST', headers: { ...studio.authHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
   return { status: response.status, body: (await response.json()) as never };
 }
 
