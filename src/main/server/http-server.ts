@@ -295,11 +295,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     /** Sends unless the consumer is too slow: events are shed first; past the caps, it is closed. */
     const deliver = (message: WsServerMessage): void => {
       if (closing || ws.readyState !== ws.OPEN) return;
-      const text = JSON.stringify(message);
-      const verdict = budget.verdict(ws.bufferedAmount + text.length, Date.now());
+      // What is already waiting decides, not the new message: one large answer (a day of stats
+      // history) still goes to a consumer that keeps up, and the overshoot is at most one message.
+      const verdict = budget.verdict(ws.bufferedAmount, Date.now());
       if (verdict.action === 'close') return closeSlowConsumer(verdict.reason);
       if (verdict.action === 'shed-events' && message.type === 'event') return;
-      ws.send(text);
+      ws.send(JSON.stringify(message));
     };
 
     const checkBackpressure = (): void => {
@@ -316,6 +317,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
+      // A consumer being closed for slowness gets no more work done for it.
+      if (closing) return;
       let message: WsClientMessage;
       try {
         if (isBinary) throw new Error('binary frames are not part of the protocol');

@@ -19,7 +19,7 @@ export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
   maxCommandsInFlight: 32,
   softBufferBytes: 1 << 20,
   slowConsumerGraceMs: 10_000,
-  hardBufferBytes: 8 << 20,
+  hardBufferBytes: 4 << 20,
 };
 
 /** What to do with the next message for a consumer, given how much it has not read yet. */
