@@ -1,5 +1,6 @@
 import { test as base } from '@playwright/test';
 import type { Health } from '../../src/shared/contract.ts';
+import { tokenCookieName } from '../../src/main/server/auth.ts';
 import { startStudio } from '../support/studio-server.ts';
 
 export interface StudioFixture {
@@ -12,7 +13,11 @@ export interface StudioFixture {
   health: Health;
 }
 
-/** Each test gets its own real `studio serve` on a free port, and the page's baseURL points at it. */
+/**
+ * Each test gets its own real `studio serve` on a free port, and the page's baseURL points at it.
+ * The browser holds the token's cookie, as after opening the URL `studio serve` prints (that path
+ * itself is tested in token.spec.ts).
+ */
 export const test = base.extend<{ studio: StudioFixture }>({
   studio: async ({}, use) => {
     const studio = await startStudio();
@@ -25,6 +30,11 @@ export const test = base.extend<{ studio: StudioFixture }>({
   },
   baseURL: async ({ studio }, use) => {
     await use(studio.baseURL);
+  },
+  context: async ({ context, studio }, use) => {
+    const port = Number(new URL(studio.baseURL).port);
+    await context.addCookies([{ name: tokenCookieName(port), value: studio.token, url: studio.baseURL, httpOnly: true, sameSite: 'Strict' }]);
+    await use(context);
   },
 });
 

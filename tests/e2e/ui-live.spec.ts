@@ -16,7 +16,7 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
   async function call<T>(name: string, args: unknown = {}): Promise<T> {
     const response = await fetch(`${studio.baseURL}/api/v1/commands/${name}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(args),
     });
     const body = (await response.json()) as { result?: T; error?: unknown };
