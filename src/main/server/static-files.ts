@@ -55,7 +55,7 @@ export function serveStatic(root: string, urlPath: string, response: ServerRespo
   response.writeHead(200, {
     'Content-Type': contentTypes[extension] ?? 'application/octet-stream',
     'Content-Length': stats.size,
-    'Cache-Control': extension === '.html' || extension === '.m3u8' ? 'no-cache' : 'public, max-age=3600',
+    'Cache-Control': extension === '.html' || extension === '.m3u8' ? 'no-cache' : 'private, max-age=3600',
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
