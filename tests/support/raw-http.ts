@@ -11,7 +11,11 @@ export interface RawExchange {
   closedByServer: boolean;
 }
 
-export function rawRequest(port: number, bytes: string | Buffer, options: { timeoutMs?: number; host?: string } = {}): Promise<RawExchange> {
+export function rawRequest(
+  port: number,
+  bytes: string | Buffer,
+  options: { timeoutMs?: number; host?: string; /** Resolve once a response head has come, without waiting for the close. */ untilHead?: boolean } = {},
+): Promise<RawExchange> {
   const timeoutMs = options.timeoutMs ?? 5000;
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: options.host ?? '127.0.0.1', port });
@@ -27,7 +31,10 @@ export function rawRequest(port: number, bytes: string | Buffer, options: { time
       resolve({ response, status: match ? Number(match[1]) : null, closedByServer });
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (options.untilHead && Buffer.concat(chunks).includes('\r\n\r\n')) finish(false);
+    });
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
     socket.on('error', (error: NodeJS.ErrnoException) => {
