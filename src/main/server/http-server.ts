@@ -288,7 +288,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       log.warn(`closed a WebSocket client that ${reason}`);
       // Close frames carry at most 123 bytes of reason (RFC 6455 §5.5).
       ws.close(CLOSE_POLICY_VIOLATION, reason.slice(0, 123));
-      // It does not read, so the close frame may never leave: its buffer is freed now, not in 30 s.
+      // It does not read, so the close frame may never leave: its buffer goes within a second, not after ws's 30 s close timeout.
       setTimeout(() => ws.terminate(), SLOW_CONSUMER_TERMINATE_MS).unref();
     };
 

@@ -63,5 +63,3 @@ function megabytes(bytes: number): string {
 
 /** RFC 6455 §7.4.1: 1008, the endpoint received (here: caused) something that violates its policy. */
 export const CLOSE_POLICY_VIOLATION = 1008;
-/** RFC 6455 §7.4.1 / IANA registry: 1013, try again later (the server is at capacity). */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
