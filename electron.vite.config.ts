@@ -29,6 +29,8 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     build: {
+      // electron-vite leaves the renderer unminified; the page is served to browsers too.
+      minify: true,
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') },
       },

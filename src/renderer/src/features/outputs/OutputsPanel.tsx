@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { OutputState, OutputStatus, PublicOutputSettings } from '../../../../shared/outputs.ts';
 import { describeError } from '../../api/errors.ts';
 import { FormError } from '../../components/Field.tsx';
+import { formatBytes, formatKbps, OUTPUT_STATE_LEVEL } from '../../components/format.ts';
 import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
@@ -11,14 +12,6 @@ import { AddOutputForm } from './AddOutputForm.tsx';
 
 const KIND_LABEL = { srt: 'SRT', hls: 'HLS', recording: 'Recording', rtmp: 'RTMP' } as const;
 
-export const STATE_LEVEL: Record<OutputState, 'ok' | 'warning' | 'danger' | 'idle'> = {
-  running: 'ok',
-  starting: 'warning',
-  backoff: 'warning',
-  failed: 'danger',
-  idle: 'idle',
-  stopped: 'idle',
-};
 
 /** Where an output goes, from its settings (before it has a live status that says so). */
 function targetOf(settings: PublicOutputSettings): string {
@@ -32,22 +25,6 @@ function targetOf(settings: PublicOutputSettings): string {
     case 'hls':
       return settings.folder ?? 'preview only';
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
-export function formatKbps(kbps: number): string {
-  return kbps >= 1000 ? `${(kbps / 1000).toFixed(2)} Mbit/s` : `${Math.round(kbps)} kbit/s`;
 }
 
 export function OutputsPanel() {
@@ -133,11 +110,11 @@ function OutputCard({ id }: { id: number }) {
   };
 
   return (
-    <li className={`output-card output-card--${STATE_LEVEL[state]}`} data-testid="output-card" data-output-id={id} data-state={state}>
+    <li className={`output-card output-card--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-card" data-output-id={id} data-state={state}>
       <div className="output-card__head">
         <span className="output-card__kind">{KIND_LABEL[output.settings.kind]}</span>
         <span className="output-card__name">{output.name}</span>
-        <span className={`state-pill state-pill--${STATE_LEVEL[state]}`} data-testid="output-state">
+        <span className={`state-pill state-pill--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-state">
           {state}
         </span>
       </div>
@@ -146,7 +123,7 @@ function OutputCard({ id }: { id: number }) {
       </p>
       <OutputFigures status={status} />
       {status?.reason ? (
-        <p className={`output-card__reason output-card__reason--${STATE_LEVEL[state]}`} data-testid="output-reason">
+        <p className={`output-card__reason output-card__reason--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-reason">
           {status.reason}
           {state === 'backoff' && status.retryInMs !== undefined ? ` · retry in ${(status.retryInMs / 1000).toFixed(1)} s` : ''}
         </p>
@@ -202,7 +179,7 @@ function PreviewOutput() {
   return (
     <p className="panel__hint" data-testid="preview-output">
       Preview HLS (confidence monitor):{' '}
-      <span className={`state-pill state-pill--${STATE_LEVEL[status.state]}`}>{status.state}</span> {formatKbps(status.bitrateKbps)}
+      <span className={`state-pill state-pill--${OUTPUT_STATE_LEVEL[status.state]}`}>{status.state}</span> {formatKbps(status.bitrateKbps)}
     </p>
   );
 }

@@ -1,4 +1,4 @@
-import Hls from 'hls.js';
+import type Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../store/context.tsx';
 import { TALLY_HOLD_MS, programSelectors, type TallyCue } from '../../store/slices/program.ts';
@@ -45,8 +45,11 @@ function HlsPlayer() {
     const onPlaying = () => setState('playing');
     video.addEventListener('playing', onPlaying);
 
+    // hls.js is most of the UI's code: it loads only when a monitor opens, in its own chunk.
+    let HlsPlayerClass: typeof Hls | null = null;
     const load = () => {
-      if (disposed) return;
+      if (disposed || !HlsPlayerClass) return;
+      const Hls = HlsPlayerClass;
       hls?.destroy();
       setState('waiting');
       // Live edge two segments back: low delay without stalling on each new segment.
@@ -61,11 +64,20 @@ function HlsPlayer() {
       hls.attachMedia(video);
     };
 
-    if (Hls.isSupported()) load();
-    else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-      video.src = PREVIEW_PLAYLIST;
-      play();
-    } else setState('unsupported');
+    void import('hls.js').then(
+      ({ default: Hls }) => {
+        if (disposed) return;
+        HlsPlayerClass = Hls;
+        if (Hls.isSupported()) load();
+        else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+          video.src = PREVIEW_PLAYLIST;
+          play();
+        } else setState('unsupported');
+      },
+      () => {
+        if (!disposed) setState('unsupported');
+      },
+    );
 
     return () => {
       disposed = true;

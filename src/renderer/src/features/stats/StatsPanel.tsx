@@ -1,9 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { droppedLevel, fpsLevel, type StatLevel } from '../../../../shared/stats.ts';
+import { formatBytes, formatKbps, OUTPUT_STATE_LEVEL } from '../../components/format.ts';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { statsSelectors } from '../../store/slices/stats.ts';
-import { STATE_LEVEL, formatBytes, formatKbps } from '../outputs/OutputsPanel.tsx';
+
 
 /** OBS's stats dock: live figures from the `stats` event, coloured by OBS's thresholds. */
 export function StatsPanel() {
@@ -112,7 +113,7 @@ function OutputFigures() {
   return (
     <dl className="stats-grid" data-testid="stats-outputs">
       {outputs.map((output) => {
-        const level = STATE_LEVEL[output.state];
+        const level = OUTPUT_STATE_LEVEL[output.state];
         return (
           <Stat key={output.id} label={`${nameOf(output.id)} · ${output.state}`} level={level === 'idle' ? undefined : level} testId="stat-output">
             {formatKbps(output.bitrateKbps)}
