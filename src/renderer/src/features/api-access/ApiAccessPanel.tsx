@@ -34,7 +34,7 @@ export function ApiAccessPanel() {
           </dd>
           <dt>Token</dt>
           <dd>
-            {access.tokenRequired ? 'Required on every request' : 'Not required (loopback only)'}
+            Required on every request, loopback included
             {access.tokenAvailable ? <TokenReveal /> : null}
           </dd>
           <dt>Automation</dt>
