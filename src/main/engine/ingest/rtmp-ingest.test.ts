@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +117,45 @@ describe('RtmpIngest (real node-media-server, real ffmpeg)', () => {
     const logger = new Logger({ sink: () => {} });
     const second = new RtmpIngest({ storeDir: path.join(dir, 'nms2'), streamKeys: keys, logger, port: ingest.port });
     await expect(second.start()).rejects.toMatchObject({ code: 'ALREADY_RUNNING' });
+  });
+});
+
+describe('RtmpIngest connection limit', () => {
+  let dir: string;
+  let store: Store;
+  let ingest: RtmpIngest;
+  const logLines: string[] = [];
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'studio-ingest-limit-'));
+    store = openStore(path.join(dir, 'data'));
+    const logger = new Logger({ sink: (line) => logLines.push(line) });
+    ingest = new RtmpIngest({ storeDir: path.join(dir, 'nms'), streamKeys: new StreamKeysRepository(store.db), logger, port: await freePort(), maxConnections: 3 });
+    await ingest.start();
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await ingest?.stop();
+    store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('closes connections beyond maxConnections at once, and logs it; the open ones stay', async () => {
+    const open = () =>
+      new Promise<{ socket: Socket; closed: Promise<void> }>((resolve, reject) => {
+        const socket = connect({ port: ingest.port, host: '127.0.0.1' });
+        sockets.push(socket);
+        socket.on('error', () => {});
+        const closed = new Promise<void>((done) => socket.once('close', () => done()));
+        socket.once('connect', () => resolve({ socket, closed }));
+        socket.once('error', reject);
+      });
+    const held = [await open(), await open(), await open()];
+    const extra = await open();
+    await extra.closed;
+    expect(logLines.some((line) => line.includes('refused an RTMP connection: 3 already open'))).toBe(true);
+    expect(held.every(({ socket }) => !socket.destroyed)).toBe(true);
   });
 });

@@ -99,6 +99,7 @@ interface InternalSubscriber {
 }
 
 export const DEFAULT_RTMP_PORT = 1935;
+export const DEFAULT_MAX_CONNECTIONS = 128;
 const NMS_EVENTS = ['prePublish', 'postPublish', 'donePublish', 'prePlay'] as const;
 
 export interface StreamKeyAuthority {
@@ -125,6 +126,8 @@ export interface RtmpIngestOptions {
   allowRemotePlay?: boolean;
   /** A connection that has not sent its whole handshake (C0+C1+C2) by then is closed. Default 10 s. */
   handshakeTimeoutMs?: number;
+  /** Connections open at once (publishers, players, handshakes); more are closed at once. Default 128. */
+  maxConnections?: number;
 }
 
 interface LiveStream {
@@ -258,15 +261,26 @@ export class RtmpIngest implements LiveInputProvider {
     }
     server.removeListener('connection', handleRequest);
     server.on('connection', (socket: Socket) => this.#accept(socket, handleRequest));
+    // Each connection holds a descriptor; the program's ffmpeg processes and the API need them too.
+    server.maxConnections = this.#options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    server.on('drop', (dropped?: { remoteAddress?: string }) =>
+      this.#remoteInputLog.log(`refused an RTMP connection: ${server.maxConnections} already open`, { remoteAddress: hostOf(dropped?.remoteAddress ?? '') }),
+    );
+    let isListening = false;
     const listening = new Promise<void>((resolve, reject) => {
       nms.rtmpServer.handleListenError = () => (error) => {
+        // Once listening, an error is the accept of one connection failing (EMFILE, ...): logged.
+        if (isListening) return this.#remoteInputLog.log(`RTMP listener: ${error.message}`, { code: error.code });
         reject(
           error.code === 'EADDRINUSE'
             ? new IngestError('PORT_IN_USE', `RTMP port ${this.bind}:${this.#port} is already in use`, { field: 'port', cause: error })
             : new IngestError('LISTEN_FAILED', `RTMP listener on ${this.bind}:${this.#port} failed: ${error.message}`, { cause: error }),
         );
       };
-      server.once('listening', () => resolve());
+      server.once('listening', () => {
+        isListening = true;
+        resolve();
+      });
     });
     // It may reject while nms.run() is still pending: handled below, never an unhandled rejection.
     listening.catch(() => {});
@@ -325,6 +339,15 @@ export class RtmpIngest implements LiveInputProvider {
   }
 
   #accept(socket: Socket, handleRequest: (socket: Socket) => void): void {
+    try {
+      this.#guard(socket, handleRequest);
+    } catch (error) {
+      socket.destroy();
+      this.#remoteInputLog.log('closed an RTMP connection: it could not be guarded', { error });
+    }
+  }
+
+  #guard(socket: Socket, handleRequest: (socket: Socket) => void): void {
     const remoteAddress = hostOf(socket.remoteAddress ?? '');
     const onFault = (fault: ConnectionFault): void =>
       this.#remoteInputLog.log(`closed an RTMP connection: ${scrubStreamNames(fault.message)}`, { remoteAddress });
