@@ -140,11 +140,16 @@ describe('boundParserMemory (node-media-server’s own RTMP parser)', () => {
   it('refuses a message over 64 KB before a publish, at its header, before allocating it', () => {
     const rtmp = parser(() => false);
     expect(() => rtmp.parserData(firstChunk(5, 9, 0xffffff))).toThrow(ConnectionFault);
-    expect(() => parser(() => false).parserData(firstChunk(3, 20, 70_000))).toThrow(/message of 70000 bytes \(type 20\) over the 65536-byte limit before a publish/);
+    expect(() => parser(() => false).parserData(firstChunk(4, 9, 70_000))).toThrow(/message of 70000 bytes \(type 9\) over the 65536-byte limit before a publish with a valid key/);
     expect(() => parser(() => false).parserData(firstChunk(3, 20, 1000))).not.toThrow();
   });
 
-  it('lets a publisher with a valid key send messages up to the RTMP limit, within one budget for all chunk streams', () => {
+  it('keeps commands and data to 64 KB even from a publisher with a valid key', () => {
+    expect(() => parser(() => true).parserData(firstChunk(3, 20, 70_000))).toThrow(/message of 70000 bytes \(type 20\) over the 65536-byte limit$/);
+    expect(() => parser(() => true).parserData(firstChunk(6, 18, 70_000))).toThrow(ConnectionFault);
+  });
+
+  it('lets a publisher with a valid key send audio and video up to the RTMP limit, within one budget for all chunk streams', () => {
     const rtmp = parser(() => true);
     for (const csid of [4, 5, 6]) expect(() => rtmp.parserData(firstChunk(csid, 9, 0xffffff))).not.toThrow();
     // 16 MB more on a fourth and fifth chunk stream would pass 64 MB.
