@@ -3,10 +3,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   boundParserMemory,
+  boundPendingOutput,
   CLIENT_HANDSHAKE_BYTES,
   ConnectionFault,
   guardConnection,
   MAX_CHUNK_STREAMS,
+  MAX_PENDING_OUTPUT_BYTES,
   type NmsRtmpParser,
   RateLimitedLog,
 } from './connection-guard.ts';
@@ -166,6 +168,34 @@ describe('boundParserMemory (node-media-server’s own RTMP parser)', () => {
     expect(() => {
       for (const bytes of headers) rtmp.parserData(bytes);
     }).toThrow(`more than ${MAX_CHUNK_STREAMS} chunk streams`);
+  });
+});
+
+describe('boundPendingOutput', () => {
+  it('closes a player that does not read once its queue passes the bound, without throwing into the sender', async () => {
+    const accepted = new Promise<Socket>((resolve) => {
+      server = createServer((socket) => resolve(socket));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const address = server!.address();
+    const player = connect({ port: typeof address === 'object' && address ? address.port : 0, host: '127.0.0.1' });
+    clients.push(player);
+    player.pause(); // never reads
+    const socket = await accepted;
+    socket.on('error', () => {});
+    const faults: string[] = [];
+    let sent = 0;
+    const session = { sendBuffer: (buffer: Buffer) => void socket.write(buffer, () => {}) };
+    boundPendingOutput(session, socket, (fault) => faults.push(fault.message));
+    const packet = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < 64 && !socket.destroyed; i++) {
+      session.sendBuffer(packet);
+      sent++;
+    }
+    expect(socket.destroyed).toBe(true);
+    expect(faults).toEqual([expect.stringMatching(/^player not reading \(\d+ bytes queued\)$/)]);
+    expect(sent * packet.length).toBeGreaterThan(MAX_PENDING_OUTPUT_BYTES);
+    expect(() => session.sendBuffer(packet)).not.toThrow();
   });
 });
 
