@@ -100,6 +100,7 @@ interface InternalSubscriber {
 
 export const DEFAULT_RTMP_PORT = 1935;
 export const DEFAULT_MAX_CONNECTIONS = 128;
+export const DEFAULT_SESSION_START_TIMEOUT_MS = 30_000;
 const NMS_EVENTS = ['prePublish', 'postPublish', 'donePublish', 'prePlay'] as const;
 
 export interface StreamKeyAuthority {
@@ -128,6 +129,11 @@ export interface RtmpIngestOptions {
   handshakeTimeoutMs?: number;
   /** Connections open at once (publishers, players, handshakes); more are closed at once. Default 128. */
   maxConnections?: number;
+  /**
+   * A connection that has neither published nor played by then is closed, so idle connections
+   * cannot hold every slot and lock out a camera that reconnects. Default 30 s.
+   */
+  sessionStartTimeoutMs?: number;
 }
 
 interface LiveStream {
@@ -357,6 +363,15 @@ export class RtmpIngest implements LiveInputProvider {
       if (!session?.rtmp) throw new ConnectionFault('node-media-server made no RTMP session of it');
       boundParserMemory(session.rtmp, () => this.#bySession.has(session.id));
       boundPendingOutput(session, accepted, onFault);
+      const startTimeoutMs = this.#options.sessionStartTimeoutMs ?? DEFAULT_SESSION_START_TIMEOUT_MS;
+      const startTimer = setTimeout(() => {
+        // NMS sets the stream path when a publish or play begins.
+        if (session.streamPath !== '' || accepted.destroyed) return;
+        accepted.destroy();
+        onFault(new ConnectionFault(`no publish or play within ${startTimeoutMs} ms`));
+      }, startTimeoutMs);
+      startTimer.unref();
+      accepted.once('close', () => clearTimeout(startTimer));
     });
   }
 
