@@ -252,6 +252,8 @@ export interface IngestStreamEvent {
   video: { codec: string | null; width: number; height: number; fps: number } | null;
   audio: { codec: string | null; sampleRate: number; channels: number } | null;
   bitrateKbps: number;
+  /** Bytes received from the publisher since it started (RTMP framing included). */
+  bytesIn: number;
 }
 
 export interface EventPayloads {

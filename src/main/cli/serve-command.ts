@@ -48,6 +48,13 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     io.stderr(`studio serve: --rtmp-port must be a whole number from 1 to 65535, or 0 for no RTMP ingest, got "${values['rtmp-port']}"\n`);
     return 1;
   }
+  // For tests and unusual networks: how long a connection may take over its RTMP handshake.
+  const handshakeTimeoutText = process.env.STUDIO_RTMP_HANDSHAKE_TIMEOUT_MS;
+  const handshakeTimeoutMs = handshakeTimeoutText === undefined || handshakeTimeoutText === '' ? undefined : Number(handshakeTimeoutText);
+  if (handshakeTimeoutMs !== undefined && (!Number.isInteger(handshakeTimeoutMs) || handshakeTimeoutMs < 1)) {
+    io.stderr(`studio serve: STUDIO_RTMP_HANDSHAKE_TIMEOUT_MS must be a whole number of milliseconds above 0, got "${handshakeTimeoutText}"\n`);
+    return 1;
+  }
   const host = values.host!;
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const staticDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
@@ -60,7 +67,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
       version: packageVersion(),
       host: 'headless',
       log,
-      rtmp: rtmpPort === 0 ? null : { port: rtmpPort, bind: values['rtmp-host']! },
+      rtmp: rtmpPort === 0 ? null : { port: rtmpPort, bind: values['rtmp-host']!, ...(handshakeTimeoutMs ? { handshakeTimeoutMs } : {}) },
     });
   } catch (error) {
     io.stderr(`studio serve: ${(error as Error).message}\n`);

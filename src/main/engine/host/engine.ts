@@ -41,7 +41,7 @@ export interface EngineOptions {
   /** How often `engine.status` is pushed. */
   statusIntervalMs?: number;
   /** The embedded RTMP ingest; null runs without one. Default port 1935 on loopback. */
-  rtmp?: { port: number; bind?: string } | null;
+  rtmp?: { port: number; bind?: string; handshakeTimeoutMs?: number } | null;
 }
 
 interface FfmpegState {
@@ -85,6 +85,7 @@ export function ingestStreamEvent(info: IngestStreamInfo): IngestStreamEvent {
     video: info.video ? { codec: info.video.codec, width: info.video.width, height: info.video.height, fps: info.video.fps } : null,
     audio: info.audio,
     bitrateKbps: info.bitrateKbps,
+    bytesIn: info.bytesIn,
   };
 }
 
@@ -146,6 +147,7 @@ export class Engine {
           logger: options.log.child('ingest'),
           port: rtmp.port,
           ...(rtmp.bind ? { bind: rtmp.bind } : {}),
+          ...(rtmp.handshakeTimeoutMs ? { handshakeTimeoutMs: rtmp.handshakeTimeoutMs } : {}),
         })
       : null;
     this.programHost = new ProgramHost({

@@ -32,6 +32,12 @@ async function checkLocalFile(config: SourceConfig): Promise<void> {
   if (!stats.isFile()) throw new EngineError('BAD_PATH', `config.path: ${config.path} is not a file.`, { apiCode: 'BAD_ARGUMENT', field: 'config.path' });
 }
 
+/** An RTMP source must name a stream key that exists: a dangling id would take the feed of a later key. */
+function checkStreamKey(config: SourceConfig, streamKeys: Engine['repositories']['streamKeys']): void {
+  if (config.kind !== 'rtmp' || streamKeys.has(config.streamKeyId)) return;
+  throw new EngineError('BAD_REFERENCE', `config.streamKeyId: there is no stream key with id ${config.streamKeyId}.`, { apiCode: 'BAD_ARGUMENT', field: 'config.streamKeyId' });
+}
+
 /** SCTE-35 codec errors become argument errors: the client's section is what is wrong. */
 function asArgumentError(error: unknown, argument: string): never {
   if (error instanceof Scte35Error) {
@@ -78,6 +84,7 @@ export function createHandlers(engine: Engine): HandlerTable {
     'streamKeys.remove': ({ id }) => {
       const removed = streamKeys.remove(id);
       if (!removed) throw new EngineError('NOT_FOUND', `No stream key with id ${id}.`, { apiCode: 'NOT_FOUND', field: 'id' });
+      engine.ingest?.disconnect(id, 'stream key removed');
       engine.log.info('stream key removed', { id });
       engine.events.emit('streamKeys.changed', streamKeys.list());
       return { removed };
@@ -105,6 +112,7 @@ export function createHandlers(engine: Engine): HandlerTable {
     'sources.list': () => programRepository.sources().map((source) => host.sourceInfo(source)),
     'sources.create': async ({ name, config, audio }) => {
       await checkLocalFile(config);
+      checkStreamKey(config, streamKeys);
       const created = programRepository.createSource(name, config, audio ?? { gainDb: 0, muted: false });
       try {
         await host.sourceAdded(created);
@@ -117,6 +125,7 @@ export function createHandlers(engine: Engine): HandlerTable {
     },
     'sources.update': async ({ id, name, config, audio }) => {
       if (config) await checkLocalFile(config);
+      if (config) checkStreamKey(config, streamKeys);
       const before = programRepository.source(id);
       const after = programRepository.updateSource(id, { name, config, audio });
       await host.sourceChanged(before, after);

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +117,73 @@ describe('RtmpIngest (real node-media-server, real ffmpeg)', () => {
     const logger = new Logger({ sink: () => {} });
     const second = new RtmpIngest({ storeDir: path.join(dir, 'nms2'), streamKeys: keys, logger, port: ingest.port });
     await expect(second.start()).rejects.toMatchObject({ code: 'ALREADY_RUNNING' });
+  });
+});
+
+describe('RtmpIngest connection limit', () => {
+  let dir: string;
+  let store: Store;
+  let ingest: RtmpIngest;
+  const logLines: string[] = [];
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'studio-ingest-limit-'));
+    store = openStore(path.join(dir, 'data'));
+    const logger = new Logger({ sink: (line) => logLines.push(line) });
+    ingest = new RtmpIngest({
+      storeDir: path.join(dir, 'nms'),
+      streamKeys: new StreamKeysRepository(store.db),
+      logger,
+      port: await freePort(),
+      maxConnections: 3,
+      sessionStartTimeoutMs: 1500,
+    });
+    await ingest.start();
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await ingest?.stop();
+    store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const closedOrder: string[] = [];
+  const open = (name: string) =>
+    new Promise<{ socket: Socket; closed: Promise<void> }>((resolve, reject) => {
+      const socket = connect({ port: ingest.port, host: '127.0.0.1' });
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.resume(); // reads what the server sends (S0+S1+S2), so its end is seen
+      const closed = new Promise<void>((done) =>
+        socket.once('close', () => {
+          closedOrder.push(name);
+          done();
+        }),
+      );
+      socket.once('connect', () => resolve({ socket, closed }));
+      socket.once('error', reject);
+    });
+  const linesWith = (text: string) => logLines.filter((line) => line.includes(text));
+
+  it('closes connections beyond maxConnections at once, and logs it, while the open ones stay', async () => {
+    const held = [await open('held'), await open('held'), await open('held')];
+    const extra = await open('extra');
+    await extra.closed;
+    expect(linesWith('refused an RTMP connection: 3 already open')).toHaveLength(1);
+    // The held ones go later, by their own timeout: the extra one was closed first, for the limit.
+    await Promise.all(held.map(({ closed }) => closed));
+    expect(closedOrder).toEqual(['extra', 'held', 'held', 'held']);
+  });
+
+  it('closes a connection that completes its handshake but neither publishes nor plays', async () => {
+    const idle = await open('idle');
+    const hello = Buffer.alloc(1537);
+    hello[0] = 3;
+    idle.socket.write(hello);
+    idle.socket.write(Buffer.alloc(1536)); // C2: the handshake is done
+    await idle.closed;
+    expect(linesWith('no publish or play within 1500 ms')).toHaveLength(4);
   });
 });

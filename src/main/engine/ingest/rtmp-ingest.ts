@@ -8,11 +8,23 @@
 // - its JSON store installs SIGINT/SIGTERM handlers: off; its history server writes stream
 //   names (keys) to that store: stopped;
 // - a publisher that disconnects stays "published" for a 30 s resume window: configurable here
-//   (reconnectGraceMs, default 0) so sources learn of the end at once.
+//   (reconnectGraceMs, default 0) so sources learn of the end at once;
+// - its parser throws on hostile bytes inside its socket listeners, which ends the process: each
+//   connection runs inside a guard (connection-guard.ts says why this mechanism), and a bad one is
+//   closed and logged, rate-limited.
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Logger } from '../log.ts';
+import {
+  boundParserMemory,
+  boundPendingOutput,
+  ConnectionFault,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  guardConnection,
+  type NmsRtmpParser,
+  RateLimitedLog,
+} from './connection-guard.ts';
 import { IngestError } from './errors.ts';
 import { audioCodecName, FlvProbe, videoCodecName } from './flv-probe.ts';
 import type {
@@ -42,8 +54,10 @@ interface NmsSession {
   audioCodec: unknown;
   audioChannels: number;
   audioSamplerate: number;
-  socket?: { destroy(): void };
+  socket?: Socket;
+  rtmp?: NmsRtmpParser;
   broadcast?: NmsBroadcast;
+  sendBuffer(buffer: Buffer): void;
   close(): void;
 }
 interface NmsBroadcast {
@@ -54,7 +68,11 @@ interface NmsBroadcast {
   getPublishStatus(): 'publishing' | 'reconnecting' | 'idle';
 }
 interface NmsInstance {
-  rtmpServer: { tcpServer?: Server; handleListenError: (name: string, port: number) => (error: NodeJS.ErrnoException) => void };
+  rtmpServer: {
+    tcpServer?: Server;
+    /** Its 'connection' listener: makes an RtmpSession of the socket. */
+    handleRequest: (socket: Socket) => void;
+    handleListenError: (name: string, port: number) => (error: NodeJS.ErrnoException) => void };
   store: { options: { signals: boolean } };
   historyServer: { stop(): void };
   run(): Promise<void>;
@@ -64,6 +82,7 @@ type NmsConstructor = new (config: Record<string, unknown>, configPath?: string)
 interface NmsContext {
   eventEmitter: EventEmitter;
   broadcasts: Map<string, NmsBroadcast>;
+  sessions: Map<string, NmsSession>;
 }
 interface NmsLogger {
   level: string;
@@ -80,6 +99,8 @@ interface InternalSubscriber {
 }
 
 export const DEFAULT_RTMP_PORT = 1935;
+export const DEFAULT_MAX_CONNECTIONS = 128;
+export const DEFAULT_SESSION_START_TIMEOUT_MS = 30_000;
 const NMS_EVENTS = ['prePublish', 'postPublish', 'donePublish', 'prePlay'] as const;
 
 export interface StreamKeyAuthority {
@@ -104,6 +125,15 @@ export interface RtmpIngestOptions {
   reconnectGraceMs?: number;
   /** Players from other addresses than loopback are refused unless true. Default false. */
   allowRemotePlay?: boolean;
+  /** A connection that has not sent its whole handshake (C0+C1+C2) by then is closed. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Connections open at once (publishers, players, handshakes); more are closed at once. Default 128. */
+  maxConnections?: number;
+  /**
+   * A connection that has neither published nor played by then is closed, so idle connections
+   * cannot hold every slot and lock out a camera that reconnects. Default 30 s.
+   */
+  sessionStartTimeoutMs?: number;
 }
 
 interface LiveStream {
@@ -156,6 +186,8 @@ export class RtmpIngest implements LiveInputProvider {
   #listeners: Array<[string, (session: NmsSession) => void]> = [];
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #port: number;
+  /** Lines caused by remote input (bad connections, NMS's complaints): a flood costs a few lines. */
+  #remoteInputLog: RateLimitedLog;
 
   constructor(options: RtmpIngestOptions) {
     this.#options = options;
@@ -169,7 +201,12 @@ export class RtmpIngest implements LiveInputProvider {
     if (!/^[A-Za-z0-9_-]+$/.test(this.app)) {
       throw new IngestError('BAD_OPTION', `RTMP app must be letters, digits, _ or -, got "${this.app}"`, { field: 'app' });
     }
+    const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    if (!Number.isInteger(handshakeTimeoutMs) || handshakeTimeoutMs < 1) {
+      throw new IngestError('BAD_OPTION', `RTMP handshake timeout must be a whole number of ms above 0, got ${handshakeTimeoutMs}`, { field: 'handshakeTimeoutMs' });
+    }
     this.#events.setMaxListeners(0);
+    this.#remoteInputLog = new RateLimitedLog((line, fields) => this.#logger.warn(line, fields));
   }
 
   get port(): number {
@@ -209,7 +246,7 @@ export class RtmpIngest implements LiveInputProvider {
     const log = this.#logger.child('ingest.nms');
     nmsLogger.log = (message: string, level = 'info') => {
       const line = scrubStreamNames(String(message));
-      if (level === 'error' || level === 'warn') log.warn(line);
+      if (level === 'error' || level === 'warn') this.#remoteInputLog.log(`node-media-server: ${line}`);
       else log.debug(line);
     };
     const nms = new NodeMediaServer({
@@ -223,15 +260,33 @@ export class RtmpIngest implements LiveInputProvider {
 
     const server = nms.rtmpServer.tcpServer;
     if (!server) throw new IngestError('LISTEN_FAILED', 'node-media-server created no RTMP listener');
+    // Every connection goes through our guard first: NMS's handler is called from inside it.
+    const handleRequest = nms.rtmpServer.handleRequest;
+    if (!server.listeners('connection').includes(handleRequest)) {
+      throw new IngestError('LISTEN_FAILED', 'node-media-server changed how it accepts connections: they cannot be guarded');
+    }
+    server.removeListener('connection', handleRequest);
+    server.on('connection', (socket: Socket) => this.#accept(socket, handleRequest));
+    // Each connection holds a descriptor; the program's ffmpeg processes and the API need them too.
+    server.maxConnections = this.#options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    server.on('drop', (dropped?: { remoteAddress?: string }) =>
+      this.#remoteInputLog.log(`refused an RTMP connection: ${server.maxConnections} already open`, { remoteAddress: hostOf(dropped?.remoteAddress ?? '') }),
+    );
+    let isListening = false;
     const listening = new Promise<void>((resolve, reject) => {
       nms.rtmpServer.handleListenError = () => (error) => {
+        // Once listening, an error is the accept of one connection failing (EMFILE, ...): logged.
+        if (isListening) return this.#remoteInputLog.log(`RTMP listener: ${error.message}`, { code: error.code });
         reject(
           error.code === 'EADDRINUSE'
             ? new IngestError('PORT_IN_USE', `RTMP port ${this.bind}:${this.#port} is already in use`, { field: 'port', cause: error })
             : new IngestError('LISTEN_FAILED', `RTMP listener on ${this.bind}:${this.#port} failed: ${error.message}`, { cause: error }),
         );
       };
-      server.once('listening', () => resolve());
+      server.once('listening', () => {
+        isListening = true;
+        resolve();
+      });
     });
     // It may reject while nms.run() is still pending: handled below, never an unhandled rejection.
     listening.catch(() => {});
@@ -241,7 +296,7 @@ export class RtmpIngest implements LiveInputProvider {
         try {
           this.#onNmsEvent(name, session);
         } catch (error) {
-          this.#logger.error(`ingest: ${name} handler failed`, { error });
+          this.#remoteInputLog.log(`ingest: ${name} handler failed`, { error });
         }
       };
       this.#context.eventEmitter.on(name, listener);
@@ -289,6 +344,37 @@ export class RtmpIngest implements LiveInputProvider {
     }
   }
 
+  #accept(socket: Socket, handleRequest: (socket: Socket) => void): void {
+    try {
+      this.#guard(socket, handleRequest);
+    } catch (error) {
+      socket.destroy();
+      this.#remoteInputLog.log('closed an RTMP connection: it could not be guarded', { error });
+    }
+  }
+
+  #guard(socket: Socket, handleRequest: (socket: Socket) => void): void {
+    const remoteAddress = hostOf(socket.remoteAddress ?? '');
+    const onFault = (fault: ConnectionFault): void =>
+      this.#remoteInputLog.log(`closed an RTMP connection: ${scrubStreamNames(fault.message)}`, { remoteAddress });
+    guardConnection(socket, { handshakeTimeoutMs: this.#options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, onFault }, (accepted) => {
+      handleRequest(accepted);
+      const session = [...(this.#context?.sessions.values() ?? [])].find((candidate) => candidate.socket === accepted);
+      if (!session?.rtmp) throw new ConnectionFault('node-media-server made no RTMP session of it');
+      boundParserMemory(session.rtmp, () => this.#bySession.has(session.id));
+      boundPendingOutput(session, accepted, onFault);
+      const startTimeoutMs = this.#options.sessionStartTimeoutMs ?? DEFAULT_SESSION_START_TIMEOUT_MS;
+      const startTimer = setTimeout(() => {
+        // NMS sets the stream path when a publish or play begins.
+        if (session.streamPath !== '' || accepted.destroyed) return;
+        accepted.destroy();
+        onFault(new ConnectionFault(`no publish or play within ${startTimeoutMs} ms`));
+      }, startTimeoutMs);
+      startTimer.unref();
+      accepted.once('close', () => clearTimeout(startTimer));
+    });
+  }
+
   /** Published: a valid publisher is on and 'ingest.published' has been sent. */
   isLive(streamKeyId: number): boolean {
     return this.#byKeyId.get(streamKeyId)?.published === true;
@@ -325,7 +411,12 @@ export class RtmpIngest implements LiveInputProvider {
       sendBuffer: (buffer) => {
         if (!open) return;
         subscriber.outBytes += buffer.length;
-        write(buffer);
+        // It runs in the publisher's data path: a throw here would cost the publisher its connection.
+        try {
+          write(buffer);
+        } catch (error) {
+          this.#remoteInputLog.log('ingest: a live feed failed to take a chunk', { error });
+        }
       },
       close: () => feed.close(),
     };
@@ -357,7 +448,7 @@ export class RtmpIngest implements LiveInputProvider {
       }
       case 'prePlay':
         if (!this.#options.allowRemotePlay && !isLoopback(session.ip)) {
-          this.#logger.warn('refused an RTMP player from a remote address', { remoteAddress: hostOf(session.ip) });
+          this.#remoteInputLog.log('refused an RTMP player from a remote address', { remoteAddress: hostOf(session.ip) });
           closeSession(session);
         }
         return;
@@ -374,7 +465,7 @@ export class RtmpIngest implements LiveInputProvider {
       // NMS reports the end of a refused publish only if it got as far as being the publisher.
       setTimeout(() => this.#refused.delete(session.id), 60_000).unref();
       // The name is the key someone tried: never logged. The remote address helps spot abuse.
-      this.#logger.warn(`refused an RTMP publish: ${reason}`, { remoteAddress, app: session.streamApp });
+      this.#remoteInputLog.log(`refused an RTMP publish: ${reason}`, { remoteAddress, app: session.streamApp });
       this.#emit('ingest.refused', { reason, remoteAddress });
       closeSession(session);
     };
@@ -418,7 +509,13 @@ export class RtmpIngest implements LiveInputProvider {
       ip: '',
       protocol: 'flv',
       outBytes: 0,
-      sendBuffer: (buffer) => stream.probe.onTag(buffer),
+      sendBuffer: (buffer) => {
+        try {
+          stream.probe.onTag(buffer);
+        } catch (error) {
+          this.#remoteInputLog.log('ingest: the FLV probe failed on a tag', { error });
+        }
+      },
       close: () => {},
     };
     stream.probeSubscriber = subscriber;

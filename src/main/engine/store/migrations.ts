@@ -161,4 +161,39 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'stream key ids are never reused',
+    // Without AUTOINCREMENT SQLite hands out max(id) + 1, so the id of the newest key came back
+    // after its removal, and an RTMP source still naming it took the next key's feed. SQLite cannot
+    // add AUTOINCREMENT in place: the table is rebuilt as "Making Other Kinds Of Table Schema
+    // Changes" (sqlite.org/lang_altertable.html) describes. No table references stream_keys (sources
+    // name a key inside their JSON config), so the rebuild runs with foreign keys on, in the
+    // migration's one transaction, and ends with the foreign key check that procedure asks for.
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE stream_keys_rebuilt (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          name         TEXT NOT NULL UNIQUE,
+          secret_id    INTEGER NOT NULL UNIQUE REFERENCES secrets(id),
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT
+        ) STRICT;
+        INSERT INTO stream_keys_rebuilt (id, name, secret_id, created_at, last_used_at)
+          SELECT id, name, secret_id, created_at, last_used_at FROM stream_keys;
+        DROP TABLE stream_keys;
+        ALTER TABLE stream_keys_rebuilt RENAME TO stream_keys;
+
+        -- Ids already given out are unknown once their rows are gone; at least skip every id a
+        -- source still names, so a source left on a removed key never takes a new key's feed.
+        DELETE FROM sqlite_sequence WHERE name = 'stream_keys';
+        INSERT INTO sqlite_sequence (name, seq) VALUES ('stream_keys', max(
+          coalesce((SELECT max(id) FROM stream_keys), 0),
+          coalesce((SELECT max(CAST(json_extract(config, '$.streamKeyId') AS INTEGER)) FROM sources WHERE kind = 'rtmp'), 0)
+        ));
+      `);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`foreign key check failed after rebuilding stream_keys: ${JSON.stringify(broken)}`);
+    },
+  },
 ];

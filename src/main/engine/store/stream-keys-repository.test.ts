@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from './database.ts';
+import { migrations } from './migrations.ts';
+import { ProgramRepository } from './program-repository.ts';
 import { StreamKeysRepository } from './stream-keys-repository.ts';
 
 let dataDir: string;
@@ -39,5 +41,62 @@ describe('stream keys', () => {
 
   it('says which id is unknown', () => {
     expect(() => keys.reveal(42)).toThrow(/No stream key with id 42/);
+  });
+});
+
+describe('stream key ids and references', () => {
+  const rtmpSource = (streamKeyId: number) => ({ kind: 'rtmp' as const, streamKeyId, width: 320, height: 180, slateText: 'Stand by' });
+  const noAudio = { gainDb: 0, muted: false };
+
+  it('never hands out an id again, even the newest one after its removal', () => {
+    keys.create('A');
+    const newest = keys.create('B');
+    keys.remove(newest.id);
+    const next = keys.create('C');
+    expect(next.id).toBeGreaterThan(newest.id);
+  });
+
+  it('refuses to remove a key a source takes its feed from, naming the sources', () => {
+    const program = new ProgramRepository(store.db);
+    const camera = keys.create('OBS');
+    program.createSource('Camera 1', rtmpSource(camera.id), noAudio);
+    program.createSource('Camera wide', rtmpSource(camera.id), noAudio);
+    expect(keys.sourcesUsing(camera.id)).toEqual(['Camera 1', 'Camera wide']);
+    expect(() => keys.remove(camera.id)).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'id', message: expect.stringMatching(/"OBS" feeds the sources "Camera 1", "Camera wide"/) }));
+    expect(keys.has(camera.id)).toBe(true);
+    expect(keys.findByKey(camera.key)?.id).toBe(camera.id);
+  });
+});
+
+describe('migration 2: stream_keys rebuilt with AUTOINCREMENT', () => {
+  it('keeps every key, its secret and the foreign key, and skips the ids a v1 database had freed or a source names', () => {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    // A database as version 1 left it: keys 1..3, key 3 removed, a source still naming key 5.
+    const v1 = openStore(dataDir, { migrations: migrations.slice(0, 1) });
+    const v1Keys = new StreamKeysRepository(v1.db);
+    const obs = v1Keys.create('OBS', new Date('2026-01-02T03:04:05Z'));
+    const phone = v1Keys.create('Phone');
+    v1Keys.remove(v1Keys.create('Gone').id);
+    new ProgramRepository(v1.db).createSource('Old camera', { kind: 'rtmp', streamKeyId: 5, width: 320, height: 180, slateText: 'Stand by' }, { gainDb: 0, muted: false });
+    expect(new StreamKeysRepository(v1.db).create('Reused').id).toBe(3); // the fault: v1 hands out 3 again
+    v1Keys.remove(3);
+    v1.close();
+
+    store = openStore(dataDir);
+    keys = new StreamKeysRepository(store.db);
+    expect(store.schemaVersion).toBeGreaterThanOrEqual(2);
+    expect(keys.list()).toEqual([
+      { id: obs.id, name: 'OBS', masked: `••••${obs.key.slice(-4)}`, createdAt: '2026-01-02T03:04:05.000Z' },
+      { id: phone.id, name: 'Phone', masked: `••••${phone.key.slice(-4)}`, createdAt: phone.createdAt },
+    ]);
+    expect(keys.findByKey(obs.key)?.id).toBe(obs.id);
+    expect(keys.reveal(phone.id).key).toBe(phone.key);
+    const schema = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'stream_keys'").get() as { sql: string };
+    expect(schema.sql).toMatch(/INTEGER PRIMARY KEY AUTOINCREMENT/);
+    expect(schema.sql).toMatch(/REFERENCES secrets\(id\)/);
+    expect(() => store.db.prepare("INSERT INTO stream_keys (name, secret_id, created_at) VALUES ('x', 999, 'now')").run()).toThrow(/FOREIGN KEY/);
+    // Past the removed key 3 and past the 5 the old source names.
+    expect(keys.create('New').id).toBe(6);
   });
 });

@@ -65,10 +65,32 @@ export class StreamKeysRepository {
     return row ? toSummary(row) : undefined;
   }
 
+  has(id: number): boolean {
+    return this.#db.prepare('SELECT 1 FROM stream_keys WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The names of the RTMP sources that take their feed from this key. */
+  sourcesUsing(id: number): string[] {
+    const rows = this.#db
+      .prepare("SELECT name FROM sources WHERE kind = 'rtmp' AND json_extract(config, '$.streamKeyId') = ? ORDER BY name")
+      .all(id) as { name: string }[];
+    return rows.map((row) => row.name);
+  }
+
+  /** Refused while a source takes its feed from the key: the source would silently lose it. */
   remove(id: number): boolean {
     return this.#db.transaction(() => {
-      const row = this.#db.prepare('SELECT secret_id FROM stream_keys WHERE id = ?').get(id) as { secret_id: number } | undefined;
+      const row = this.#db.prepare('SELECT name, secret_id FROM stream_keys WHERE id = ?').get(id) as { name: string; secret_id: number } | undefined;
       if (!row) return false;
+      const users = this.sourcesUsing(id);
+      if (users.length > 0) {
+        const names = users.map((name) => `"${name}"`).join(', ');
+        throw new StoreError(
+          'CONFLICT',
+          `The stream key "${row.name}" feeds the source${users.length === 1 ? '' : 's'} ${names}: remove ${users.length === 1 ? 'that source' : 'those sources'} or give ${users.length === 1 ? 'it' : 'them'} another key first.`,
+          { field: 'id' },
+        );
+      }
       this.#db.prepare('DELETE FROM stream_keys WHERE id = ?').run(id);
       this.#db.prepare('DELETE FROM secrets WHERE id = ?').run(row.secret_id);
       return true;
