@@ -92,16 +92,16 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
       witness.start();
       const bytes = testProgram(60).bytes;
       let fed = 0;
-      /** Feeds about a second of program, then lets the outputs' turns run. */
-      const feedSecond = async () => {
-        const end = Math.min(bytes.length, fed + 100 * 188 * 7);
+      /** Feeds about a quarter of a second of program, then lets the outputs' turns and timers run. */
+      const feedQuarterSecond = async () => {
+        const end = Math.min(bytes.length, fed + 25 * 188 * 7);
         for (; fed < end; fed += 188 * 7) fanout.write(bytes.subarray(fed, Math.min(end, fed + 188 * 7)));
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 40));
       };
       const feedUntil = async (predicate: () => boolean, what: string) => {
         while (!predicate()) {
           if (fed >= bytes.length) throw new Error(`the program ended before ${what}: ${JSON.stringify(preview.status())}`);
-          await feedSecond();
+          await feedQuarterSecond();
         }
       };
 
