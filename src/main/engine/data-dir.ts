@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,4 +14,21 @@ export function defaultDataDir(platform: NodeJS.Platform = process.platform, env
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), PRODUCT_NAME);
+}
+
+/** The data dir holds stream keys and passphrases: only its owner may list or open anything in it. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the data dir private (0700), or makes an existing one private, and proves it can be
+ * written by creating and removing a file in it. Throws the file system's error (EROFS, EACCES,
+ * ENOSPC...) for the caller to explain.
+ */
+export function preparePrivateDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const probe = path.join(dataDir, `.write-probe-${randomBytes(8).toString('hex')}`);
+  closeSync(openSync(probe, 'wx', PRIVATE_FILE_MODE));
+  rmSync(probe);
+  chmodSync(dataDir, PRIVATE_DIR_MODE);
 }
