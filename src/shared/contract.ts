@@ -146,7 +146,8 @@ export interface EngineStatus {
   host: 'electron' | 'headless';
   ffmpeg: FfmpegInfo | null;
   ffmpegError: string | null;
-  store: { path: string; schemaVersion: number };
+  /** warnings: problems found at start that did not stop it (a damaged WAL, backed up). */
+  store: { path: string; schemaVersion: number; warnings?: string[] };
   api: ApiAccess | null;
   /** The embedded RTMP server OBS publishes to. */
   ingest: { url: string | null; running: boolean; error: string | null };

@@ -17,6 +17,7 @@ import { missingCapabilities, probeFfmpeg } from '../encoder/ffmpeg-probe.ts';
 import type { Logger } from '../log.ts';
 import { createMetricsRegistry } from '../stats/metrics.ts';
 import { openStore, type Store } from '../store/database.ts';
+import type { SecretCipher } from '../store/secret-cipher.ts';
 import { usableVideoEncoders } from '../encoder/hardware-encoders.ts';
 import { DEFAULT_RTMP_PORT, RtmpIngest } from '../ingest/rtmp-ingest.ts';
 import { ProgramRepository } from '../store/program-repository.ts';
@@ -42,6 +43,8 @@ export interface EngineOptions {
   statusIntervalMs?: number;
   /** The embedded RTMP ingest; null runs without one. Default port 1935 on loopback. */
   rtmp?: { port: number; bind?: string } | null;
+  /** How secrets are kept at rest: the desktop app's OS keychain; headless, plain text in 0600 files. */
+  secretCipher?: SecretCipher;
 }
 
 interface FfmpegState {
@@ -111,7 +114,7 @@ export class Engine {
   #ingestError: string | null = null;
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const store = openStore(options.dataDir);
+    const store = openStore(options.dataDir, { cipher: options.secretCipher });
     const ffmpeg = await locateAndProbeFfmpeg(options.ffmpeg, options.log.child('ffmpeg'));
     const engine = new Engine(options, store, ffmpeg);
     await engine.#startIngest();
@@ -198,6 +201,7 @@ export class Engine {
     }, options.statusIntervalMs ?? 1000);
     this.#statusTimer.unref();
     this.log.info('engine started', { dataDir: options.dataDir, schemaVersion: store.schemaVersion, host: options.host });
+    for (const warning of store.warnings) this.log.error(warning);
   }
 
   /** Runs a contract command from any transport. */
@@ -223,7 +227,7 @@ export class Engine {
       host: this.#options.host,
       ffmpeg: this.#ffmpeg.info,
       ffmpegError: this.#ffmpeg.info ? null : (this.#ffmpeg.problems[0] ?? null),
-      store: { path: this.#store.path, schemaVersion: this.#store.schemaVersion },
+      store: { path: this.#store.path, schemaVersion: this.#store.schemaVersion, warnings: this.#store.warnings },
       api: this.apiAccess(false),
       ingest: {
         url: this.ingest?.running ? `rtmp://${this.ingest.bind === '0.0.0.0' ? '<this machine>' : this.ingest.bind}:${this.ingest.port}/${this.ingest.app}` : null,
