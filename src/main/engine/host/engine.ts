@@ -28,6 +28,7 @@ import { OutputsHost } from './outputs-host.ts';
 import { ProgramHost } from './program-host.ts';
 import { StatsCollector } from '../stats/stats-collector.ts';
 import { Scte35Log } from '../store/scte35-log.ts';
+import { RetentionPruner, retentionPolicyFrom } from '../store/retention.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { createHandlers, type CallContext, type HandlerTable } from './handlers.ts';
@@ -101,6 +102,7 @@ export class Engine {
   readonly outputsHost: OutputsHost;
   readonly stats: StatsCollector;
   readonly scte35Log: Scte35Log;
+  readonly retention: RetentionPruner;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -194,6 +196,9 @@ export class Engine {
       registry: this.metrics,
       emit: (event) => this.events.emit('stats', event),
     });
+    this.retention = new RetentionPruner({ db: store.db, policy: () => retentionPolicyFrom(this.repositories.settings.list()), log: this.log.child('retention') });
+    this.retention.start();
+    this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());
@@ -276,6 +281,7 @@ export class Engine {
     await this.programHost.stop();
     await this.outputsHost.close();
     await this.ingest?.stop();
+    await this.retention.close();
     this.#store.close();
     this.log.info('engine stopped');
   }
