@@ -1,6 +1,6 @@
 // The Electron shell: one hardened window over the same engine `studio serve` runs.
 import path from 'node:path';
-import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { Engine } from '../engine/host/engine.ts';
 import { consoleLogger } from '../engine/log.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol.ts';
@@ -84,5 +84,7 @@ async function start(): Promise<void> {
 
 start().catch((error: unknown) => {
   console.error(error);
+  // A refusal at start (a damaged database, a read-only data dir) says what and where, not just exits.
+  dialog.showErrorBox('Broadcast Studio cannot start', error instanceof Error ? error.message : String(error));
   app.exit(1);
 });
