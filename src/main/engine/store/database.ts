@@ -2,13 +2,13 @@
 // At start it (1) makes the data dir 0700 and proves it writable, (2) creates studio.db 0600
 // before SQLite does (SQLite gives -wal and -shm the database file's mode), (3) reads a leftover
 // WAL itself and, if SQLite would drop committed transactions in it, backs both files up and
-// warns, (4) runs PRAGMA quick_check and a real write transaction, refusing to start on damage
+// warns, (4) runs PRAGMA quick_check and a real write (rolled back), refusing to start on damage
 // or a read-only disk rather than losing data or failing every write later.
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, preparePrivateDataDir } from '../data-dir.ts';
+import { makePrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, preparePrivateDataDir } from '../data-dir.ts';
 import { errorMessage } from '../errors.ts';
 import { StoreError } from './errors.ts';
 import { migrations as studioMigrations, type Migration } from './migrations.ts';
@@ -139,9 +139,9 @@ function checkWal(dataDir: string, file: string, now: Date): string[] {
 }
 
 /** Makes the database files private; SQLite creates -wal and -shm with the database file's mode. */
-function makeDatabaseFilesPrivate(file: string): void {
+function makeDatabaseFilesPrivate(file: string): string[] {
   if (!existsSync(file)) closeSync(openSync(file, 'wx', PRIVATE_FILE_MODE)); // an empty file is an empty database
-  for (const each of databaseFiles(file)) if (existsSync(each)) chmodSync(each, PRIVATE_FILE_MODE);
+  return databaseFiles(file).flatMap((each) => (existsSync(each) ? (makePrivate(each, PRIVATE_FILE_MODE) ?? []) : []));
 }
 
 /** `SELECT ... open_secret(value, sealed_with)` and `seal_secret(?)`, `secret_cipher()` in writes. */
@@ -178,15 +178,15 @@ function sealSecrets(db: Database, file: string, cipher: SecretCipher): void {
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
   const file = path.join(dataDir, DATABASE_FILE);
   const cipher = options.cipher ?? plainTextCipher;
+  const warnings: string[] = [];
   try {
-    preparePrivateDataDir(dataDir);
+    warnings.push(...preparePrivateDataDir(dataDir));
   } catch (cause) {
     throw notWritableError(`The data dir ${dataDir}`, cause);
   }
-  let warnings: string[];
   try {
-    makeDatabaseFilesPrivate(file);
-    warnings = checkWal(dataDir, file, options.now?.() ?? new Date());
+    warnings.push(...makeDatabaseFilesPrivate(file));
+    warnings.push(...checkWal(dataDir, file, options.now?.() ?? new Date()));
   } catch (cause) {
     throw notWritableError(`The database ${file}`, cause);
   }
@@ -209,14 +209,16 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
       throw cause;
     }
     try {
-      // A real write lock, as every later write will take: SQLite falls back to read-only
-      // silently when it cannot write the file, and each write would then fail on its own.
+      // A real write, rolled back: SQLite falls back to read-only silently when it cannot
+      // write the file, and then takes even BEGIN IMMEDIATE; only a write statement fails.
       db.exec('BEGIN IMMEDIATE');
-      db.exec('ROLLBACK');
+      db.exec('CREATE TABLE studio_write_probe (x)');
     } catch (cause) {
       throw notWritableError(`The database ${file}`, cause);
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
     }
-    for (const each of databaseFiles(file)) if (existsSync(each)) chmodSync(each, PRIVATE_FILE_MODE);
+    makeDatabaseFilesPrivate(file); // -wal and -shm SQLite just made: already 0600, by the database file's mode
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = FULL'); // a cue logged is a cue kept, even across a power cut
     db.pragma('busy_timeout = 5000');
