@@ -102,9 +102,10 @@ function corruptError(file: string, detail: string, cause?: unknown): StoreError
 
 function notWritableError(what: string, cause: unknown): StoreError {
   const code = sqliteCode(cause);
+  const detail = errorMessage(cause);
   return new StoreError(
     'NOT_WRITABLE',
-    `${what} is not writable (${code ? `${code}: ` : ''}${errorMessage(cause)}). ` +
+    `${what} is not writable (${code && !detail.startsWith(code) ? `${code}: ` : ''}${detail}). ` +
       'The studio saves its settings, stream keys and cue log there and does not start without it: make it writable, or choose another data dir (--data-dir).',
     { cause },
   );
