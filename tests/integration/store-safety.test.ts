@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../src/shared/contract.ts';
 import { openStore } from '../../src/main/engine/store/database.ts';
 import { repoRoot, startStudio, studioBin } from '../support/studio-server.ts';
+import { until } from '../support/wait.ts';
 
 let root: string;
 beforeEach(() => {
@@ -120,6 +121,30 @@ describe('studio serve and its data dir', () => {
       expect(existsSync(path.join(dataDir, 'backups', backups[0]!, 'studio.db-wal'))).toBe(true);
       expect(studio.output()).toContain('studio.db-wal was damaged');
     } finally {
+      await studio.stop();
+    }
+  }, 60_000);
+
+  it('prunes old analytics samples at start, and again when a retention setting changes', async () => {
+    const dataDir = path.join(root, 'data');
+    const store = openStore(dataDir);
+    const insert = store.db.prepare("INSERT INTO analytics_samples (sampled_at, metrics) VALUES (?, '{}')");
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000).toISOString();
+    for (const age of [400, 200, 100, 30, 10, 1]) insert.run(daysAgo(age));
+    store.close();
+    const studio = await startStudio({ dataDir });
+    const reader = new BetterSqlite3(path.join(dataDir, 'studio.db'), { readonly: true });
+    try {
+      const left = () => (reader.prepare('SELECT sampled_at FROM analytics_samples ORDER BY sampled_at').all() as { sampled_at: string }[]).length;
+      await until(() => left() === 3, 20_000, () => `the samples older than 90 days pruned at start (${left()} left)`);
+      const set = await studio.command('settings.set', { key: 'retention.analyticsDays', value: 7 });
+      expect(set.status).toBe(200);
+      await until(() => left() === 1, 20_000, () => `the samples older than 7 days pruned after the change (${left()} left)`);
+      const refused = await studio.command<{ error: { code: string; field: string } }>('settings.set', { key: 'retention.analyticsDays', value: 0 });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'BAD_ARGUMENT', field: 'value' });
+    } finally {
+      reader.close();
       await studio.stop();
     }
   }, 60_000);
