@@ -23,8 +23,22 @@ import type { StatsEvent } from './stats.ts';
 
 const noArgs = z.object({}).strict();
 
-const settingKey = z.enum(['studio.name', 'ui.theme', 'ui.confidenceMonitor']);
+/** How long stored history is kept: whole numbers within these bounds, pruned hourly. */
+export const RETENTION_SETTINGS = {
+  'retention.analyticsDays': { default: 90, min: 1, max: 3650 },
+  'retention.scte35LogDays': { default: 365, min: 1, max: 3650 },
+  'retention.scte35LogMaxRows': { default: 100_000, min: 100, max: 100_000_000 },
+} as const;
+export type RetentionSettingKey = keyof typeof RETENTION_SETTINGS;
+
+const settingKey = z.enum(['studio.name', 'ui.theme', 'ui.confidenceMonitor', 'retention.analyticsDays', 'retention.scte35LogDays', 'retention.scte35LogMaxRows']);
 const settingValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
+const settingsSetArgs = z.object({ key: settingKey, value: settingValue }).strict().superRefine(({ key, value }, ctx) => {
+  const rule = (RETENTION_SETTINGS as Record<string, { min: number; max: number } | undefined>)[key];
+  if (rule && !(typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `Must be a whole number from ${rule.min} to ${rule.max} for ${key}` });
+  }
+});
 
 const streamKeyName = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 const rowId = z.number().int('must be a whole number').positive('must be a positive id');
@@ -42,7 +56,7 @@ export const commandArgs = {
   'system.apiAccess': noArgs,
 
   'settings.list': noArgs,
-  'settings.set': z.object({ key: settingKey, value: settingValue }).strict(),
+  'settings.set': settingsSetArgs,
 
   /** RTMP ingest stream keys. The key itself is a secret: only create and reveal return it. */
   'streamKeys.list': noArgs,
@@ -146,7 +160,8 @@ export interface EngineStatus {
   host: 'electron' | 'headless';
   ffmpeg: FfmpegInfo | null;
   ffmpegError: string | null;
-  store: { path: string; schemaVersion: number };
+  /** warnings: problems found at start that did not stop it (a damaged WAL, backed up). */
+  store: { path: string; schemaVersion: number; warnings?: string[] };
   api: ApiAccess | null;
   /** The embedded RTMP server OBS publishes to. */
   ingest: { url: string | null; running: boolean; error: string | null };

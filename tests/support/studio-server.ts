@@ -26,8 +26,8 @@ export interface RunningStudio {
   stop(): Promise<void>;
 }
 
-export async function startStudio(options: { host?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningStudio> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-test-'));
+export async function startStudio(options: { host?: string; args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Promise<RunningStudio> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'studio-test-'));
   const host = options.host ?? '127.0.0.1';
   const rtmpPort = await freePort();
   const args = ['serve', '--port', '0', '--host', host, '--data-dir', dataDir, '--rtmp-port', String(rtmpPort), ...(options.args ?? [])];

@@ -1,10 +1,11 @@
 // The Electron shell: one hardened window over the same engine `studio serve` runs.
 import path from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { Engine } from '../engine/host/engine.ts';
 import { consoleLogger } from '../engine/log.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import { serveContractOverIpc } from './ipc.ts';
+import { safeStorageCipher } from './safe-storage-cipher.ts';
 import { lockDownContents } from './window-security.ts';
 
 // electron-vite's dev server, when running `npm run dev`.
@@ -56,6 +57,11 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     host: 'electron',
     log,
+    // Secrets at rest in the OS keychain; not with Linux's basic_text backend, a fixed password.
+    secretCipher:
+      safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+        ? safeStorageCipher(safeStorage)
+        : undefined,
   });
   serveAppScheme(rendererRoot, engine.outputsHost.previewRoot);
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, isAppUrl));
@@ -78,5 +84,7 @@ async function start(): Promise<void> {
 
 start().catch((error: unknown) => {
   console.error(error);
+  // A refusal at start (a damaged database, a read-only data dir) says what and where, not just exits.
+  dialog.showErrorBox('Broadcast Studio cannot start', error instanceof Error ? error.message : String(error));
   app.exit(1);
 });

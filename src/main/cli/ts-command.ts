@@ -1,5 +1,5 @@
 // `studio ts inspect | inject | hls`: the MPEG-TS toolkit on files.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf } from '../engine/scte35/index.ts';
 import { MAX_PTS, PTS_HZ } from '../engine/mpegts/constants.ts';
@@ -9,6 +9,7 @@ import { inspectFile, readFileChunks, type TsInspection } from '../engine/mpegts
 import { ptsDiff } from '../engine/mpegts/packet.ts';
 import { HlsSegmenter } from '../engine/hls/segmenter.ts';
 import { isMarkerStyle, type MarkerStyle } from '../engine/hls/playlist.ts';
+import { writeFileAtomicStreaming } from '../engine/util/atomic-file.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -131,24 +132,8 @@ function planBreaks(specs: string[], info: TsInspection, firstEventId: number): 
 }
 
 function writeAtomically(output: string, produce: (write: (bytes: Uint8Array) => void) => void): void {
-  const tmp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    produce((bytes) => {
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    });
-    closeSync(fd);
-    renameSync(tmp, output);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  // A file the user asked for: their umask decides who may read it, as for any tool's output.
+  writeFileAtomicStreaming(output, produce, { mode: 0o666 });
 }
 
 function inspect(argv: string[], io: CommandIo): number {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { TsInspector, type TsInspection } from '../mpegts/inspect.ts';
 import { TsFramer, ptsDiff } from '../mpegts/packet.ts';
 import { makeTestTs } from '../mpegts/test-media.ts';
 import { HlsSegmenter, type HlsSegmenterOptions } from './segmenter.ts';
+import { QueuedHlsFiles } from './hls-files.ts';
 import type { PlaylistSegment } from './playlist.ts';
 
 function inspectBytes(bytes: Uint8Array): TsInspection {
@@ -199,5 +200,45 @@ describe('HlsSegmenter live output', () => {
     const back = s.segments.find((x) => x.cueIn);
     expect(back?.startPts).toBe(backPts);
     expect(back?.cueIn?.duration).toBe(2);
+  });
+});
+
+describe('HlsSegmenter files', () => {
+  it('never writes through a symlink planted at a temp name (the old names were <file>.tmp and <file>.<pid>.tmp)', () => {
+    const dir = path.join(work, 'planted');
+    mkdirSync(dir, { recursive: true });
+    const victim = path.join(work, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const planted = [
+      ...Array.from({ length: 12 }, (_, i) => `segment${i}.ts.tmp`),
+      `index.m3u8.${process.pid}.tmp`,
+      `.hls-state.json.${process.pid}.tmp`,
+    ];
+    for (const name of planted) symlinkSync(victim, path.join(dir, name));
+    const s = segment(injected, { outputDir: dir, segmentDurationSeconds: 1, listSize: 0 });
+    expect(s.segments.length).toBeGreaterThan(8);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    for (const name of planted) expect(readlinkSync(path.join(dir, name))).toBe(victim);
+    expect(readFileSync(path.join(dir, 'index.m3u8'), 'utf8')).toContain('#EXT-X-ENDLIST');
+  });
+
+  it('through the queued writer: the same segments and playlist, landed in order, with the mode asked for', async () => {
+    const syncDir = path.join(work, 'files-sync');
+    const queuedDir = path.join(work, 'files-queued');
+    const programDateTime = new Date('2026-01-01T00:00:00Z');
+    segment(injected, { outputDir: syncDir, segmentDurationSeconds: 2, listSize: 0, programDateTime });
+    const errors: unknown[] = [];
+    const files = new QueuedHlsFiles({ mode: 0o600, onError: (error) => errors.push(error) });
+    const landed: string[] = [];
+    const s = segment(injected, { outputDir: queuedDir, segmentDurationSeconds: 2, listSize: 0, programDateTime, files, onSegment: (x) => landed.push(x.uri) });
+    expect(landed.length).toBeLessThan(s.segments.length); // nothing has landed yet: the caller never waited on the disk
+    await files.drained();
+    expect(errors).toEqual([]);
+    expect(landed).toEqual(s.segments.map((x) => x.uri));
+    expect(readdirSync(queuedDir).sort()).toEqual(readdirSync(syncDir).sort());
+    for (const name of readdirSync(syncDir)) {
+      expect(readFileSync(path.join(queuedDir, name)).equals(readFileSync(path.join(syncDir, name))), name).toBe(true);
+      expect(statSync(path.join(queuedDir, name)).mode & 0o777).toBe(0o600);
+    }
   });
 });

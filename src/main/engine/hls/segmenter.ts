@@ -1,12 +1,13 @@
 // Splice-aware HLS segmenter: cuts a transport stream into .ts segments only at IDR frames, at the
 // target duration and always at an SCTE-35 splice point, with a live sliding-window playlist.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeSection, spliceTimeOf, SPLICE_INSERT, TIME_SIGNAL } from '../scte35/index.ts';
 import { PID_PAT, PTS_HZ, TS_PACKET_SIZE } from '../mpegts/constants.ts';
 import { TsDemux, type AccessUnit } from '../mpegts/demux.ts';
 import { TsFramer, packetPid, payloadUnitStart, wrapPts, type PacketSink } from '../mpegts/packet.ts';
 import { HlsError } from './errors.ts';
+import { synchronousHlsFiles, type HlsFiles } from './hls-files.ts';
 import { renderPlaylist, type MarkerStyle, type PlaylistSegment, type SpliceSignal } from './playlist.ts';
 
 type SegmentMarks = Pick<PlaylistSegment, 'cueOut' | 'cueIn' | 'signal' | 'cueOutCont'>;
@@ -26,6 +27,8 @@ export interface HlsSegmenterOptions {
   programDateTime?: Date;
   /** Called after each segment is written and listed. */
   onSegment?: (segment: PlaylistSegment) => void;
+  /** How files reach the disk; default: synchronously, mode 0644. */
+  files?: HlsFiles;
 }
 
 /** A splice point waiting for its IDR. */
@@ -66,6 +69,7 @@ export class HlsSegmenter implements PacketSink {
   inexactSplices = 0;
   private readonly framer = new TsFramer();
   private readonly onSegment: ((segment: PlaylistSegment) => void) | undefined;
+  private readonly files: HlsFiles;
   private baseDate: number | undefined;
   private firstExt = Number.NaN;
   private nextSequence: number;
@@ -109,6 +113,7 @@ export class HlsSegmenter implements PacketSink {
     this.playlistName = playlistName;
     this.segmentPrefix = segmentPrefix;
     this.onSegment = options.onSegment;
+    this.files = options.files ?? synchronousHlsFiles();
     this.baseDate = options.programDateTime?.getTime();
     try {
       mkdirSync(outputDir, { recursive: true });
@@ -326,15 +331,10 @@ export class HlsSegmenter implements PacketSink {
   private closeSegment(length: number, durationTicks: number): void {
     const sequence = this.nextSequence++;
     const uri = `${this.segmentPrefix}${sequence}.ts`;
-    const file = path.join(this.outputDir, uri);
-    const tmp = `${file}.tmp`;
-    try {
-      writeFileSync(tmp, this.cur.subarray(0, length));
-      renameSync(tmp, file);
-      this.writeState();
-    } catch (cause) {
-      throw new HlsError('WRITE_FAILED', `cannot write segment ${file}`, { cause });
-    }
+    // Live segments skip fsync: after a crash the window is rewritten anyway, and a sync per
+    // segment would make a busy disk everyone's problem. The media sequence (state) is synced.
+    this.files.write(path.join(this.outputDir, uri), this.cur.subarray(0, length), { durable: false });
+    this.writeState();
     const duration = durationTicks / PTS_HZ;
     const segment: PlaylistSegment = { sequence, uri, duration, startPts: this.segStartRaw, programDateTime: this.dateAt(this.segStartExt), ...this.segMarkers };
     this.maxDuration = Math.max(this.maxDuration, duration);
@@ -347,15 +347,17 @@ export class HlsSegmenter implements PacketSink {
     this.writePlaylist(false);
     // Delete only what left the playlist deleteThreshold segments ago: no listed segment goes.
     while (this.retired.length > this.deleteThreshold) {
-      rmSync(path.join(this.outputDir, this.retired.shift()!), { force: true });
+      this.files.remove(path.join(this.outputDir, this.retired.shift()!));
     }
-    this.onSegment?.(segment);
+    const onSegment = this.onSegment;
+    if (onSegment) this.files.after(() => onSegment(segment));
   }
 
   private writePlaylist(ended: boolean): void {
     const targetDuration = Math.max(Math.ceil(this.targetTicks / PTS_HZ), Math.round(this.maxDuration));
     const text = renderPlaylist(this.window, { targetDuration, markers: this.markers, ended, vod: ended && this.listSize === 0 });
-    atomicWrite(path.join(this.outputDir, this.playlistName), text);
+    // The playlist is replaced every segment and rewritten after a restart: no fsync needed.
+    this.files.write(path.join(this.outputDir, this.playlistName), text, { durable: false });
   }
 
   private readState(): number {
@@ -371,18 +373,7 @@ export class HlsSegmenter implements PacketSink {
   }
 
   private writeState(): void {
-    atomicWrite(path.join(this.outputDir, STATE_FILE), JSON.stringify({ nextSequence: this.nextSequence }));
-  }
-}
-
-/** Writes a file so readers see the old or the new content, never a part: temp file + rename. */
-export function atomicWrite(file: string, content: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
-  } catch (cause) {
-    rmSync(tmp, { force: true });
-    throw new HlsError('WRITE_FAILED', `cannot write ${file}`, { cause });
+    // Durable: after a power cut the media sequence must carry on, never go back (RFC 8216 §6.2.2).
+    this.files.write(path.join(this.outputDir, STATE_FILE), JSON.stringify({ nextSequence: this.nextSequence }), { durable: true });
   }
 }

@@ -17,6 +17,7 @@ import { missingCapabilities, probeFfmpeg } from '../encoder/ffmpeg-probe.ts';
 import type { Logger } from '../log.ts';
 import { createMetricsRegistry } from '../stats/metrics.ts';
 import { openStore, type Store } from '../store/database.ts';
+import type { SecretCipher } from '../store/secret-cipher.ts';
 import { usableVideoEncoders } from '../encoder/hardware-encoders.ts';
 import { DEFAULT_RTMP_PORT, RtmpIngest } from '../ingest/rtmp-ingest.ts';
 import { ProgramRepository } from '../store/program-repository.ts';
@@ -27,6 +28,7 @@ import { OutputsHost } from './outputs-host.ts';
 import { ProgramHost } from './program-host.ts';
 import { StatsCollector } from '../stats/stats-collector.ts';
 import { Scte35Log } from '../store/scte35-log.ts';
+import { RetentionPruner, retentionPolicyFrom } from '../store/retention.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { createHandlers, type CallContext, type HandlerTable } from './handlers.ts';
@@ -42,6 +44,8 @@ export interface EngineOptions {
   statusIntervalMs?: number;
   /** The embedded RTMP ingest; null runs without one. Default port 1935 on loopback. */
   rtmp?: { port: number; bind?: string; handshakeTimeoutMs?: number } | null;
+  /** How secrets are kept at rest: the desktop app's OS keychain; headless, plain text in 0600 files. */
+  secretCipher?: SecretCipher;
 }
 
 interface FfmpegState {
@@ -99,6 +103,7 @@ export class Engine {
   readonly outputsHost: OutputsHost;
   readonly stats: StatsCollector;
   readonly scte35Log: Scte35Log;
+  readonly retention: RetentionPruner;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -112,7 +117,7 @@ export class Engine {
   #ingestError: string | null = null;
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const store = openStore(options.dataDir);
+    const store = openStore(options.dataDir, { cipher: options.secretCipher });
     const ffmpeg = await locateAndProbeFfmpeg(options.ffmpeg, options.log.child('ffmpeg'));
     const engine = new Engine(options, store, ffmpeg);
     await engine.#startIngest();
@@ -193,6 +198,9 @@ export class Engine {
       registry: this.metrics,
       emit: (event) => this.events.emit('stats', event),
     });
+    this.retention = new RetentionPruner({ db: store.db, policy: () => retentionPolicyFrom(this.repositories.settings.list()), log: this.log.child('retention') });
+    this.retention.start();
+    this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());
@@ -200,6 +208,7 @@ export class Engine {
     }, options.statusIntervalMs ?? 1000);
     this.#statusTimer.unref();
     this.log.info('engine started', { dataDir: options.dataDir, schemaVersion: store.schemaVersion, host: options.host });
+    for (const warning of store.warnings) this.log.error(warning);
   }
 
   /** Runs a contract command from any transport. */
@@ -225,7 +234,7 @@ export class Engine {
       host: this.#options.host,
       ffmpeg: this.#ffmpeg.info,
       ffmpegError: this.#ffmpeg.info ? null : (this.#ffmpeg.problems[0] ?? null),
-      store: { path: this.#store.path, schemaVersion: this.#store.schemaVersion },
+      store: { path: this.#store.path, schemaVersion: this.#store.schemaVersion, warnings: this.#store.warnings },
       api: this.apiAccess(false),
       ingest: {
         url: this.ingest?.running ? `rtmp://${this.ingest.bind === '0.0.0.0' ? '<this machine>' : this.ingest.bind}:${this.ingest.port}/${this.ingest.app}` : null,
@@ -274,6 +283,7 @@ export class Engine {
     await this.programHost.stop();
     await this.outputsHost.close();
     await this.ingest?.stop();
+    await this.retention.close();
     this.#store.close();
     this.log.info('engine stopped');
   }

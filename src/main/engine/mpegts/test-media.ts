@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { temporaryPathFor } from '../util/atomic-file.ts';
 
 export interface TestTsOptions {
   seconds?: number;
@@ -28,7 +29,8 @@ export function makeTestTs(options: TestTsOptions = {}): string {
     codec === 'h264'
       ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-bf', String(bframes), '-x264-params', `keyint=${gop}:min-keyint=${gop}:scenecut=0`]
       : ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', `keyint=${gop}:min-keyint=${gop}:scenecut=0:bframes=${bframes}:log-level=error`];
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Unguessable: the cache is in the shared temp dir, where a planted symlink could wait.
+  const tmp = `${temporaryPathFor(file)}.ts`;
   execFileSync('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,4 +75,77 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
     expect(status.lastError).toBe(status.reason!.replace('publishing failed: ', ''));
     expect(readdirSync(previewDir).filter((f) => f.endsWith('.ts')).length).toBeGreaterThan(2);
   });
+
+  it('preview on a full disk (a real 2 MiB tmpfs): fails with the reason, retries with backoff, writes again once space is freed; another output never notices', async () => {
+    const mount = path.join(work, 'small-disk');
+    mkdirSync(mount);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', mount]);
+    try {
+      const { logger, lines } = capturingLogger();
+      const settings = hlsOutputSettings.parse({ kind: 'hls', segmentSeconds: 1, listSize: 3 });
+      const preview = new HlsOutput({ id: 'program', settings, previewDir: path.join(mount, 'preview'), logger, retry: { initialDelayMs: 100, maxDelayMs: 400, jitter: 0 } });
+      const witness = new HlsOutput({ id: 'witness', settings, previewDir: path.join(work, 'witness'), logger });
+      const fanout = new OutputFanout();
+      fanout.add(preview);
+      fanout.add(witness);
+      preview.start();
+      witness.start();
+      const bytes = testProgram(60).bytes;
+      let fed = 0;
+      /** Feeds about a quarter of a second of program, then lets the outputs' turns and timers run. */
+      const feedQuarterSecond = async () => {
+        const end = Math.min(bytes.length, fed + 25 * 188 * 7);
+        for (; fed < end; fed += 188 * 7) fanout.write(bytes.subarray(fed, Math.min(end, fed + 188 * 7)));
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      };
+      const feedUntil = async (predicate: () => boolean, what: string) => {
+        while (!predicate()) {
+          if (fed >= bytes.length) throw new Error(`the program ended before ${what}: ${JSON.stringify(preview.status())}`);
+          await feedQuarterSecond();
+        }
+      };
+
+      await feedUntil(() => preview.segmentsWritten >= 3, 'three preview segments');
+      expect(preview.status().state).toBe('running');
+
+      // The disk fills up (another program's files): the next segment cannot be written.
+      const filler = path.join(mount, 'filler');
+      const fd = openSync(filler, 'w');
+      let full: NodeJS.ErrnoException | undefined;
+      try {
+        for (;;) writeSync(fd, Buffer.alloc(64 << 10, 1));
+      } catch (error) {
+        full = error as NodeJS.ErrnoException;
+      } finally {
+        closeSync(fd);
+      }
+      expect(full?.code).toBe('ENOSPC');
+      await feedUntil(() => preview.status().state === 'backoff', 'the preview reported the full disk');
+      const failed = preview.status();
+      expect(failed.reason).toMatch(/^preview folder .*preview: cannot write .* \(disk full\)$/);
+      expect(failed.retryInMs).toBeTypeOf('number');
+      const writtenWhileFull = preview.segmentsWritten;
+      // Retries while the disk is still full fail again and wait longer; nothing is written.
+      await feedUntil(() => lines.filter((line) => line.includes('HLS preview failed; retrying')).length >= 3, 'three failed retries');
+      expect(preview.segmentsWritten).toBe(writtenWhileFull);
+
+      // Space freed: the next retry writes segments again, and the playlist lists only files that exist.
+      rmSync(filler);
+      await feedUntil(() => preview.segmentsWritten >= writtenWhileFull + 3 && preview.status().state === 'running', 'the preview writing again');
+      const recovered = preview.status();
+      expect(recovered.reason).toBeUndefined();
+      expect(recovered.reconnects).toBeGreaterThanOrEqual(1);
+      const playlist = readFileSync(path.join(mount, 'preview', 'index.m3u8'), 'utf8');
+      for (const uri of playlist.split('\n').filter((line) => line.endsWith('.ts'))) expect(existsSync(path.join(mount, 'preview', uri))).toBe(true);
+      expect(statSync(path.join(mount, 'preview', 'index.m3u8')).mode & 0o777).toBe(0o600);
+
+      // The other output got every byte, none dropped, as if nothing happened.
+      await waitFor(() => witness.status().bytesOut === fed, () => JSON.stringify(witness.status()));
+      expect(witness.status()).toMatchObject({ state: 'running', droppedBytes: 0, reconnects: 0, bytesIn: fed });
+      await preview.stop();
+      await witness.stop();
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+  }, 60_000);
 });

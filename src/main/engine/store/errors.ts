@@ -1,6 +1,14 @@
 import { EngineError } from '../errors.ts';
 
-export type StoreErrorCode = 'MIGRATION_FAILED' | 'SCHEMA_TOO_NEW' | 'OPEN_FAILED' | 'NOT_FOUND' | 'CONFLICT';
+export type StoreErrorCode =
+  | 'MIGRATION_FAILED'
+  | 'SCHEMA_TOO_NEW'
+  | 'OPEN_FAILED'
+  | 'CORRUPT' // quick_check or SQLite found damage: refuse, never touch the file
+  | 'NOT_WRITABLE' // the data dir or studio.db cannot be written (read-only disk, permissions, full)
+  | 'SECRETS_SEALED' // secrets encrypted with a keychain this host does not have
+  | 'NOT_FOUND'
+  | 'CONFLICT';
 
 export class StoreError extends EngineError {
   declare readonly code: StoreErrorCode;

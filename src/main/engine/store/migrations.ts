@@ -196,4 +196,13 @@ export const migrations: readonly Migration[] = [
       if (broken.length > 0) throw new Error(`foreign key check failed after rebuilding stream_keys: ${JSON.stringify(broken)}`);
     },
   },
+  {
+    // Version 3 (version 2 is the stream keys' migration): which cipher sealed each secret, so the
+    // desktop app can encrypt rows with the OS keychain and a host knows what it can read.
+    version: 3,
+    name: 'secrets sealed_with',
+    up: (db) => {
+      db.exec(`ALTER TABLE secrets ADD COLUMN sealed_with TEXT; -- NULL: plain text; else the SecretCipher id`);
+    },
+  },
 ];

@@ -144,7 +144,7 @@ export class OutputsRepository {
 
   /** Every stored secret of every output, so the logger can mask them. */
   secrets(): string[] {
-    return (this.#db.prepare("SELECT value FROM secrets WHERE purpose LIKE 'output.%'").all() as { value: string }[]).map((row) => row.value);
+    return (this.#db.prepare("SELECT open_secret(value, sealed_with) AS value FROM secrets WHERE purpose LIKE 'output.%'").all() as { value: string }[]).map((row) => row.value);
   }
 
   #assertNameFree(name: string): void {
@@ -157,15 +157,15 @@ export class OutputsRepository {
     const secret = secretOf(settings);
     if (secret === undefined || secret === '') return null;
     if (existingId !== null) {
-      this.#db.prepare('UPDATE secrets SET value = ? WHERE id = ?').run(secret, existingId);
+      this.#db.prepare('UPDATE secrets SET value = seal_secret(?), sealed_with = secret_cipher() WHERE id = ?').run(secret, existingId);
       return existingId;
     }
     const purpose = settings.kind === 'srt' ? 'output.srt_passphrase' : 'output.rtmp_stream_key';
-    return Number(this.#db.prepare('INSERT INTO secrets (purpose, value, created_at) VALUES (?, ?, ?)').run(purpose, secret, new Date().toISOString()).lastInsertRowid);
+    return Number(this.#db.prepare('INSERT INTO secrets (purpose, value, sealed_with, created_at) VALUES (?, seal_secret(?), secret_cipher(), ?)').run(purpose, secret, new Date().toISOString()).lastInsertRowid);
   }
 
   #select(id?: number): OutputRow[] {
-    const sql = `SELECT o.id, o.name, o.kind, o.enabled, o.url, o.srt_mode, o.srt_latency_us, o.srt_stream_id, o.srt_pbkeylen, s.value AS secret, o.path, o.options
+    const sql = `SELECT o.id, o.name, o.kind, o.enabled, o.url, o.srt_mode, o.srt_latency_us, o.srt_stream_id, o.srt_pbkeylen, open_secret(s.value, s.sealed_with) AS secret, o.path, o.options
                  FROM outputs o LEFT JOIN secrets s ON s.id = o.secret_id ${id === undefined ? '' : 'WHERE o.id = ?'} ORDER BY o.id`;
     const statement = this.#db.prepare(sql);
     return (id === undefined ? statement.all() : statement.all(id)) as OutputRow[];

@@ -37,7 +37,7 @@ export class StreamKeysRepository {
       const exists = this.#db.prepare('SELECT 1 FROM stream_keys WHERE name = ?').get(name);
       if (exists) throw new StoreError('CONFLICT', `A stream key named "${name}" already exists.`, { field: 'name' });
       const secret = this.#db
-        .prepare("INSERT INTO secrets (purpose, value, created_at) VALUES ('ingest.stream_key', ?, ?)")
+        .prepare("INSERT INTO secrets (purpose, value, sealed_with, created_at) VALUES ('ingest.stream_key', seal_secret(?), secret_cipher(), ?)")
         .run(key, createdAt);
       const row = this.#db
         .prepare('INSERT INTO stream_keys (name, secret_id, created_at) VALUES (?, ?, ?)')
@@ -58,8 +58,8 @@ export class StreamKeysRepository {
   findByKey(key: string): StreamKeySummary | undefined {
     const row = this.#db
       .prepare(
-        `SELECT k.id, k.name, s.value AS key, k.created_at FROM stream_keys k
-         JOIN secrets s ON s.id = k.secret_id WHERE s.value = ?`,
+        `SELECT k.id, k.name, open_secret(s.value, s.sealed_with) AS key, k.created_at FROM stream_keys k
+         JOIN secrets s ON s.id = k.secret_id WHERE open_secret(s.value, s.sealed_with) = ?`,
       )
       .get(key) as StreamKeyRow | undefined;
     return row ? toSummary(row) : undefined;
@@ -98,7 +98,7 @@ export class StreamKeysRepository {
   }
 
   #selectAll(id?: number): StreamKeyRow[] {
-    const sql = `SELECT k.id, k.name, s.value AS key, k.created_at FROM stream_keys k
+    const sql = `SELECT k.id, k.name, open_secret(s.value, s.sealed_with) AS key, k.created_at FROM stream_keys k
                  JOIN secrets s ON s.id = k.secret_id ${id === undefined ? '' : 'WHERE k.id = ?'} ORDER BY k.name`;
     const statement = this.#db.prepare(sql);
     return (id === undefined ? statement.all() : statement.all(id)) as StreamKeyRow[];
