@@ -72,15 +72,24 @@ describe('migration 2: stream_keys rebuilt with AUTOINCREMENT', () => {
   it('keeps every key, its secret and the foreign key, and skips the ids a v1 database had freed or a source names', () => {
     store.close();
     rmSync(dataDir, { recursive: true, force: true });
-    // A database as version 1 left it: keys 1..3, key 3 removed, a source still naming key 5.
+    // A database as version 1 left it, written with version 1's SQL (today's repository writes
+    // columns v1 did not have): keys 1..3, key 3 removed, a source still naming key 5.
     const v1 = openStore(dataDir, { migrations: migrations.slice(0, 1) });
-    const v1Keys = new StreamKeysRepository(v1.db);
-    const obs = v1Keys.create('OBS', new Date('2026-01-02T03:04:05Z'));
-    const phone = v1Keys.create('Phone');
-    v1Keys.remove(v1Keys.create('Gone').id);
+    const insertKey = (name: string, key: string, createdAt: string): number => {
+      const secret = v1.db.prepare("INSERT INTO secrets (purpose, value, created_at) VALUES ('ingest.stream_key', ?, ?)").run(key, createdAt);
+      return Number(v1.db.prepare('INSERT INTO stream_keys (name, secret_id, created_at) VALUES (?, ?, ?)').run(name, secret.lastInsertRowid, createdAt).lastInsertRowid);
+    };
+    const removeKey = (id: number): void => {
+      const { secret_id } = v1.db.prepare('SELECT secret_id FROM stream_keys WHERE id = ?').get(id) as { secret_id: number };
+      v1.db.prepare('DELETE FROM stream_keys WHERE id = ?').run(id);
+      v1.db.prepare('DELETE FROM secrets WHERE id = ?').run(secret_id);
+    };
+    const obs = { id: insertKey('OBS', 'obs-secret-key-0001', '2026-01-02T03:04:05.000Z'), key: 'obs-secret-key-0001' };
+    const phone = { id: insertKey('Phone', 'phone-secret-key-0002', '2026-01-03T00:00:00.000Z'), key: 'phone-secret-key-0002', createdAt: '2026-01-03T00:00:00.000Z' };
+    removeKey(insertKey('Gone', 'gone-secret-key-0003', '2026-01-04T00:00:00.000Z'));
     new ProgramRepository(v1.db).createSource('Old camera', { kind: 'rtmp', streamKeyId: 5, width: 320, height: 180, slateText: 'Stand by' }, { gainDb: 0, muted: false });
-    expect(new StreamKeysRepository(v1.db).create('Reused').id).toBe(3); // the fault: v1 hands out 3 again
-    v1Keys.remove(3);
+    expect(insertKey('Reused', 'reused-secret-key-0004', '2026-01-05T00:00:00.000Z')).toBe(3); // the fault: v1 hands out 3 again
+    removeKey(3);
     v1.close();
 
     store = openStore(dataDir);
