@@ -86,16 +86,13 @@ export function createHandlers(engine: Engine): HandlerTable {
     'ingest.list': () => (engine.ingest?.running ? engine.ingest.streams().map(ingestStreamEvent) : []),
     'program.getFormat': () => host.formatSettings(),
     'program.setFormat': (format) => host.setFormat(format),
+    // Serialized in the hosts' one lifecycle queue; the preview output follows through its hooks.
     'program.start': async () => {
-      if (!host.program) {
-        await host.start();
-        outputs.programStarted();
-      }
+      await host.start();
       return programStatus();
     },
     'program.stop': async () => {
       await host.stop();
-      await outputs.programStopped();
       return programStatus();
     },
     'program.status': () => host.status(),
