@@ -31,7 +31,6 @@ import type { ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
-import { buildSpliceNull, encodeSection } from '../scte35/index.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
 import { ProgramError } from './errors.ts';
@@ -105,8 +104,6 @@ export interface ProgramStats {
   firstPts: number | null;
 }
 
-const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
-
 /** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
@@ -124,8 +121,6 @@ export class Program {
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
   readonly #tsListeners = new Set<(chunk: Buffer) => void>();
-  /** Sections queued on the injector, by queue index, for reporting each copy sent. */
-  readonly #queued = new Map<number, { section: Uint8Array; copies: number }>();
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
@@ -273,9 +268,7 @@ export class Program {
 
   /** Queues a splice_info_section for the SCTE-35 PID (timed by its own splice time). */
   queueCue(section: Uint8Array): number {
-    const index = this.#injector.queue(section);
-    this.#queued.set(index, { section: section.slice(), copies: 0 });
-    return index;
+    return this.#injector.queue(section);
   }
 
   /**
@@ -425,14 +418,10 @@ export class Program {
 
   #newInjector(): Scte35Injector {
     const injector = new Scte35Injector(this.#options.scte35Pid === undefined ? {} : { pid: this.#options.scte35Pid });
-    this.#queued.clear();
+    // The injector says what it sent, so an immediate section (sent inside queue()) is reported as
+    // itself, and nothing here keeps a copy of every section queued.
     injector.onSent = (sent) => {
-      const onCueSent = this.#options.onCueSent;
-      if (!onCueSent) return;
-      const queued = sent.sectionIndex >= 0 ? this.#queued.get(sent.sectionIndex) : undefined;
-      const section = queued?.section ?? HEARTBEAT_SECTION;
-      if (queued) queued.copies++;
-      onCueSent({ section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.sectionIndex < 0, copy: queued?.copies ?? 1 });
+      this.#options.onCueSent?.({ section: sent.section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.sectionIndex < 0, copy: sent.copy });
     };
     return injector;
   }
