@@ -26,6 +26,11 @@ export interface HlsSegmenterOptions {
   programDateTime?: Date;
   /** Called after each segment is written and listed. */
   onSegment?: (segment: PlaylistSegment) => void;
+  /**
+   * How many of the latest segments `segments` remembers. Default: all, for a file cut once; a
+   * live output that runs for days passes a bound, so its memory does not grow with the run.
+   */
+  segmentHistory?: number;
 }
 
 /** A splice point waiting for its IDR. */
@@ -50,6 +55,13 @@ interface ActiveBreak {
 }
 
 const STATE_FILE = '.hls-state.json';
+/**
+ * Cue keys (event, direction, splice time) are remembered to skip a cue's repeats. Repeats end at
+ * the splice, so a key whose splice is this far behind the video clock is forgotten.
+ */
+const SEEN_KEY_TTL_TICKS = 60 * PTS_HZ;
+/** And never more keys than this, oldest forgotten first, whatever a stream carries. */
+export const MAX_SEEN_CUE_KEYS = 256;
 
 export class HlsSegmenter implements PacketSink {
   readonly outputDir: string;
@@ -59,8 +71,9 @@ export class HlsSegmenter implements PacketSink {
   readonly markers: readonly MarkerStyle[];
   readonly playlistName: string;
   readonly segmentPrefix: string;
-  /** Every segment written by this instance. */
+  /** The segments written by this instance, oldest first: all of them, or the latest `segmentHistory`. */
   readonly segments: PlaylistSegment[] = [];
+  readonly segmentHistory: number;
   readonly demux: TsDemux;
   /** Splice points that fell between IDRs: the cut went to the next IDR. */
   inexactSplices = 0;
@@ -86,7 +99,8 @@ export class HlsSegmenter implements PacketSink {
   private havePat = false;
   private havePmt = false;
   private readonly points: SplicePoint[] = [];
-  private readonly seenKeys = new Set<string>();
+  /** Cue keys seen, with the splice time (extended) each one is for. */
+  private readonly seenKeys = new Map<string, number>();
   private active: ActiveBreak | undefined;
   /** Where the active break returns by itself (auto_return with a break_duration). */
   private autoReturnExt = Number.POSITIVE_INFINITY;
@@ -109,6 +123,7 @@ export class HlsSegmenter implements PacketSink {
     this.playlistName = playlistName;
     this.segmentPrefix = segmentPrefix;
     this.onSegment = options.onSegment;
+    this.segmentHistory = options.segmentHistory ?? Number.POSITIVE_INFINITY;
     this.baseDate = options.programDateTime?.getTime();
     try {
       mkdirSync(outputDir, { recursive: true });
@@ -224,7 +239,7 @@ export class HlsSegmenter implements PacketSink {
       // Repeats of a cue carry the same event, direction and time: keep one splice point.
       const key = `${kind}:${command.splice_event_id}:${raw ?? 'now'}`;
       if (this.seenKeys.has(key) || (raw === undefined && this.points.some((pt) => pt.key === key))) return;
-      if (raw !== undefined) this.seenKeys.add(key);
+      if (raw !== undefined) this.rememberKey(key, ext);
       this.points.push({
         kind,
         ext,
@@ -238,9 +253,21 @@ export class HlsSegmenter implements PacketSink {
     } else if (command.splice_command_type === TIME_SIGNAL && raw !== undefined) {
       const key = `signal:${raw}`;
       if (this.seenKeys.has(key)) return;
-      this.seenKeys.add(key);
+      this.rememberKey(key, ext);
       this.points.push({ kind: 'signal', ext, raw, eventId: 0, durationTicks: undefined, autoReturn: false, section, key });
     }
+  }
+
+  private rememberKey(key: string, spliceExt: number): void {
+    const clock = this.demux.clockExt;
+    for (const [seen, ext] of this.seenKeys) if (clock - ext > SEEN_KEY_TTL_TICKS) this.seenKeys.delete(seen);
+    while (this.seenKeys.size >= MAX_SEEN_CUE_KEYS) this.seenKeys.delete(this.seenKeys.keys().next().value!);
+    this.seenKeys.set(key, spliceExt);
+  }
+
+  /** Cue keys remembered now (bounded: see MAX_SEEN_CUE_KEYS). */
+  get rememberedCueKeys(): number {
+    return this.seenKeys.size;
   }
 
   private onAccessUnit(au: AccessUnit): void {
@@ -339,6 +366,7 @@ export class HlsSegmenter implements PacketSink {
     const segment: PlaylistSegment = { sequence, uri, duration, startPts: this.segStartRaw, programDateTime: this.dateAt(this.segStartExt), ...this.segMarkers };
     this.maxDuration = Math.max(this.maxDuration, duration);
     this.segments.push(segment);
+    if (this.segments.length > this.segmentHistory) this.segments.splice(0, this.segments.length - this.segmentHistory);
     this.window.push(segment);
     if (this.listSize > 0 && this.window.length > this.listSize) {
       const gone = this.window.shift()!;
