@@ -104,6 +104,9 @@ export interface ProgramStats {
   firstPts: number | null;
 }
 
+/** Scene switches waiting for their frame at once: a client cannot grow the queue without bound. */
+export const MAX_PENDING_SWITCHES = 64;
+
 /** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
@@ -237,6 +240,9 @@ export class Program {
   /** Switches at an exact frame (atFrame) or on the next frame, by cut or fade. */
   switchScene(request: SwitchRequest): ScheduledSwitch {
     if (!this.#scenes.has(request.sceneId)) throw new ProgramError('NOT_FOUND', `no scene ${request.sceneId}`, { field: 'sceneId' });
+    if (this.#compositor.switcher.pending().length >= MAX_PENDING_SWITCHES) {
+      throw new ProgramError('BAD_SWITCH', `${MAX_PENDING_SWITCHES} scene switches already wait for their frame`, { field: 'atFrame' });
+    }
     try {
       return this.#compositor.switchScene(request);
     } catch (error) {
