@@ -281,6 +281,7 @@ export class ProgramHost {
       framesRepeated: stats?.framesRepeated ?? 0,
       framesDropped: stats?.framesDropped ?? 0,
       dropReasons: stats?.dropReasons ?? { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
+      outputStalls: stats?.outputStalls ?? { stalls: 0, framesSkipped: 0 },
       encoderRestarts: stats?.encoderRestarts ?? 0,
       composeMsPerFrame: stats?.composeMsPerFrame ?? 0,
       encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },

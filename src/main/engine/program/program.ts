@@ -91,6 +91,13 @@ export interface ProgramStats {
   framesDropped: number;
   /** Why: the clock was behind (skipped), workers busy, no free output frame, a failed composition. */
   dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
+  /**
+   * Back-pressure from the outputs. The TS goes to its listeners (the outputs' fan-out) in a
+   * synchronous call that must never wait; `stalls` counts calls that spent a frame interval or
+   * more of the program thread's CPU time, and `framesSkipped` the frames the clock skipped right after one
+   * (counted in dropReasons.skipped too): drops the outputs caused, told apart from a busy CPU's.
+   */
+  outputStalls: { stalls: number; framesSkipped: number };
   composeMsPerFrame: number;
   lateTicks: number;
   /** Encoders started after one died. */
@@ -110,6 +117,19 @@ export const MAX_PENDING_SWITCHES = 64;
 /** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
+
+/**
+ * CPU time this thread has used, in ms. An output stall is measured in it, not in wall time, so a
+ * busy machine that takes the core away mid-delivery (or a GC elsewhere) is not blamed on the
+ * outputs: only work the listeners themselves did on the program's thread counts.
+ */
+const threadCpuMs: () => number =
+  typeof process.threadCpuUsage === 'function'
+    ? () => {
+        const usage = process.threadCpuUsage();
+        return (usage.user + usage.system) / 1000;
+      }
+    : () => performance.now();
 
 export class Program {
   readonly format: ProgramFormat;
@@ -139,6 +159,10 @@ export class Program {
   #composeMs = 0;
   #composeSamples = 0;
   #lastFrame = -1;
+  #outputStalls = 0;
+  #framesSkippedForOutputs = 0;
+  /** A TS delivery held the thread since the last frame made on time. */
+  #outputStallPending = false;
 
   constructor(options: ProgramOptions) {
     this.format = options.format;
@@ -395,6 +419,7 @@ export class Program {
       framesRepeated: compositor.repeatedOutput,
       framesDropped: dropped.skipped + dropped.busy + dropped.poolExhausted + dropped.failed,
       dropReasons: { ...dropped },
+      outputStalls: { stalls: this.#outputStalls, framesSkipped: this.#framesSkippedForOutputs },
       composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeMs / this.#composeSamples,
       lateTicks: ticker.lateTicks,
       encoderRestarts: this.#restartCount,
@@ -435,6 +460,7 @@ export class Program {
   #emitTs(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.#tsBytesOut += chunk.length;
+    const started = threadCpuMs();
     for (const listener of this.#tsListeners) {
       try {
         listener(chunk);
@@ -442,10 +468,20 @@ export class Program {
         this.#log.error('a TS listener failed', { error });
       }
     }
+    if (threadCpuMs() - started >= this.#frameMs) {
+      this.#outputStalls++;
+      this.#outputStallPending = true;
+    }
+  }
+
+  get #frameMs(): number {
+    return (1000 * this.format.frameRate.den) / this.format.frameRate.num;
   }
 
   readonly #onTick = (tick: Tick): void => {
     const started = performance.now();
+    if (!tick.skip) this.#outputStallPending = false;
+    else if (this.#outputStallPending) this.#framesSkippedForOutputs++;
     this.#lastFrame = tick.frame;
     this.#live.tick();
     this.#compositor.tick(tick.frame, tick.skip);
