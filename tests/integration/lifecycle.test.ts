@@ -140,4 +140,22 @@ describe('shutdown', () => {
     expect(running.output()).toMatch(/SIGTERM during shutdown/);
     await expect.poll(() => children.filter((child) => processExists(child.pid)).map((child) => child.cmdline), { timeout: 10_000 }).toEqual([]);
   }, 90_000);
+
+  it('forces the exit when the shutdown takes longer than its bound, and still leaves no child', async () => {
+    studio = await startStudio({ env: { STUDIO_SHUTDOWN_TIMEOUT_MS: '1500' } });
+    const running = studio;
+    await setUpProgram(running);
+    await ok(running, 'program.start');
+    await expect.poll(async () => (await ok<ProgramStatus>(running, 'program.status')).frame, { timeout: 20_000 }).toBeGreaterThan(30);
+    const children = descendants(running.process.pid!);
+    const encoder = children.find(isProgramEncoder)!;
+    expect(encoder).toBeDefined();
+    process.kill(encoder.pid, 'SIGSTOP'); // the encoder's stop now takes 5 s + a 3 s grace: past the bound
+    const exited = exitOf(running);
+    running.process.kill('SIGTERM');
+    const exit = await exited;
+    expect(exit.code).not.toBe(0);
+    expect(running.output()).toMatch(/shutdown took longer than 1\.5 s/);
+    await expect.poll(() => children.filter((child) => processExists(child.pid)).map((child) => child.cmdline), { timeout: 10_000 }).toEqual([]);
+  }, 90_000);
 });

@@ -12,8 +12,16 @@ import { isLoopbackAddress, loadOrCreateApiToken } from '../server/auth.ts';
 import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
 
-/** A shutdown that takes longer than this is cut short: children killed, exit non-zero. */
+/**
+ * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
+ * environment may set it (STUDIO_SHUTDOWN_TIMEOUT_MS), e.g. below an orchestrator's grace period.
+ */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function shutdownTimeoutMs(): number {
+  const configured = Number(process.env.STUDIO_SHUTDOWN_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : SHUTDOWN_TIMEOUT_MS;
+}
 /** Exit code of a forced shutdown (a second signal, or the timeout). */
 export const FORCED_EXIT_CODE = 1;
 
@@ -84,7 +92,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
 
   // SIGINT/SIGTERM/SIGHUP: stop taking requests, then the engine closes the program, the outputs
   // and the store (WAL checkpointed), and the process exits 0. A second signal, or a shutdown
-  // longer than SHUTDOWN_TIMEOUT_MS, kills every child and exits FORCED_EXIT_CODE at once.
+  // longer than the timeout, kills every child and exits FORCED_EXIT_CODE at once.
   return new Promise<number>((resolve) => {
     let stopping = false;
     const forceExit = (why: string) => {
@@ -96,7 +104,8 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
       if (stopping) return forceExit(`${signal} during shutdown`);
       stopping = true;
       log.info(`${signal}: shutting down`);
-      const deadline = setTimeout(() => forceExit(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000} s`), SHUTDOWN_TIMEOUT_MS);
+      const timeoutMs = shutdownTimeoutMs();
+      const deadline = setTimeout(() => forceExit(`shutdown took longer than ${timeoutMs / 1000} s`), timeoutMs);
       void server
         .close()
         .catch((error: unknown) => log.error('closing the API server failed', { error }))
