@@ -106,14 +106,23 @@ export class ProgramHost {
     return settings;
   }
 
-  /** Starts the program unless it runs; concurrent calls queue and find it running. */
-  start(): Promise<void> {
-    return this.#lifecycle.run(() => this.#startNow());
+  /**
+   * Starts the program unless it runs; concurrent calls queue and find it running. Answers the
+   * status as this call left it (taken inside the queue, before any later call can change it).
+   */
+  start(): Promise<ProgramStatus> {
+    return this.#lifecycle.run(async () => {
+      await this.#startNow();
+      return this.status();
+    });
   }
 
   /** Stops the program if it runs; a stop asked during a start waits for it, then stops. */
-  stop(): Promise<void> {
-    return this.#lifecycle.run(() => this.#stopNow());
+  stop(): Promise<ProgramStatus> {
+    return this.#lifecycle.run(async () => {
+      await this.#stopNow();
+      return this.status();
+    });
   }
 
   /** Stops the program after whatever is in flight, and refuses any later start (the studio is closing). */
