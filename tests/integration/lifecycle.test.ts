@@ -86,6 +86,17 @@ describe('lifecycle calls over HTTP are serialized', () => {
     await Promise.all([running.command('program.stop'), running.command('outputs.stopAll'), running.command('program.stop')]);
     expect((await ok<ProgramStatus>(running, 'program.status')).running).toBe(false);
     await expect.poll(() => ffmpegs(running).map((child) => child.cmdline), { timeout: 10_000 }).toEqual([]);
+
+    // A source created while the program starts is in the program once both answered, whichever ran first.
+    const [, created] = await Promise.all([
+      running.command('program.start'),
+      (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // lands while the start adds its sources
+        return ok<SourceInfo>(running, 'sources.create', { name: 'Late bars', config: { kind: 'test_pattern', width: 160, height: 90 } });
+      })(),
+    ]);
+    await expect.poll(async () => (await ok<SourceInfo[]>(running, 'sources.list')).find((source) => source.id === created.id)?.state, { timeout: 15_000 }).toBe('running');
+    await running.command('program.stop');
   }, 120_000);
 });
 
