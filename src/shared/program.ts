@@ -152,6 +152,8 @@ export interface ProgramStatus {
   framesDropped: number;
   /** Why frames were not composed in time (each went out as a repeat of the last picture). */
   dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
+  /** Deliveries of the TS to the outputs that held the program a frame or more, and the frames skipped after them. */
+  outputStalls: { stalls: number; framesSkipped: number };
   /** Encoders started after one died (the program never stops for it). */
   encoderRestarts: number;
   composeMsPerFrame: number;

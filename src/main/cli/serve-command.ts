@@ -6,10 +6,24 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../engine/data-dir.ts';
 import { Engine } from '../engine/host/engine.ts';
 import { consoleLogger } from '../engine/log.ts';
+import { handleShutdownSignals, killTrackedChildren } from '../engine/process/reaper.ts';
 import { packageVersion } from '../engine/version.ts';
 import { loadOrCreateApiToken, TOKEN_FILE } from '../server/auth.ts';
 import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
+
+/**
+ * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
+ * environment may set it (STUDIO_SHUTDOWN_TIMEOUT_MS), e.g. below an orchestrator's grace period.
+ */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function shutdownTimeoutMs(): number {
+  const configured = Number(process.env.STUDIO_SHUTDOWN_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : SHUTDOWN_TIMEOUT_MS;
+}
+/** Exit code of a forced shutdown (a second signal, or the timeout). */
+export const FORCED_EXIT_CODE = 1;
 
 const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR] [--rtmp-port N] [--rtmp-host ADDR]';
 
@@ -91,15 +105,42 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
   io.stdout(`API token required on every request; it is in ${path.join(dataDir, TOKEN_FILE)}\n`);
   io.stdout(`Open the studio: ${openableUrl(host, server.port)}/?token=${token}\n`);
 
+  // SIGINT/SIGTERM/SIGHUP: stop taking requests, then the engine closes the program, the outputs
+  // and the store (WAL checkpointed), and the process exits 0. A second signal, or a shutdown
+  // longer than the timeout, kills every child and exits FORCED_EXIT_CODE at once.
   return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
+    let stopping = false;
+    const forceExit = (why: string) => {
+      log.error(`${why}: killing children and exiting now`);
+      killTrackedChildren();
+      process.exit(FORCED_EXIT_CODE);
+    };
+    const release = handleShutdownSignals((signal) => {
+      if (stopping) return forceExit(`${signal} during shutdown`);
+      stopping = true;
       log.info(`${signal}: shutting down`);
+      const timeoutMs = shutdownTimeoutMs();
+      const deadline = setTimeout(() => forceExit(`shutdown took longer than ${timeoutMs / 1000} s`), timeoutMs);
       void server
         .close()
+        .catch((error: unknown) => log.error('closing the API server failed', { error }))
         .then(() => engine.close())
-        .then(() => resolve(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+        .then(
+          () => 0,
+          (error: unknown) => {
+            log.error('shutdown failed', { error });
+            return 1;
+          },
+        )
+        .then((code) => {
+          clearTimeout(deadline);
+          release();
+          log.info('shut down');
+          // Whatever still holds the event loop (a library's timer, a lingering socket) must not
+          // keep a finished studio alive.
+          setTimeout(() => process.exit(code), 1000).unref();
+          resolve(code);
+        });
+    });
   });
 }

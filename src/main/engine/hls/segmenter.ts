@@ -29,6 +29,11 @@ export interface HlsSegmenterOptions {
   onSegment?: (segment: PlaylistSegment) => void;
   /** How files reach the disk; default: synchronously, mode 0644. */
   files?: HlsFiles;
+  /**
+   * How many of the latest segments `segments` remembers. Default: all, for a file cut once; a
+   * live output that runs for days passes a bound, so its memory does not grow with the run.
+   */
+  segmentHistory?: number;
 }
 
 /** A splice point waiting for its IDR. */
@@ -53,6 +58,13 @@ interface ActiveBreak {
 }
 
 const STATE_FILE = '.hls-state.json';
+/**
+ * Cue keys (event, direction, splice time) are remembered to skip a cue's repeats. Repeats end at
+ * the splice, so a key whose splice is this far behind the video clock is forgotten.
+ */
+const SEEN_KEY_TTL_TICKS = 60 * PTS_HZ;
+/** And never more keys than this, oldest forgotten first, whatever a stream carries. */
+export const MAX_SEEN_CUE_KEYS = 256;
 
 export class HlsSegmenter implements PacketSink {
   readonly outputDir: string;
@@ -62,8 +74,9 @@ export class HlsSegmenter implements PacketSink {
   readonly markers: readonly MarkerStyle[];
   readonly playlistName: string;
   readonly segmentPrefix: string;
-  /** Every segment written by this instance. */
+  /** The segments written by this instance, oldest first: all of them, or the latest `segmentHistory`. */
   readonly segments: PlaylistSegment[] = [];
+  readonly segmentHistory: number;
   readonly demux: TsDemux;
   /** Splice points that fell between IDRs: the cut went to the next IDR. */
   inexactSplices = 0;
@@ -90,7 +103,8 @@ export class HlsSegmenter implements PacketSink {
   private havePat = false;
   private havePmt = false;
   private readonly points: SplicePoint[] = [];
-  private readonly seenKeys = new Set<string>();
+  /** Cue keys seen, with the splice time (extended) each one is for. */
+  private readonly seenKeys = new Map<string, number>();
   private active: ActiveBreak | undefined;
   /** Where the active break returns by itself (auto_return with a break_duration). */
   private autoReturnExt = Number.POSITIVE_INFINITY;
@@ -114,6 +128,7 @@ export class HlsSegmenter implements PacketSink {
     this.segmentPrefix = segmentPrefix;
     this.onSegment = options.onSegment;
     this.files = options.files ?? synchronousHlsFiles();
+    this.segmentHistory = options.segmentHistory ?? Number.POSITIVE_INFINITY;
     this.baseDate = options.programDateTime?.getTime();
     try {
       mkdirSync(outputDir, { recursive: true });
@@ -229,7 +244,7 @@ export class HlsSegmenter implements PacketSink {
       // Repeats of a cue carry the same event, direction and time: keep one splice point.
       const key = `${kind}:${command.splice_event_id}:${raw ?? 'now'}`;
       if (this.seenKeys.has(key) || (raw === undefined && this.points.some((pt) => pt.key === key))) return;
-      if (raw !== undefined) this.seenKeys.add(key);
+      if (raw !== undefined) this.rememberKey(key, ext);
       this.points.push({
         kind,
         ext,
@@ -243,9 +258,21 @@ export class HlsSegmenter implements PacketSink {
     } else if (command.splice_command_type === TIME_SIGNAL && raw !== undefined) {
       const key = `signal:${raw}`;
       if (this.seenKeys.has(key)) return;
-      this.seenKeys.add(key);
+      this.rememberKey(key, ext);
       this.points.push({ kind: 'signal', ext, raw, eventId: 0, durationTicks: undefined, autoReturn: false, section, key });
     }
+  }
+
+  private rememberKey(key: string, spliceExt: number): void {
+    const clock = this.demux.clockExt;
+    for (const [seen, ext] of this.seenKeys) if (clock - ext > SEEN_KEY_TTL_TICKS) this.seenKeys.delete(seen);
+    while (this.seenKeys.size >= MAX_SEEN_CUE_KEYS) this.seenKeys.delete(this.seenKeys.keys().next().value!);
+    this.seenKeys.set(key, spliceExt);
+  }
+
+  /** Cue keys remembered now (bounded: see MAX_SEEN_CUE_KEYS). */
+  get rememberedCueKeys(): number {
+    return this.seenKeys.size;
   }
 
   private onAccessUnit(au: AccessUnit): void {
@@ -339,6 +366,7 @@ export class HlsSegmenter implements PacketSink {
     const segment: PlaylistSegment = { sequence, uri, duration, startPts: this.segStartRaw, programDateTime: this.dateAt(this.segStartExt), ...this.segMarkers };
     this.maxDuration = Math.max(this.maxDuration, duration);
     this.segments.push(segment);
+    if (this.segments.length > this.segmentHistory) this.segments.splice(0, this.segments.length - this.segmentHistory);
     this.window.push(segment);
     if (this.listSize > 0 && this.window.length > this.listSize) {
       const gone = this.window.shift()!;

@@ -24,6 +24,7 @@ import { ProgramRepository } from '../store/program-repository.ts';
 import { SettingsRepository } from '../store/settings-repository.ts';
 import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
 import { OutputsRepository } from '../store/outputs-repository.ts';
+import { LifecycleQueue } from './lifecycle-queue.ts';
 import { OutputsHost } from './outputs-host.ts';
 import { ProgramHost } from './program-host.ts';
 import { StatsCollector } from '../stats/stats-collector.ts';
@@ -137,7 +138,10 @@ export class Engine {
       outputs: new OutputsRepository(store.db),
     };
     this.scte35Log = new Scte35Log(store.db);
+    // One queue for every lifecycle operation of the program and the outputs: see lifecycle-queue.ts.
+    const lifecycle = new LifecycleQueue();
     this.outputsHost = new OutputsHost({
+      lifecycle,
       repository: this.repositories.outputs,
       dataDir: options.dataDir,
       ffmpegPath: () => this.#ffmpeg.info?.path ?? null,
@@ -156,6 +160,9 @@ export class Engine {
         })
       : null;
     this.programHost = new ProgramHost({
+      lifecycle,
+      onStarted: () => this.outputsHost.programStarted(),
+      onStopped: () => this.outputsHost.programStopped(),
       repository: this.repositories.program,
       ffmpegPath: () => this.#ffmpeg.info?.path ?? null,
       videoEncoders: () => this.#ffmpeg.videoEncoders,
@@ -275,16 +282,30 @@ export class Engine {
     return { ...this.#api, token: trusted ? this.#apiToken : null };
   }
 
+  /**
+   * Shuts down in dependency order, each step after the lifecycle operation in flight: the program
+   * first (its encoder's last TS and the cues it logs still reach the outputs and the store), then
+   * every output (recordings end on a whole packet), the ingest, and the store last, its WAL
+   * checkpointed into the database. A step that fails is logged and the next still runs.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#statusTimer);
-    this.stats.close();
-    await this.programHost.stop();
-    await this.outputsHost.close();
-    await this.ingest?.stop();
-    await this.retention.close();
-    this.#store.close();
+    const step = async (what: string, action: () => unknown) => {
+      try {
+        await action();
+      } catch (error) {
+        this.log.error(`closing: ${what} failed`, { error });
+      }
+    };
+    await step('stats', () => this.stats.close());
+    await step('program', () => this.programHost.close());
+    await step('outputs', () => this.outputsHost.close());
+    await step('ingest', () => this.ingest?.stop());
+    await step('retention', () => this.retention.close());
+    await step('store checkpoint', () => this.#store.db.pragma('wal_checkpoint(TRUNCATE)'));
+    await step('store', () => this.#store.close());
     this.log.info('engine stopped');
   }
 

@@ -54,8 +54,7 @@ export function createHandlers(engine: Engine): HandlerTable {
   const outputsChanged = () => engine.events.emit('outputs.changed', outputs.list());
   const sourcesChanged = () => engine.events.emit('sources.changed', programRepository.sources().map((source) => host.sourceInfo(source)));
   const scenesChanged = () => engine.events.emit('scenes.changed', programRepository.scenes());
-  const programStatus = () => {
-    const status = host.status();
+  const programStatus = (status = host.status()) => {
     engine.events.emit('program.status', status);
     return status;
   };
@@ -93,18 +92,9 @@ export function createHandlers(engine: Engine): HandlerTable {
     'ingest.list': () => (engine.ingest?.running ? engine.ingest.streams().map(ingestStreamEvent) : []),
     'program.getFormat': () => host.formatSettings(),
     'program.setFormat': (format) => host.setFormat(format),
-    'program.start': async () => {
-      if (!host.program) {
-        await host.start();
-        outputs.programStarted();
-      }
-      return programStatus();
-    },
-    'program.stop': async () => {
-      await host.stop();
-      await outputs.programStopped();
-      return programStatus();
-    },
+    // Serialized in the hosts' one lifecycle queue; the preview output follows through its hooks.
+    'program.start': async () => programStatus(await host.start()),
+    'program.stop': async () => programStatus(await host.stop()),
     'program.status': () => host.status(),
     'program.ptsOfFrame': ({ frame }) => ({ frame, pts: host.ptsOfFrame(frame) }),
     'program.switchScene': ({ sceneId, atFrame, transition }) => host.switchScene(sceneId, atFrame, transition),

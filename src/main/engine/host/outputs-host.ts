@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { createOutput, OutputFanout, type Output } from '../outputs/index.ts';
 import type { OutputsRepository, StoredOutput } from '../store/outputs-repository.ts';
 import { publicStoredOutput } from '../store/outputs-repository.ts';
+import { LifecycleQueue } from './lifecycle-queue.ts';
 
 export const PREVIEW_OUTPUT_ID = 'program';
 
@@ -18,16 +19,20 @@ export interface OutputsHostOptions {
   ffmpegPath: () => string | null;
   log: Logger;
   onStatus: (status: OutputStatus) => void;
+  /** Serializes start, stop, update and remove; share one with the program host. */
+  lifecycle?: LifecycleQueue;
 }
 
 export class OutputsHost {
   readonly fanout: OutputFanout;
   readonly previewRoot: string;
   readonly #options: OutputsHostOptions;
+  readonly #lifecycle: LifecycleQueue;
   #preview: Output | null = null;
 
   constructor(options: OutputsHostOptions) {
     this.#options = options;
+    this.#lifecycle = options.lifecycle ?? new LifecycleQueue();
     this.previewRoot = path.join(options.dataDir, 'preview');
     this.fanout = new OutputFanout({ logger: options.log.child('outputs') });
     this.fanout.onStatus(options.onStatus);
@@ -39,7 +44,7 @@ export class OutputsHost {
     this.fanout.write(chunk);
   }
 
-  /** The program started: the preview runs whenever the program does. */
+  /** The program started: the preview runs whenever the program does. Called inside the program's lifecycle operation. */
   programStarted(): void {
     if (!this.#preview) {
       this.#preview = this.#build(PREVIEW_OUTPUT_ID, { kind: 'hls', name: 'Preview', segmentSeconds: 2, listSize: 6, markers: ['cue', 'daterange'] });
@@ -72,22 +77,32 @@ export class OutputsHost {
     return this.info(stored);
   }
 
-  async update(id: number, settings: OutputSettings): Promise<OutputInfo> {
+  update(id: number, settings: OutputSettings): Promise<OutputInfo> {
+    return this.#lifecycle.run(() => this.#updateNow(id, settings));
+  }
+
+  async #updateNow(id: number, settings: OutputSettings): Promise<OutputInfo> {
     this.#checkBuildable(settings);
     const wasRunning = this.#isActive(id);
     await this.#discard(id);
     const stored = this.#options.repository.update(id, settings);
     this.#registerSecrets(settings);
-    if (wasRunning) this.start(id);
+    if (wasRunning) this.#startNow(id);
     return this.info(this.#options.repository.get(stored.id));
   }
 
-  async remove(id: number): Promise<boolean> {
-    await this.#discard(id);
-    return this.#options.repository.remove(id);
+  remove(id: number): Promise<boolean> {
+    return this.#lifecycle.run(async () => {
+      await this.#discard(id);
+      return this.#options.repository.remove(id);
+    });
   }
 
-  start(id: number): OutputInfo {
+  start(id: number): Promise<OutputInfo> {
+    return this.#lifecycle.run(() => this.#startNow(id));
+  }
+
+  #startNow(id: number): OutputInfo {
     const stored = this.#options.repository.get(id);
     let output = this.fanout.get(String(id));
     if (!output) {
@@ -98,24 +113,33 @@ export class OutputsHost {
     return this.info(stored);
   }
 
-  async stop(id: number): Promise<OutputInfo> {
-    const stored = this.#options.repository.get(id);
-    await this.fanout.get(String(id))?.stop('stopped by the operator');
-    return this.info(stored);
+  stop(id: number): Promise<OutputInfo> {
+    return this.#lifecycle.run(async () => {
+      const stored = this.#options.repository.get(id);
+      await this.fanout.get(String(id))?.stop('stopped by the operator');
+      return this.info(stored);
+    });
   }
 
-  startAll(): OutputInfo[] {
-    for (const output of this.#options.repository.list()) this.start(output.id);
-    return this.list();
+  startAll(): Promise<OutputInfo[]> {
+    return this.#lifecycle.run(() => {
+      for (const output of this.#options.repository.list()) this.#startNow(output.id);
+      return this.list();
+    });
   }
 
-  async stopAll(): Promise<OutputInfo[]> {
-    await Promise.all(this.#options.repository.list().map((output) => this.fanout.get(String(output.id))?.stop('stopped by the operator')));
-    return this.list();
+  stopAll(): Promise<OutputInfo[]> {
+    return this.#lifecycle.run(async () => {
+      await Promise.all(this.#options.repository.list().map((output) => this.fanout.get(String(output.id))?.stop('stopped by the operator')));
+      return this.list();
+    });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.fanout.list().map((output) => output.stop('studio closing')));
+  /** Stops every output (the preview included), after whatever lifecycle operation is in flight. */
+  close(): Promise<void> {
+    return this.#lifecycle.run(async () => {
+      await Promise.all(this.fanout.list().map((output) => output.stop('studio closing')));
+    });
   }
 
   #isActive(id: number): boolean {

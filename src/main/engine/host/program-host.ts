@@ -10,6 +10,7 @@ import type { ProgramStats as LiveProgramStats, StatsEvent } from '../../../shar
 import { ProgramError } from '../program/errors.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import type { ProgramRepository, StoredSource } from '../store/program-repository.ts';
+import { LifecycleQueue } from './lifecycle-queue.ts';
 
 export interface ProgramHostOptions {
   repository: ProgramRepository;
@@ -22,6 +23,12 @@ export interface ProgramHostOptions {
   onTs?: (chunk: Buffer) => void;
   onEncoderRestart?: (fromFrame: number) => void;
   onCueSent?: (sent: CueSent) => void;
+  /** Serializes start, stop, format and source changes; share one with the outputs host. */
+  lifecycle?: LifecycleQueue;
+  /** Runs inside the lifecycle operation, after the program started (e.g. the preview output). */
+  onStarted?: () => void;
+  /** Runs inside the lifecycle operation, after the program stopped. */
+  onStopped?: () => Promise<void>;
 }
 
 export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
@@ -67,10 +74,13 @@ function sourceSpec(source: StoredSource): SourceSpec {
 
 export class ProgramHost {
   readonly #options: ProgramHostOptions;
+  readonly #lifecycle: LifecycleQueue;
   #program: Program | null = null;
+  #closed = false;
 
   constructor(options: ProgramHostOptions) {
     this.#options = options;
+    this.#lifecycle = options.lifecycle ?? new LifecycleQueue();
   }
 
   get program(): Program | null {
@@ -81,7 +91,12 @@ export class ProgramHost {
     return this.#options.repository.format() ?? DEFAULT_FORMAT_SETTINGS;
   }
 
-  setFormat(settings: ProgramFormatSettings): ProgramFormatSettings {
+  /** Queued behind any start or stop in flight, so it never changes the format under a starting program. */
+  setFormat(settings: ProgramFormatSettings): Promise<ProgramFormatSettings> {
+    return this.#lifecycle.run(() => this.#setFormatNow(settings));
+  }
+
+  #setFormatNow(settings: ProgramFormatSettings): ProgramFormatSettings {
     if (this.#program) throw new ProgramError('RUNNING', 'Stop the program before changing its format.', { field: 'format' });
     const encoders = this.#options.videoEncoders();
     if (!encoders.includes(settings.videoEncoder)) {
@@ -91,8 +106,36 @@ export class ProgramHost {
     return settings;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts the program unless it runs; concurrent calls queue and find it running. Answers the
+   * status as this call left it (taken inside the queue, before any later call can change it).
+   */
+  start(): Promise<ProgramStatus> {
+    return this.#lifecycle.run(async () => {
+      await this.#startNow();
+      return this.status();
+    });
+  }
+
+  /** Stops the program if it runs; a stop asked during a start waits for it, then stops. */
+  stop(): Promise<ProgramStatus> {
+    return this.#lifecycle.run(async () => {
+      await this.#stopNow();
+      return this.status();
+    });
+  }
+
+  /** Stops the program after whatever is in flight, and refuses any later start (the studio is closing). */
+  close(): Promise<void> {
+    return this.#lifecycle.run(async () => {
+      this.#closed = true;
+      await this.#stopNow();
+    });
+  }
+
+  async #startNow(): Promise<void> {
     if (this.#program) return;
+    if (this.#closed) throw new ProgramError('CLOSING', 'The studio is shutting down.');
     const ffmpegPath = this.#options.ffmpegPath();
     if (!ffmpegPath) throw new ProgramError('NOT_RUNNING', 'No usable ffmpeg: see the status bar for what was tried.');
     const repository = this.#options.repository;
@@ -119,22 +162,37 @@ export class ProgramHost {
     }
     if (this.#options.onTs) program.onTs(this.#options.onTs);
     this.#program = program;
-    await program.start();
+    try {
+      await program.start();
+    } catch (error) {
+      this.#program = null;
+      await program.close();
+      throw error;
+    }
+    this.#options.onStarted?.();
   }
 
-  async stop(): Promise<void> {
+  async #stopNow(): Promise<void> {
     const program = this.#program;
     this.#program = null;
     await program?.close();
+    await this.#options.onStopped?.();
   }
 
   // --- edits while running ----------------------------------------------------
 
-  async sourceAdded(source: StoredSource): Promise<void> {
-    if (this.#program) await this.#addSource(this.#program, source);
+  // Queued too: a source added while the program starts would otherwise miss it.
+  sourceAdded(source: StoredSource): Promise<void> {
+    return this.#lifecycle.run(async () => {
+      if (this.#program) await this.#addSource(this.#program, source);
+    });
   }
 
-  async sourceChanged(before: StoredSource, after: StoredSource): Promise<void> {
+  sourceChanged(before: StoredSource, after: StoredSource): Promise<void> {
+    return this.#lifecycle.run(() => this.#sourceChangedNow(before, after));
+  }
+
+  async #sourceChangedNow(before: StoredSource, after: StoredSource): Promise<void> {
     const program = this.#program;
     if (!program) return;
     if (JSON.stringify(before.config) !== JSON.stringify(after.config)) {
@@ -147,7 +205,11 @@ export class ProgramHost {
   }
 
   /** The layers that showed it are already gone from the store; the scenes are set again first. */
-  async sourceRemoved(id: number): Promise<void> {
+  sourceRemoved(id: number): Promise<void> {
+    return this.#lifecycle.run(() => this.#sourceRemovedNow(id));
+  }
+
+  async #sourceRemovedNow(id: number): Promise<void> {
     const program = this.#program;
     if (!program) return;
     for (const scene of this.#options.repository.scenes()) program.setScene(this.#scene(scene));
@@ -228,6 +290,7 @@ export class ProgramHost {
       framesRepeated: stats?.framesRepeated ?? 0,
       framesDropped: stats?.framesDropped ?? 0,
       dropReasons: stats?.dropReasons ?? { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
+      outputStalls: stats?.outputStalls ?? { stalls: 0, framesSkipped: 0 },
       encoderRestarts: stats?.encoderRestarts ?? 0,
       composeMsPerFrame: stats?.composeMsPerFrame ?? 0,
       encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCueIn, buildCueOut, decodeSection, encodeSection, sectionFromJson, spliceTimeOf } from '../scte35/index.ts';
 import { PID_NULL, PTS_HZ, STREAM_TYPE_SCTE35, TS_PACKET_SIZE } from './constants.ts';
-import { Scte35Injector, type InjectorOptions } from './injector.ts';
+import { MAX_WAITING_SECTIONS, Scte35Injector, type InjectorOptions, type SentSection } from './injector.ts';
 import { TsInspector, type TsInspection } from './inspect.ts';
 import { packetPid, ptsDiff } from './packet.ts';
 import { makeTestTs } from './test-media.ts';
@@ -160,12 +160,16 @@ describe('Scte35Injector streaming', () => {
     const { bytes, info } = media.cbr!;
     const cue = breakSections(info, 5, 2, 1);
     const whole = inject(bytes, [cue.out, cue.back], {}, bytes.length).output;
+    // Sizes from 61 bytes up: the whole stream a byte at a time is millions of pushes, whose run time
+    // depends on the machine's spare CPU; one-byte chunks are checked on a prefix below.
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50_000 }), (chunkSize) => {
+      fc.property(fc.integer({ min: 61, max: 50_000 }), (chunkSize) => {
         expect(inject(bytes, [cue.out, cue.back], {}, chunkSize).output.equals(whole)).toBe(true);
       }),
       { numRuns: 6 },
     );
+    const prefix = bytes.subarray(0, 188 * 1500 + 100); // ~1 s and a partial packet
+    expect(inject(prefix, [cue.out, cue.back], {}, 1).output.equals(inject(prefix, [cue.out, cue.back], {}, prefix.length).output)).toBe(true);
   });
 
   it('splits a section longer than one packet and sends an immediate section at once', () => {
@@ -208,5 +212,68 @@ describe('Scte35Injector streaming', () => {
     const videoPid = info.videoPid!;
     const injector = new Scte35Injector({ pid: videoPid });
     expect(() => injector.push(bytes)).toThrow(/already used/);
+  });
+});
+
+describe('Scte35Injector reports what it sent', () => {
+  it('reports an immediate section sent inside queue() as that section, not as a splice_null', () => {
+    const { bytes } = media.cbr!;
+    const injector = new Scte35Injector();
+    const sent: SentSection[] = [];
+    injector.onSent = (copy) => sent.push({ ...copy, section: copy.section.slice() });
+    // The PMT is seen, so queue() sends at once, before it even returns.
+    injector.push(bytes.subarray(0, 188 * 400));
+    const immediate = encodeSection(buildCueOut({ eventId: 4242, durationTicks: 30 * PTS_HZ, autoReturn: true }));
+    const index = injector.queue(immediate);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ sectionIndex: index, copy: 1, splicePts: null });
+    expect(Buffer.from(sent[0]!.section).toString('hex')).toBe(Buffer.from(immediate).toString('hex'));
+    const decoded = decodeSection(sent[0]!.section);
+    expect(decoded.splice_command_type).toBe(5);
+    expect(decoded.splice_command).toMatchObject({ splice_event_id: 4242, splice_immediate_flag: true });
+  });
+
+  it('numbers the copies of a timed section and reports its bytes each time', () => {
+    const { bytes, info } = media.cbr!;
+    const { out } = breakSections(info, 7, 3, 77);
+    const injector = new Scte35Injector();
+    const sent: SentSection[] = [];
+    injector.onSent = (copy) => sent.push(copy);
+    injector.queue(out);
+    injector.push(bytes);
+    injector.flush();
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    expect(sent.map((copy) => copy.copy)).toEqual(sent.map((_, i) => i + 1));
+    for (const copy of sent) expect(Buffer.from(copy.section).equals(Buffer.from(out))).toBe(true);
+  });
+});
+
+describe('Scte35Injector memory is bounded', () => {
+  it(`holds at most ${MAX_WAITING_SECTIONS} waiting sections, refuses more, and forgets each once its splice passed`, () => {
+    const { bytes, info } = media.cbr!;
+    const injector = new Scte35Injector();
+    const sections = Array.from({ length: MAX_WAITING_SECTIONS }, (_, i) => breakSections(info, 6, 2, 1000 + i).out);
+    for (const section of sections) injector.queue(section);
+    expect(injector.waiting).toBe(MAX_WAITING_SECTIONS);
+    const extra = breakSections(info, 6, 2, 9999).out;
+    expect(() => injector.queue(extra)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+    // Past every splice: nothing is kept, and new cues are taken again.
+    injector.push(bytes);
+    expect(injector.waiting).toBe(0);
+    expect(injector.stats.sectionsSent).toBeGreaterThanOrEqual(MAX_WAITING_SECTIONS);
+    const later = encodeSection(buildCueOut({ eventId: 5, durationTicks: PTS_HZ }));
+    expect(() => injector.queue(later)).not.toThrow();
+    expect(injector.waiting).toBe(0); // immediate: sent at once, not kept
+  });
+
+  it('keeps no immediate section once it went out', () => {
+    const { bytes } = media.cbr!;
+    const injector = new Scte35Injector();
+    for (let i = 0; i < 3; i++) injector.queue(encodeSection(buildCueOut({ eventId: i, durationTicks: PTS_HZ })));
+    expect(injector.waiting).toBe(3); // before the first PMT they wait
+    injector.push(bytes.subarray(0, 188 * 400));
+    expect(injector.waiting).toBe(0);
+    for (let i = 0; i < MAX_WAITING_SECTIONS * 3; i++) injector.queue(encodeSection(buildCueOut({ eventId: 100 + i, durationTicks: PTS_HZ })));
+    expect(injector.waiting).toBe(0);
   });
 });

@@ -36,6 +36,10 @@ export interface InjectorStats {
 export interface SentSection {
   /** Position in the queue (0-based, by queue order); -1 for a heartbeat. */
   sectionIndex: number;
+  /** The section sent (its bytes, CRC included): the listener needs no record of what was queued. */
+  section: Uint8Array;
+  /** How many copies of this section went out so far, this one included (1 = the first). */
+  copy: number;
   /** Raw video clock (DTS/PTS of the latest video PES) when it was sent, -1 before any video. */
   clockPts: number;
   /** Raw splice PTS, or null for an immediate section. */
@@ -44,6 +48,7 @@ export interface SentSection {
 
 interface Scheduled {
   index: number;
+  section: Uint8Array;
   packets: Uint8Array;
   spliceRaw: number | undefined;
   spliceExt: number;
@@ -52,6 +57,13 @@ interface Scheduled {
 }
 
 const DEFAULT_FIRST_PID = 0x01f4;
+/**
+ * Sections waiting at once (timed ones until their splice, immediate ones until the first PMT).
+ * A section is forgotten once its splice passes (its last repeat went out) or, immediate, once sent:
+ * this bounds what the injector holds however long it runs and however many cues it is given.
+ */
+export const MAX_WAITING_SECTIONS = 64;
+const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
 /**
  * How long before its due time a copy is made ready. It then waits for a null packet to replace;
  * only when the next frame would pass the due time is it inserted instead.
@@ -128,8 +140,12 @@ export class Scte35Injector implements PacketSink {
     } catch (cause) {
       throw new MpegTsError('BAD_SECTION', `cue is not a valid splice_info_section: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, fatal: false });
     }
+    if (this.waiting >= MAX_WAITING_SECTIONS) {
+      throw new MpegTsError('QUEUE_FULL', `${this.waiting} cues already wait to be sent (at most ${MAX_WAITING_SECTIONS}): cancel some, or wait for their splice`, { fatal: false });
+    }
     const entry: Scheduled = {
       index: this.queued++,
+      section: section.slice(),
       packets: packetizeSection(section, 0),
       spliceRaw: spliceTimeOf(decoded),
       spliceExt: Number.NaN,
@@ -260,10 +276,10 @@ export class Scte35Injector implements PacketSink {
     if (this.heartbeatTicks > 0 && this.scte35Pid >= 0) {
       if (this.nextHeartbeatExt < 0) this.nextHeartbeatExt = clock;
       if (horizon > this.nextHeartbeatExt) {
-        this.heartbeatPackets ??= packetizeSection(encodeSection(buildSpliceNull()), 0);
+        this.heartbeatPackets ??= packetizeSection(HEARTBEAT_SECTION, 0);
         this.enqueue(this.heartbeatPackets, this.nextHeartbeatExt);
         this.stats.heartbeatsSent++;
-        this.onSent?.({ sectionIndex: -1, clockPts: this.demux.clockRaw, splicePts: null });
+        this.onSent?.({ sectionIndex: -1, section: HEARTBEAT_SECTION, copy: 1, clockPts: this.demux.clockRaw, splicePts: null });
         while (this.nextHeartbeatExt < horizon) this.nextHeartbeatExt += this.heartbeatTicks;
       }
     }
@@ -292,7 +308,7 @@ export class Scte35Injector implements PacketSink {
     entry.sent++;
     this.stats.sectionsSent++;
     this.enqueue(entry.packets, deadline);
-    this.onSent?.({ sectionIndex: entry.index, clockPts: clockRaw, splicePts });
+    this.onSent?.({ sectionIndex: entry.index, section: entry.section, copy: entry.sent, clockPts: clockRaw, splicePts });
   }
 
   private enqueue(packets: Uint8Array, deadline: number): void {

@@ -135,6 +135,7 @@ export class HlsOutput extends OutputBase {
         outputDir: target.dir,
         segmentDurationSeconds: this.settings.segmentSeconds,
         listSize: this.settings.listSize,
+        segmentHistory: this.settings.listSize, // live for days: remember no more than is listed
         markers: this.settings.markers,
         playlistName: this.playlistName,
         files,

@@ -70,9 +70,11 @@ export interface RecordingOutputOptions {
   now?: () => Date;
 }
 
+export const MAX_REMEMBERED_FILES = 100;
+
 export class RecordingOutput extends OutputBase {
   readonly settings: RecordingOutputSettings;
-  /** Every file this output has opened, oldest first. */
+  /** The files this output has opened, oldest first: the latest MAX_REMEMBERED_FILES (it may rotate for months). */
   readonly files: string[] = [];
   readonly #now: () => Date;
   #active = false;
@@ -201,6 +203,7 @@ export class RecordingOutput extends OutputBase {
         this.#handle = handle;
         this.#file = file;
         this.files.push(file);
+        if (this.files.length > MAX_REMEMBERED_FILES) this.files.splice(0, this.files.length - MAX_REMEMBERED_FILES);
         this.#rotateAt = this.settings.rotateMinutes === undefined ? Number.POSITIVE_INFINITY : now.getTime() + this.settings.rotateMinutes * 60_000;
         this.logger.info(`recording to ${file}`);
         return;

@@ -6,8 +6,11 @@
 //    Node spawns from the main thread, so that thread's death is the studio's death.
 //    (Spawning from a worker thread would tie the child to that worker: don't.)
 // 2. Everywhere: every live child is SIGKILLed synchronously on the studio's 'exit' (normal end,
-//    process.exit, an uncaught exception) and on SIGINT, SIGTERM and SIGHUP. When nothing else
-//    listens for that signal, the signal is then re-raised so the studio still dies of it.
+//    process.exit, an uncaught exception). On SIGINT, SIGTERM and SIGHUP, a host that registered a
+//    graceful shutdown (handleShutdownSignals: `studio serve`) is told instead: it stops the
+//    outputs and the program, closes the store, and exits, and the 'exit' hook kills what is left.
+//    Without one, every child is killed at once and the signal is re-raised, so the process still
+//    dies of it.
 // 3. Pipes, as a last resort where 1 is missing and 2 could not run (SIGKILL on macOS/Windows):
 //    a decoder writing to a pipe gets EPIPE once the studio is gone and ffmpeg exits; an encoder
 //    reading its stdin sees EOF and exits. `-nostdin` keeps ffmpeg off the terminal.
@@ -28,7 +31,13 @@ function killAllNow(): void {
   live.clear();
 }
 
+let shutdownHandler: ((signal: NodeJS.Signals) => void) | null = null;
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (shutdownHandler) {
+    shutdownHandler(signal);
+    return;
+  }
   killAllNow();
   // Our listener replaced Node's default "die of this signal". If nobody else wants the
   // signal, restore the default and die of it, as the studio would have without us.
@@ -44,6 +53,24 @@ function installHooks(): void {
   hooksInstalled = true;
   process.on('exit', killAllNow);
   for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+/**
+ * Hands SIGINT, SIGTERM and SIGHUP to `handler` instead of killing the children and dying: the
+ * host shuts down in order and ends the process itself (children left then die on 'exit').
+ * The handler sees every signal, a second one during shutdown included. Returns the unregister.
+ */
+export function handleShutdownSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+  installHooks();
+  shutdownHandler = handler;
+  return () => {
+    if (shutdownHandler === handler) shutdownHandler = null;
+  };
+}
+
+/** Kills every tracked child now (SIGKILL): a forced exit. */
+export function killTrackedChildren(): void {
+  killAllNow();
 }
 
 /** Registers a spawned child so it is killed with the studio; it is forgotten once it exits. */

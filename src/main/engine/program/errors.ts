@@ -1,6 +1,6 @@
 import { EngineError } from '../errors.ts';
 
-export type ProgramErrorCode = 'BAD_FORMAT' | 'CONFLICT' | 'NOT_FOUND' | 'SOURCE_FAILED' | 'BAD_SWITCH' | 'NOT_RUNNING' | 'RUNNING';
+export type ProgramErrorCode = 'BAD_FORMAT' | 'CONFLICT' | 'NOT_FOUND' | 'SOURCE_FAILED' | 'BAD_SWITCH' | 'NOT_RUNNING' | 'RUNNING' | 'CLOSING';
 
 const apiCodes = {
   BAD_FORMAT: 'BAD_ARGUMENT',
@@ -10,6 +10,7 @@ const apiCodes = {
   BAD_SWITCH: 'BAD_ARGUMENT',
   NOT_RUNNING: 'CONFLICT',
   RUNNING: 'CONFLICT',
+  CLOSING: 'CONFLICT',
 } as const;
 
 export class ProgramError extends EngineError {

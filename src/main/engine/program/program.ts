@@ -31,7 +31,6 @@ import type { ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
-import { buildSpliceNull, encodeSection } from '../scte35/index.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
 import { ProgramError } from './errors.ts';
@@ -92,6 +91,13 @@ export interface ProgramStats {
   framesDropped: number;
   /** Why: the clock was behind (skipped), workers busy, no free output frame, a failed composition. */
   dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
+  /**
+   * Back-pressure from the outputs. The TS goes to its listeners (the outputs' fan-out) in a
+   * synchronous call that must never wait; `stalls` counts calls that spent a frame interval or
+   * more of the program thread's CPU time, and `framesSkipped` the frames the clock skipped right after one
+   * (counted in dropReasons.skipped too): drops the outputs caused, told apart from a busy CPU's.
+   */
+  outputStalls: { stalls: number; framesSkipped: number };
   composeMsPerFrame: number;
   lateTicks: number;
   /** Encoders started after one died. */
@@ -105,11 +111,25 @@ export interface ProgramStats {
   firstPts: number | null;
 }
 
-const HEARTBEAT_SECTION = encodeSection(buildSpliceNull());
+/** Scene switches waiting for their frame at once: a client cannot grow the queue without bound. */
+export const MAX_PENDING_SWITCHES = 64;
 
 /** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
+
+/**
+ * CPU time this thread has used, in ms. An output stall is measured in it, not in wall time, so a
+ * busy machine that takes the core away mid-delivery (or a GC elsewhere) is not blamed on the
+ * outputs: only work the listeners themselves did on the program's thread counts.
+ */
+const threadCpuMs: () => number =
+  typeof process.threadCpuUsage === 'function'
+    ? () => {
+        const usage = process.threadCpuUsage();
+        return (usage.user + usage.system) / 1000;
+      }
+    : () => performance.now();
 
 export class Program {
   readonly format: ProgramFormat;
@@ -124,8 +144,6 @@ export class Program {
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
   readonly #tsListeners = new Set<(chunk: Buffer) => void>();
-  /** Sections queued on the injector, by queue index, for reporting each copy sent. */
-  readonly #queued = new Map<number, { section: Uint8Array; copies: number }>();
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
@@ -141,6 +159,10 @@ export class Program {
   #composeMs = 0;
   #composeSamples = 0;
   #lastFrame = -1;
+  #outputStalls = 0;
+  #framesSkippedForOutputs = 0;
+  /** A TS delivery held the thread since the last frame made on time. */
+  #outputStallPending = false;
 
   constructor(options: ProgramOptions) {
     this.format = options.format;
@@ -242,6 +264,9 @@ export class Program {
   /** Switches at an exact frame (atFrame) or on the next frame, by cut or fade. */
   switchScene(request: SwitchRequest): ScheduledSwitch {
     if (!this.#scenes.has(request.sceneId)) throw new ProgramError('NOT_FOUND', `no scene ${request.sceneId}`, { field: 'sceneId' });
+    if (this.#compositor.switcher.pending().length >= MAX_PENDING_SWITCHES) {
+      throw new ProgramError('BAD_SWITCH', `${MAX_PENDING_SWITCHES} scene switches already wait for their frame`, { field: 'atFrame' });
+    }
     try {
       return this.#compositor.switchScene(request);
     } catch (error) {
@@ -273,9 +298,7 @@ export class Program {
 
   /** Queues a splice_info_section for the SCTE-35 PID (timed by its own splice time). */
   queueCue(section: Uint8Array): number {
-    const index = this.#injector.queue(section);
-    this.#queued.set(index, { section: section.slice(), copies: 0 });
-    return index;
+    return this.#injector.queue(section);
   }
 
   /**
@@ -396,6 +419,7 @@ export class Program {
       framesRepeated: compositor.repeatedOutput,
       framesDropped: dropped.skipped + dropped.busy + dropped.poolExhausted + dropped.failed,
       dropReasons: { ...dropped },
+      outputStalls: { stalls: this.#outputStalls, framesSkipped: this.#framesSkippedForOutputs },
       composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeMs / this.#composeSamples,
       lateTicks: ticker.lateTicks,
       encoderRestarts: this.#restartCount,
@@ -425,14 +449,10 @@ export class Program {
 
   #newInjector(): Scte35Injector {
     const injector = new Scte35Injector(this.#options.scte35Pid === undefined ? {} : { pid: this.#options.scte35Pid });
-    this.#queued.clear();
+    // The injector says what it sent, so an immediate section (sent inside queue()) is reported as
+    // itself, and nothing here keeps a copy of every section queued.
     injector.onSent = (sent) => {
-      const onCueSent = this.#options.onCueSent;
-      if (!onCueSent) return;
-      const queued = sent.sectionIndex >= 0 ? this.#queued.get(sent.sectionIndex) : undefined;
-      const section = queued?.section ?? HEARTBEAT_SECTION;
-      if (queued) queued.copies++;
-      onCueSent({ section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.sectionIndex < 0, copy: queued?.copies ?? 1 });
+      this.#options.onCueSent?.({ section: sent.section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.sectionIndex < 0, copy: sent.copy });
     };
     return injector;
   }
@@ -440,6 +460,7 @@ export class Program {
   #emitTs(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.#tsBytesOut += chunk.length;
+    const started = threadCpuMs();
     for (const listener of this.#tsListeners) {
       try {
         listener(chunk);
@@ -447,10 +468,20 @@ export class Program {
         this.#log.error('a TS listener failed', { error });
       }
     }
+    if (threadCpuMs() - started >= this.#frameMs) {
+      this.#outputStalls++;
+      this.#outputStallPending = true;
+    }
+  }
+
+  get #frameMs(): number {
+    return (1000 * this.format.frameRate.den) / this.format.frameRate.num;
   }
 
   readonly #onTick = (tick: Tick): void => {
     const started = performance.now();
+    if (!tick.skip) this.#outputStallPending = false;
+    else if (this.#outputStallPending) this.#framesSkippedForOutputs++;
     this.#lastFrame = tick.frame;
     this.#live.tick();
     this.#compositor.tick(tick.frame, tick.skip);
