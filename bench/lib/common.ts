@@ -1,5 +1,6 @@
 // What every benchmark shares: its command-line options and small helpers.
-import { FRAME_RATES, type FrameRate } from '../../src/main/engine/compositor/frame-clock.ts';
+import { FRAME_RATES } from '../../src/main/engine/compositor/frame-clock.ts';
+import type { FrameRate } from '../../src/main/engine/media.ts';
 
 export { until } from '../../tests/support/wait.ts';
 

@@ -1,19 +1,13 @@
 // The program's master time. Frame index n is the only clock: PTS, audio sample counts and
 // scene switches are all functions of n, computed exactly from the rational frame rate.
 import { frameRates } from '../../../shared/program.ts';
+import { AUDIO_SAMPLE_RATE, type FrameRate } from '../media.ts';
 import { CompositorError } from './errors.ts';
 
 /** MPEG system clock for PTS/DTS (ISO/IEC 13818-1 2.4.3.7). */
 export const PTS_CLOCK_HZ = 90_000;
 /** PTS is a 33-bit field; it wraps at this value. */
 export const MAX_PTS = 2 ** 33;
-export const AUDIO_SAMPLE_RATE = 48_000;
-
-/** A frame rate as an exact fraction: 30000/1001 for 29.97, 25/1, 60000/1001 for 59.94. */
-export interface FrameRate {
-  readonly num: number;
-  readonly den: number;
-}
 
 /** The program rates creators pick, by their usual names; one table, shared with the contract. */
 export const FRAME_RATES = frameRates satisfies Record<string, FrameRate>;

@@ -1,6 +1,6 @@
 // The encoder's ffmpeg command line: raw yuv420p on stdin and s16le 48 kHz stereo on fd 3 in,
 // H.264 (fixed GOP, CBR) + AAC in a CBR MPEG-TS on stdout out, progress on stderr.
-import { AUDIO_SAMPLE_RATE } from '../compositor/frame-clock.ts';
+import { AUDIO_SAMPLE_RATE } from '../media.ts';
 import { muxRateKbps, type ProgramFormat } from './program-format.ts';
 
 export const ENCODER_AUDIO_FD = 3;

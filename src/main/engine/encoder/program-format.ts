@@ -1,5 +1,5 @@
 // The program's format: what the encoder makes, and what every frame tick is measured against.
-import type { FrameRate } from '../compositor/frame-clock.ts';
+import type { FrameRate } from '../media.ts';
 
 export type X264Preset = 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium';
 

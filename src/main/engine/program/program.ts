@@ -32,7 +32,7 @@ import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
-import { AUDIO_BYTES_PER_SAMPLE } from '../sources/audio-fifo.ts';
+import { AUDIO_BYTES_PER_SAMPLE } from '../media.ts';
 import { ProgramError } from './errors.ts';
 import { LiveSources } from './live-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';

@@ -2,12 +2,8 @@
 // samples its frame needs (1600 at 30 fps, 1601/1602 at 29.97) into its own buffer: no
 // allocation per read. When the buffer is full the pipe is paused, as for video frames.
 import type { Readable } from 'node:stream';
+import { AUDIO_BYTES_PER_SAMPLE, AUDIO_SAMPLE_RATE } from '../media.ts';
 import { SourceError } from './errors.ts';
-
-export const AUDIO_SAMPLE_RATE = 48_000;
-export const AUDIO_CHANNELS = 2;
-/** One sample frame: two channels of 16 bits. */
-export const AUDIO_BYTES_PER_SAMPLE = 2 * AUDIO_CHANNELS;
 
 export interface AudioFifoOptions {
   /** Samples (per channel) held at most. Default 48 000 (one second). */

@@ -2,12 +2,7 @@
 // and the program's rate on a Unix socket ffmpeg listens on (or on fd 3), s16le 48 kHz stereo on
 // fd 4. Never -re: the reader's back-pressure paces it.
 import { SourceError } from './errors.ts';
-import { AUDIO_SAMPLE_RATE } from './audio-fifo.ts';
-
-export interface FrameRate {
-  readonly num: number;
-  readonly den: number;
-}
+import { AUDIO_SAMPLE_RATE, type FrameRate } from '../media.ts';
 
 export type DecoderInput =
   /** testsrc2 (moving colour bars, a frame counter) with a sine tone. */
