@@ -1,6 +1,6 @@
 // What feeds the compositor: live video inputs (a decoder fills pooled frames, a small FIFO
 // absorbs its jitter) and static images (rasterized once, replaced when they change).
-import type { FrameSink, WhenFull } from '../sources/frame-sink.ts';
+import type { FrameSink, WhenFull } from '../frame-sink.ts';
 import { CompositorError } from './errors.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
 import type { FrameSlot } from './frame-pool.ts';

@@ -16,7 +16,7 @@ import { decoderArgs, validateFormat, type DecoderFormat, type DecoderInput, typ
 import { SourceError } from './errors.ts';
 import { yuv420pFrameBytes } from './frame-ring.ts';
 import { FrameReader } from './frame-reader.ts';
-import type { FrameSink } from './frame-sink.ts';
+import type { FrameSink } from '../frame-sink.ts';
 
 export type SourceState =
   | 'idle'

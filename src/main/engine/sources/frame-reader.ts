@@ -12,7 +12,7 @@
 // back-pressure paces a decoder instead of -re.
 import net from 'node:net';
 import type { Readable } from 'node:stream';
-import type { FrameSink } from './frame-sink.ts';
+import type { FrameSink } from '../frame-sink.ts';
 
 /** A socket read never returns more than this (Linux: the socket's receive queue per read). */
 const PARK_BYTES = 256 * 1024;

@@ -5,9 +5,7 @@
 //
 // Slots live in one SharedArrayBuffer by default, so compositor workers can read a frame in place.
 import { SourceError } from './errors.ts';
-import type { FrameSink, WhenFull } from './frame-sink.ts';
-
-export type { WhenFull } from './frame-sink.ts';
+import type { FrameSink, WhenFull } from '../frame-sink.ts';
 
 export interface VideoFrame {
   /** frameBytes of yuv420p: Y plane, then U, then V. Valid until release(). */

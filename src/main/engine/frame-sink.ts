@@ -1,6 +1,8 @@
 // Where a decoder's raw frames go. The reader fills the buffer the sink hands out, byte for byte
 // from the decoder's pipe or socket, and commits it once a whole frame is in: a sink that hands
 // out its consumer's own frame memory (the compositor's input pool) gets frames with no copy.
+// The contract between producers (sources/) and consumers (the compositor): at the engine root, so
+// neither capability imports the other.
 
 /** What a sink does with a new frame when its consumer has not kept up. */
 export type WhenFull =
