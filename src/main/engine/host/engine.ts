@@ -2,10 +2,8 @@
 // Pure Node: nothing here or below imports electron.
 import path from 'node:path';
 import type { Registry } from 'prom-client';
-import type { IngestStreamInfo } from '../ingest/types.ts';
 import type {
   ApiAccess,
-  IngestStreamEvent,
   CommandEnvelope,
   EngineStatus,
   FfmpegInfo,
@@ -33,6 +31,8 @@ import { RetentionPruner, retentionPolicyFrom } from '../store/retention.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { createHandlers, type CallContext, type HandlerTable } from './handlers.ts';
+import { ingestStreamEvent } from './ingest-events.ts';
+import { describeCueSent } from './scte35-sent.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -80,18 +80,6 @@ async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Lo
     log.error(errorMessage(error));
     return { info: null, problems: [errorMessage(error)], videoEncoders: [] };
   }
-}
-
-/** What clients see of a published stream: never the key, only its id and name. */
-export function ingestStreamEvent(info: IngestStreamInfo): IngestStreamEvent {
-  return {
-    streamKeyId: info.streamKeyId,
-    streamKeyName: info.streamKeyName,
-    video: info.video ? { codec: info.video.codec, width: info.video.width, height: info.video.height, fps: info.video.fps } : null,
-    audio: info.audio,
-    bitrateKbps: info.bitrateKbps,
-    bytesIn: info.bytesIn,
-  };
 }
 
 export class Engine {
@@ -172,7 +160,9 @@ export class Engine {
       onTs: (chunk) => this.outputsHost.write(chunk),
       onCueSent: (sent) => {
         try {
-          this.events.emit('scte35.sent', this.scte35Log.record(sent));
+          const { event, outcome } = describeCueSent(sent, new Date());
+          this.scte35Log.record(event, outcome);
+          this.events.emit('scte35.sent', event);
         } catch (error) {
           this.log.error('SCTE-35 log write failed', { error });
         }

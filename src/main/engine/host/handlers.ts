@@ -3,7 +3,8 @@ import type { CommandArgs, CommandName, CommandResult } from '../../../shared/co
 import type { SourceConfig } from '../../../shared/program.ts';
 import { EngineError } from '../errors.ts';
 import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35Error } from '../scte35/index.ts';
-import { ingestStreamEvent, type Engine } from './engine.ts';
+import type { Engine } from './engine.ts';
+import { ingestStreamEvent } from './ingest-events.ts';
 
 export interface CallContext {
   /** The desktop window, a loopback client, or a holder of the API token. */

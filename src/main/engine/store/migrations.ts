@@ -147,7 +147,7 @@ export const migrations: readonly Migration[] = [
           splice_command_type INTEGER NOT NULL,
           pts                 INTEGER,            -- splice PTS (90 kHz, 33-bit), null if immediate
           section_hex         TEXT NOT NULL,
-          outcome             TEXT NOT NULL,      -- e.g. 'sent', 'repeated', 'cancelled', 'failed'
+          outcome             TEXT NOT NULL,      -- 'sent', 'repeated', 'cancel sent', 'heartbeat' (Scte35Outcome)
           detail              TEXT
         ) STRICT;
         CREATE INDEX scte35_log_by_time ON scte35_log(sent_at);
