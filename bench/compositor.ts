@@ -12,7 +12,7 @@ import { frameLayout } from '../src/main/engine/compositor/frame-pool.ts';
 import type { FrameSlot } from '../src/main/engine/compositor/frame-pool.ts';
 import { rasterizeImage, rasterizeText } from '../src/main/engine/compositor/raster.ts';
 import type { VideoSourceInput } from '../src/main/engine/compositor/sources.ts';
-import { fillPseudoRandom } from '../src/main/engine/compositor/test-helpers.ts';
+import { fillPseudoRandom } from '../tests/support/compositor.ts';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;

@@ -11,7 +11,7 @@ import { PTS_HZ } from '../../src/main/engine/mpegts/constants.ts';
 import { Scte35Injector } from '../../src/main/engine/mpegts/injector.ts';
 import { inspectFile } from '../../src/main/engine/mpegts/inspect.ts';
 import { ptsDiff } from '../../src/main/engine/mpegts/packet.ts';
-import { makeTestTs } from '../../src/main/engine/mpegts/test-media.ts';
+import { makeTestTs } from '../support/mpegts.ts';
 import { HlsSegmenter } from '../../src/main/engine/hls/segmenter.ts';
 
 const hlsJs = path.resolve('node_modules/hls.js/dist/hls.min.js');

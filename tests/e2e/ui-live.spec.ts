@@ -3,7 +3,7 @@
 // cue, stats coloured by the thresholds, and an output refused with its field shown at the input.
 import type { StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
-import { publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
+import { publishTestPattern } from '../support/ingest.ts';
 import { buildCueOut, encodeSection } from '../../src/main/engine/scte35/index.ts';
 import { expect, test } from './fixtures.ts';
 

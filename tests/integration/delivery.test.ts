@@ -10,7 +10,7 @@ import type { OutputStatus } from '../../src/shared/outputs.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
 import type { StatsEvent } from '../../src/shared/stats.ts';
 import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
-import { freePort, publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
+import { freePort, publishTestPattern } from '../support/ingest.ts';
 import { TsDemux } from '../../src/main/engine/mpegts/demux.ts';
 import { TsFramer } from '../../src/main/engine/mpegts/packet.ts';
 import { buildCueOut, encodeSection } from '../../src/main/engine/scte35/index.ts';

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestStreamEvent, StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
-import { publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
+import { publishTestPattern } from '../support/ingest.ts';
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 
 let studio: RunningStudio;

@@ -11,7 +11,7 @@ import type { Scene } from '../../src/main/engine/compositor/index.ts';
 import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../../src/main/engine/encoder/program-format.ts';
 import { RtmpIngest } from '../../src/main/engine/ingest/rtmp-ingest.ts';
-import { freePort, publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
+import { freePort, publishTestPattern } from '../support/ingest.ts';
 import type { IngestStreamInfo } from '../../src/main/engine/ingest/types.ts';
 import { Logger } from '../../src/main/engine/log.ts';
 import { TsDemux } from '../../src/main/engine/mpegts/demux.ts';

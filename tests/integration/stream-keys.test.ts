@@ -2,7 +2,7 @@
 // removing a key ends its publish, ids are never handed out twice, and sources name only keys
 // that exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishTestPattern } from '../../src/main/engine/ingest/testing.ts';
+import { publishTestPattern } from '../support/ingest.ts';
 import type { IngestStreamEvent, StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import type { SourceInfo } from '../../src/shared/program.ts';
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';

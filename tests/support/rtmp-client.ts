@@ -1,6 +1,6 @@
 // A small RTMP writer for tests that send what no real client would: the handshake (C0/C1/C2,
 // RTMP 1.0 §5.2), chunks (§5.3) and AMF0 values (AMF0 spec §2), with every field under the test's
-// control. Not a player or a publisher: ffmpeg is the real client (ingest/testing.ts).
+// control. Not a player or a publisher: ffmpeg is the real client (tests/support/ingest.ts).
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCueOut, encodeSection } from '../engine/scte35/index.ts';
-import { makeTestTs } from '../engine/mpegts/test-media.ts';
+import { makeTestTs } from '../../../tests/support/mpegts.ts';
 import type { TsInspection } from '../engine/mpegts/inspect.ts';
 import { runTsCommand } from './ts-command.ts';
 

@@ -1,4 +1,4 @@
-// The wasm kernels against the scalar JavaScript they replaced (test-helpers.ts), byte for byte:
+// The wasm kernels against the scalar JavaScript they replaced (tests/support/compositor.ts), byte for byte:
 // random planes, widths with SIMD tails, odd offsets, the opacity and alpha edge values, fades.
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
@@ -9,7 +9,7 @@ import { frameArena } from './frame-arena.ts';
 import { FramePool, frameLayout, planesAt } from './frame-pool.ts';
 import type { FrameLayout, FramePlanes } from './frame-pool.ts';
 import { KERNEL_MODULE_URL, assembleKernels, renderKernelModule } from './kernel-assembler.ts';
-import { fillPseudoRandom, firstDifference, referenceBlendBand, referenceBlendPlane, referenceFillBand, referenceMixBand, referenceMixRange } from './test-helpers.ts';
+import { fillPseudoRandom, firstDifference, referenceBlendBand, referenceBlendPlane, referenceFillBand, referenceMixBand, referenceMixRange } from '../../../../tests/support/compositor.ts';
 
 const kernels = blendKernels(frameArena().memory);
 const OPACITIES = [0, 1, 2, 127, 128, 129, 200, 254, 255];

@@ -17,7 +17,7 @@
 ;; The largest t is 255·255 + 128 = 65153, and t + (t >> 8) ≤ 65407: everything fits unsigned
 ;; 16-bit lanes. extmul multiplies 8-bit samples straight into 16-bit lanes, so the 16 samples
 ;; of a step are two i16x8 halves (low and high 8 samples) until they are narrowed back.
-;; These are the bytes the scalar reference (test-helpers.ts) gives, which the tests check.
+;; These are the bytes the scalar reference (tests/support/compositor.ts) gives, which the tests check.
 ;; Widths that are not a multiple of 16 finish with the same formula one sample at a time.
 
 (module

@@ -11,8 +11,8 @@ import { BlendCore, PLAN_INTS, PlanWriter, balancedBandEdges, bandEdges, resolve
 import type { Crop, LayerGeometry, Rect } from './plan.ts';
 import { staticImageFromRgba } from './raster.ts';
 import type { Layer } from './scene.ts';
-import { fillPseudoRandom, firstDifference, referenceCompose } from './test-helpers.ts';
-import type { ReferenceLayer } from './test-helpers.ts';
+import { fillPseudoRandom, firstDifference, referenceCompose } from '../../../../tests/support/compositor.ts';
+import type { ReferenceLayer } from '../../../../tests/support/compositor.ts';
 
 interface Captured {
   n: number;

@@ -4,7 +4,7 @@ import { Compositor } from './compositor.ts';
 import { WorkerExecutor, defaultBlendWorkerUrl } from './executor.ts';
 import { frameLayout } from './frame-pool.ts';
 import { staticImageFromRgba } from './raster.ts';
-import { fillPseudoRandom } from './test-helpers.ts';
+import { fillPseudoRandom } from '../../../../tests/support/compositor.ts';
 
 const WIDTH = 96;
 const HEIGHT = 64;

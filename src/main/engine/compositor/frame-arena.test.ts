@@ -7,7 +7,7 @@ import { InlineExecutor, WorkerExecutor } from './executor.ts';
 import { FrameArena, WASM_PAGE_BYTES, frameArena } from './frame-arena.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
 import { staticImageFromRgba } from './raster.ts';
-import { fillPseudoRandom } from './test-helpers.ts';
+import { fillPseudoRandom } from '../../../../tests/support/compositor.ts';
 
 function thrown(run: () => unknown): unknown {
   try {

@@ -8,7 +8,7 @@ import { TsDemux } from '../mpegts/demux.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
 import { TsInspector, type TsInspection } from '../mpegts/inspect.ts';
 import { TsFramer, ptsDiff } from '../mpegts/packet.ts';
-import { makeTestTs } from '../mpegts/test-media.ts';
+import { makeTestTs } from '../../../../tests/support/mpegts.ts';
 import { HlsSegmenter, type HlsSegmenterOptions } from './segmenter.ts';
 import { QueuedHlsFiles } from './hls-files.ts';
 import type { PlaylistSegment } from './playlist.ts';

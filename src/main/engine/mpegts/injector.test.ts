@@ -9,7 +9,7 @@ import { PID_NULL, PTS_HZ, STREAM_TYPE_SCTE35, TS_PACKET_SIZE } from './constant
 import { MAX_WAITING_SECTIONS, Scte35Injector, type InjectorOptions, type SentSection } from './injector.ts';
 import { TsInspector, type TsInspection } from './inspect.ts';
 import { packetPid, ptsDiff } from './packet.ts';
-import { makeTestTs } from './test-media.ts';
+import { makeTestTs } from '../../../../tests/support/mpegts.ts';
 
 function inspectBytes(bytes: Uint8Array): TsInspection {
   const inspector = new TsInspector();

@@ -11,7 +11,7 @@ import { FirstSliceScanner } from './nal.ts';
 import { TsFramer, hasPcr, packetPid, pcrBase, pcrExtension, ptsDiff, randomAccessIndicator, type PacketSink } from './packet.ts';
 import { readTimestamp, writeTimestamp } from './pes.ts';
 import { SectionAssembler, addScte35ToPmt, packetizeSection, parsePmt, sectionCrcValid } from './psi.ts';
-import { makeTestTs } from './test-media.ts';
+import { makeTestTs } from '../../../../tests/support/mpegts.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'reader-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { HlsOutput } from './hls-output.ts';
 import { RecordingOutput } from './recording-output.ts';
 import { RtmpOutput } from './rtmp-output.ts';
 import { SrtOutput } from './srt-output.ts';
-import { capturingLogger } from './test-support.ts';
+import { capturingLogger } from '../../../../tests/support/outputs.ts';
 
 const context = { ffmpegPath: 'ffmpeg', logger: capturingLogger().logger, previewDir: (id: string) => `/tmp/preview/${id}` };
 

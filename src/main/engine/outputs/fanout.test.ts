@@ -3,7 +3,7 @@ import type { OutputKind } from '../../../shared/outputs.ts';
 import { OutputError } from './errors.ts';
 import { OutputFanout } from './fanout.ts';
 import { OutputBase } from './output-base.ts';
-import { capturingLogger } from './test-support.ts';
+import { capturingLogger } from '../../../../tests/support/outputs.ts';
 
 /** Packets numbered in their payload, so order and integrity can be checked. */
 function packets(from: number, count: number): Buffer {

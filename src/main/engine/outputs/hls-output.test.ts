@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hlsOutputSettings } from '../../../shared/outputs.ts';
 import { OutputFanout } from './fanout.ts';
 import { HlsOutput } from './hls-output.ts';
-import { capturingLogger, testProgram, waitFor, type TestProgram } from './test-support.ts';
+import { capturingLogger, testProgram, waitFor, type TestProgram } from '../../../../tests/support/outputs.ts';
 
 let program: TestProgram;
 let work: string;

@@ -6,7 +6,7 @@ import { recordingOutputSettings } from '../../../shared/outputs.ts';
 import { STREAM_TYPE_SCTE35 } from '../mpegts/constants.ts';
 import { OutputFanout } from './fanout.ts';
 import { fileProblem, firstPatOffset, RecordingOutput, recordingFileName } from './recording-output.ts';
-import { capturingLogger, inspectBytes, testProgram, waitFor, type TestProgram } from './test-support.ts';
+import { capturingLogger, inspectBytes, testProgram, waitFor, type TestProgram } from '../../../../tests/support/outputs.ts';
 
 let program: TestProgram;
 let work: string;

@@ -7,7 +7,7 @@ import { rtmpOutputSettings } from '../../../shared/outputs.ts';
 import { spawnOwned } from '../process/child.ts';
 import { OutputFanout } from './fanout.ts';
 import { rtmpArgs, RtmpOutput } from './rtmp-output.ts';
-import { capturingLogger, freePort, PacedFeeder, testProgram, waitFor, type TestProgram } from './test-support.ts';
+import { capturingLogger, freePort, PacedFeeder, testProgram, waitFor, type TestProgram } from '../../../../tests/support/outputs.ts';
 import type { OutputStatus } from './types.ts';
 
 let program: TestProgram;

@@ -12,7 +12,7 @@ import { describeSrtFailure, SrtOutput, srtArgs } from './srt-output.ts';
 import {
   capturingLogger, DatagramSink, freePort, inspectBytes, PacedFeeder, packetOffsetIn, SrtReceiver,
   testProgram, waitFor, withoutLeadingNulls, type TestProgram,
-} from './test-support.ts';
+} from '../../../../tests/support/outputs.ts';
 import type { OutputStatus } from './types.ts';
 
 const settings = (raw: Record<string, unknown>): SrtOutputSettings => srtOutputSettings.parse({ kind: 'srt', ...raw });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateCommandArgs } from '../../../shared/contract.ts';
-import { capturingLogger } from '../outputs/test-support.ts';
+import { capturingLogger } from '../../../../tests/support/outputs.ts';
 import { openStore, type Store } from './database.ts';
 import { pruneBatch, RetentionPruner, retentionPolicyFrom, type RetentionPolicy } from './retention.ts';
 import { SettingsRepository } from './settings-repository.ts';

@@ -1,9 +1,9 @@
-// Test media made with the real ffmpeg at test time (not a spec: shared by the specs of mpegts, hls, cli).
+// Test media made with the real ffmpeg at test time, shared by the specs of mpegts, hls, outputs and cli.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { temporaryPathFor } from '../util/atomic-file.ts';
+import { temporaryPathFor } from '../../src/main/engine/util/atomic-file.ts';
 
 export interface TestTsOptions {
   seconds?: number;

@@ -1,8 +1,8 @@
 // Shared by the compositor specs and the benchmark: deterministic pixels, a plain reference
 // compositor that walks every pixel, and the scalar JavaScript blend (what the engine ran before
 // the wasm kernels) as the oracle the kernels must match byte for byte.
-import type { FrameLayout, FramePlanes } from './frame-pool.ts';
-import type { Crop, Rect } from './plan.ts';
+import type { FrameLayout, FramePlanes } from '../../src/main/engine/compositor/frame-pool.ts';
+import type { Crop, Rect } from '../../src/main/engine/compositor/plan.ts';
 
 /** xorshift32: the same bytes for the same seed, everywhere. */
 export function fillPseudoRandom(bytes: Uint8Array, seed: number): void {

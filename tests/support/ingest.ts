@@ -1,7 +1,7 @@
-// Helpers for tests that need a real RTMP publisher. Not used by the engine.
+// Helpers for tests that need a real RTMP publisher: ffmpeg publishing a test pattern.
 import { createServer } from 'node:net';
-import { resolveFfmpegBinaries } from '../encoder/ffmpeg-binaries.ts';
-import { spawnOwned, type OwnedChild } from '../process/child.ts';
+import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
+import { spawnOwned, type OwnedChild } from '../../src/main/engine/process/child.ts';
 
 /** A free TCP port on loopback, as the OS hands them out. */
 export function freePort(): Promise<number> {

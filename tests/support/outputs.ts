@@ -1,20 +1,19 @@
-// Shared by the outputs specs (not a spec): a program TS with SCTE-35 cues made with the real
+// Shared by the outputs specs: a program TS with SCTE-35 cues made with the real
 // ffmpeg, a real-time feeder (a live encoder paces its output; a live SRT receiver loses a file
 // pushed at once), free loopback ports, real SRT receivers (srt-live-transmit), and log capture.
 import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { Logger } from '../log.ts';
-import { makeTestTs } from '../mpegts/test-media.ts';
-import { Scte35Injector } from '../mpegts/injector.ts';
-import { TsInspector, type TsInspection } from '../mpegts/inspect.ts';
-import { ptsDiff } from '../mpegts/packet.ts';
-import { PTS_HZ } from '../mpegts/constants.ts';
-import { spawnOwned, type OwnedChild } from '../process/child.ts';
-import { buildCueIn, buildCueOut, encodeSection } from '../scte35/index.ts';
+import { Logger } from '../../src/main/engine/log.ts';
+import { makeTestTs } from './mpegts.ts';
+import { Scte35Injector } from '../../src/main/engine/mpegts/injector.ts';
+import { TsInspector, type TsInspection } from '../../src/main/engine/mpegts/inspect.ts';
+import { ptsDiff } from '../../src/main/engine/mpegts/packet.ts';
+import { PTS_HZ, TS_PACKET_SIZE } from '../../src/main/engine/mpegts/constants.ts';
+import { spawnOwned, type OwnedChild } from '../../src/main/engine/process/child.ts';
+import { buildCueIn, buildCueOut, encodeSection } from '../../src/main/engine/scte35/index.ts';
 
-export const TS_PACKET_SIZE = 188;
 export const PROGRAM_MUXRATE = 800_000;
 
 export interface TestProgram {
