@@ -3,11 +3,9 @@
 // may queue it; the producer may reuse its buffer), and isolates the outputs from the producer and
 // from each other: write() never blocks, and an output that throws is counted, not propagated.
 import type { Logger } from '../log.ts';
+import { TS_PACKET_SIZE, TS_SYNC_BYTE } from '../mpegts/constants.ts';
 import { OutputError } from './errors.ts';
 import type { Output, OutputStatus, OutputStatusListener } from './types.ts';
-
-const TS_PACKET_SIZE = 188;
-const SYNC_BYTE = 0x47;
 
 export interface FanoutStats {
   /** Bytes given to write(). */
@@ -110,13 +108,13 @@ export class OutputFanout {
     }
     let start = 0;
     // Resync: a packet start must hold 0x47 (and so must the next one, when it is there).
-    if (data[0] !== SYNC_BYTE || (data.length > TS_PACKET_SIZE && data[TS_PACKET_SIZE] !== SYNC_BYTE)) {
+    if (data[0] !== TS_SYNC_BYTE || (data.length > TS_PACKET_SIZE && data[TS_PACKET_SIZE] !== TS_SYNC_BYTE)) {
       start = this.#resync(data);
       this.stats.syncLosses++;
       this.stats.bytesSkipped += start;
     }
     let end = start;
-    while (end + TS_PACKET_SIZE <= data.length && data[end] === SYNC_BYTE) end += TS_PACKET_SIZE;
+    while (end + TS_PACKET_SIZE <= data.length && data[end] === TS_SYNC_BYTE) end += TS_PACKET_SIZE;
     if (end + TS_PACKET_SIZE <= data.length) {
       // Lost sync mid-chunk: hand on what is good, resync on the rest at the next write.
       this.stats.syncLosses++;
@@ -135,8 +133,8 @@ export class OutputFanout {
   /** The first offset where two packets in a row (or one at the end) start with 0x47. */
   #resync(data: Buffer): number {
     for (let p = 0; p < data.length; p++) {
-      if (data[p] !== SYNC_BYTE) continue;
-      if (p + TS_PACKET_SIZE >= data.length || data[p + TS_PACKET_SIZE] === SYNC_BYTE) return p;
+      if (data[p] !== TS_SYNC_BYTE) continue;
+      if (p + TS_PACKET_SIZE >= data.length || data[p + TS_PACKET_SIZE] === TS_SYNC_BYTE) return p;
     }
     return data.length;
   }

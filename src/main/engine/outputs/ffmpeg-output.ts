@@ -4,14 +4,13 @@
 // no larger than PIPE_BUF, so each write lands whole and ffmpeg reads start on packet boundaries.
 import type { OutputKind } from '../../../shared/outputs.ts';
 import type { Logger } from '../log.ts';
+import { PID_NULL, TS_PACKET_SIZE } from '../mpegts/constants.ts';
 import { spawnOwned, type ChildExit, type OwnedChild } from '../process/child.ts';
 import { Supervisor, type BackoffPolicy, type ExitVerdict, type SupervisorStatus } from '../process/supervisor.ts';
 import { OutputBase } from './output-base.ts';
 
 /** 21 TS packets: a multiple of 188 (and of 1316 / 7) under Linux's PIPE_BUF of 4096. */
-export const PIPE_WRITE_BYTES = 21 * 188;
-const TS_PACKET_SIZE = 188;
-const PID_NULL = 0x1fff;
+export const PIPE_WRITE_BYTES = 21 * TS_PACKET_SIZE;
 
 /** Null packets (ISO/IEC 13818-1 §2.4.3.2, PID 0x1FFF): harmless to any receiver. */
 export function nullPackets(count: number): Buffer {

@@ -7,10 +7,9 @@ import path from 'node:path';
 import type { RecordingOutputSettings } from '../../../shared/outputs.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { PID_PAT, TS_PACKET_SIZE } from '../mpegts/constants.ts';
 import { OutputBase } from './output-base.ts';
 
-const TS_PACKET_SIZE = 188;
-const PID_PAT = 0x0000;
 /** Bytes gathered into one writev. */
 const WRITE_BATCH_BYTES = 1 << 20;
 
