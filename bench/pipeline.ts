@@ -31,7 +31,7 @@ import { freePort, publishTestPattern } from '../tests/support/ingest.ts';
 import type { IngestStreamInfo } from '../src/main/engine/ingest/types.ts';
 import { Logger } from '../src/main/engine/log.ts';
 import { spawnOwned } from '../src/main/engine/process/child.ts';
-import { Program, type ProgramStats } from '../src/main/engine/program/program.ts';
+import { Program, type ProgramCounters } from '../src/main/engine/program/program.ts';
 import { openStore } from '../src/main/engine/store/database.ts';
 import { StreamKeysRepository } from '../src/main/engine/store/stream-keys-repository.ts';
 import { frameRateOf, option, round as roundTo, sleep, until } from './lib/common.ts';
@@ -112,7 +112,7 @@ interface StudioRun {
   composeWorkerCpuS: number;
   /** This process's threads over the whole run (minus what they had spent before it). */
   threadsCpuS: Record<string, number>;
-  stats: ProgramStats;
+  stats: ProgramCounters;
   source: ReturnType<Program['sourceStatus']>;
   tsBytes: number;
   warnings: string[];

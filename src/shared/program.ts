@@ -137,27 +137,31 @@ export interface SceneInfo {
   layers: LayerSettings[];
 }
 
-export interface ProgramStatus {
-  running: boolean;
-  format: ProgramFormatSettings;
+/** The running program's figures that both its status and its live stats (stats.ts) carry. */
+export interface ProgramFigures {
   /** The last frame index made, −1 before the first. */
   frame: number;
-  /** The next frames the encoder makes IDRs (splice points). */
-  nextIdrFrames: number[];
-  /** Their PTS in the outgoing TS (90 kHz, 33-bit); null until the first video PES is out. */
-  nextIdrPts: Array<number | null>;
-  onAirSceneId: number | null;
   framesComposed: number;
   framesRepeated: number;
   framesDropped: number;
   /** Why frames were not composed in time (each went out as a repeat of the last picture). */
   dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
-  /** Deliveries of the TS to the outputs that held the program a frame or more, and the frames skipped after them. */
-  outputStalls: { stalls: number; framesSkipped: number };
   /** Encoders started after one died (the program never stops for it). */
   encoderRestarts: number;
   composeMsPerFrame: number;
   encoder: { fps: number | null; speed: number | null; bitrateKbps: number | null };
+}
+
+export interface ProgramStatus extends ProgramFigures {
+  running: boolean;
+  format: ProgramFormatSettings;
+  /** The next frames the encoder makes IDRs (splice points). */
+  nextIdrFrames: number[];
+  /** Their PTS in the outgoing TS (90 kHz, 33-bit); null until the first video PES is out. */
+  nextIdrPts: Array<number | null>;
+  onAirSceneId: number | null;
+  /** Deliveries of the TS to the outputs that held the program a frame or more, and the frames skipped after them. */
+  outputStalls: { stalls: number; framesSkipped: number };
   scte35Pid: number | null;
   /** Video encoders this machine can use (hardware ones only after a trial encode). */
   videoEncoders: string[];

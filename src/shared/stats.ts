@@ -1,20 +1,13 @@
 // Live stats as the engine pushes them, and the thresholds creators know from OBS's stats dock.
 import type { OutputStatus } from './outputs.ts';
+import type { ProgramFigures } from './program.ts';
 
-export interface ProgramStats {
+export interface ProgramStats extends ProgramFigures {
   fpsTarget: number;
   /** Frames made over the last second. */
   fps: number;
-  frame: number;
-  framesComposed: number;
-  framesRepeated: number;
-  framesDropped: number;
-  dropReasons: { skipped: number; busy: number; poolExhausted: number; failed: number };
-  composeMsPerFrame: number;
   /** Frames written to the encoder it has not taken yet. */
   encoderBacklogFrames: number;
-  encoder: { fps: number | null; speed: number | null; bitrateKbps: number | null };
-  encoderRestarts: number;
 }
 
 export interface UsageStats {

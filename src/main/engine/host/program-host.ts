@@ -1,12 +1,12 @@
 // Binds the stored set-up (format, sources, scenes) to the live Program: builds it on start,
 // applies edits to it while it runs, and reports its state for the contract.
-import type { MetersEvent, ProgramFormatSettings, ProgramStatus, SceneInfo, SourceConfig, SourceInfo } from '../../../shared/program.ts';
+import type { MetersEvent, ProgramFigures, ProgramFormatSettings, ProgramStatus, SceneInfo, SourceConfig, SourceInfo } from '../../../shared/program.ts';
 import { FRAME_RATES, type Layer, type Scene, type Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
-import { Program, type CueSent, type SourceSpec } from '../program/program.ts';
-import type { ProgramStats as LiveProgramStats, StatsEvent } from '../../../shared/stats.ts';
+import { Program, type CueSent, type ProgramCounters, type SourceSpec } from '../program/program.ts';
+import type { ProgramStats, StatsEvent } from '../../../shared/stats.ts';
 import { ProgramError } from '../program/errors.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import type { ProgramRepository, StoredSource } from '../store/program-repository.ts';
@@ -41,6 +41,34 @@ export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
   audioBitrateKbps: DEFAULT_PROGRAM_FORMAT.audioBitrateKbps,
   videoEncoder: DEFAULT_PROGRAM_FORMAT.videoEncoder,
 };
+
+/** The figures clients see of a running program, in its status and its live stats alike. */
+function programFigures(counters: ProgramCounters): ProgramFigures {
+  const progress = counters.encoder.progress;
+  return {
+    frame: counters.frame,
+    framesComposed: counters.framesComposed,
+    framesRepeated: counters.framesRepeated,
+    framesDropped: counters.framesDropped,
+    dropReasons: counters.dropReasons,
+    encoderRestarts: counters.encoderRestarts,
+    composeMsPerFrame: counters.composeMsPerFrame,
+    encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },
+  };
+}
+
+function stoppedFigures(): ProgramFigures {
+  return {
+    frame: -1,
+    framesComposed: 0,
+    framesRepeated: 0,
+    framesDropped: 0,
+    dropReasons: { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
+    encoderRestarts: 0,
+    composeMsPerFrame: 0,
+    encoder: { fps: null, speed: null, bitrateKbps: null },
+  };
+}
 
 export function toProgramFormat(settings: ProgramFormatSettings): ProgramFormat {
   return { ...settings, frameRate: FRAME_RATES[settings.frameRate] };
@@ -234,24 +262,16 @@ export class ProgramHost {
   }
 
   /** The figures the stats panel shows, or null while stopped. */
-  liveStats(): (Omit<LiveProgramStats, 'fps'> & { fps: number; sources: StatsEvent['sources'] }) | null {
+  liveStats(): (ProgramStats & { sources: StatsEvent['sources'] }) | null {
     const program = this.#program;
     if (!program) return null;
     const stats = program.stats();
-    const progress = stats.encoder.progress;
     const rate = program.format.frameRate;
     return {
       fpsTarget: rate.num / rate.den,
       fps: 0,
-      frame: stats.frame,
-      framesComposed: stats.framesComposed,
-      framesRepeated: stats.framesRepeated,
-      framesDropped: stats.framesDropped,
-      dropReasons: stats.dropReasons,
-      composeMsPerFrame: stats.composeMsPerFrame,
+      ...programFigures(stats),
       encoderBacklogFrames: stats.encoder.backlogFrames,
-      encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },
-      encoderRestarts: stats.encoderRestarts,
       sources: program.sourceStatuses().map((status) => ({
         id: status.id,
         state: status.state,
@@ -276,24 +296,16 @@ export class ProgramHost {
   status(): ProgramStatus {
     const program = this.#program;
     const stats = program?.stats();
-    const progress = stats?.encoder.progress ?? null;
     const onAir = stats?.onAir ?? null;
     const nextIdrFrames = program ? program.nextIdrFrames(3) : [];
     return {
       running: program !== null,
       format: this.formatSettings(),
-      frame: stats?.frame ?? -1,
+      ...(stats ? programFigures(stats) : stoppedFigures()),
       nextIdrFrames,
       nextIdrPts: nextIdrFrames.map((frame) => program?.ptsOfFrame(frame) ?? null),
       onAirSceneId: onAir === null ? this.#options.repository.onAirSceneId() : Number(onAir),
-      framesComposed: stats?.framesComposed ?? 0,
-      framesRepeated: stats?.framesRepeated ?? 0,
-      framesDropped: stats?.framesDropped ?? 0,
-      dropReasons: stats?.dropReasons ?? { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
       outputStalls: stats?.outputStalls ?? { stalls: 0, framesSkipped: 0 },
-      encoderRestarts: stats?.encoderRestarts ?? 0,
-      composeMsPerFrame: stats?.composeMsPerFrame ?? 0,
-      encoder: { fps: progress?.fps ?? null, speed: progress?.speed ?? null, bitrateKbps: progress?.bitrateKbps ?? null },
       scte35Pid: stats && stats.scte35Pid >= 0 ? stats.scte35Pid : null,
       videoEncoders: this.#options.videoEncoders(),
     };

@@ -82,7 +82,8 @@ export interface CueSent {
   copy: number;
 }
 
-export interface ProgramStats {
+/** Everything the program counts; the host maps it to what clients see (ProgramStatus, ProgramStats). */
+export interface ProgramCounters {
   running: boolean;
   frame: number;
   framesComposed: number;
@@ -407,7 +408,7 @@ export class Program {
     return (first + this.timing.ticksOf(n)) % 2 ** 33;
   }
 
-  stats(): ProgramStats {
+  stats(): ProgramCounters {
     const compositor = this.#compositor.stats();
     const ticker = this.#ticker?.stats() ?? { lateTicks: 0 };
     const dropped = compositor.dropped;
