@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   programFormatSchema,
+  rowId,
   sceneCreateArgs,
   sceneUpdateArgs,
   sourceCreateArgs,
@@ -41,7 +42,6 @@ const settingsSetArgs = z.object({ key: settingKey, value: settingValue }).stric
 });
 
 const streamKeyName = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const rowId = z.number().int('must be a whole number').positive('must be a positive id');
 const byId = z.object({ id: rowId }).strict();
 
 /** A splice_info_section as text: base64, or hex with or without 0x. */
