@@ -1,9 +1,9 @@
 // The window loads the renderer from studio://app/, a privileged custom scheme, rather than
 // file://: one origin for the UI and the preview HLS it plays (studio://app/preview/...), so the
 // same strict CSP ('self') as `studio serve` holds, and nothing outside these folders is readable.
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
+import { fileUnderRoot } from '../engine/util/path-under.ts';
 import { CONTENT_SECURITY_POLICY } from '../server/static-files.ts';
 
 export const APP_SCHEME = 'studio';
@@ -14,7 +14,7 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 }
 
-/** A file under root for a URL path, or null when the path would leave root. */
+/** A file under root for a URL path, or null when the path would leave root or is malformed. */
 export function fileUnder(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
@@ -22,8 +22,7 @@ export function fileUnder(root: string, urlPath: string): string | null {
   } catch {
     return null;
   }
-  const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
-  return file === root || file.startsWith(root + path.sep) ? file : null;
+  return fileUnderRoot(root, decoded);
 }
 
 export function serveAppScheme(rendererRoot: string, previewRoot: string): void {

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { fileUnderRoot } from '../engine/util/path-under.ts';
 import { decodePercentEncoded } from './errors.ts';
 
 const contentTypes: Record<string, string> = {
@@ -41,8 +42,8 @@ export const CONTENT_SECURITY_POLICY = [
  */
 export function serveStatic(root: string, urlPath: string, response: ServerResponse, extraHeaders: Record<string, string> = {}): boolean {
   const relative = decodePercentEncoded(urlPath, 'the path');
-  const candidate = path.resolve(root, `.${path.posix.normalize(relative)}`);
-  if (candidate !== root && !candidate.startsWith(root + path.sep)) return false;
+  const candidate = fileUnderRoot(root, relative);
+  if (candidate === null) return false;
   let file = candidate;
   let stats = statOrNull(file);
   if (!stats?.isFile()) {
