@@ -7,6 +7,7 @@ import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol.ts
 import { serveContractOverIpc } from './ipc.ts';
 import { safeStorageCipher } from './safe-storage-cipher.ts';
 import { lockDownContents } from './window-security.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 // electron-vite's dev server, when running `npm run dev`.
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -85,6 +86,6 @@ async function start(): Promise<void> {
 start().catch((error: unknown) => {
   console.error(error);
   // A refusal at start (a damaged database, a read-only data dir) says what and where, not just exits.
-  dialog.showErrorBox('Broadcast Studio cannot start', error instanceof Error ? error.message : String(error));
+  dialog.showErrorBox('Broadcast Studio cannot start', errorMessage(error));
   app.exit(1);
 });

@@ -4,6 +4,7 @@
 import {
   Scte35Error, TICKS_PER_SECOND, decodeSection, encodeSection, parseSectionText, sectionFromJson, toBase64, toHex,
 } from '../engine/scte35/index.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 export interface Scte35CommandIo {
   stdout: (s: string) => void;
@@ -29,7 +30,7 @@ function withSeconds(value: unknown): unknown {
 
 function oneLine(error: unknown): string {
   if (error instanceof Scte35Error) return `studio scte35: ${error.describe()}`.replace(/\s*\n\s*/g, ' ');
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return `studio scte35: ${message}`.replace(/\s*\n\s*/g, ' ');
 }
 
@@ -53,7 +54,7 @@ export async function runScte35Command(argv: string[], io: Scte35CommandIo): Pro
         try {
           text = await io.readFile(source.slice(1));
         } catch (e) {
-          throw new Scte35Error('BAD_INPUT', `cannot read ${source.slice(1)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+          throw new Scte35Error('BAD_INPUT', `cannot read ${source.slice(1)}: ${errorMessage(e)}`, { cause: e });
         }
       } else {
         text = source;
@@ -62,7 +63,7 @@ export async function runScte35Command(argv: string[], io: Scte35CommandIo): Pro
       try {
         json = JSON.parse(text);
       } catch (e) {
-        throw new Scte35Error('BAD_INPUT', `not JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new Scte35Error('BAD_INPUT', `not JSON: ${errorMessage(e)}`, { cause: e });
       }
       const bytes = encodeSection(sectionFromJson(json));
       io.stdout(`${flags.includes('--hex') ? `0x${toHex(bytes)}` : toBase64(bytes)}\n`);

@@ -11,6 +11,7 @@ import { packageVersion } from '../engine/version.ts';
 import { loadOrCreateApiToken, TOKEN_FILE } from '../server/auth.ts';
 import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 /**
  * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
@@ -49,7 +50,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
       strict: true,
     }));
   } catch (error) {
-    io.stderr(`studio serve: ${(error as Error).message}. ${USAGE}\n`);
+    io.stderr(`studio serve: ${errorMessage(error)}. ${USAGE}\n`);
     return 1;
   }
   const port = Number(values.port);
@@ -84,7 +85,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
       rtmp: rtmpPort === 0 ? null : { port: rtmpPort, bind: values['rtmp-host']!, ...(handshakeTimeoutMs ? { handshakeTimeoutMs } : {}) },
     });
   } catch (error) {
-    io.stderr(`studio serve: ${(error as Error).message}\n`);
+    io.stderr(`studio serve: ${errorMessage(error)}\n`);
     return 1;
   }
   const token = loadOrCreateApiToken(dataDir);
@@ -93,7 +94,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     server = await startApiServer({ engine, host, port, staticDir: existsSync(staticDir) ? staticDir : null, token });
   } catch (error) {
     await engine.close();
-    io.stderr(`studio serve: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
+    io.stderr(`studio serve: cannot listen on ${host}:${port}: ${errorMessage(error)}\n`);
     return 1;
   }
   if (!existsSync(staticDir)) log.warn(`the UI is not built (${staticDir} is missing): run "npm run build"; the API works without it`);

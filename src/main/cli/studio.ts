@@ -1,6 +1,7 @@
 // The `studio` command. Each subcommand lives in its own module and returns an exit code.
 import { readFile } from 'node:fs/promises';
 import { processIo } from './io.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 const HELP = `usage: studio <command> [options]
 
@@ -52,7 +53,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`studio: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`studio: ${errorMessage(error)}\n`);
     process.exitCode = 1;
   },
 );

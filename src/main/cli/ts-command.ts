@@ -10,6 +10,7 @@ import { ptsDiff } from '../engine/mpegts/packet.ts';
 import { HlsSegmenter } from '../engine/hls/segmenter.ts';
 import { isMarkerStyle, type MarkerStyle } from '../engine/hls/playlist.ts';
 import { writeFileAtomicStreaming } from '../engine/util/atomic-file.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -93,7 +94,7 @@ function cueBytes(value: string): Uint8Array {
     if (text.startsWith('{')) return encodeSection(sectionFromJson(JSON.parse(text)));
     return parseSectionText(text);
   } catch (cause) {
-    throw new MpegTsError('BAD_SECTION', `--cue ${value.length > 40 ? `${value.slice(0, 40)}…` : value}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, field: 'cue' });
+    throw new MpegTsError('BAD_SECTION', `--cue ${value.length > 40 ? `${value.slice(0, 40)}…` : value}: ${errorMessage(cause)}`, { cause, field: 'cue' });
   }
 }
 
@@ -165,7 +166,7 @@ function inject(argv: string[], io: CommandIo): number {
     try {
       decoded = decodeSection(bytes);
     } catch (cause) {
-      throw new MpegTsError('BAD_SECTION', `--cue ${value.slice(0, 40)}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, field: 'cue' });
+      throw new MpegTsError('BAD_SECTION', `--cue ${value.slice(0, 40)}: ${errorMessage(cause)}`, { cause, field: 'cue' });
     }
     return { bytes, splicePts: spliceTimeOf(decoded), source: `--cue ${value.slice(0, 40)}` };
   });
@@ -246,7 +247,7 @@ export async function runTsCommand(argv: string[], io: CommandIo): Promise<numbe
       io.stderr(`studio ts: ${error.message}\n${USAGE}`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr(`studio ts ${sub}: ${message.split('\n')[0]}\n`);
     return 1;
   }

@@ -14,6 +14,7 @@ import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedT
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
+import { errorMessage } from '../engine/errors.ts';
 
 export const DEFAULT_PORT = 8088;
 const MAX_BODY_BYTES = 1 << 20;
@@ -107,7 +108,7 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new HttpError(400, 'BAD_ARGUMENT', `Request body is not valid JSON: ${(error as Error).message}`);
+    throw new HttpError(400, 'BAD_ARGUMENT', `Request body is not valid JSON: ${errorMessage(error)}`);
   }
 }
 
@@ -327,7 +328,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           throw new Error('expected {"type":"command","id":<number>,"command":<string>,"args":{...}}');
         }
       } catch (error) {
-        deliver({ type: 'error', id: -1, error: { code: 'BAD_ARGUMENT', message: `Malformed message: ${(error as Error).message}` } });
+        deliver({ type: 'error', id: -1, error: { code: 'BAD_ARGUMENT', message: `Malformed message: ${errorMessage(error)}` } });
         return;
       }
       const { id, command } = message;

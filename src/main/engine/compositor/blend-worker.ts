@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BlendWorkerData, BlendWorkerMessage, BlendWorkerReply } from './executor.ts';
 import { BlendCore } from './plan.ts';
+import { errorMessage } from '../errors.ts';
 
 const port = parentPort;
 if (!port) throw new Error('blend-worker.ts runs only as a worker thread');
@@ -20,7 +21,7 @@ port.on('message', (message: BlendWorkerMessage) => {
       core.runPlan(plans, message[0], message[1], message[2]);
       port.postMessage(seq satisfies BlendWorkerReply);
     } catch (error) {
-      port.postMessage({ type: 'error', seq, message: error instanceof Error ? error.message : String(error) } satisfies BlendWorkerReply);
+      port.postMessage({ type: 'error', seq, message: errorMessage(error) } satisfies BlendWorkerReply);
     }
     return;
   }

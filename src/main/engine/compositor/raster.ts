@@ -7,6 +7,7 @@ import { rgbaToYuva } from './color.ts';
 import { CompositorError } from './errors.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
 import type { StaticImage } from './sources.ts';
+import { errorMessage } from '../errors.ts';
 
 function evenUp(value: number, field: string): number {
   if (!Number.isFinite(value) || value < 1 || value > 8192) throw new CompositorError('BAD_OPTION', `${field} must be 1..8192, got ${value}`, { field });
@@ -41,7 +42,7 @@ async function fromSharp(image: Sharp, width: number, height: number, what: stri
     return staticImageFromRgba(data, width, height);
   } catch (cause) {
     if (cause instanceof CompositorError) throw cause;
-    throw new CompositorError('RASTER_FAILED', `could not rasterize ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new CompositorError('RASTER_FAILED', `could not rasterize ${what}: ${errorMessage(cause)}`, { cause });
   }
 }
 

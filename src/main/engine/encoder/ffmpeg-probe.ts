@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { EncoderError } from './errors.ts';
+import { errorMessage } from '../errors.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -58,7 +59,7 @@ export async function probeFfmpeg(ffmpegPath: string, timeoutMs = 10_000): Promi
       const { stdout } = await execFileAsync(ffmpegPath, ['-hide_banner', flag], { timeout: timeoutMs, maxBuffer: 8 << 20 });
       return stdout;
     } catch (cause) {
-      throw new EncoderError('FFMPEG_PROBE_FAILED', `Running "${ffmpegPath} ${flag}" failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
+      throw new EncoderError('FFMPEG_PROBE_FAILED', `Running "${ffmpegPath} ${flag}" failed: ${errorMessage(cause).split('\n')[0]}`, { cause });
     }
   };
   const [versionOutput, encodersOutput, protocolsOutput] = await Promise.all([run('-version'), run('-encoders'), run('-protocols')]);

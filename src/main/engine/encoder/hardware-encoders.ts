@@ -2,6 +2,7 @@
 // an encoder listed by `ffmpeg -encoders` may still lack its device or driver.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { errorMessage } from '../errors.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -30,7 +31,7 @@ export async function trialEncode(ffmpegPath: string, encoder: string, timeoutMs
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
     const lastLine = stderr.split('\n').filter(Boolean).at(-1);
-    return { encoder, usable: false, reason: lastLine ?? (error as Error).message.split('\n')[0]! };
+    return { encoder, usable: false, reason: lastLine ?? errorMessage(error).split('\n')[0]! };
   }
 }
 

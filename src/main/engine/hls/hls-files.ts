@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { writeFileAtomic, writeFileAtomicAsync } from '../util/atomic-file.ts';
 import { HlsError } from './errors.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface HlsWriteOptions {
   /** fsync before the rename: only for what must survive a power cut (the media sequence). */
@@ -106,7 +107,7 @@ export class QueuedHlsFiles implements HlsFiles {
       try {
         await job();
       } catch (error) {
-        this.#fail(error instanceof HlsError ? error : new HlsError('WRITE_FAILED', String(error), { cause: error }));
+        this.#fail(error instanceof HlsError ? error : new HlsError('WRITE_FAILED', errorMessage(error), { cause: error }));
       }
     });
   }

@@ -7,7 +7,7 @@ import {
   type CommandEnvelope,
   type CommandName,
 } from '../../../shared/contract.ts';
-import { EngineError } from '../errors.ts';
+import { EngineError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { CallContext, HandlerTable } from './handlers.ts';
 
@@ -37,5 +37,5 @@ function toCommandError(command: CommandName, error: unknown, log: Logger) {
     return error.toCommandError();
   }
   log.error(`${command} failed unexpectedly`, { error });
-  return { code: 'INTERNAL' as const, message: `${command} failed: ${error instanceof Error ? error.message : String(error)}` };
+  return { code: 'INTERNAL' as const, message: `${command} failed: ${errorMessage(error)}` };
 }

@@ -7,6 +7,7 @@ import { TsDemux, type AccessUnit } from './demux.ts';
 import { MpegTsError } from './errors.ts';
 import { TsFramer, continuityCounter, packetPid, payloadOffset, payloadUnitStart, ptsDiff, type PacketSink } from './packet.ts';
 import { SectionAssembler, addScte35ToPmt, packetizeSection, setContinuityCounter, type Pmt } from './psi.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface InjectorOptions {
   /** PID of the SCTE-35 stream. Default: the first PID from 0x01F4 up that the program does not use. */
@@ -138,7 +139,7 @@ export class Scte35Injector implements PacketSink {
     try {
       decoded = decodeSection(section);
     } catch (cause) {
-      throw new MpegTsError('BAD_SECTION', `cue is not a valid splice_info_section: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, fatal: false });
+      throw new MpegTsError('BAD_SECTION', `cue is not a valid splice_info_section: ${errorMessage(cause)}`, { cause, fatal: false });
     }
     if (this.waiting >= MAX_WAITING_SECTIONS) {
       throw new MpegTsError('QUEUE_FULL', `${this.waiting} cues already wait to be sent (at most ${MAX_WAITING_SECTIONS}): cancel some, or wait for their splice`, { fatal: false });

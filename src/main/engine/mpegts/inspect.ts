@@ -6,6 +6,7 @@ import { PCR_HZ, PTS_HZ, streamTypeName } from './constants.ts';
 import { TsDemux } from './demux.ts';
 import { TsFramer } from './packet.ts';
 import type { AccessUnit } from './demux.ts';
+import { errorMessage } from '../errors.ts';
 
 export interface InspectedStream {
   pid: number;
@@ -78,7 +79,7 @@ export class TsInspector {
         try {
           entry.section = decodeSection(bytes);
         } catch (error) {
-          entry.error = error instanceof Error ? error.message : String(error);
+          entry.error = errorMessage(error);
         }
         this.sections.push(entry);
       },

@@ -4,6 +4,7 @@
 import type { Logger } from '../log.ts';
 import type { ChildExit, OwnedChild } from './child.ts';
 import { describeChildEnd, ProcessError } from './errors.ts';
+import { errorMessage } from '../errors.ts';
 
 export type SupervisorState = 'idle' | 'starting' | 'running' | 'backoff' | 'failed' | 'stopped';
 
@@ -191,7 +192,7 @@ export class Supervisor {
     try {
       child = this.#options.start({ attempt: this.#attempts, markRunning });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.#setState('failed', `could not start: ${message}`, { pid: undefined });
       this.#options.logger?.error(`${this.name}: could not start`, { error });
       return;

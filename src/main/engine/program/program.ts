@@ -36,6 +36,7 @@ import { AUDIO_BYTES_PER_SAMPLE } from '../media.ts';
 import { ProgramError } from './errors.ts';
 import { LiveSources } from './live-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
+import { errorMessage } from '../errors.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
@@ -271,7 +272,7 @@ export class Program {
     try {
       return this.#compositor.switchScene(request);
     } catch (error) {
-      throw new ProgramError('BAD_SWITCH', (error as Error).message, { field: 'atFrame', cause: error });
+      throw new ProgramError('BAD_SWITCH', errorMessage(error), { field: 'atFrame', cause: error });
     }
   }
 

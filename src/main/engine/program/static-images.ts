@@ -2,13 +2,14 @@
 // handed to the compositor, with errors that name the source.
 import type { Compositor, StaticImage } from '../compositor/index.ts';
 import { ProgramError } from './errors.ts';
+import { errorMessage } from '../errors.ts';
 
 /** Rasterizes a static picture for source `id`; a failure names the source. */
 export async function rasterizeFor(id: string, make: () => Promise<StaticImage>): Promise<StaticImage> {
   try {
     return await make();
   } catch (error) {
-    throw new ProgramError('SOURCE_FAILED', `source ${id}: cannot rasterize: ${(error as Error).message}`, { field: 'id', cause: error });
+    throw new ProgramError('SOURCE_FAILED', `source ${id}: cannot rasterize: ${errorMessage(error)}`, { field: 'id', cause: error });
   }
 }
 

@@ -54,7 +54,7 @@ export function migrate(db: Database, migrations: readonly Migration[]): number 
     } catch (cause) {
       throw new StoreError(
         'MIGRATION_FAILED',
-        `Migration ${migration.version} (${migration.name}) failed: ${(cause as Error).message}. The database stays at version ${current}.`,
+        `Migration ${migration.version} (${migration.name}) failed: ${errorMessage(cause)}. The database stays at version ${current}.`,
         { cause },
       );
     }
@@ -196,7 +196,7 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
     db = new BetterSqlite3(file);
   } catch (cause) {
     if (isNotWritable(cause)) throw notWritableError(`The database ${file}`, cause);
-    throw new StoreError('OPEN_FAILED', `Cannot open the database ${file}: ${(cause as Error).message}`, { cause });
+    throw new StoreError('OPEN_FAILED', `Cannot open the database ${file}: ${errorMessage(cause)}`, { cause });
   }
   try {
     try {

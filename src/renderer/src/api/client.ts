@@ -13,7 +13,7 @@ import type {
   WsClientMessage,
   WsServerMessage,
 } from '../../../shared/contract.ts';
-import { StudioApiError } from './errors.ts';
+import { describeError, StudioApiError } from './errors.ts';
 
 declare global {
   interface Window {
@@ -111,8 +111,7 @@ export function createIpcClient(bridge: StudioBridge, options: IpcClientOptions 
         return unwrap(command, envelope);
       } catch (error) {
         if (error instanceof StudioApiError) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        throw new StudioApiError('UNAVAILABLE', `${command}: ${message}`, undefined, { cause: error });
+        throw new StudioApiError('UNAVAILABLE', `${command}: ${describeError(error)}`, undefined, { cause: error });
       } finally {
         clearTimeout(timer);
       }
