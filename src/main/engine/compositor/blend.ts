@@ -6,12 +6,6 @@
 import type { BlendKernels } from './blend-kernels.ts';
 import type { FrameLayout } from './frame-pool.ts';
 
-/** round(x / 255) for 0 ≤ x ≤ 65535, exactly (no tie can occur: 255 is odd). */
-export function div255(x: number): number {
-  const t = x + 128;
-  return (t + (t >> 8)) >> 8;
-}
-
 /** Fills the band of all three planes of the frame at `dst` with one colour. */
 export function fillBand(k: BlendKernels, dst: number, layout: FrameLayout, bandY0: number, bandY1: number, y: number, u: number, v: number): void {
   k.fill(dst + bandY0 * layout.width, y, (bandY1 - bandY0) * layout.width);

@@ -140,10 +140,6 @@ export class Compositor {
     return this.#scenes.delete(sceneId);
   }
 
-  getScene(sceneId: string): Scene | undefined {
-    return this.#scenes.get(sceneId);
-  }
-
   /** Switch now (next frame) or at an exact frame index, by cut or fade. */
   switchScene(request: SwitchRequest): ScheduledSwitch {
     if (!this.#scenes.has(request.sceneId)) throw new CompositorError('UNKNOWN_SCENE', `no scene ${request.sceneId}`, { field: 'sceneId' });
@@ -193,10 +189,6 @@ export class Compositor {
       pool.dispose();
     });
     return true;
-  }
-
-  hasSource(sourceId: string): boolean {
-    return this.#sources.has(sourceId);
   }
 
   // --- the frame tick -----------------------------------------------------

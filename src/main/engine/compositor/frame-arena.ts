@@ -195,19 +195,12 @@ export class FrameArena {
 }
 
 let processArena: FrameArena | null = null;
-let processArenaOptions: FrameArenaOptions = {};
 
 /**
  * The process-wide arena every FramePool allocates from, created on first use. Frame pools are
  * made on the main thread; workers get its memory once (WorkerExecutor) and never allocate.
  */
 export function frameArena(): FrameArena {
-  processArena ??= new FrameArena(processArenaOptions);
+  processArena ??= new FrameArena();
   return processArena;
-}
-
-/** Sizes of the process-wide arena; only before its first use (the memory cannot be replaced). */
-export function configureFrameArena(options: FrameArenaOptions): void {
-  if (processArena) throw new CompositorError('BAD_OPTION', 'the frame memory is already in use; configure it before the first frame pool', { field: 'frameMemory' });
-  processArenaOptions = { ...options };
 }

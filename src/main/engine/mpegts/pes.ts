@@ -5,11 +5,6 @@ export function isPesStart(b: Uint8Array, p: number): boolean {
   return b[p] === 0 && b[p + 1] === 0 && b[p + 2] === 1;
 }
 
-/** stream_id */
-export function pesStreamId(b: Uint8Array, p: number): number {
-  return b[p + 3]!;
-}
-
 /** PTS_DTS_flags: 2 PTS only, 3 PTS and DTS */
 export function ptsDtsFlags(b: Uint8Array, p: number): number {
   return (b[p + 7]! >> 6) & 0x03;

@@ -215,13 +215,6 @@ export class Program {
     }
   }
 
-  /** Restyles or retexts a text layer live; other static layers are replaced the same way. */
-  async updateStatic(spec: Extract<SourceSpec, { kind: 'image' | 'color' | 'text' }>): Promise<void> {
-    if (!this.#statics.has(spec.id)) throw new ProgramError('NOT_FOUND', `no static source ${spec.id}`, { field: 'id' });
-    this.#statics.delete(spec.id);
-    await this.addSource(spec);
-  }
-
   async removeSource(id: string): Promise<boolean> {
     if (await this.#live.remove(id)) return true;
     if (this.#statics.delete(id)) return this.#compositor.removeSource(id);
@@ -379,11 +372,6 @@ export class Program {
     const gop = this.format.gopFrames;
     this.#restartAt = Math.ceil((this.#lastFrame + delayFrames) / gop) * gop;
     this.#log.error(`the encoder died; a new one starts at frame ${this.#restartAt}`);
-  }
-
-  /** Kills the encoder process at once (fault tests). */
-  killEncoder(): void {
-    this.#encoder?.kill();
   }
 
   get running(): boolean {
