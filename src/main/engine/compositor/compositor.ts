@@ -62,6 +62,7 @@ interface SourceEntry {
 const ENTRY_WAITING = 0;
 const ENTRY_DONE = 1;
 const ENTRY_DROPPED = 2;
+/** Frames that may wait in output order behind one unfinished plan before it is given up. */
 const ORDER_CAPACITY = 1024;
 
 export class Compositor {
@@ -327,7 +328,7 @@ export class Compositor {
 
   #push(n: number, outSlot: number, planSlot: number, state: number): void {
     if (this.#orderLength === ORDER_CAPACITY) {
-      // Ten thousand frames behind one unfinished plan: the workers are stuck. Keep time moving.
+      // ORDER_CAPACITY frames (over 30 s at 30 fps) behind one unfinished plan: the workers are stuck. Keep time moving.
       this.#deliverHead();
     }
     const at = (this.#orderHead + this.#orderLength) % ORDER_CAPACITY;
