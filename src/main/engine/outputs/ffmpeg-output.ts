@@ -286,7 +286,7 @@ export class FfmpegOutput extends OutputBase {
 }
 
 /** The last stderr line that is not ffmpeg's closing chatter, for a reason. */
-export function telling(stderr: string): string | undefined {
+export function lastMeaningfulStderrLine(stderr: string): string | undefined {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !/^(Conversion failed!|Exiting normally|\[AVIOContext|video:|size=)/.test(line.trim()));
   return lines.at(-1)?.trim();
 }

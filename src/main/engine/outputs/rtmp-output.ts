@@ -4,7 +4,7 @@ import { parseRtmpUrl, type RtmpOutputSettings } from '../../../shared/outputs.t
 import type { Logger } from '../log.ts';
 import type { BackoffPolicy } from '../process/supervisor.ts';
 import { OutputError } from './errors.ts';
-import { FfmpegOutput, telling, type FailureVerdict } from './ffmpeg-output.ts';
+import { FfmpegOutput, lastMeaningfulStderrLine, type FailureVerdict } from './ffmpeg-output.ts';
 
 /** The URL ffmpeg publishes to: the server URL, then the stream key as the last path element. */
 export function rtmpPublishUrl(settings: RtmpOutputSettings): string {
@@ -29,7 +29,7 @@ export function rtmpArgs(settings: RtmpOutputSettings): string[] {
 export function describeRtmpFailure(settings: RtmpOutputSettings, stderr: string, wasConnected: boolean): FailureVerdict {
   const parsed = parseRtmpUrl(settings.url);
   const where = parsed.ok ? `${parsed.value.host}${parsed.value.port ? `:${parsed.value.port}` : ''}` : settings.url;
-  const last = telling(stderr);
+  const last = lastMeaningfulStderrLine(stderr);
   if (/Protocol not found|Unknown option|Option not found|Unrecognized option|Error parsing options/i.test(stderr)) {
     return { reason: `this ffmpeg cannot push RTMP with these settings: ${last ?? 'an option was refused'}`, fatal: true };
   }

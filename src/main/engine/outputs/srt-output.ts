@@ -4,7 +4,7 @@ import { parseSrtUrl, type SrtOutputSettings } from '../../../shared/outputs.ts'
 import type { Logger } from '../log.ts';
 import type { BackoffPolicy } from '../process/supervisor.ts';
 import { OutputError } from './errors.ts';
-import { FfmpegOutput, telling, type FailureVerdict } from './ffmpeg-output.ts';
+import { FfmpegOutput, lastMeaningfulStderrLine, type FailureVerdict } from './ffmpeg-output.ts';
 
 /** 7 × 188: the TS-over-IP payload (SMPTE 2022-2 / SRT's live default). */
 export const SRT_PAYLOAD_BYTES = 1316;
@@ -49,7 +49,7 @@ export function srtArgs(settings: SrtOutputSettings): string[] {
 export function describeSrtFailure(settings: SrtOutputSettings, stderr: string, wasConnected: boolean): FailureVerdict {
   const { host, port } = srtEndpoint(settings);
   const where = `${host}:${port}`;
-  const last = telling(stderr);
+  const last = lastMeaningfulStderrLine(stderr);
   if (/Protocol not found|Unknown option|Option not found|Unrecognized option|Error parsing options/i.test(stderr)) {
     return { reason: `this ffmpeg cannot send SRT with these settings: ${last ?? 'an option was refused'}`, fatal: true };
   }
