@@ -11,12 +11,12 @@ import { DecoderSource, type SourceStatus } from '../sources/decoder-source.ts';
 import type { SourceSpec } from './program.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
 
-export type LiveSourceSpec = Extract<SourceSpec, { kind: 'rtmp' | 'media' | 'test_pattern' }>;
+export type DecodedSourceSpec = Extract<SourceSpec, { kind: 'rtmp' | 'media' | 'test_pattern' }>;
 
 /** Default wait before a frozen live source gives way to its slate: two seconds of frames. */
 const DEFAULT_FALLBACK_SECONDS = 2;
 
-export interface LiveSourcesOptions {
+export interface DecodedSourcesOptions {
   compositor: Compositor;
   mixer: AudioMixer;
   frameRate: FrameRate;
@@ -31,8 +31,8 @@ export interface LiveSourcesOptions {
   onFallbackChange: (sourceId: string) => void;
 }
 
-interface LiveSource {
-  spec: LiveSourceSpec;
+interface DecodedSource {
+  spec: DecodedSourceSpec;
   decoder: DecoderSource;
   video: VideoSourceInput;
   audio: AudioSourceInput;
@@ -42,14 +42,14 @@ interface LiveSource {
   unsubscribe: () => void;
 }
 
-export class LiveSources {
-  readonly #options: LiveSourcesOptions;
+export class DecodedSources {
+  readonly #options: DecodedSourcesOptions;
   readonly #log: Logger;
-  readonly #sources = new Map<string, LiveSource>();
+  readonly #sources = new Map<string, DecodedSource>();
   /** One tick's worth of PCM on its way from a decoder to the mixer, allocated once. */
   readonly #pcm: Uint8Array;
 
-  constructor(options: LiveSourcesOptions) {
+  constructor(options: DecodedSourcesOptions) {
     this.#options = options;
     this.#log = options.logger;
     this.#pcm = new Uint8Array(options.maxSamplesPerFrame * 4 * AUDIO_BYTES_PER_SAMPLE);
@@ -63,7 +63,7 @@ export class LiveSources {
     return [...this.#sources.keys()];
   }
 
-  async add(spec: LiveSourceSpec): Promise<void> {
+  async add(spec: DecodedSourceSpec): Promise<void> {
     const { compositor, mixer } = this.#options;
     const { width, height } = spec;
     const input =
@@ -95,7 +95,7 @@ export class LiveSources {
     const unsubscribe = decoder.onStatus((status) => this.#options.onSourceStatus?.(status));
     const fps = this.#options.frameRate.num / this.#options.frameRate.den;
     const fallbackAfterFrames = spec.kind === 'rtmp' ? (spec.fallbackAfterFrames ?? Math.round(DEFAULT_FALLBACK_SECONDS * fps)) : 0;
-    const source: LiveSource = { spec, decoder, video, audio, fallbackId, fallbackAfterFrames, showingFallback: false, unsubscribe };
+    const source: DecodedSource = { spec, decoder, video, audio, fallbackId, fallbackAfterFrames, showingFallback: false, unsubscribe };
     this.#sources.set(spec.id, source);
     void decoder.start();
     if (fallbackId) this.#setFallback(source, true);
@@ -154,7 +154,7 @@ export class LiveSources {
     }
   }
 
-  #setFallback(source: LiveSource, on: boolean): void {
+  #setFallback(source: DecodedSource, on: boolean): void {
     source.showingFallback = on;
     this.#log.info(on ? `source ${source.spec.id}: no picture, its slate is on air` : `source ${source.spec.id}: picture back`);
     this.#options.onFallbackChange(source.spec.id);

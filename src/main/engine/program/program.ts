@@ -5,7 +5,7 @@
 //                     PCM     -> mixer ----------------^
 //
 // Frame n is the master time: its PTS is firstPts + n·90000·den/num, its IDRs fall on n mod G = 0.
-// Decoding sources and their slates live in live-sources.ts.
+// Decoding sources and their slates live in decoded-sources.ts.
 import { AudioMixer, type MeterEvent } from '../audio/index.ts';
 import {
   Compositor,
@@ -34,7 +34,7 @@ import { Scte35Injector } from '../mpegts/injector.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE } from '../media.ts';
 import { ProgramError } from './errors.ts';
-import { LiveSources } from './live-sources.ts';
+import { DecodedSources } from './decoded-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
 import { errorMessage } from '../errors.ts';
 
@@ -141,7 +141,7 @@ export class Program {
   readonly #compositor: Compositor;
   readonly #mixer: AudioMixer;
   #ticker: FrameTicker | null = null;
-  readonly #live: LiveSources;
+  readonly #decoded: DecodedSources;
   readonly #statics = new Set<string>();
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
@@ -152,8 +152,10 @@ export class Program {
   #encoder: ProgramEncoder | null = null;
   /** After an encoder death: the frame (a GOP boundary) its successor starts at; −1 when none is due. */
   #restartAt = -1;
+  /** Encoder deaths in a row, each within 10 s of its start: the backoff's exponent. */
+  #encoderFailuresInARow = 0;
+  /** Encoders started after one died, over the program's life (stats: encoderRestarts). */
   #encoderRestarts = 0;
-  #restartCount = 0;
   #encoderStartedAt = 0;
   #injector: Scte35Injector;
   #running = false;
@@ -182,7 +184,7 @@ export class Program {
       : new Compositor({ ...compositorOptions, outputFrames, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
     this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
-    this.#live = new LiveSources({
+    this.#decoded = new DecodedSources({
       compositor: this.#compositor,
       mixer: this.#mixer,
       frameRate: options.format.frameRate,
@@ -199,7 +201,7 @@ export class Program {
   // --- sources --------------------------------------------------------------
 
   async addSource(spec: SourceSpec): Promise<void> {
-    if (this.#live.has(spec.id) || this.#statics.has(spec.id)) throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
+    if (this.#decoded.has(spec.id) || this.#statics.has(spec.id)) throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
     switch (spec.kind) {
       case 'image':
         this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
@@ -211,27 +213,27 @@ export class Program {
         this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeText(spec.text, spec.width, spec.height, spec.style)));
         return;
       default:
-        await this.#live.add(spec);
+        await this.#decoded.add(spec);
     }
   }
 
   async removeSource(id: string): Promise<boolean> {
-    if (await this.#live.remove(id)) return true;
+    if (await this.#decoded.remove(id)) return true;
     if (this.#statics.delete(id)) return this.#compositor.removeSource(id);
     return false;
   }
 
   /** Gain and mute of a decoding source's audio in the mix. */
   setAudio(id: string, gainDb: number, muted: boolean): void {
-    this.#live.setAudio(id, gainDb, muted);
+    this.#decoded.setAudio(id, gainDb, muted);
   }
 
   sourceStatuses(): SourceStatus[] {
-    return this.#live.statuses();
+    return this.#decoded.statuses();
   }
 
   sourceStatus(id: string): SourceStatus | undefined {
-    return this.#live.status(id);
+    return this.#decoded.status(id);
   }
 
   #setStatic(id: string, image: StaticImage): void {
@@ -243,7 +245,7 @@ export class Program {
 
   setScene(scene: Scene): void {
     for (const layer of scene.layers) {
-      if (!this.#live.has(layer.sourceId) && !this.#statics.has(layer.sourceId)) {
+      if (!this.#decoded.has(layer.sourceId) && !this.#statics.has(layer.sourceId)) {
         throw new ProgramError('NOT_FOUND', `scene ${scene.id}: layer ${layer.id} uses unknown source ${layer.sourceId}`, { field: 'layers' });
       }
     }
@@ -272,7 +274,7 @@ export class Program {
   /** What goes on air for a scene: each frozen live input's layers show its slate instead. */
   #effectiveScene(scene: Scene): Scene {
     const layers: Layer[] = scene.layers.map((layer) => {
-      const onAir = this.#live.onAir(layer.sourceId);
+      const onAir = this.#decoded.onAir(layer.sourceId);
       return onAir === layer.sourceId ? layer : { ...layer, sourceId: onAir };
     });
     return { id: scene.id, layers };
@@ -339,7 +341,7 @@ export class Program {
   /** Stops the program and every source; the object cannot be started again. */
   async close(): Promise<void> {
     await this.stop();
-    await Promise.all(this.#live.ids().map((id) => this.removeSource(id)));
+    await Promise.all(this.#decoded.ids().map((id) => this.removeSource(id)));
     await this.#compositor.close();
   }
 
@@ -366,9 +368,9 @@ export class Program {
     if (!this.#running || this.#encoder !== encoder) return;
     this.#encoder = null;
     const healthy = Date.now() - this.#encoderStartedAt > 10_000;
-    this.#encoderRestarts = healthy ? 1 : this.#encoderRestarts + 1;
+    this.#encoderFailuresInARow = healthy ? 1 : this.#encoderFailuresInARow + 1;
     const fps = this.format.frameRate.num / this.format.frameRate.den;
-    const delayFrames = Math.round(fps * Math.min(30, 2 ** (this.#encoderRestarts - 1)));
+    const delayFrames = Math.round(fps * Math.min(30, 2 ** (this.#encoderFailuresInARow - 1)));
     const gop = this.format.gopFrames;
     this.#restartAt = Math.ceil((this.#lastFrame + delayFrames) / gop) * gop;
     this.#log.error(`the encoder died; a new one starts at frame ${this.#restartAt}`);
@@ -412,9 +414,9 @@ export class Program {
       outputStalls: { stalls: this.#outputStalls, framesSkipped: this.#framesSkippedForOutputs },
       composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeMs / this.#composeSamples,
       lateTicks: ticker.lateTicks,
-      encoderRestarts: this.#restartCount,
+      encoderRestarts: this.#encoderRestarts,
       sources: Object.fromEntries(
-        this.#live.ids().flatMap((id) => {
+        this.#decoded.ids().flatMap((id) => {
           const input = compositor.sources[id];
           return input ? [[id, { repeated: input.repeated, overflowed: input.overflowed }]] : [];
         }),
@@ -473,7 +475,7 @@ export class Program {
     if (!tick.skip) this.#outputStallPending = false;
     else if (this.#outputStallPending) this.#framesSkippedForOutputs++;
     this.#lastFrame = tick.frame;
-    this.#live.tick();
+    this.#decoded.tick();
     this.#compositor.tick(tick.frame, tick.skip);
     this.#composeMs += performance.now() - started;
     this.#composeSamples++;
@@ -493,7 +495,7 @@ export class Program {
     if (n === this.#restartAt && this.#running) {
       this.#restartAt = -1;
       this.#startEncoder(n);
-      this.#restartCount++;
+      this.#encoderRestarts++;
       this.#options.onEncoderRestart?.(n);
     }
     const encoder = this.#encoder;
