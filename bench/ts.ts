@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HlsSegmenter } from '../src/main/engine/hls/segmenter.ts';
-import { PTS_HZ } from '../src/main/engine/mpegts/constants.ts';
+import { PTS_HZ } from '../src/main/engine/media.ts';
 import { Scte35Injector } from '../src/main/engine/mpegts/injector.ts';
 import { TsInspector, readFileChunks } from '../src/main/engine/mpegts/inspect.ts';
 import { ptsDiff } from '../src/main/engine/mpegts/packet.ts';

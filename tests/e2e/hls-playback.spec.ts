@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
 import { buildCueIn, buildCueOut, encodeSection } from '../../src/main/engine/scte35/index.ts';
-import { PTS_HZ } from '../../src/main/engine/mpegts/constants.ts';
+import { PTS_HZ } from '../../src/main/engine/media.ts';
 import { Scte35Injector } from '../../src/main/engine/mpegts/injector.ts';
 import { inspectFile } from '../../src/main/engine/mpegts/inspect.ts';
 import { ptsDiff } from '../../src/main/engine/mpegts/packet.ts';

@@ -5,12 +5,13 @@ import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { PTS_HZ } from '../../src/main/engine/media.ts';
 import { Logger } from '../../src/main/engine/log.ts';
 import { makeTestTs } from './mpegts.ts';
 import { Scte35Injector } from '../../src/main/engine/mpegts/injector.ts';
 import { TsInspector, type TsInspection } from '../../src/main/engine/mpegts/inspect.ts';
 import { ptsDiff } from '../../src/main/engine/mpegts/packet.ts';
-import { PTS_HZ, TS_PACKET_SIZE } from '../../src/main/engine/mpegts/constants.ts';
+import { TS_PACKET_SIZE } from '../../src/main/engine/mpegts/constants.ts';
 import { spawnOwned, type OwnedChild } from '../../src/main/engine/process/child.ts';
 import { buildCueIn, buildCueOut, encodeSection } from '../../src/main/engine/scte35/index.ts';
 

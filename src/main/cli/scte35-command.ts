@@ -1,8 +1,9 @@
 // `studio scte35 decode <base64|hex>` prints the section as JSON;
 // `studio scte35 encode <json|@file> [--hex]` prints base64 (or hex).
 // Bad input: exit code 1 and exactly one line on stderr (code, field, offset), no stack trace.
+import { PTS_HZ } from '../engine/media.ts';
 import {
-  Scte35Error, TICKS_PER_SECOND, decodeSection, encodeSection, parseSectionText, sectionFromJson, toBase64, toHex,
+  Scte35Error, decodeSection, encodeSection, parseSectionText, sectionFromJson, toBase64, toHex,
 } from '../engine/scte35/index.ts';
 import { errorMessage } from '../engine/errors.ts';
 
@@ -23,7 +24,7 @@ function withSeconds(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     out[key] = withSeconds(v);
-    if (TICK_FIELDS.has(key) && typeof v === 'number') out[`${key}_seconds`] = Number((v / TICKS_PER_SECOND).toFixed(6));
+    if (TICK_FIELDS.has(key) && typeof v === 'number') out[`${key}_seconds`] = Number((v / PTS_HZ).toFixed(6));
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf } from '../engine/scte35/index.ts';
-import { MAX_PTS, PTS_HZ } from '../engine/mpegts/constants.ts';
+import { MAX_PTS, PTS_HZ } from '../engine/media.ts';
 import { MpegTsError } from '../engine/mpegts/errors.ts';
 import { Scte35Injector } from '../engine/mpegts/injector.ts';
 import { inspectFile, readFileChunks, type TsInspection } from '../engine/mpegts/inspect.ts';

@@ -1,6 +1,10 @@
 // The program's media units, one definition each for every capability: sources decode into them,
 // the compositor and the mixer run on them, the encoder is told them.
 
+/** PTS/DTS count a 90 kHz clock in 33 bits and wrap (ISO/IEC 13818-1 2.4.3.7); SCTE-35 times are the same ticks. */
+export const PTS_HZ = 90_000;
+export const MAX_PTS = 2 ** 33;
+
 /** A frame rate as an exact fraction: 30000/1001 for 29.97, 25/1, 60000/1001 for 59.94. */
 export interface FrameRate {
   readonly num: number;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FRAME_RATES, FrameTicker, FrameTiming, MAX_PTS } from './frame-clock.ts';
+import { MAX_PTS } from '../media.ts';
+import { FRAME_RATES, FrameTicker, FrameTiming } from './frame-clock.ts';
 import type { Tick, TimeSource } from './frame-clock.ts';
 
 /** Exact reference with BigInt: floor(n · scale · den / num). */

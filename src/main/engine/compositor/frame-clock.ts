@@ -1,13 +1,9 @@
 // The program's master time. Frame index n is the only clock: PTS, audio sample counts and
 // scene switches are all functions of n, computed exactly from the rational frame rate.
 import { frameRates } from '../../../shared/program.ts';
-import { AUDIO_SAMPLE_RATE, type FrameRate } from '../media.ts';
+import { AUDIO_SAMPLE_RATE, MAX_PTS, PTS_HZ, type FrameRate } from '../media.ts';
 import { CompositorError } from './errors.ts';
 
-/** MPEG system clock for PTS/DTS (ISO/IEC 13818-1 2.4.3.7). */
-export const PTS_CLOCK_HZ = 90_000;
-/** PTS is a 33-bit field; it wraps at this value. */
-export const MAX_PTS = 2 ** 33;
 
 /** The program rates creators pick, by their usual names; one table, shared with the contract. */
 export const FRAME_RATES = frameRates satisfies Record<string, FrameRate>;
@@ -60,7 +56,7 @@ export class FrameTiming {
 
   /** 90 kHz ticks from frame 0 to frame n: floor(n·90000·den/num). 3003·n at 29.97. */
   ticksOf(n: number): number {
-    return scaledFloor(n, PTS_CLOCK_HZ, this.rate);
+    return scaledFloor(n, PTS_HZ, this.rate);
   }
 
   /** PTS of frame n, not wrapped: firstPts + ticksOf(n). */
@@ -90,7 +86,7 @@ export class FrameTiming {
   frameAtOrAfterPts(pts: number): number {
     const ticks = pts - this.firstPts;
     if (ticks <= 0) return 0;
-    let n = Math.floor((ticks * this.rate.num) / (PTS_CLOCK_HZ * this.rate.den));
+    let n = Math.floor((ticks * this.rate.num) / (PTS_HZ * this.rate.den));
     while (this.ticksOf(n) < ticks) n++;
     while (n > 0 && this.ticksOf(n - 1) >= ticks) n--;
     return n;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PTS_HZ } from '../mpegts/constants.ts';
+import { PTS_HZ } from '../media.ts';
 import { makeTestTs } from '../../../../tests/support/mpegts.ts';
 import { buildCueOut, encodeSection } from '../scte35/index.ts';
 import { HlsSegmenter, MAX_SEEN_CUE_KEYS } from './segmenter.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCueIn, buildCueOut, encodeSection } from '../scte35/index.ts';
-import { PTS_HZ } from '../mpegts/constants.ts';
+import { PTS_HZ } from '../media.ts';
 import { TsDemux } from '../mpegts/demux.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
 import { TsInspector, type TsInspection } from '../mpegts/inspect.ts';

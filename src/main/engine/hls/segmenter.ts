@@ -2,8 +2,9 @@
 // target duration and always at an SCTE-35 splice point, with a live sliding-window playlist.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PTS_HZ } from '../media.ts';
 import { decodeSection, spliceTimeOf, SPLICE_INSERT, TIME_SIGNAL } from '../scte35/index.ts';
-import { PID_PAT, PTS_HZ, TS_PACKET_SIZE } from '../mpegts/constants.ts';
+import { PID_PAT, TS_PACKET_SIZE } from '../mpegts/constants.ts';
 import { TsDemux, type AccessUnit } from '../mpegts/demux.ts';
 import { TsFramer, packetPid, payloadUnitStart, wrapPts, type PacketSink } from '../mpegts/packet.ts';
 import { HlsError } from './errors.ts';

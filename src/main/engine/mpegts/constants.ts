@@ -27,9 +27,7 @@ export const STREAM_TYPE_PRIVATE_PES = 0x06;
 export const DESCRIPTOR_TAG_REGISTRATION = 0x05;
 export const FORMAT_IDENTIFIER_CUEI = 0x43554549;
 
-/** PTS/DTS are 33-bit counters of a 90 kHz clock; PCR is base × 300 + extension at 27 MHz. */
-export const PTS_HZ = 90_000;
-export const MAX_PTS = 2 ** 33;
+/** PCR is base × 300 + extension at 27 MHz (the 90 kHz PTS clock is PTS_HZ in ../media.ts). */
 export const PCR_HZ = 27_000_000;
 
 export function streamTypeName(streamType: number): string {

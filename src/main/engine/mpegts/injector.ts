@@ -1,8 +1,9 @@
 // SCTE-35 injection into a transport stream, TSDuck spliceinject style: the PMT announces the new
 // PID (stream_type 0x86, 'CUEI'), sections go out against the video PTS clock, replacing null
 // packets where the mux has them and inserted where it has not. Every other packet passes as is.
+import { PTS_HZ } from '../media.ts';
 import { decodeSection, encodeSection, buildSpliceNull, spliceTimeOf } from '../scte35/index.ts';
-import { PID_FIRST_FREE, PID_LAST_FREE, PID_NULL, PTS_HZ, TS_PACKET_SIZE } from './constants.ts';
+import { PID_FIRST_FREE, PID_LAST_FREE, PID_NULL, TS_PACKET_SIZE } from './constants.ts';
 import { TsDemux, type AccessUnit } from './demux.ts';
 import { MpegTsError } from './errors.ts';
 import { TsFramer, continuityCounter, packetPid, payloadOffset, payloadUnitStart, ptsDiff, type PacketSink } from './packet.ts';

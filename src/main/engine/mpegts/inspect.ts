@@ -1,8 +1,9 @@
 // `studio ts inspect`: a one-pass summary of a transport stream.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { PTS_HZ } from '../media.ts';
 import { decodeSection } from '../scte35/index.ts';
 import { toHex } from '../scte35/text.ts';
-import { PCR_HZ, PTS_HZ, streamTypeName } from './constants.ts';
+import { PCR_HZ, streamTypeName } from './constants.ts';
 import { TsDemux } from './demux.ts';
 import { TsFramer } from './packet.ts';
 import type { AccessUnit } from './demux.ts';

@@ -1,6 +1,7 @@
 // Field readers for the transport packet header and adaptation field (ISO/IEC 13818-1 2.4.3.2, 2.4.3.4).
 // Each takes the buffer and the packet's offset so callers never slice per packet.
-import { MAX_PTS, TS_PACKET_SIZE, TS_SYNC_BYTE } from './constants.ts';
+import { MAX_PTS } from '../media.ts';
+import { TS_PACKET_SIZE, TS_SYNC_BYTE } from './constants.ts';
 
 /** payload_unit_start_indicator */
 export function payloadUnitStart(b: Uint8Array, p: number): boolean {

@@ -32,7 +32,7 @@ import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { Scte35Injector } from '../mpegts/injector.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
-import { AUDIO_BYTES_PER_SAMPLE } from '../media.ts';
+import { AUDIO_BYTES_PER_SAMPLE, MAX_PTS } from '../media.ts';
 import { ProgramError } from './errors.ts';
 import { DecodedSources } from './decoded-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
@@ -396,7 +396,7 @@ export class Program {
   ptsOfFrame(n: number): number | null {
     const first = this.#firstPts();
     if (first === null) return null;
-    return (first + this.timing.ticksOf(n)) % 2 ** 33;
+    return (first + this.timing.ticksOf(n)) % MAX_PTS;
   }
 
   stats(): ProgramCounters {
@@ -436,7 +436,7 @@ export class Program {
 
   #firstPts(): number | null {
     const demux = this.#injector.demux;
-    return demux.frames > 0 && Number.isFinite(demux.minPtsExt) ? demux.minPtsExt % 2 ** 33 : null;
+    return demux.frames > 0 && Number.isFinite(demux.minPtsExt) ? demux.minPtsExt % MAX_PTS : null;
   }
 
   #newInjector(): Scte35Injector {

@@ -1,6 +1,7 @@
 // Sections the studio sends live: cue-out, cue-in (return), cancel and the splice_null heartbeat.
 // Each returns a SpliceInfoSection ready for encodeSection. PTS values are 90 kHz ticks.
-import { MAX_PTS, SEGMENTATION_TYPES, UPID_NOT_USED, segmentationEndTypeFor } from './constants.ts';
+import { MAX_PTS } from '../media.ts';
+import { SEGMENTATION_TYPES, UPID_NOT_USED, segmentationEndTypeFor } from './constants.ts';
 import { Scte35Error } from './errors.ts';
 import {
   SPLICE_INSERT, SPLICE_NULL, TIME_SIGNAL, type SegmentationDescriptor, type SpliceCommand, type SpliceInfoSection,

@@ -1,9 +1,10 @@
 // Unit tests of the codec: CRC, typed errors with offsets, every command and descriptor,
 // UPIDs, encrypted and legacy sections, exact wide fields, text and JSON forms, builders.
 import { describe, expect, it } from 'vitest';
+import { MAX_PTS } from '../media.ts';
 import { STANDARD_SAMPLES as S, THREEFIVE_SAMPLES as T } from './fixtures/samples.ts';
 import {
-  MAX_PTS, SEGMENTATION_TYPES, SEGMENTATION_TYPE_NAMES, Scte35Error, buildCancel, buildCueIn, buildCueOut, buildSpliceNull,
+  SEGMENTATION_TYPES, SEGMENTATION_TYPE_NAMES, Scte35Error, buildCancel, buildCueIn, buildCueOut, buildSpliceNull,
   crc32Mpeg2, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf, toHex,
   type SegmentationDescriptor, type SpliceInfoSection, type SpliceInsertCommand,
 } from './index.ts';

@@ -13,11 +13,8 @@ export const SPLICE_COMMAND_LENGTH_LEGACY = 0xfff;
 /** §9.6.1: the only protocol_version defined. */
 export const PROTOCOL_VERSION = 0;
 
-/** 33-bit PTS rollover (ISO/IEC 13818-1 §2.4.3.7). */
-export const MAX_PTS = 2 ** 33;
 export const MAX_40_BIT = 2 ** 40;
 export const MAX_48_BIT = 2 ** 48;
-export const TICKS_PER_SECOND = 90_000;
 
 /** §10.2: identifier 'CUEI' (0x43554549) of the descriptors the standard defines. */
 export const CUEI_IDENTIFIER = 0x43554549;

@@ -3,7 +3,7 @@
 // field by its path. Defaults follow the standard's usual values (tier 0xFFF, sap_type 3...).
 // Integers may be given as numbers or as "0x.." / decimal strings; 90 kHz values may instead be
 // given in seconds as <field>_seconds. Length fields and CRC_32 are computed, so they are ignored.
-import { TICKS_PER_SECOND } from './constants.ts';
+import { PTS_HZ } from '../media.ts';
 import { encodeSection } from './encode.ts';
 import { Scte35Error } from './errors.ts';
 import {
@@ -74,7 +74,7 @@ function ticks(o: Obj, key: string, path: string, bits: number, required: boolea
   if (seconds !== undefined) {
     const field = join(path, `${key}_seconds`);
     if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw bad(field, 'expected a number of seconds');
-    const n = Math.round(seconds * TICKS_PER_SECOND);
+    const n = Math.round(seconds * PTS_HZ);
     if (n < 0 || n >= 2 ** bits) throw new Scte35Error('OUT_OF_RANGE', `${seconds} s does not fit ${bits} bits of 90 kHz ticks`, { field });
     return n;
   }
