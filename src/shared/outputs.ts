@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const OUTPUT_KINDS = ['srt', 'hls', 'recording', 'rtmp'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
-/** Ad-marker styles an HLS playlist can carry (the engine's hls/playlist.ts MARKER_STYLES). */
+/** Ad-marker styles an HLS playlist can carry (rendered by the engine's hls/playlist.ts). */
 export const HLS_MARKER_STYLES = ['cue', 'daterange', 'oatcls', 'scte35'] as const;
 export type HlsMarkerStyle = (typeof HLS_MARKER_STYLES)[number];
 

@@ -1,11 +1,12 @@
 // Media playlists (RFC 8216) with ad markers in the styles distributors ask for.
+import { HLS_MARKER_STYLES, type HlsMarkerStyle } from '../../../shared/outputs.ts';
 import { toHex } from '../scte35/text.ts';
 
-export const MARKER_STYLES = ['cue', 'oatcls', 'daterange', 'scte35'] as const;
-export type MarkerStyle = (typeof MARKER_STYLES)[number];
+/** The styles are listed once, in the contract: an HLS output's settings name them. */
+export type MarkerStyle = HlsMarkerStyle;
 
 export function isMarkerStyle(value: string): value is MarkerStyle {
-  return (MARKER_STYLES as readonly string[]).includes(value);
+  return (HLS_MARKER_STYLES as readonly string[]).includes(value);
 }
 
 /** The start of an ad break, carried by the segment that begins at the splice-out. */
