@@ -27,7 +27,8 @@ import { encoderArgs, ProgressParser, isProgressLine, type EncoderProgress } fro
 import { resolveFfmpegBinaries } from '../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../src/main/engine/encoder/program-format.ts';
 import { RtmpIngest } from '../src/main/engine/ingest/rtmp-ingest.ts';
-import { freePort, publishTestPattern } from '../tests/support/ingest.ts';
+import { publishTestPattern } from '../tests/support/ingest.ts';
+import { freePort } from '../tests/support/ports.ts';
 import type { IngestStreamInfo } from '../src/main/engine/ingest/types.ts';
 import { Logger } from '../src/main/engine/log.ts';
 import { spawnOwned } from '../src/main/engine/process/child.ts';

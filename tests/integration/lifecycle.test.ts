@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutputInfo } from '../../src/shared/contract.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
-import { freePort } from '../support/ingest.ts';
+import { freePort } from '../support/ports.ts';
 import { descendants, isProgramEncoder, processExists } from '../support/processes.ts';
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 

@@ -1,20 +1,6 @@
 // Helpers for tests that need a real RTMP publisher: ffmpeg publishing a test pattern.
-import { createServer } from 'node:net';
 import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { spawnOwned, type OwnedChild } from '../../src/main/engine/process/child.ts';
-
-/** A free TCP port on loopback, as the OS hands them out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function ffmpegPath(): string {
   return resolveFfmpegBinaries().ffmpeg.path;

@@ -1,10 +1,9 @@
 // Shared by the outputs specs: a program TS with SCTE-35 cues made with the real
 // ffmpeg, a real-time feeder (a live encoder paces its output; a live SRT receiver loses a file
-// pushed at once), free loopback ports, real SRT receivers (srt-live-transmit), and log capture.
+// pushed at once), real SRT receivers (srt-live-transmit), and log capture.
 import { once } from 'node:events';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { PTS_HZ } from '../../src/main/engine/media.ts';
 import { Logger } from '../../src/main/engine/log.ts';
 import { makeTestTs } from './mpegts.ts';
@@ -89,24 +88,6 @@ export class PacedFeeder {
     clearInterval(this.#timer);
     this.#resolve();
   }
-}
-
-/** A loopback port that was free a moment ago (UDP for SRT, TCP for RTMP). */
-export async function freePort(protocol: 'udp' | 'tcp'): Promise<number> {
-  if (protocol === 'tcp') {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as net.AddressInfo).port;
-    server.close();
-    return port;
-  }
-  const socket = dgram.createSocket('udp4');
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
-  const port = socket.address().port;
-  socket.close();
-  return port;
 }
 
 /** A UDP sink on loopback that keeps every datagram (srt-live-transmit forwards each SRT payload as one). */

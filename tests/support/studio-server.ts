@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './ingest.ts';
+import { freePort } from './ports.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const studioBin = path.join(repoRoot, 'bin', 'studio.js');

@@ -7,7 +7,8 @@ import { Logger } from '../log.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
 import { RtmpIngest, scrubStreamNames } from './rtmp-ingest.ts';
-import { freePort, publishTestPattern } from '../../../../tests/support/ingest.ts';
+import { publishTestPattern } from '../../../../tests/support/ingest.ts';
+import { freePort } from '../../../../tests/support/ports.ts';
 import type { IngestEventName, IngestEvents } from './types.ts';
 
 function nextEvent<E extends IngestEventName>(ingest: RtmpIngest, event: E, limitMs = 15_000): Promise<IngestEvents[E]> {

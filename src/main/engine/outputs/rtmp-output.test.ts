@@ -7,7 +7,8 @@ import { rtmpOutputSettings } from '../../../shared/outputs.ts';
 import { spawnOwned } from '../process/child.ts';
 import { OutputFanout } from './fanout.ts';
 import { rtmpArgs, RtmpOutput } from './rtmp-output.ts';
-import { capturingLogger, freePort, PacedFeeder, testProgram, waitFor, type TestProgram } from '../../../../tests/support/outputs.ts';
+import { capturingLogger, PacedFeeder, testProgram, waitFor, type TestProgram } from '../../../../tests/support/outputs.ts';
+import { freePort } from '../../../../tests/support/ports.ts';
 import type { OutputStatus } from './types.ts';
 
 let program: TestProgram;

@@ -10,9 +10,10 @@ import { OutputFanout } from './fanout.ts';
 import { RecordingOutput } from './recording-output.ts';
 import { describeSrtFailure, SrtOutput, srtArgs } from './srt-output.ts';
 import {
-  capturingLogger, DatagramSink, freePort, inspectBytes, PacedFeeder, packetOffsetIn, SrtReceiver,
+  capturingLogger, DatagramSink, inspectBytes, PacedFeeder, packetOffsetIn, SrtReceiver,
   testProgram, waitFor, withoutLeadingNulls, type TestProgram,
 } from '../../../../tests/support/outputs.ts';
+import { freePort } from '../../../../tests/support/ports.ts';
 import type { OutputStatus } from './types.ts';
 
 const settings = (raw: Record<string, unknown>): SrtOutputSettings => srtOutputSettings.parse({ kind: 'srt', ...raw });
