@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rgbToYuv } from './color.ts';
 import { Compositor } from './compositor.ts';
-import type { FrameSink } from './compositor.ts';
+import type { ComposedFrameListener } from './compositor.ts';
 import { InlineExecutor } from './executor.ts';
 import type { PlanCompletion, PlanExecutor } from './executor.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
@@ -24,7 +24,7 @@ interface Captured {
 }
 
 /** A sink that copies each frame and releases it, as an encoder writer would after writing. */
-function capture(into: Captured[], release = true): FrameSink {
+function capture(into: Captured[], release = true): ComposedFrameListener {
   return (n, frame, repeated) => {
     into.push({
       n,
@@ -49,7 +49,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
 });
 
-function inline(width: number, height: number, sink: FrameSink, bands = 1): Compositor {
+function inline(width: number, height: number, sink: ComposedFrameListener, bands = 1): Compositor {
   const compositor = Compositor.inline({ width, height, onFrame: sink, bands });
   open.push(compositor);
   return compositor;

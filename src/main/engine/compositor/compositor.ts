@@ -21,12 +21,12 @@ import type { StaticImage, VideoInputOptions, VideoInputStats } from './sources.
  * that in its write callback). `repeated` = no new picture for n; the last one is handed again
  * (null only if nothing was ever composed).
  */
-export type FrameSink = (frameIndex: number, frame: FrameSlot | null, repeated: boolean) => void;
+export type ComposedFrameListener = (frameIndex: number, frame: FrameSlot | null, repeated: boolean) => void;
 
 export interface CompositorOptions {
   width: number;
   height: number;
-  onFrame: FrameSink;
+  onFrame: ComposedFrameListener;
   /** Default: a WorkerExecutor with 2 workers. Pass an InlineExecutor to compose on this thread. */
   executor?: PlanExecutor;
   /** Output pool size; default planSlots + 4 (the encoder writer may hold a few). */
@@ -70,7 +70,7 @@ export class Compositor {
   readonly output: FramePool;
   readonly executor: PlanExecutor;
   readonly switcher: SceneSwitcher;
-  readonly #onFrame: FrameSink;
+  readonly #onFrame: ComposedFrameListener;
   readonly #onError: (error: Error) => void;
   readonly #background: { y: number; u: number; v: number };
   readonly #scenes = new Map<string, Scene>();

@@ -12,7 +12,6 @@ export const PID_LAST_FREE = 0x1ffe;
 
 export const TABLE_ID_PAT = 0x00;
 export const TABLE_ID_PMT = 0x02;
-export const TABLE_ID_SCTE35 = 0xfc;
 /** Longest private section allowed (section_length is 12 bits, 4093 max for SCTE 35). */
 export const MAX_SECTION_SIZE = 4096;
 
