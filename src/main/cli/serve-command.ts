@@ -12,19 +12,6 @@ import { loadOrCreateApiToken, TOKEN_FILE } from '../server/auth.ts';
 import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
 
-/**
- * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
- * environment may set it (STUDIO_SHUTDOWN_TIMEOUT_MS), e.g. below an orchestrator's grace period.
- */
-export const SHUTDOWN_TIMEOUT_MS = 10_000;
-
-function shutdownTimeoutMs(): number {
-  const configured = Number(process.env.STUDIO_SHUTDOWN_TIMEOUT_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : SHUTDOWN_TIMEOUT_MS;
-}
-/** Exit code of a forced shutdown (a second signal, or the timeout). */
-export const FORCED_EXIT_CODE = 1;
-
 const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR] [--rtmp-port N] [--rtmp-host ADDR]';
 
 /** A wildcard bind (0.0.0.0, ::) is not an address a browser can open: this machine's loopback is. */
@@ -144,3 +131,17 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     });
   });
 }
+
+/**
+ * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
+ * environment may set it (STUDIO_SHUTDOWN_TIMEOUT_MS), e.g. below an orchestrator's grace period.
+ */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function shutdownTimeoutMs(): number {
+  const configured = Number(process.env.STUDIO_SHUTDOWN_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : SHUTDOWN_TIMEOUT_MS;
+}
+
+/** Exit code of a forced shutdown (a second signal, or the timeout). */
+export const FORCED_EXIT_CODE = 1;
