@@ -58,10 +58,9 @@ async function start(): Promise<void> {
     host: 'electron',
     log,
     // Secrets at rest in the OS keychain; not with Linux's basic_text backend, a fixed password.
-    secretCipher:
-      safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
-        ? safeStorageCipher(safeStorage)
-        : undefined,
+    ...(safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+      ? { secretCipher: safeStorageCipher(safeStorage) }
+      : {}),
   });
   serveAppScheme(rendererRoot, engine.outputsHost.previewRoot);
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, isAppUrl));

@@ -118,7 +118,7 @@ export class Engine {
   #ingestError: string | null = null;
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const store = openStore(options.dataDir, { cipher: options.secretCipher });
+    const store = openStore(options.dataDir, options.secretCipher ? { cipher: options.secretCipher } : {});
     const ffmpeg = await locateAndProbeFfmpeg(options.ffmpeg, options.log.child('ffmpeg'));
     const engine = new Engine(options, store, ffmpeg);
     await engine.#startIngest();

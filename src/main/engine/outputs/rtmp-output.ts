@@ -69,8 +69,8 @@ export class RtmpOutput extends FfmpegOutput {
       holdUntilConnected: false,
       connectingReason: `connecting to ${settings.url.trim()}`,
       describeFailure: (_exit, stderr, wasConnected) => describeRtmpFailure(settings, stderr, wasConnected),
-      policy: options.policy,
-      queueBytes: options.queueBytes,
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.queueBytes === undefined ? {} : { queueBytes: options.queueBytes }),
     });
     this.settings = settings;
   }

@@ -107,7 +107,7 @@ export class SrtOutput extends FfmpegOutput {
       writeUnitBytes: SRT_PAYLOAD_BYTES,
       // A listener ends when its caller leaves: listen again soon.
       policy: { ...(settings.mode === 'listener' ? { initialDelayMs: 250 } : {}), ...options.policy },
-      queueBytes: options.queueBytes,
+      ...(options.queueBytes === undefined ? {} : { queueBytes: options.queueBytes }),
     });
     this.settings = settings;
   }

@@ -142,7 +142,7 @@ export class DecoderSource {
     this.#reader = new FrameReader(options.video);
     this.#transport = options.frameTransport ?? (process.platform === 'win32' ? 'pipe' : 'socket');
     this.audio = new AudioFifo({
-      capacitySamples: options.audioCapacitySamples,
+      ...(options.audioCapacitySamples === undefined ? {} : { capacitySamples: options.audioCapacitySamples }),
       // Never let a full audio pipe block ffmpeg while the consumer waits for video.
       dropWhenFull: () => isLive || this.video.queuedFrames === 0,
     });
