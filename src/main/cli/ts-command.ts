@@ -1,7 +1,7 @@
 // `studio ts inspect | inject | hls`: the MPEG-TS toolkit on files.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf } from '../engine/scte35/index.ts';
+import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf, type SpliceInfoSection } from '../engine/scte35/index.ts';
 import { MAX_PTS, PTS_HZ } from '../engine/mpegts/constants.ts';
 import { MpegTsError } from '../engine/mpegts/errors.ts';
 import { Scte35Injector } from '../engine/mpegts/injector.ts';
@@ -161,7 +161,7 @@ function inject(argv: string[], io: CommandIo): number {
   const info = checkInput(input, true);
   const cues: PlannedCue[] = (flags.get('cue') ?? []).map((value) => {
     const bytes = cueBytes(value);
-    let decoded;
+    let decoded: SpliceInfoSection;
     try {
       decoded = decodeSection(bytes);
     } catch (cause) {

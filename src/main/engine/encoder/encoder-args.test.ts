@@ -5,7 +5,7 @@ import { DEFAULT_PROGRAM_FORMAT, muxRateKbps, type ProgramFormat } from './progr
 const format: ProgramFormat = { ...DEFAULT_PROGRAM_FORMAT, gopFrames: 48, videoBitrateKbps: 4500, audioBitrateKbps: 160, x264Preset: 'faster' };
 
 /** The value after `flag`; every flag here is expected exactly once. */
-function valueOf(args: string[], flag: string): string {
+function argAfter(args: string[], flag: string): string {
   const at = args.indexOf(flag);
   expect(at, `${flag} present`).toBeGreaterThanOrEqual(0);
   expect(args.indexOf(flag, at + 1), `${flag} once`).toBe(-1);
@@ -54,21 +54,21 @@ describe('encoderArgs', () => {
   const args = encoderArgs(format);
 
   it('fixes the GOP on the splice grid: -g and -keyint_min are gopFrames, scene-cut off', () => {
-    expect(valueOf(args, '-g')).toBe('48');
-    expect(valueOf(args, '-keyint_min')).toBe('48');
-    expect(valueOf(args, '-sc_threshold')).toBe('0');
-    expect(valueOf(args, '-x264-params')).toContain('open-gop=0');
+    expect(argAfter(args, '-g')).toBe('48');
+    expect(argAfter(args, '-keyint_min')).toBe('48');
+    expect(argAfter(args, '-sc_threshold')).toBe('0');
+    expect(argAfter(args, '-x264-params')).toContain('open-gop=0');
   });
 
   it('is CBR x264: bitrate = maxrate, a bufsize, preset, tune zerolatency, profile high', () => {
-    expect(valueOf(args, '-c:v')).toBe('libx264');
-    expect(valueOf(args, '-b:v')).toBe('4500k');
-    expect(valueOf(args, '-maxrate')).toBe('4500k');
-    expect(valueOf(args, '-bufsize')).toMatch(/^\d+k$/);
-    expect(valueOf(args, '-x264-params')).toContain('nal-hrd=cbr');
-    expect(valueOf(args, '-preset')).toBe('faster');
-    expect(valueOf(args, '-tune')).toBe('zerolatency');
-    expect(valueOf(args, '-profile:v')).toBe('high');
+    expect(argAfter(args, '-c:v')).toBe('libx264');
+    expect(argAfter(args, '-b:v')).toBe('4500k');
+    expect(argAfter(args, '-maxrate')).toBe('4500k');
+    expect(argAfter(args, '-bufsize')).toMatch(/^\d+k$/);
+    expect(argAfter(args, '-x264-params')).toContain('nal-hrd=cbr');
+    expect(argAfter(args, '-preset')).toBe('faster');
+    expect(argAfter(args, '-tune')).toBe('zerolatency');
+    expect(argAfter(args, '-profile:v')).toBe('high');
   });
 
   it('reads raw yuv420p at the program size on stdin and s16le 48 kHz stereo on fd 3', () => {
@@ -81,37 +81,37 @@ describe('encoderArgs', () => {
   });
 
   it('encodes AAC and muxes a CBR MPEG-TS whose mux rate exceeds video + audio', () => {
-    expect(valueOf(args, '-c:a')).toBe('aac');
-    expect(valueOf(args, '-b:a')).toBe('160k');
+    expect(argAfter(args, '-c:a')).toBe('aac');
+    expect(argAfter(args, '-b:a')).toBe('160k');
     const output = args.slice(args.lastIndexOf('-f'));
     expect(output[1]).toBe('mpegts');
     expect(output.at(-1)).toBe('pipe:1');
-    const muxrate = Number.parseInt(valueOf(args, '-muxrate'), 10);
-    expect(valueOf(args, '-muxrate')).toBe(`${muxRateKbps(format)}k`);
+    const muxrate = Number.parseInt(argAfter(args, '-muxrate'), 10);
+    expect(argAfter(args, '-muxrate')).toBe(`${muxRateKbps(format)}k`);
     expect(muxrate).toBeGreaterThan(format.videoBitrateKbps + format.audioBitrateKbps);
-    expect(Number(valueOf(args, '-mpegts_start_pid'))).toBe(VIDEO_PID);
+    expect(Number(argAfter(args, '-mpegts_start_pid'))).toBe(VIDEO_PID);
     expect(AUDIO_PID).toBe(VIDEO_PID + 1);
   });
 
   it('gives 29.97 as the exact fraction 30000/1001', () => {
     const ntsc = encoderArgs({ ...format, frameRate: { num: 30000, den: 1001 } });
-    expect(valueOf(ntsc, '-framerate')).toBe('30000/1001');
+    expect(argAfter(ntsc, '-framerate')).toBe('30000/1001');
   });
 
   it('keeps the same GOP grid and bitrates for a hardware encoder, without x264-only options', () => {
     const nvenc = encoderArgs({ ...format, videoEncoder: 'h264_nvenc' });
-    expect(valueOf(nvenc, '-c:v')).toBe('h264_nvenc');
-    expect(valueOf(nvenc, '-g')).toBe('48');
-    expect(valueOf(nvenc, '-keyint_min')).toBe('48');
-    expect(valueOf(nvenc, '-b:v')).toBe('4500k');
-    expect(valueOf(nvenc, '-rc')).toBe('cbr');
+    expect(argAfter(nvenc, '-c:v')).toBe('h264_nvenc');
+    expect(argAfter(nvenc, '-g')).toBe('48');
+    expect(argAfter(nvenc, '-keyint_min')).toBe('48');
+    expect(argAfter(nvenc, '-b:v')).toBe('4500k');
+    expect(argAfter(nvenc, '-rc')).toBe('cbr');
     expect(nvenc).not.toContain('-x264-params');
     expect(nvenc).not.toContain('-tune');
   });
 
   it('asks for progress on stderr every second', () => {
-    expect(valueOf(args, '-progress')).toBe('pipe:2');
-    expect(valueOf(args, '-stats_period')).toBe('1');
+    expect(argAfter(args, '-progress')).toBe('pipe:2');
+    expect(argAfter(args, '-stats_period')).toBe('1');
   });
 });
 

@@ -57,7 +57,7 @@ interface FfmpegState {
 }
 
 async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Logger): Promise<FfmpegState> {
-  let resolved;
+  let resolved: ReturnType<typeof resolveFfmpegBinaries>;
   try {
     resolved = resolveFfmpegBinaries(options);
   } catch (error) {

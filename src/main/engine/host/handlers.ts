@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import type { CommandArgs, CommandName, CommandResult } from '../../../shared/contract.ts';
 import type { SourceConfig } from '../../../shared/program.ts';
@@ -20,7 +21,7 @@ export type HandlerTable = {
  */
 async function checkLocalFile(config: SourceConfig): Promise<void> {
   if (config.kind !== 'media' && config.kind !== 'image') return;
-  let stats;
+  let stats: Stats;
   try {
     stats = await stat(config.path);
     await access(config.path, constants.R_OK);

@@ -1,7 +1,7 @@
 // SCTE-35 injection into a transport stream, TSDuck spliceinject style: the PMT announces the new
 // PID (stream_type 0x86, 'CUEI'), sections go out against the video PTS clock, replacing null
 // packets where the mux has them and inserted where it has not. Every other packet passes as is.
-import { decodeSection, encodeSection, buildSpliceNull, spliceTimeOf } from '../scte35/index.ts';
+import { decodeSection, encodeSection, buildSpliceNull, spliceTimeOf, type SpliceInfoSection } from '../scte35/index.ts';
 import { PID_FIRST_FREE, PID_LAST_FREE, PID_NULL, PTS_HZ, TS_PACKET_SIZE } from './constants.ts';
 import { TsDemux, type AccessUnit } from './demux.ts';
 import { MpegTsError } from './errors.ts';
@@ -134,7 +134,7 @@ export class Scte35Injector implements PacketSink {
    * immediate, splice_null, ...) goes out once, at once. Returns its queue index.
    */
   queue(section: Uint8Array): number {
-    let decoded;
+    let decoded: SpliceInfoSection;
     try {
       decoded = decodeSection(section);
     } catch (cause) {

@@ -139,7 +139,7 @@ export class FfmpegOutput extends OutputBase {
     if (!this.#active) return;
     this.bytesIn += chunk.length;
     const child = this.#child;
-    if (!child || !child.stdin || (this.#options.holdUntilConnected && !this.#connected)) {
+    if (!child?.stdin || (this.#options.holdUntilConnected && !this.#connected)) {
       this.queue.countDropped(chunk.length);
       return;
     }
@@ -151,7 +151,7 @@ export class FfmpegOutput extends OutputBase {
     this.#connected = false;
     this.#writing = false;
     this.queue.clear();
-    let child: OwnedChild | undefined = undefined;
+    let child: OwnedChild | undefined ;
     const connectedLine = this.#options.connectedLine;
     child = spawnOwned({
       command: this.#options.ffmpegPath,

@@ -15,6 +15,7 @@ export function StatusBar({ onReconnect }: { onReconnect?: (() => void) | undefi
   const stale = useStudio((s) => s.connection !== 'open' && s.engineStatus !== null);
   return (
     <footer
+      role="contentinfo"
       className={`status-bar ${stale ? 'status-bar--stale' : ''}`}
       aria-label="Engine status"
       title={stale ? 'Last known engine status: not connected' : undefined}
