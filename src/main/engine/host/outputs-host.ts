@@ -16,6 +16,8 @@ export interface OutputsHostOptions {
   repository: OutputsRepository;
   dataDir: string;
   ffmpegPath: () => string | null;
+  /** The ffmpeg's probe found it reads option values from files (secrets kept out of its argv). */
+  optionValuesFromFiles?: () => boolean;
   log: Logger;
   onStatus: (status: OutputStatus) => void;
 }
@@ -142,6 +144,7 @@ export class OutputsHost {
       ffmpegPath: this.#options.ffmpegPath() ?? 'ffmpeg',
       logger: this.#options.log.child('outputs'),
       previewDir: (id: string) => path.join(this.previewRoot, id),
+      optionValuesFromFiles: this.#options.optionValuesFromFiles?.() ?? false,
     };
   }
 

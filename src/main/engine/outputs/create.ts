@@ -18,6 +18,8 @@ export interface OutputContext {
   previewDir: (outputId: string) => string;
   /** Restart policy of SRT and RTMP senders. */
   policy?: Partial<BackoffPolicy>;
+  /** The ffmpeg reads option values from files (probe): secrets go in files, not in its argv. */
+  optionValuesFromFiles?: boolean;
 }
 
 /** Settings as stored or submitted, checked; throws OutputError BAD_SETTINGS naming the field. */
@@ -35,9 +37,9 @@ export function createOutput(id: string, raw: unknown, context: OutputContext): 
   const common = { id, logger: context.logger };
   switch (settings.kind) {
     case 'srt':
-      return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy });
+      return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy, optionValuesFromFiles: context.optionValuesFromFiles });
     case 'rtmp':
-      return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy });
+      return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy, optionValuesFromFiles: context.optionValuesFromFiles });
     case 'hls':
       return new HlsOutput({ ...common, settings, previewDir: context.previewDir(id) });
     case 'recording':

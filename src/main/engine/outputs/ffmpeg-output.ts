@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { spawnOwned, type ChildExit, type OwnedChild } from '../process/child.ts';
 import { Supervisor, type BackoffPolicy, type ExitVerdict, type SupervisorStatus } from '../process/supervisor.ts';
 import { OutputBase } from './output-base.ts';
+import type { SecretFile } from './secret-file.ts';
 
 /** 21 TS packets: a multiple of 188 (and of 1316 / 7) under Linux's PIPE_BUF of 4096. */
 export const PIPE_WRITE_BYTES = 21 * 188;
@@ -42,6 +43,10 @@ export interface FfmpegOutputOptions {
   args: readonly string[];
   /** Secrets as they may appear in argv or stderr; masked in logs, errors and status. */
   secrets: readonly string[];
+  /** A secret the args name by path: written before each start of ffmpeg, removed on stop. */
+  secretFile?: SecretFile;
+  /** Standing notes for the status (a secret visible in the process list). */
+  warnings?: readonly string[];
   /** The stderr line that says the destination is open (ffmpeg's "Output #0, …"). */
   connectedLine: RegExp;
   /**
@@ -93,7 +98,7 @@ export class FfmpegOutput extends OutputBase {
   #failureReason: string | undefined;
 
   constructor(options: FfmpegOutputOptions) {
-    super({ id: options.id, kind: options.kind, logger: options.logger.child(`output ${options.id}`), queueBytes: options.queueBytes ?? 1 << 20, target: options.target });
+    super({ id: options.id, kind: options.kind, logger: options.logger.child(`output ${options.id}`), queueBytes: options.queueBytes ?? 1 << 20, target: options.target, warnings: options.warnings });
     this.#options = options;
     const secrets = options.secrets.filter((secret) => secret.length > 0);
     for (const secret of secrets) this.logger.registerSecret(secret);
@@ -133,6 +138,7 @@ export class FfmpegOutput extends OutputBase {
     this.#connected = false;
     this.queue.clear();
     await this.#supervisor.stop(reason);
+    this.#options.secretFile?.remove();
   }
 
   write(chunk: Buffer): void {
@@ -153,6 +159,8 @@ export class FfmpegOutput extends OutputBase {
     this.queue.clear();
     let child: OwnedChild | undefined = undefined;
     const connectedLine = this.#options.connectedLine;
+    // Kept between restarts (a reconnect reads it again); written afresh in case it was removed.
+    this.#options.secretFile?.write();
     child = spawnOwned({
       command: this.#options.ffmpegPath,
       args: this.#options.args,

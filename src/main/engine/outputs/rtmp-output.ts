@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { BackoffPolicy } from '../process/supervisor.ts';
 import { OutputError } from './errors.ts';
 import { FfmpegOutput, telling, type FailureVerdict } from './ffmpeg-output.ts';
+import { processListWarning, SecretFile } from './secret-file.ts';
 
 /** The URL ffmpeg publishes to: the server URL, then the stream key as the last path element. */
 export function rtmpPublishUrl(settings: RtmpOutputSettings): string {
@@ -13,7 +14,13 @@ export function rtmpPublishUrl(settings: RtmpOutputSettings): string {
   return `${settings.url.trim().replace(/\/+$/, '')}/${settings.streamKey}`;
 }
 
-export function rtmpArgs(settings: RtmpOutputSettings): string[] {
+/**
+ * With `streamKeyFile`, ffmpeg reads the key from that file as the RTMP play path
+ * (`-/rtmp_playpath`) and connects to the URL's application (`-rtmp_app`): the key is not in the
+ * command line. Only for an ffmpeg whose probe says it can read option values from files.
+ */
+export function rtmpArgs(settings: RtmpOutputSettings, streamKeyFile?: string): string[] {
+  const destination = streamKeyFile ? rtmpFromFile(settings, streamKeyFile) : [rtmpPublishUrl(settings)];
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
     // Long enough to meet a keyframe (the video's size is only known from one; the program's GOP
@@ -22,8 +29,14 @@ export function rtmpArgs(settings: RtmpOutputSettings): string[] {
     '-f', 'mpegts', '-i', 'pipe:0',
     '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
     '-f', 'flv', '-flvflags', 'no_duration_filesize',
-    rtmpPublishUrl(settings),
+    ...destination,
   ];
+}
+
+function rtmpFromFile(settings: RtmpOutputSettings, streamKeyFile: string): string[] {
+  const parsed = parseRtmpUrl(settings.url);
+  if (!parsed.ok) throw new OutputError('BAD_SETTINGS', `url: ${parsed.problem}`, { field: 'url' });
+  return ['-rtmp_app', parsed.value.path, '-/rtmp_playpath', streamKeyFile, settings.url.trim().replace(/\/+$/, '')];
 }
 
 export function describeRtmpFailure(settings: RtmpOutputSettings, stderr: string, wasConnected: boolean): FailureVerdict {
@@ -49,6 +62,8 @@ export interface RtmpOutputOptions {
   logger: Logger;
   policy?: Partial<BackoffPolicy>;
   queueBytes?: number;
+  /** This ffmpeg reads option values from files (`-/option`): the stream key goes in a file. */
+  optionValuesFromFiles?: boolean;
 }
 
 export class RtmpOutput extends FfmpegOutput {
@@ -57,13 +72,16 @@ export class RtmpOutput extends FfmpegOutput {
   constructor(options: RtmpOutputOptions) {
     const { settings } = options;
     rtmpPublishUrl(settings);
+    const secretFile = options.optionValuesFromFiles ? new SecretFile(settings.streamKey, 'stream-key') : undefined;
     super({
       id: options.id,
       kind: 'rtmp',
       logger: options.logger,
       ffmpegPath: options.ffmpegPath,
       target: settings.url.trim(),
-      args: rtmpArgs(settings),
+      args: rtmpArgs(settings, secretFile?.path),
+      secretFile,
+      warnings: secretFile ? [] : [processListWarning('RTMP stream key')],
       secrets: [settings.streamKey, encodeURIComponent(settings.streamKey)],
       connectedLine: /^Output #0/,
       holdUntilConnected: false,
