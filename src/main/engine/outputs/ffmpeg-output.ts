@@ -7,7 +7,6 @@ import type { Logger } from '../log.ts';
 import { spawnOwned, type ChildExit, type OwnedChild } from '../process/child.ts';
 import { Supervisor, type BackoffPolicy, type ExitVerdict, type SupervisorStatus } from '../process/supervisor.ts';
 import { OutputBase } from './output-base.ts';
-import type { SecretFile } from './secret-file.ts';
 
 /** 21 TS packets: a multiple of 188 (and of 1316 / 7) under Linux's PIPE_BUF of 4096. */
 export const PIPE_WRITE_BYTES = 21 * 188;
@@ -40,11 +39,14 @@ export interface FfmpegOutputOptions {
   logger: Logger;
   ffmpegPath: string;
   target: string;
-  args: readonly string[];
+  /** A function when they depend on what is set up at start (a relay's port). */
+  args: readonly string[] | (() => readonly string[]);
   /** Secrets as they may appear in argv or stderr; masked in logs, errors and status. */
   secrets: readonly string[];
-  /** A secret the args name by path: written before each start of ffmpeg, removed on stop. */
-  secretFile?: SecretFile;
+  /** Runs before each start of ffmpeg (writes a secret file the args name, opens a relay). */
+  prepare?: () => void;
+  /** Runs when the output stops (removes that file, closes that relay). */
+  release?: () => void | Promise<void>;
   /** Standing notes for the status (a secret visible in the process list). */
   warnings?: readonly string[];
   /** The stderr line that says the destination is open (ffmpeg's "Output #0, …"). */
@@ -138,7 +140,7 @@ export class FfmpegOutput extends OutputBase {
     this.#connected = false;
     this.queue.clear();
     await this.#supervisor.stop(reason);
-    this.#options.secretFile?.remove();
+    await this.#options.release?.();
   }
 
   write(chunk: Buffer): void {
@@ -159,11 +161,11 @@ export class FfmpegOutput extends OutputBase {
     this.queue.clear();
     let child: OwnedChild | undefined = undefined;
     const connectedLine = this.#options.connectedLine;
-    // Kept between restarts (a reconnect reads it again); written afresh in case it was removed.
-    this.#options.secretFile?.write();
+    this.#options.prepare?.();
+    const args = typeof this.#options.args === 'function' ? this.#options.args() : this.#options.args;
     child = spawnOwned({
       command: this.#options.ffmpegPath,
-      args: this.#options.args,
+      args,
       name: `${this.kind} output ${this.id}`,
       stdin: 'pipe',
       stdout: 'ignore',

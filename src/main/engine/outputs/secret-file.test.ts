@@ -3,18 +3,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rtmpOutputSettings, srtOutputSettings } from '../../../shared/outputs.ts';
+import { srtOutputSettings } from '../../../shared/outputs.ts';
 import { probeOptionValuesFromFiles } from '../encoder/ffmpeg-probe.ts';
 import { liveChildCount } from '../process/reaper.ts';
-import { RtmpOutput, rtmpArgs } from './rtmp-output.ts';
 import { processListWarning, SecretFile } from './secret-file.ts';
 import { SrtOutput, srtArgs } from './srt-output.ts';
 import { capturingLogger, freePort, waitFor } from './test-support.ts';
 
 const PASSPHRASE = 'correct-horse-battery-staple';
-const STREAM_KEY = 'live_0123456789abcdef';
 const srt = (raw: Record<string, unknown> = {}) => srtOutputSettings.parse({ kind: 'srt', url: 'srt://127.0.0.1:9000', passphrase: PASSPHRASE, ...raw });
-const rtmp = (raw: Record<string, unknown> = {}) => rtmpOutputSettings.parse({ kind: 'rtmp', url: 'rtmp://a.example.net/live2/', streamKey: STREAM_KEY, ...raw });
 const mode = (file: string) => statSync(file).mode & 0o777;
 
 afterAll(() => expect(liveChildCount()).toBe(0));
@@ -45,20 +42,11 @@ describe('args for an ffmpeg that reads option values from files', () => {
     expect(srtArgs(srt())).toContain(PASSPHRASE);
   });
 
-  it('RTMP: the application from the URL, -/rtmp_playpath names the key file; the key is nowhere in the arguments', () => {
-    const args = rtmpArgs(rtmp(), '/run/x/stream-key');
-    expect(args.slice(-5)).toEqual(['-rtmp_app', 'live2', '-/rtmp_playpath', '/run/x/stream-key', 'rtmp://a.example.net/live2']);
-    expect(args.join(' ')).not.toContain(STREAM_KEY);
-    expect(rtmpArgs(rtmp()).at(-1)).toBe(`rtmp://a.example.net/live2/${STREAM_KEY}`);
-  });
-
-  it('the outputs use a 0600 file and carry no warning; without the capability they warn in their status', () => {
+  it('the SRT output uses the file and carries no warning; without the capability it warns in its status', () => {
     const { logger } = capturingLogger();
     const hidden = new SrtOutput({ id: 'a', settings: srt(), ffmpegPath: 'ffmpeg', logger, optionValuesFromFiles: true });
     expect(hidden.status().warnings).toEqual([]);
-    expect(new RtmpOutput({ id: 'b', settings: rtmp(), ffmpegPath: 'ffmpeg', logger, optionValuesFromFiles: true }).status().warnings).toEqual([]);
     expect(new SrtOutput({ id: 'c', settings: srt(), ffmpegPath: 'ffmpeg', logger }).status().warnings).toEqual([processListWarning('SRT passphrase')]);
-    expect(new RtmpOutput({ id: 'd', settings: rtmp(), ffmpegPath: 'ffmpeg', logger }).status().warnings).toEqual([processListWarning('RTMP stream key')]);
     // No passphrase, no secret, no warning.
     expect(new SrtOutput({ id: 'e', settings: srt({ passphrase: undefined }), ffmpegPath: 'ffmpeg', logger }).status().warnings).toEqual([]);
   });

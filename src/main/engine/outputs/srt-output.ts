@@ -106,7 +106,9 @@ export class SrtOutput extends FfmpegOutput {
       ffmpegPath: options.ffmpegPath,
       target: `srt://${endpoint.host}:${endpoint.port} (${settings.mode})`,
       args: srtArgs(settings, secretFile?.path),
-      secretFile,
+      // Kept between restarts (a reconnect reads it again), written afresh in case it was removed.
+      prepare: secretFile ? () => secretFile.write() : undefined,
+      release: secretFile ? () => secretFile.remove() : undefined,
       warnings: passphrase !== undefined && !secretFile ? [processListWarning('SRT passphrase')] : [],
       secrets: settings.passphrase !== undefined ? [settings.passphrase, encodeURIComponent(settings.passphrase)] : [],
       connectedLine: /^Output #0/,

@@ -1,0 +1,112 @@
+// The RTMP push's stream key never enters ffmpeg's command line: the loopback relay swaps it in.
+// Proven against the studio's own ingest (node-media-server), which refuses any unknown key.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rtmpOutputSettings } from '../../../shared/outputs.ts';
+import { RtmpIngest } from '../ingest/rtmp-ingest.ts';
+import { freePort } from '../ingest/testing.ts';
+import type { IngestStreamInfo } from '../ingest/types.ts';
+import { Logger } from '../log.ts';
+import { liveChildCount } from '../process/reaper.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
+import { OutputFanout } from './fanout.ts';
+import { ByteSwap } from './rtmp-key-relay.ts';
+import { rtmpArgs, RtmpOutput } from './rtmp-output.ts';
+import { capturingLogger, PacedFeeder, testProgram, waitFor, type TestProgram } from './test-support.ts';
+
+describe('ByteSwap', () => {
+  const from = Buffer.from('0123456789abcdef01');
+  const to = Buffer.from('live_secret_key_42');
+  const message = Buffer.concat([Buffer.alloc(40, 0x20), Buffer.from([0x02, 0x00, from.length]), from, Buffer.alloc(40, 0x21)]);
+  const expected = Buffer.concat([Buffer.alloc(40, 0x20), Buffer.from([0x02, 0x00, to.length]), to, Buffer.alloc(40, 0x21)]);
+
+  it('swaps the stand-in wherever the stream is cut, even mid stand-in', () => {
+    for (let cut = 0; cut <= message.length; cut++) {
+      const swap = new ByteSwap(from, to, 0);
+      const out = Buffer.concat([swap.push(Buffer.from(message.subarray(0, cut))), swap.push(Buffer.from(message.subarray(cut))), swap.end()]);
+      expect(out.equals(expected), `cut at ${cut}`).toBe(true);
+      expect(swap.swaps).toBe(1);
+    }
+  });
+
+  it('leaves the handshake and the media after the command window alone', () => {
+    const swap = new ByteSwap(from, to, 10, 100);
+    const handshake = Buffer.concat([from.subarray(0, 10)]);
+    const out = Buffer.concat([swap.push(Buffer.concat([handshake, message])), swap.push(Buffer.concat([Buffer.alloc(200), from])), swap.end()]);
+    expect(out.subarray(0, 10).equals(from.subarray(0, 10))).toBe(true);
+    expect(out.subarray(10, 10 + expected.length).equals(expected)).toBe(true);
+    expect(out.subarray(-from.length).equals(from)).toBe(true); // past the window: media, untouched
+    expect(swap.swaps).toBe(1);
+  });
+});
+
+describe('RtmpOutput through the key relay (real ffmpeg → the studio ingest)', () => {
+  let dir: string;
+  let store: Store;
+  let ingest: RtmpIngest;
+  let port: number;
+  let key: string;
+  let program: TestProgram;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rtmp-relay-test-'));
+    store = openStore(dir);
+    const keys = new StreamKeysRepository(store.db);
+    key = keys.create('distributor').key;
+    port = await freePort();
+    ingest = new RtmpIngest({ storeDir: path.join(dir, 'nms'), streamKeys: keys, logger: new Logger({ sink: () => {} }), port });
+    await ingest.start();
+    program = testProgram(20);
+  });
+
+  afterAll(async () => {
+    await ingest.stop();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(liveChildCount()).toBe(0);
+  });
+
+  it('publishes with the real key, which appears neither in ffmpeg\'s process arguments nor in its status', async () => {
+    const published: IngestStreamInfo[] = [];
+    const off = ingest.on('ingest.published', (info) => published.push(info));
+    const refused: string[] = [];
+    const offRefused = ingest.on('ingest.refused', (event) => refused.push(JSON.stringify(event)));
+    const { logger, lines } = capturingLogger();
+    const output = new RtmpOutput({ id: 'push', settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey: key }), ffmpegPath: 'ffmpeg', logger });
+    const fanout = new OutputFanout();
+    fanout.add(output);
+    output.start();
+    const feeder = new PacedFeeder(program.bytes, program.muxrate, (chunk) => fanout.write(chunk));
+    try {
+      // What `ps` shows any local user, once the child has exec'd ffmpeg.
+      const commandLineOf = (pid: number | undefined) => (pid === undefined ? [] : readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+      await waitFor(() => commandLineOf(output.pid).includes('-f'), () => JSON.stringify(output.status()));
+      const commandLine = commandLineOf(output.pid).join(' ');
+      expect(commandLine).not.toContain(key);
+      expect(commandLine).toContain(`-rtmp_tcurl rtmp://127.0.0.1:${port}/live`);
+      // The ingest refuses unknown keys: a publish it accepts carries the real key.
+      await waitFor(() => published.length > 0, () => `${JSON.stringify(output.status())} refused: ${refused.join('; ')} log: ${lines.join('\n')}`, 15_000);
+      expect(published[0]!.streamKeyName).toBe('distributor');
+      await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+      expect(output.status().warnings).toEqual([]);
+      expect(JSON.stringify(output.status())).not.toContain(key);
+    } finally {
+      feeder.stop();
+      off();
+      offRefused();
+      await output.stop();
+    }
+    expect(lines.join('\n')).not.toContain(key);
+  }, 30_000);
+
+  it('without the relay the key would be the last argument (what Debian\'s ffmpeg 5.1 is given otherwise)', () => {
+    const settings = rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey: key });
+    expect(rtmpArgs(settings).at(-1)).toBe(`rtmp://127.0.0.1:${port}/live/${key}`);
+    const relayed = rtmpArgs(settings, { port: 4000, standIn: 'f'.repeat(Buffer.byteLength(key)) });
+    expect(relayed.slice(-3)).toEqual(['-rtmp_tcurl', `rtmp://127.0.0.1:${port}/live`, `rtmp://127.0.0.1:4000/live/${'f'.repeat(Buffer.byteLength(key))}`]);
+    expect(relayed.join(' ')).not.toContain(key);
+  });
+});
