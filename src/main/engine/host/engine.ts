@@ -69,7 +69,7 @@ async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Lo
     const { usable, trials } = await usableVideoEncoders(resolved.ffmpeg.path, capabilities.encoders);
     for (const trial of trials) if (!trial.usable) log.info(`${trial.encoder} not offered: ${trial.reason}`);
     const { optionValuesFromFiles, ...described } = capabilities;
-    if (!optionValuesFromFiles) log.info('this ffmpeg takes SRT passphrases and RTMP stream keys only as command-line arguments: local users can read them in the process list');
+    if (!optionValuesFromFiles) log.info('this ffmpeg takes SRT passphrases only as command-line arguments: local users can read them in the process list');
     return {
       info: { path: resolved.ffmpeg.path, source: resolved.ffmpeg.source, ffprobePath: resolved.ffprobe?.path ?? null, ...described },
       problems,

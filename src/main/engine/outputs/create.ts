@@ -18,7 +18,7 @@ export interface OutputContext {
   previewDir: (outputId: string) => string;
   /** Restart policy of SRT and RTMP senders. */
   policy?: Partial<BackoffPolicy>;
-  /** The ffmpeg reads option values from files (probe): secrets go in files, not in its argv. */
+  /** The ffmpeg reads option values from files (probe): the SRT passphrase goes in a file, not in its argv. */
   optionValuesFromFiles?: boolean;
 }
 
@@ -39,7 +39,7 @@ export function createOutput(id: string, raw: unknown, context: OutputContext): 
     case 'srt':
       return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy, optionValuesFromFiles: context.optionValuesFromFiles });
     case 'rtmp':
-      return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy, optionValuesFromFiles: context.optionValuesFromFiles });
+      return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy });
     case 'hls':
       return new HlsOutput({ ...common, settings, previewDir: context.previewDir(id) });
     case 'recording':

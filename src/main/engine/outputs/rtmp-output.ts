@@ -75,8 +75,6 @@ export interface RtmpOutputOptions {
   logger: Logger;
   policy?: Partial<BackoffPolicy>;
   queueBytes?: number;
-  /** Unused: the key goes through the relay with any ffmpeg (kept for the outputs' common context). */
-  optionValuesFromFiles?: boolean;
 }
 
 export class RtmpOutput extends FfmpegOutput {

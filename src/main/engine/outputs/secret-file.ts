@@ -1,8 +1,8 @@
-// Keeping a sender's secret (SRT passphrase, RTMP stream key) out of its command line, which every
-// local user can read (`ps`, /proc/PID/cmdline). An ffmpeg that reads option values from files
-// (`-/option FILE`) gets a path instead: a 0600 file in a 0700 folder of its own, kept while the
-// output may reconnect and removed when it stops. An ffmpeg that cannot gets the value in its argv,
-// and the output says so in its status (processListWarning).
+// Keeping the SRT passphrase out of ffmpeg's command line, which every local user can read (`ps`,
+// /proc/PID/cmdline). An ffmpeg that reads option values from files (`-/option FILE`) gets a path
+// instead: a 0600 file in a 0700 folder of its own, kept while the output may reconnect and removed
+// when it stops. An ffmpeg that cannot gets the value in its argv, and the output says so in its
+// status (processListWarning). RTMP stream keys go another way, with any ffmpeg: rtmp-key-relay.ts.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,7 @@ export class SecretFile {
   readonly #folder: string;
   readonly #value: string;
 
-  /** Picks the path; nothing is written until `write()`. `name` is the file's name (no secret). */
+  /** Picks the path; nothing is written until `write()`. `name` is the file's name (not secret). */
   constructor(value: string, name: string, parent = os.tmpdir()) {
     // An unguessable folder name, made with mkdir (fails rather than follows anything planted).
     this.#folder = path.join(parent, `studio-secret-${randomUUID()}`);
@@ -42,6 +42,6 @@ export class SecretFile {
  * options from files (`-/filter_complex FILE`) but not a protocol's options (`-/passphrase`,
  * `-/rtmp_playpath`: "Unrecognized option", checked with 7.1), so the probe decides, not the version.
  */
-export function processListWarning(secret: 'SRT passphrase' | 'RTMP stream key'): string {
+export function processListWarning(secret: 'SRT passphrase'): string {
   return `the ${secret} is visible to local users in the process list: this ffmpeg takes it only as a command-line argument (see the README, "Secrets in process arguments")`;
 }
