@@ -23,8 +23,10 @@ export interface EncoderRunOptions {
   seconds: number;
   /** Replaces encoderArgs(format): to measure an old or alternative command line. */
   args?: string[];
-  /** A lavfi video graph at the format's size and rate; HARD_IDR_SOURCE by default. */
+  /** A lavfi video graph at the format's size and rate; hardIdrSource(format) by default. */
   videoSource?: string;
+  /** Feed in real time (`-re`), as the program does, instead of as fast as ffmpeg takes it. */
+  realTime?: boolean;
 }
 
 /**
@@ -45,12 +47,12 @@ export function runEncoderOnHardSource(options: EncoderRunOptions): Promise<Enco
   const ffmpeg = options.ffmpegPath ?? 'ffmpeg';
   const { format, seconds } = options;
   const video = spawn(ffmpeg, [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-hide_banner', '-nostdin', '-loglevel', 'error', ...(options.realTime ? ['-re'] : []),
     '-f', 'lavfi', '-i', options.videoSource ?? hardIdrSource(format),
     '-t', String(seconds), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
   ], { stdio: ['ignore', 'pipe', 'ignore'] });
   const audio = spawn(ffmpeg, [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-hide_banner', '-nostdin', '-loglevel', 'error', ...(options.realTime ? ['-re'] : []),
     '-f', 'lavfi', '-i', 'anoisesrc=color=pink:sample_rate=48000:amplitude=0.3',
     '-t', String(seconds), '-f', 's16le', '-ar', '48000', '-ac', '2', 'pipe:1',
   ], { stdio: ['ignore', 'pipe', 'ignore'] });
