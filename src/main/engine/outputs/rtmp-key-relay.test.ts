@@ -1,6 +1,8 @@
 // The RTMP push's stream key never enters ffmpeg's command line: the loopback relay swaps it in.
 // Proven against the studio's own ingest (node-media-server), which refuses any unknown key.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +15,7 @@ import { liveChildCount } from '../process/reaper.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { StreamKeysRepository } from '../store/stream-keys-repository.ts';
 import { OutputFanout } from './fanout.ts';
-import { ByteSwap } from './rtmp-key-relay.ts';
+import { ByteSwap, RtmpKeyRelay } from './rtmp-key-relay.ts';
 import { rtmpArgs, RtmpOutput } from './rtmp-output.ts';
 import { capturingLogger, PacedFeeder, testProgram, waitFor, type TestProgram } from './test-support.ts';
 
@@ -40,6 +42,36 @@ describe('ByteSwap', () => {
     expect(out.subarray(10, 10 + expected.length).equals(expected)).toBe(true);
     expect(out.subarray(-from.length).equals(from)).toBe(true); // past the window: media, untouched
     expect(swap.swaps).toBe(1);
+  });
+});
+
+describe('RtmpKeyRelay', () => {
+  // The stand-in is in ffmpeg's argv, which every local user sees: the relay must not lend the key
+  // to another user's process that connects with it.
+  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)('refuses a connection from another local user, takes one from its own', async () => {
+    let upstreamConnections = 0;
+    const upstream = net.createServer((socket) => {
+      upstreamConnections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { logger, lines } = capturingLogger();
+    const relay = new RtmpKeyRelay({ host: '127.0.0.1', port: (upstream.address() as net.AddressInfo).port, tls: false, streamKey: 'live_secret', logger });
+    const port = await relay.listen();
+    try {
+      // As nobody (uid 65534): bash opens a TCP connection, writes, and waits to be closed.
+      const intruder = spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; printf 'x' >&3; cat <&3 >/dev/null`], { uid: 65534, gid: 65534, stdio: 'ignore' });
+      await new Promise((resolve) => intruder.on('exit', resolve));
+      expect(lines.join('\n')).toContain('refused a connection that is not this user\'s (uid 65534)');
+      expect(upstreamConnections).toBe(0);
+      // Our own user's connection goes through.
+      const own = net.connect(port, '127.0.0.1');
+      await waitFor(() => upstreamConnections === 1, () => `upstream connections: ${upstreamConnections}`);
+      own.destroy();
+    } finally {
+      await relay.close();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 });
 

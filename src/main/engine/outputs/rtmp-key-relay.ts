@@ -4,6 +4,7 @@
 // the key in the bytes ffmpeg sends before the media (the connect/releaseStream/FCPublish/publish
 // commands, AMF0 strings: same length, so no length field changes). Only this process knows the key.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../log.ts';
@@ -139,8 +140,12 @@ export class RtmpKeyRelay {
 
   #relay(client: net.Socket): void {
     const { host, port, logger } = this.#options;
-    // Only ffmpeg, on this machine, may use the relay: anything else is closed at once.
-    if (client.remoteAddress !== '127.0.0.1' && client.remoteAddress !== '::ffff:127.0.0.1') {
+    // The stand-in is in ffmpeg's argv for all to see: only our own user's processes (our ffmpeg)
+    // may publish through the relay, or another local user could push with our key.
+    const owner = process.platform === 'linux' ? loopbackPeerUid(client.remotePort ?? 0, this.#port) : undefined;
+    const ownUid = process.getuid?.();
+    if (client.remoteAddress !== '127.0.0.1' || (owner !== undefined && owner !== ownUid) || (process.platform === 'linux' && owner === undefined)) {
+      logger.warn(`RTMP key relay: refused a connection that is not this user's (uid ${owner ?? 'unknown'})`);
       client.destroy();
       return;
     }
@@ -180,4 +185,26 @@ export class RtmpKeyRelay {
     client.on('close', closeBoth);
     upstream.on('close', closeBoth);
   }
+}
+
+/**
+ * The uid owning the loopback TCP socket 127.0.0.1:peerPort connected to 127.0.0.1:ourPort, from
+ * /proc/net/tcp (columns: sl, local_address, rem_address, st, queues, tr, retrnsmt, uid, ...;
+ * addresses as hex "0100007F:1F90", the port big-endian). Undefined when it is not listed.
+ */
+export function loopbackPeerUid(peerPort: number, ourPort: number, table = '/proc/net/tcp'): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(table, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const hexPort = (value: number) => value.toString(16).toUpperCase().padStart(4, '0');
+  const local = `0100007F:${hexPort(peerPort)}`;
+  const remote = `0100007F:${hexPort(ourPort)}`;
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] === local && fields[2] === remote) return Number(fields[7]);
+  }
+  return undefined;
 }
