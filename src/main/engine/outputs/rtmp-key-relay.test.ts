@@ -1,9 +1,10 @@
 // The RTMP push's stream key never enters ffmpeg's command line: the loopback relay swaps it in.
 // Proven against the studio's own ingest (node-media-server), which refuses any unknown key.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import tls from 'node:tls';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rtmpOutputSettings } from '../../../shared/outputs.ts';
@@ -71,6 +72,51 @@ describe('RtmpKeyRelay', () => {
     } finally {
       await relay.close();
       await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+  });
+});
+
+describe('RtmpKeyRelay to an rtmps server', () => {
+  it('speaks TLS upstream, checks the certificate, and swaps the key in what it sends', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rtmps-relay-test-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
+        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1'], { stdio: 'ignore' });
+      const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+      const received: Buffer[] = [];
+      const server = tls.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (socket) => socket.on('data', (piece: Buffer) => received.push(piece)));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const serverPort = (server.address() as net.AddressInfo).port;
+      const key = 'live_rtmps_secret_key';
+      const { logger } = capturingLogger();
+      const trusted = new RtmpKeyRelay({ host: 'localhost', port: serverPort, tls: true, streamKey: key, logger, ca: cert });
+      const untrusted = new RtmpKeyRelay({ host: 'localhost', port: serverPort, tls: true, streamKey: key, logger });
+      try {
+        // A handshake's worth of bytes, then a command carrying the stand-in.
+        const handshake = Buffer.alloc(3073, 0x03);
+        const command = (standIn: string) => Buffer.concat([Buffer.from([0x02, 0x00, standIn.length]), Buffer.from(standIn)]);
+        const client = net.connect(await trusted.listen(), '127.0.0.1');
+        client.write(Buffer.concat([handshake, command(trusted.standIn)]));
+        await waitFor(() => Buffer.concat(received).length >= 3073 + 3 + key.length, () => `received ${Buffer.concat(received).length}`);
+        const bytes = Buffer.concat(received);
+        expect(bytes.subarray(3073).equals(command(key))).toBe(true);
+        expect(bytes.includes(Buffer.from(trusted.standIn))).toBe(false);
+        client.destroy();
+        // A self-signed certificate the system does not trust: the relay does not talk to it.
+        received.length = 0;
+        const other = net.connect(await untrusted.listen(), '127.0.0.1');
+        other.write(Buffer.concat([handshake, command(untrusted.standIn)]));
+        await waitFor(() => untrusted.lastUpstreamError !== undefined, () => 'no TLS error');
+        expect(untrusted.lastUpstreamError).toMatch(/certificate/i);
+        expect(received).toEqual([]);
+        other.destroy();
+      } finally {
+        await trusted.close();
+        await untrusted.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -23,6 +23,8 @@ export interface RtmpKeyRelayOptions {
   tls: boolean;
   streamKey: string;
   logger: Logger;
+  /** Certificates to trust for rtmps instead of the system's (a private CA; tests). */
+  ca?: string;
 }
 
 /**
@@ -150,7 +152,7 @@ export class RtmpKeyRelay {
       return;
     }
     this.lastUpstreamError = undefined;
-    const upstream = this.#options.tls ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
+    const upstream = this.#options.tls ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...(this.#options.ca ? { ca: this.#options.ca } : {}) }) : net.connect({ host, port });
     this.#sockets.add(client);
     this.#sockets.add(upstream);
     const swap = new ByteSwap(Buffer.from(this.standIn), Buffer.from(this.#options.streamKey));
