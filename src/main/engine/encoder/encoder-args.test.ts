@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIO_PID, encoderArgs, ENCODER_AUDIO_FD, isProgressLine, ProgressParser, VIDEO_PID, type EncoderProgress } from './encoder-args.ts';
-import { DEFAULT_PROGRAM_FORMAT, muxRateKbps, type ProgramFormat } from './program-format.ts';
+import { DEFAULT_PROGRAM_FORMAT, muxRateKbps, tsPayloadKbps, type ProgramFormat } from './program-format.ts';
 
 const format: ProgramFormat = { ...DEFAULT_PROGRAM_FORMAT, gopFrames: 48, videoBitrateKbps: 4500, audioBitrateKbps: 160, x264Preset: 'faster' };
 
@@ -91,6 +91,43 @@ describe('encoderArgs', () => {
     expect(muxrate).toBeGreaterThan(format.videoBitrateKbps + format.audioBitrateKbps);
     expect(Number(argAfter(args, '-mpegts_start_pid'))).toBe(VIDEO_PID);
     expect(AUDIO_PID).toBe(VIDEO_PID + 1);
+  });
+
+  // A mix of what creators pick: small and big, 29.97 and 60, thin and thick audio.
+  const formats: ProgramFormat[] = [
+    DEFAULT_PROGRAM_FORMAT,
+    format,
+    { ...DEFAULT_PROGRAM_FORMAT, width: 640, height: 360, videoBitrateKbps: 300, audioBitrateKbps: 64 },
+    { ...DEFAULT_PROGRAM_FORMAT, width: 1280, height: 720, frameRate: { num: 30000, den: 1001 }, videoBitrateKbps: 3000 },
+    { ...DEFAULT_PROGRAM_FORMAT, frameRate: { num: 60, den: 1 }, videoBitrateKbps: 8000, audioBitrateKbps: 320 },
+    { ...DEFAULT_PROGRAM_FORMAT, videoBitrateKbps: 20_000, audioBitrateKbps: 256 },
+  ];
+
+  it('lets the mux send a VBV-full IDR before its DTS: -muxdelay covers the buffer at the rate left for video', () => {
+    // FFmpeg's mpegtsenc keeps the PCR at most -muxdelay (0.7 s if not given) ahead of a frame's DTS
+    // and then sends the frame at the mux rate; a frame still going out at its DTS is "dts < pcr,
+    // TS is invalid". x264's VBV lets one IDR take the whole buffer, so sending -bufsize bits must
+    // fit in the delay, at what the mux rate leaves for video: 184 of 188 bytes a packet, less the
+    // audio (ADTS, PES and TS headers: < 10 %), PAT/PMT/SDT, PCR and cue packets (< 60 kb/s).
+    for (const each of formats) {
+      const eachArgs = encoderArgs(each);
+      const at = eachArgs.indexOf('-muxdelay');
+      const muxDelay = at >= 0 ? Number(eachArgs[at + 1]) : 0.7;
+      const bufferKbits = Number.parseInt(argAfter(eachArgs, '-bufsize'), 10);
+      const muxrate = Number.parseInt(argAfter(eachArgs, '-muxrate'), 10);
+      const forVideoKbps = (muxrate - each.audioBitrateKbps * 1.1 - 60) * (184 / 188);
+      expect(muxDelay * forVideoKbps, `${each.videoBitrateKbps}k video`).toBeGreaterThanOrEqual(bufferKbits);
+      expect(muxDelay, 'latency stays bounded').toBeLessThanOrEqual(1.5);
+    }
+  });
+
+  it('keeps 5 % headroom in the mux rate over everything the TS carries, so null packets remain for SCTE-35', () => {
+    for (const each of formats) {
+      const muxrate = Number.parseInt(argAfter(encoderArgs(each), '-muxrate'), 10);
+      expect(muxrate, `${each.videoBitrateKbps}k video`).toBeGreaterThanOrEqual(tsPayloadKbps(each) * 1.05);
+      // The overhead estimate is not a token one: TS headers alone are 2 % of the video.
+      expect(tsPayloadKbps(each)).toBeGreaterThan((each.videoBitrateKbps + each.audioBitrateKbps) * (188 / 184));
+    }
   });
 
   it('gives 29.97 as the exact fraction 30000/1001', () => {

@@ -53,9 +53,16 @@ export interface TsInspection {
   nullPackets: number;
   syncLosses: number;
   bytesSkipped: number;
-  /** Bytes of a trailing partial packet. */
+  /** Bytes of a trailing partial packet: not inspected (a capture often ends mid-packet). */
   truncatedBytes: number;
   scte35: InspectedScte35[];
+  /** What is odd about the input but did not stop the inspection, one sentence each. */
+  warnings: string[];
+}
+
+/** The warning for a capture cut mid-packet: its whole packets are still inspected. */
+export function truncationWarning(truncatedBytes: number): string {
+  return `truncated: ${truncatedBytes} bytes after the last whole packet were left out (a capture cut mid-packet)`;
 }
 
 /** Streaming inspector: push chunks of any size, then `result()`. */
@@ -145,6 +152,7 @@ export class TsInspector {
       bytesSkipped: this.framer.bytesSkipped,
       truncatedBytes: this.truncatedBytes,
       scte35: this.sections,
+      warnings: this.truncatedBytes > 0 ? [truncationWarning(this.truncatedBytes)] : [],
     };
   }
 }

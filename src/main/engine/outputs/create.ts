@@ -18,6 +18,8 @@ export interface OutputContext {
   previewDir: (outputId: string) => string;
   /** Restart policy of SRT and RTMP senders. */
   policy?: Partial<BackoffPolicy>;
+  /** The ffmpeg reads option values from files (probe): the SRT passphrase goes in a file, not in its argv. */
+  optionValuesFromFiles?: boolean;
 }
 
 /** Settings as stored or submitted, checked; throws OutputError BAD_SETTINGS naming the field. */
@@ -36,7 +38,7 @@ export function createOutput(id: string, raw: unknown, context: OutputContext): 
   const policy = context.policy ? { policy: context.policy } : {};
   switch (settings.kind) {
     case 'srt':
-      return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, ...policy });
+      return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, ...policy, optionValuesFromFiles: context.optionValuesFromFiles === true });
     case 'rtmp':
       return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, ...policy });
     case 'hls':
