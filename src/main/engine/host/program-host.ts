@@ -46,7 +46,8 @@ export function toProgramFormat(settings: ProgramFormatSettings): ProgramFormat 
   return { ...settings, frameRate: FRAME_RATES[settings.frameRate] };
 }
 
-function sourceSpec(source: StoredSource): SourceSpec {
+/** What the program makes of a stored source: its id as text, the fields its kind needs. */
+export function sourceSpec(source: StoredSource): SourceSpec {
   const id = String(source.id);
   const config: SourceConfig = source.config;
   switch (config.kind) {
@@ -70,6 +71,29 @@ function sourceSpec(source: StoredSource): SourceSpec {
         style: { fontSize: config.fontSize, color: config.color, ...(config.background ? { background: config.background } : {}) },
       };
   }
+}
+
+/**
+ * What the program makes of a stored scene: each layer sized as its source, its id "scene:index";
+ * a layer whose source is gone is left out.
+ */
+export function programScene(scene: SceneInfo, storedSources: StoredSource[]): Scene {
+  const sources = new Map(storedSources.map((source) => [source.id, source]));
+  const layers: Layer[] = scene.layers.flatMap((layer, index) => {
+    const source = sources.get(layer.sourceId);
+    if (!source) return [];
+    return [
+      {
+        id: `${scene.id}:${index}`,
+        sourceId: String(layer.sourceId),
+        rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
+        ...(layer.crop ? { crop: layer.crop } : {}),
+        opacity: layer.opacity,
+        visible: layer.visible,
+      },
+    ];
+  });
+  return { id: String(scene.id), layers };
 }
 
 export class ProgramHost {
@@ -305,21 +329,6 @@ export class ProgramHost {
   }
 
   #scene(scene: SceneInfo): Scene {
-    const sources = new Map(this.#options.repository.sources().map((source) => [source.id, source]));
-    const layers: Layer[] = scene.layers.flatMap((layer, index) => {
-      const source = sources.get(layer.sourceId);
-      if (!source) return [];
-      return [
-        {
-          id: `${scene.id}:${index}`,
-          sourceId: String(layer.sourceId),
-          rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
-          ...(layer.crop ? { crop: layer.crop } : {}),
-          opacity: layer.opacity,
-          visible: layer.visible,
-        },
-      ];
-    });
-    return { id: String(scene.id), layers };
+    return programScene(scene, this.#options.repository.sources());
   }
 }
