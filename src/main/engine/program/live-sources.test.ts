@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AudioMixer } from '../audio/index.ts';
 import { Compositor, FRAME_RATES } from '../compositor/index.ts';
+import { frameArena } from '../compositor/frame-arena.ts';
 import { resolveFfmpegBinaries } from '../encoder/ffmpeg-binaries.ts';
 import { RtmpIngest } from '../ingest/rtmp-ingest.ts';
 import { Logger } from '../log.ts';
@@ -103,5 +104,26 @@ describe('LiveSources', () => {
     expect(mixer.stats().sources).not.toHaveProperty('cam');
     expect(sources.setAudio('cam', 0, false)).toBe(false);
     expect(sources.ids()).toEqual(['bars']);
+  });
+});
+
+describe('LiveSources without an ingest', () => {
+  // A program run without an ingest (`studio serve --rtmp-port 0`) refuses an RTMP source each time
+  // a client adds one; each refusal used to leave the source's input pool and slate allocated.
+  it('an RTMP source it cannot read is refused, and gives back all the frame memory it took (its input and its slate)', async () => {
+    const alone = new LiveSources({ compositor, mixer, frameRate: RATE, maxSamplesPerFrame: SAMPLES_PER_FRAME, ffmpegPath: ffmpeg, logger, onFallbackChange: () => {} });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await settle();
+    const usedBefore = frameArena().stats().usedBytes;
+    for (let i = 0; i < 3; i++) {
+      await expect(alone.add({ id: `cam${i}`, kind: 'rtmp', streamKeyId: 1, width: 1280, height: 720 })).rejects.toMatchObject({ code: 'NO_LIVE_INPUT' });
+      expect(alone.has(`cam${i}`)).toBe(false);
+      expect(compositor.stats().sources).not.toHaveProperty(`cam${i}`);
+    }
+    expect(mixer.stats().sources).toEqual({});
+    await expect.poll(async () => {
+      await settle();
+      return frameArena().stats().usedBytes;
+    }).toBe(usedBefore);
   });
 });
