@@ -264,3 +264,67 @@ describe('scte35 without a program', () => {
     expect(refusal.message).toContain('table_id');
   });
 });
+
+describe('program running (a fresh engine, ffmpeg at 160x90)', () => {
+  let live: Engine;
+  const liveEvents: Array<{ event: EventName; payload: any }> = [];
+
+  beforeAll(async () => {
+    live = await Engine.create({ dataDir: path.join(work, 'data-running'), version: 'test', host: 'headless', log: new Logger({ sink: () => {} }), rtmp: null, statusIntervalMs: 60_000 });
+    live.events.subscribeAll((event, payload) => liveEvents.push({ event, payload }));
+    await ok('program.setFormat', { width: 160, height: 90, frameRate: '25', videoBitrateKbps: 300, gopFrames: 25, x264Preset: 'ultrafast', audioBitrateKbps: 64, videoEncoder: 'libx264' }, live);
+    const red = await ok('sources.create', { name: 'red', config: { kind: 'color', color: '#ff0000', width: 160, height: 90 } }, live);
+    await ok('scenes.create', { name: 'Main', layers: [{ sourceId: red.id }] }, live);
+  }, 30_000);
+
+  afterAll(async () => {
+    await live?.close();
+  });
+
+  it('start answers a running status, pushes it, and brings the preview output up', async () => {
+    const status = await ok('program.start', {}, live);
+    expect(status).toMatchObject({ running: true, format: { width: 160, height: 90 } });
+    expect(liveEvents.filter((entry) => entry.event === 'program.status').at(-1)?.payload.running).toBe(true);
+    const outputs = await ok<Array<{ id: string; state: string }>>('outputs.status', {}, live);
+    expect(outputs.find((output) => output.id === 'program')?.state).toMatch(/starting|running/);
+    // A second start finds it running: the same program.
+    const program = live.programHost.program;
+    expect((await ok('program.start', {}, live)).running).toBe(true);
+    expect(live.programHost.program).toBe(program);
+  }, 20_000);
+
+  it('refuses a format change while running (409, field format), and keeps the stored format', async () => {
+    const format = await ok('program.getFormat', {}, live);
+    expect(await refused('program.setFormat', { ...format, width: 320 }, live)).toMatchObject({ code: 'CONFLICT', field: 'format', status: 409 });
+    expect((await ok('program.getFormat', {}, live)).width).toBe(160);
+  });
+
+  it('answers frame PTS once video is out, and queues a cue that is then logged and pushed as sent', async () => {
+    await expect.poll(async () => (await ok('program.ptsOfFrame', { frame: 50 }, live)).pts, { timeout: 10_000 }).not.toBeNull();
+    const { pts } = await ok('program.ptsOfFrame', { frame: 50 }, live);
+    expect((await ok('program.ptsOfFrame', { frame: 51 }, live)).pts - pts).toBe(3600);
+    const injected = await ok('scte35.inject', { section: SPLICE_NULL_HEX }, live);
+    expect(injected.hex).toBe(SPLICE_NULL_HEX.toLowerCase());
+    await expect.poll(() => liveEvents.some((entry) => entry.event === 'scte35.sent'), { timeout: 10_000 }).toBe(true);
+    expect(await ok<unknown[]>('scte35.log', {}, live)).not.toHaveLength(0);
+    expect(await refused('scte35.inject', { section: 'FC30' }, live)).toMatchObject({ code: 'BAD_ARGUMENT', field: 'section', status: 400 });
+  }, 20_000);
+
+  it('a source the running program refuses (RTMP with no ingest) is not stored: 503, and the list is as before', async () => {
+    const key = await ok('streamKeys.create', { name: 'cam key' }, live);
+    const before = await ok<Array<{ id: number }>>('sources.list', {}, live);
+    const refusal = await refused('sources.create', { name: 'cam', config: { kind: 'rtmp', streamKeyId: key.id, width: 160, height: 90 } }, live);
+    expect(refusal).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+    expect(await ok('sources.list', {}, live)).toEqual(before);
+    expect(live.programHost.program?.running).toBe(true);
+  });
+
+  it('stop answers a stopped status and stops the preview', async () => {
+    const status = await ok('program.stop', {}, live);
+    expect(status.running).toBe(false);
+    expect(live.programHost.program).toBeNull();
+    const outputs = await ok<Array<{ id: string; state: string }>>('outputs.status', {}, live);
+    expect(outputs.find((output) => output.id === 'program')?.state).toBe('stopped');
+    expect(await refused('program.ptsOfFrame', { frame: 1 }, live)).toMatchObject({ code: 'CONFLICT' });
+  }, 20_000);
+});
