@@ -290,4 +290,62 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     expect(host.status().onAirSceneId).toBe(first.id);
     await host.stop();
   }, 30_000);
+
+  it('edits while running: an audio change keeps the decoder, a config change replaces it, a removal drops it', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const bars = repository.createSource('bars', { kind: 'test_pattern', toneHz: 1000, width: 160, height: 90 }, { gainDb: 0, muted: false });
+    const scene = repository.createScene('Bars', [{ sourceId: bars.id, x: 0, y: 0, opacity: 1, visible: true }]);
+    const host = makeHost({ ffmpegPath: () => ffmpeg });
+    await host.start();
+    const id = String(bars.id);
+    await expect.poll(() => host.program?.sourceStatus(id)?.state, { timeout: 10_000 }).toBe('running');
+    const firstPid = host.program!.sourceStatus(id)!.pid;
+    expect(firstPid).toBeGreaterThan(0);
+    expect(host.sourceInfo(bars)).toMatchObject({ state: 'running' });
+
+    const quieter = repository.updateSource(bars.id, { audio: { gainDb: -12, muted: true } });
+    await host.sourceChanged(bars, quieter);
+    expect(host.program!.sourceStatus(id)!.pid).toBe(firstPid);
+
+    const retuned = repository.updateSource(bars.id, { config: { kind: 'test_pattern', toneHz: 440, width: 160, height: 90 } });
+    await host.sourceChanged(quieter, retuned);
+    await expect.poll(() => host.program?.sourceStatus(id)?.state, { timeout: 10_000 }).toBe('running');
+    expect(host.program!.sourceStatus(id)!.pid).not.toBe(firstPid);
+    // The scene showing it was set again with the new source: switching to it still works.
+    expect(host.switchScene(scene.id, undefined, { kind: 'cut' })).toEqual({ sceneId: scene.id, atFrame: null });
+
+    repository.removeSource(bars.id);
+    await host.sourceRemoved(bars.id);
+    expect(host.program!.sourceStatus(id)).toBeUndefined();
+    expect(host.program!.sourceStatuses()).toEqual([]);
+    await host.stop();
+  }, 30_000);
+
+  it('a source added while running joins the program; one the program refuses rejects and the program runs on', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const host = makeHost({ ffmpegPath: () => ffmpeg });
+    await host.start();
+    const bars = repository.createSource('late bars', { kind: 'test_pattern', toneHz: 1000, width: 160, height: 90 }, { gainDb: 0, muted: false });
+    await host.sourceAdded(bars);
+    await expect.poll(() => host.program?.sourceStatus(String(bars.id))?.state, { timeout: 10_000 }).toBe('running');
+    const cam = repository.createSource('cam', { kind: 'rtmp', streamKeyId: 1, width: 160, height: 90, slateText: 'Stand by' }, { gainDb: 0, muted: false });
+    await expect(host.sourceAdded(cam)).rejects.toMatchObject({ code: 'NO_LIVE_INPUT' });
+    expect(host.program?.running).toBe(true);
+    await host.stop();
+  }, 30_000);
+
+  it('start, a format change and stop asked at once run in that order: the change finds the program running and is refused', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const host = makeHost({ ffmpegPath: () => ffmpeg });
+    const starting = host.start();
+    const formatting = host.setFormat({ ...TINY_FORMAT, width: 320 });
+    const stopping = host.stop();
+    expect((await starting).running).toBe(true);
+    await expect(formatting).rejects.toMatchObject({ code: 'RUNNING' });
+    expect((await stopping).running).toBe(false);
+    expect(host.program).toBeNull();
+    expect(repository.format()).toEqual(TINY_FORMAT);
+    // Stopped now: the same change is accepted.
+    await expect(host.setFormat({ ...TINY_FORMAT, width: 320 })).resolves.toMatchObject({ width: 320 });
+  }, 30_000);
 });
