@@ -348,4 +348,19 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     // Stopped now: the same change is accepted.
     await expect(host.setFormat({ ...TINY_FORMAT, width: 320 })).resolves.toMatchObject({ width: 320 });
   }, 30_000);
+
+  it('a switch the running program refuses (a frame already made) does not change the scene stored for the next start', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const red = repository.createSource('red', { kind: 'color', color: '#ff0000', width: 160, height: 90 }, { gainDb: 0, muted: false });
+    const first = repository.createScene('First', [{ sourceId: red.id, x: 0, y: 0, opacity: 1, visible: true }]);
+    const second = repository.createScene('Second', [{ sourceId: red.id, x: 0, y: 0, opacity: 1, visible: true }]);
+    repository.setOnAirSceneId(first.id);
+    const host = makeHost({ ffmpegPath: () => ffmpeg });
+    await host.start();
+    await expect.poll(() => host.program?.frame ?? -1, { timeout: 10_000 }).toBeGreaterThan(5);
+    expect(() => host.switchScene(second.id, 0, { kind: 'cut' })).toThrow(expect.objectContaining({ code: 'BAD_SWITCH', field: 'atFrame' }));
+    expect(repository.onAirSceneId()).toBe(first.id);
+    await host.stop();
+    expect(host.status().onAirSceneId).toBe(first.id);
+  }, 30_000);
 });

@@ -250,11 +250,11 @@ export class ProgramHost {
 
   switchScene(sceneId: number, atFrame: number | undefined, transition: Transition): { sceneId: number; atFrame: number | null } {
     this.#options.repository.scene(sceneId); // NOT_FOUND names the scene
-    this.#options.repository.setOnAirSceneId(sceneId);
     const program = this.#program;
-    if (!program) return { sceneId, atFrame: null };
-    const scheduled = program.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
-    return { sceneId, atFrame: scheduled.atFrame };
+    // Stored only once the program took it: a refused switch (a frame already made) changes nothing.
+    const scheduled = program?.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
+    this.#options.repository.setOnAirSceneId(sceneId);
+    return { sceneId, atFrame: scheduled ? scheduled.atFrame : null };
   }
 
   /** The figures the stats panel shows, or null while stopped. */
