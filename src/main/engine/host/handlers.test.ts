@@ -319,6 +319,20 @@ describe('program running (a fresh engine, ffmpeg at 160x90)', () => {
     expect(live.programHost.program?.running).toBe(true);
   });
 
+  it('an update the running program refuses (a file that is no picture) changes nothing: stored as before, and the program restarts', async () => {
+    const notAPicture = path.join(work, 'notes.txt');
+    writeFileSync(notAPicture, 'not an image');
+    const swap = await ok('sources.create', { name: 'swap', config: { kind: 'color', color: '#00ff00', width: 160, height: 90 } }, live);
+    const refusal = await refused('sources.update', { id: swap.id, config: { kind: 'image', path: notAPicture, width: 160, height: 90 } }, live);
+    expect(refusal).toMatchObject({ code: 'BAD_ARGUMENT', status: 400 });
+    const stored = (await ok<Array<{ id: number; config: unknown }>>('sources.list', {}, live)).find((source) => source.id === swap.id)!;
+    expect(stored.config).toMatchObject({ kind: 'color', color: '#00ff00' });
+    // The program still has the source: a scene showing it is accepted.
+    await ok('scenes.create', { name: 'Swap', layers: [{ sourceId: swap.id }] }, live);
+    await ok('program.stop', {}, live);
+    expect((await ok('program.start', {}, live)).running).toBe(true);
+  }, 30_000);
+
   it('stop answers a stopped status and stops the preview', async () => {
     const status = await ok('program.stop', {}, live);
     expect(status.running).toBe(false);

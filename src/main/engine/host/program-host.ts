@@ -222,10 +222,25 @@ export class ProgramHost {
     if (JSON.stringify(before.config) !== JSON.stringify(after.config)) {
       const scenes = this.#options.repository.scenes();
       await program.removeSource(String(after.id));
-      await this.#addSource(program, after);
+      try {
+        await this.#addSource(program, after);
+      } catch (error) {
+        // Refused (e.g. a file that is no picture): the program keeps the source as it was.
+        await this.#restoreSource(program, before, scenes);
+        throw error;
+      }
       for (const scene of scenes) program.setScene(this.#scene(scene));
     }
     program.setAudio(String(after.id), after.audio.gainDb, after.audio.muted);
+  }
+
+  async #restoreSource(program: Program, source: StoredSource, scenes: SceneInfo[]): Promise<void> {
+    try {
+      await this.#addSource(program, source);
+      for (const scene of scenes) program.setScene(this.#scene(scene));
+    } catch (error) {
+      this.#options.log.error(`source ${source.id}: could not be restored after a refused change`, { error });
+    }
   }
 
   /** The layers that showed it are already gone from the store; the scenes are set again first. */
