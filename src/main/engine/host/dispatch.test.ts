@@ -13,7 +13,10 @@ function capturingLog(): { log: Logger; lines: string[] } {
 }
 
 /** A table with only the handlers a test needs; calls are recorded. */
-function table(handlers: Record<string, (args: never, context: CallContext) => unknown>): { handlers: HandlerTable; calls: Array<[string, unknown, CallContext]> } {
+function table(handlers: Record<string, (args: never, context: CallContext) => unknown>): {
+  handlers: HandlerTable;
+  calls: Array<[string, unknown, CallContext]>;
+} {
   const calls: Array<[string, unknown, CallContext]> = [];
   const wrapped: Record<string, (args: never, context: CallContext) => unknown> = {};
   for (const [name, handler] of Object.entries(handlers)) {
@@ -86,10 +89,12 @@ describe('dispatchCommand', () => {
   });
 
   it('awaits an async handler', async () => {
-    const { handlers } = table({ 'settings.list': async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return { late: true };
-    } });
+    const { handlers } = table({
+      'settings.list': async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { late: true };
+      },
+    });
     const { log } = capturingLog();
     expect(await dispatchCommand(handlers, 'settings.list', {}, trusted, log)).toEqual({ result: { late: true } });
   });
@@ -104,7 +109,9 @@ describe('dispatchCommand', () => {
       },
     });
     const { log, lines } = capturingLog();
-    expect(await dispatchCommand(handlers, 'scenes.remove', { id: 9 }, trusted, log)).toEqual({ error: { code: 'NOT_FOUND', message: 'No scene with id 9.', field: 'id' } });
+    expect(await dispatchCommand(handlers, 'scenes.remove', { id: 9 }, trusted, log)).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No scene with id 9.', field: 'id' },
+    });
     // No field: the envelope has none (not field: undefined).
     const conflict = await dispatchCommand(handlers, 'program.start', {}, trusted, log);
     expect(conflict).toEqual({ error: { code: 'CONFLICT', message: 'Already on air.' } });
@@ -124,7 +131,10 @@ describe('dispatchCommand', () => {
   });
 
   it('an unexpected throw becomes INTERNAL (HTTP 500): no stack, no cause, no extra properties go to the client; the log gets it', async () => {
-    const failure = Object.assign(new TypeError('cannot read properties of undefined'), { secretPath: '/root/.studio/db.sqlite', cause: new Error('deep cause') });
+    const failure = Object.assign(new TypeError('cannot read properties of undefined'), {
+      secretPath: '/root/.studio/db.sqlite',
+      cause: new Error('deep cause'),
+    });
     const { handlers } = table({
       'settings.list': () => {
         throw failure;

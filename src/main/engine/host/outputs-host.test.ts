@@ -21,7 +21,23 @@ let ts: Buffer;
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'outputs-host-test-'));
   const file = path.join(work, 'input.ts');
-  const made = spawnSync(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=10', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mpegts', file]);
+  const made = spawnSync(ffmpeg, [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=160x90:rate=10',
+    '-t',
+    '1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-f',
+    'mpegts',
+    file,
+  ]);
   if (made.status !== 0) throw new Error(`ffmpeg could not make the test TS: ${made.stderr.toString()}`);
   ts = readFileSync(file);
   expect(ts.length % 188).toBe(0);
@@ -127,7 +143,9 @@ describe('OutputsHost: stored outputs', () => {
     expect(stopped.status?.state).toBe('stopped');
     // The test TS opens with a PAT: the recording is the whole input, byte for byte.
     expect(recordedBytes(folder).equals(ts)).toBe(true);
-    expect(statusEvents.filter((status) => status.id === String(created.id)).map((status) => status.state)).toEqual(expect.arrayContaining(['running', 'stopped']));
+    expect(statusEvents.filter((status) => status.id === String(created.id)).map((status) => status.state)).toEqual(
+      expect.arrayContaining(['running', 'stopped']),
+    );
     expect(host.statuses().map((status) => status.id)).toEqual([String(created.id)]);
   });
 
@@ -196,7 +214,9 @@ describe('OutputsHost: stored outputs', () => {
   });
 
   it('an output refused by its builder is not stored (settings that fail validation)', () => {
-    expect(() => host.create({ kind: 'recording', name: 'bad', folder: 'relative', fileNamePattern: 'x.ts' } as never)).toThrow(expect.objectContaining({ field: 'folder' }));
+    expect(() => host.create({ kind: 'recording', name: 'bad', folder: 'relative', fileNamePattern: 'x.ts' } as never)).toThrow(
+      expect.objectContaining({ field: 'folder' }),
+    );
     expect(host.list()).toEqual([]);
   });
 });

@@ -12,7 +12,15 @@ import { openStore, type Store } from '../store/database.ts';
 import { ProgramRepository, type StoredSource } from '../store/program-repository.ts';
 import { DEFAULT_FORMAT_SETTINGS, ProgramHost, programScene, sourceSpec, toProgramFormat, type ProgramHostOptions } from './program-host.ts';
 
-const TINY_FORMAT: ProgramFormatSettings = { ...DEFAULT_FORMAT_SETTINGS, width: 160, height: 90, frameRate: '25', videoBitrateKbps: 300, gopFrames: 25, x264Preset: 'ultrafast' };
+const TINY_FORMAT: ProgramFormatSettings = {
+  ...DEFAULT_FORMAT_SETTINGS,
+  width: 160,
+  height: 90,
+  frameRate: '25',
+  videoBitrateKbps: 300,
+  gopFrames: 25,
+  x264Preset: 'ultrafast',
+};
 
 let dir: string;
 let store: Store;
@@ -50,7 +58,7 @@ function makeHost(overrides: Partial<ProgramHostOptions> = {}): ProgramHost {
 const stored = (id: number, config: StoredSource['config']): StoredSource => ({ id, name: `source ${id}`, config, audio: { gainDb: 0, muted: false } });
 
 describe('sourceSpec', () => {
-  it('maps each stored kind to the program\'s spec, its id as text', () => {
+  it("maps each stored kind to the program's spec, its id as text", () => {
     expect(sourceSpec(stored(1, { kind: 'rtmp', streamKeyId: 7, width: 640, height: 360, slateText: 'Back soon' }))).toEqual({
       id: '1',
       kind: 'rtmp',
@@ -68,9 +76,27 @@ describe('sourceSpec', () => {
       width: 320,
       height: 180,
     });
-    expect(sourceSpec(stored(3, { kind: 'test_pattern', toneHz: 440, width: 64, height: 36 }))).toEqual({ id: '3', kind: 'test_pattern', toneHz: 440, width: 64, height: 36 });
-    expect(sourceSpec(stored(4, { kind: 'image', path: '/i/logo.png', width: 100, height: 50 }))).toEqual({ id: '4', kind: 'image', path: '/i/logo.png', width: 100, height: 50 });
-    expect(sourceSpec(stored(5, { kind: 'color', color: '#112233', width: 2, height: 2 }))).toEqual({ id: '5', kind: 'color', color: '#112233', width: 2, height: 2 });
+    expect(sourceSpec(stored(3, { kind: 'test_pattern', toneHz: 440, width: 64, height: 36 }))).toEqual({
+      id: '3',
+      kind: 'test_pattern',
+      toneHz: 440,
+      width: 64,
+      height: 36,
+    });
+    expect(sourceSpec(stored(4, { kind: 'image', path: '/i/logo.png', width: 100, height: 50 }))).toEqual({
+      id: '4',
+      kind: 'image',
+      path: '/i/logo.png',
+      width: 100,
+      height: 50,
+    });
+    expect(sourceSpec(stored(5, { kind: 'color', color: '#112233', width: 2, height: 2 }))).toEqual({
+      id: '5',
+      kind: 'color',
+      color: '#112233',
+      width: 2,
+      height: 2,
+    });
   });
 
   it('a text source carries its style; a background only when it has one', () => {
@@ -88,7 +114,10 @@ describe('sourceSpec', () => {
 });
 
 describe('programScene', () => {
-  const sources = [stored(1, { kind: 'color', color: '#ff0000', width: 320, height: 180 }), stored(2, { kind: 'color', color: '#00ff00', width: 64, height: 36 })];
+  const sources = [
+    stored(1, { kind: 'color', color: '#ff0000', width: 320, height: 180 }),
+    stored(2, { kind: 'color', color: '#00ff00', width: 64, height: 36 }),
+  ];
 
   it('sizes each layer as its source, places it at x/y, ids it "scene:index", and keeps crop, opacity and visibility', () => {
     const scene = programScene(
@@ -106,12 +135,19 @@ describe('programScene', () => {
       id: '9',
       layers: [
         { id: '9:0', sourceId: '1', rect: { x: 0, y: 0, width: 320, height: 180 }, opacity: 1, visible: true },
-        { id: '9:1', sourceId: '2', rect: { x: 10, y: -4, width: 64, height: 36 }, crop: { top: 2, right: 0, bottom: 0, left: 4 }, opacity: 0.5, visible: false },
+        {
+          id: '9:1',
+          sourceId: '2',
+          rect: { x: 10, y: -4, width: 64, height: 36 },
+          crop: { top: 2, right: 0, bottom: 0, left: 4 },
+          opacity: 0.5,
+          visible: false,
+        },
       ],
     });
   });
 
-  it('leaves out a layer whose source is gone, keeping the others\' ids by their stored position', () => {
+  it("leaves out a layer whose source is gone, keeping the others' ids by their stored position", () => {
     const scene = programScene(
       {
         id: 3,
@@ -177,7 +213,11 @@ describe('ProgramHost while stopped', () => {
 
   it('setFormat refuses an encoder that is not usable here (BAD_FORMAT on videoEncoder) and stores nothing; a usable one is stored', async () => {
     const host = makeHost({ videoEncoders: () => ['libx264'] });
-    await expect(host.setFormat({ ...TINY_FORMAT, videoEncoder: 'h264_nvenc' })).rejects.toMatchObject({ code: 'BAD_FORMAT', field: 'videoEncoder', apiCode: 'BAD_ARGUMENT' });
+    await expect(host.setFormat({ ...TINY_FORMAT, videoEncoder: 'h264_nvenc' })).rejects.toMatchObject({
+      code: 'BAD_FORMAT',
+      field: 'videoEncoder',
+      apiCode: 'BAD_ARGUMENT',
+    });
     expect(repository.format()).toBeUndefined();
     await expect(host.setFormat(TINY_FORMAT)).resolves.toEqual(TINY_FORMAT);
     expect(repository.format()).toEqual(TINY_FORMAT);

@@ -93,7 +93,12 @@ describe('LiveSources', () => {
     await sources.add({ id: 'bars', kind: 'test_pattern', width: 160, height: 90 });
     await sources.add({ id: 'cam', kind: 'rtmp', streamKeyId: 2, width: 160, height: 90 });
     expect(sources.ids().sort()).toEqual(['bars', 'cam']);
-    expect(sources.statuses().map((status) => status.id).sort()).toEqual(['bars', 'cam']);
+    expect(
+      sources
+        .statuses()
+        .map((status) => status.id)
+        .sort(),
+    ).toEqual(['bars', 'cam']);
     expect(await sources.remove('cam')).toBe(true);
     expect(await sources.remove('cam')).toBe(false);
     expect(await sources.remove('nothing')).toBe(false);
@@ -111,7 +116,15 @@ describe('LiveSources without an ingest', () => {
   // A program run without an ingest (`studio serve --rtmp-port 0`) refuses an RTMP source each time
   // a client adds one; each refusal used to leave the source's input pool and slate allocated.
   it('an RTMP source it cannot read is refused, and gives back all the frame memory it took (its input and its slate)', async () => {
-    const alone = new LiveSources({ compositor, mixer, frameRate: RATE, maxSamplesPerFrame: SAMPLES_PER_FRAME, ffmpegPath: ffmpeg, logger, onFallbackChange: () => {} });
+    const alone = new LiveSources({
+      compositor,
+      mixer,
+      frameRate: RATE,
+      maxSamplesPerFrame: SAMPLES_PER_FRAME,
+      ffmpegPath: ffmpeg,
+      logger,
+      onFallbackChange: () => {},
+    });
     const settle = () => new Promise((resolve) => setImmediate(resolve));
     await settle();
     const usedBefore = frameArena().stats().usedBytes;
@@ -121,9 +134,11 @@ describe('LiveSources without an ingest', () => {
       expect(compositor.stats().sources).not.toHaveProperty(`cam${i}`);
     }
     expect(mixer.stats().sources).toEqual({});
-    await expect.poll(async () => {
-      await settle();
-      return frameArena().stats().usedBytes;
-    }).toBe(usedBefore);
+    await expect
+      .poll(async () => {
+        await settle();
+        return frameArena().stats().usedBytes;
+      })
+      .toBe(usedBefore);
   });
 });

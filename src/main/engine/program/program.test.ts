@@ -17,7 +17,15 @@ import { Program, type CueSent, type ProgramOptions } from './program.ts';
 const WIDTH = 160;
 const HEIGHT = 90;
 const GOP = 25;
-const FORMAT: ProgramFormat = { ...DEFAULT_PROGRAM_FORMAT, width: WIDTH, height: HEIGHT, frameRate: FRAME_RATES['25'], videoBitrateKbps: 300, x264Preset: 'ultrafast', gopFrames: GOP };
+const FORMAT: ProgramFormat = {
+  ...DEFAULT_PROGRAM_FORMAT,
+  width: WIDTH,
+  height: HEIGHT,
+  frameRate: FRAME_RATES['25'],
+  videoBitrateKbps: 300,
+  x264Preset: 'ultrafast',
+  gopFrames: GOP,
+};
 const quiet = new Logger({ sink: () => {}, level: 'error' });
 
 function newProgram(overrides: Partial<ProgramOptions> = {}): Program {
@@ -68,7 +76,10 @@ describe('Program before it runs', () => {
     try {
       await program.addSource({ id: 'a', kind: 'color', color: '#ff0000', width: WIDTH, height: HEIGHT });
       await expect(program.addSource({ id: 'a', kind: 'text', text: 'again', width: 64, height: 36 })).rejects.toMatchObject({ code: 'CONFLICT', field: 'id' });
-      await expect(program.addSource({ id: 'b', kind: 'image', path: '/nonexistent/logo.png', width: 64, height: 36 })).rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('source b') });
+      await expect(program.addSource({ id: 'b', kind: 'image', path: '/nonexistent/logo.png', width: 64, height: 36 })).rejects.toMatchObject({
+        code: 'SOURCE_FAILED',
+        message: expect.stringContaining('source b'),
+      });
       // The failed one left nothing behind: its id is free.
       await program.addSource({ id: 'b', kind: 'color', color: '#0000ff', width: 64, height: 36 });
       expect(await program.removeSource('b')).toBe(true);
@@ -83,7 +94,9 @@ describe('Program before it runs', () => {
     const program = newProgram();
     try {
       await program.addSource({ id: 'red', kind: 'color', color: '#ff0000', width: WIDTH, height: HEIGHT });
-      expect(() => program.setScene(fullFrame('s', 'ghost'))).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'layers', message: expect.stringContaining('ghost') }));
+      expect(() => program.setScene(fullFrame('s', 'ghost'))).toThrow(
+        expect.objectContaining({ code: 'NOT_FOUND', field: 'layers', message: expect.stringContaining('ghost') }),
+      );
       expect(() => program.switchScene({ sceneId: 's' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'sceneId' }));
       program.setScene(fullFrame('s', 'red'));
       expect(program.switchScene({ sceneId: 's', atFrame: 10 })).toMatchObject({ sceneId: 's', atFrame: 10, transition: { kind: 'cut' } });
@@ -178,7 +191,9 @@ describe('Program running (real ffmpeg, 160x90 at 25 fps)', () => {
   it('a fade: the target scene is on air once it starts', async () => {
     fadeAt = program.frame + 5;
     const at = fadeAt;
-    expect(program.switchScene({ sceneId: 'red', atFrame: at, transition: { kind: 'fade', frames: FADE_FRAMES } })).toMatchObject({ transition: { kind: 'fade', frames: FADE_FRAMES } });
+    expect(program.switchScene({ sceneId: 'red', atFrame: at, transition: { kind: 'fade', frames: FADE_FRAMES } })).toMatchObject({
+      transition: { kind: 'fade', frames: FADE_FRAMES },
+    });
     await expect.poll(() => program.frame >= at + FADE_FRAMES, { timeout: 10_000 }).toBe(true);
     expect(program.stats().onAir).toBe('red');
   });
@@ -212,7 +227,11 @@ describe('Program running (real ffmpeg, 160x90 at 25 fps)', () => {
     const file = path.join(work, 'program.ts');
     writeFileSync(file, Buffer.concat(chunks));
     // One luma byte per frame: the mean of an 1x1 downscale of the whole picture, every frame kept.
-    const decoded = spawnSync(ffmpeg, ['-v', 'error', '-i', file, '-an', '-fps_mode', 'passthrough', '-vf', 'scale=1:1:flags=area,format=gray', '-f', 'rawvideo', '-'], { maxBuffer: 1 << 24 });
+    const decoded = spawnSync(
+      ffmpeg,
+      ['-v', 'error', '-i', file, '-an', '-fps_mode', 'passthrough', '-vf', 'scale=1:1:flags=area,format=gray', '-f', 'rawvideo', '-'],
+      { maxBuffer: 1 << 24 },
+    );
     expect(decoded.status).toBe(0);
     const luma = [...decoded.stdout];
     expect(luma.length).toBeGreaterThan(cutAt + 5);

@@ -49,7 +49,10 @@ describe('rasterizeFor', () => {
   });
 
   it('names the source for a real rasterizer refusal too (a colour sharp cannot read)', async () => {
-    await expect(rasterizeFor('bg', () => rasterizeColor('not-a-colour', 16, 8))).rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringMatching(/^source bg: /) });
+    await expect(rasterizeFor('bg', () => rasterizeColor('not-a-colour', 16, 8))).rejects.toMatchObject({
+      code: 'SOURCE_FAILED',
+      message: expect.stringMatching(/^source bg: /),
+    });
   });
 });
 
@@ -75,7 +78,7 @@ describe('placeStatic', () => {
     expect(image.pool.disposed).toBe(true);
   });
 
-  it('a picture that is not the creator\'s alone is refused and disposed', async () => {
+  it("a picture that is not the creator's alone is refused and disposed", async () => {
     const target = compositor();
     const image = await rasterizeColor('#0000ff', 64, 36);
     image.pool.retain(0);
