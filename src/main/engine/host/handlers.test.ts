@@ -57,6 +57,25 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+describe('system', () => {
+  it('the API token goes only to a trusted caller: never to an untrusted one, never in system.status, never in the log', async () => {
+    const token = 'api-token-0123456789abcdef';
+    expect(await ok('system.apiAccess')).toBeNull();
+    engine.setApiAccess({ host: '127.0.0.1', port: 4321, url: 'http://127.0.0.1:4321', tokenRequired: true }, token);
+    expect(await ok('system.apiAccess')).toMatchObject({ port: 4321, tokenRequired: true, token });
+    const untrusted = await engine.dispatch('system.apiAccess', {}, { trusted: false });
+    expect(untrusted).toEqual({ result: expect.objectContaining({ port: 4321, token: null }) });
+    expect(JSON.stringify(await ok('system.status'))).not.toContain(token);
+    engine.log.info(`Authorization: Bearer ${token}`);
+    expect(logLines.join('\n')).not.toContain(token);
+  });
+
+  it('system.health says which ffmpeg runs', async () => {
+    const health = await ok('system.health');
+    expect(health).toMatchObject({ version: 'test', ffmpeg: { path: expect.stringContaining('ffmpeg') } });
+  });
+});
+
 describe('settings', () => {
   it('settings.set stores the value, answers every setting and pushes settings.changed with them', async () => {
     const all = await ok('settings.set', { key: 'studio.name', value: 'Studio A' });
