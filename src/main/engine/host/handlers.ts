@@ -119,7 +119,13 @@ export function createHandlers(engine: Engine): HandlerTable {
       if (config) checkStreamKey(config, streamKeys);
       const before = programRepository.source(id);
       const after = programRepository.updateSource(id, { name, config, audio });
-      await host.sourceChanged(before, after);
+      try {
+        await host.sourceChanged(before, after);
+      } catch (error) {
+        // The running program refused it and kept the source as it was: so does the store.
+        programRepository.updateSource(id, { name: before.name, config: before.config, audio: before.audio });
+        throw error;
+      }
       sourcesChanged();
       return host.sourceInfo(after);
     },

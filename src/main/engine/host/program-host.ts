@@ -46,7 +46,8 @@ export function toProgramFormat(settings: ProgramFormatSettings): ProgramFormat 
   return { ...settings, frameRate: FRAME_RATES[settings.frameRate] };
 }
 
-function sourceSpec(source: StoredSource): SourceSpec {
+/** What the program makes of a stored source: its id as text, the fields its kind needs. */
+export function sourceSpec(source: StoredSource): SourceSpec {
   const id = String(source.id);
   const config: SourceConfig = source.config;
   switch (config.kind) {
@@ -70,6 +71,29 @@ function sourceSpec(source: StoredSource): SourceSpec {
         style: { fontSize: config.fontSize, color: config.color, ...(config.background ? { background: config.background } : {}) },
       };
   }
+}
+
+/**
+ * What the program makes of a stored scene: each layer sized as its source, its id "scene:index";
+ * a layer whose source is gone is left out.
+ */
+export function programScene(scene: SceneInfo, storedSources: StoredSource[]): Scene {
+  const sources = new Map(storedSources.map((source) => [source.id, source]));
+  const layers: Layer[] = scene.layers.flatMap((layer, index) => {
+    const source = sources.get(layer.sourceId);
+    if (!source) return [];
+    return [
+      {
+        id: `${scene.id}:${index}`,
+        sourceId: String(layer.sourceId),
+        rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
+        ...(layer.crop ? { crop: layer.crop } : {}),
+        opacity: layer.opacity,
+        visible: layer.visible,
+      },
+    ];
+  });
+  return { id: String(scene.id), layers };
 }
 
 export class ProgramHost {
@@ -198,10 +222,25 @@ export class ProgramHost {
     if (JSON.stringify(before.config) !== JSON.stringify(after.config)) {
       const scenes = this.#options.repository.scenes();
       await program.removeSource(String(after.id));
-      await this.#addSource(program, after);
+      try {
+        await this.#addSource(program, after);
+      } catch (error) {
+        // Refused (e.g. a file that is no picture): the program keeps the source as it was.
+        await this.#restoreSource(program, before, scenes);
+        throw error;
+      }
       for (const scene of scenes) program.setScene(this.#scene(scene));
     }
     program.setAudio(String(after.id), after.audio.gainDb, after.audio.muted);
+  }
+
+  async #restoreSource(program: Program, source: StoredSource, scenes: SceneInfo[]): Promise<void> {
+    try {
+      await this.#addSource(program, source);
+      for (const scene of scenes) program.setScene(this.#scene(scene));
+    } catch (error) {
+      this.#options.log.error(`source ${source.id}: could not be restored after a refused change`, { error });
+    }
   }
 
   /** The layers that showed it are already gone from the store; the scenes are set again first. */
@@ -226,11 +265,11 @@ export class ProgramHost {
 
   switchScene(sceneId: number, atFrame: number | undefined, transition: Transition): { sceneId: number; atFrame: number | null } {
     this.#options.repository.scene(sceneId); // NOT_FOUND names the scene
-    this.#options.repository.setOnAirSceneId(sceneId);
     const program = this.#program;
-    if (!program) return { sceneId, atFrame: null };
-    const scheduled = program.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
-    return { sceneId, atFrame: scheduled.atFrame };
+    // Stored only once the program took it: a refused switch (a frame already made) changes nothing.
+    const scheduled = program?.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
+    this.#options.repository.setOnAirSceneId(sceneId);
+    return { sceneId, atFrame: scheduled ? scheduled.atFrame : null };
   }
 
   /** The figures the stats panel shows, or null while stopped. */
@@ -305,21 +344,6 @@ export class ProgramHost {
   }
 
   #scene(scene: SceneInfo): Scene {
-    const sources = new Map(this.#options.repository.sources().map((source) => [source.id, source]));
-    const layers: Layer[] = scene.layers.flatMap((layer, index) => {
-      const source = sources.get(layer.sourceId);
-      if (!source) return [];
-      return [
-        {
-          id: `${scene.id}:${index}`,
-          sourceId: String(layer.sourceId),
-          rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
-          ...(layer.crop ? { crop: layer.crop } : {}),
-          opacity: layer.opacity,
-          visible: layer.visible,
-        },
-      ];
-    });
-    return { id: String(scene.id), layers };
+    return programScene(scene, this.#options.repository.sources());
   }
 }
