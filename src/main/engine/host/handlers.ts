@@ -94,8 +94,17 @@ export function createHandlers(engine: Engine): HandlerTable {
     'program.getFormat': () => host.formatSettings(),
     'program.setFormat': (format) => host.setFormat(format),
     // Serialized in the hosts' one lifecycle queue; the preview output follows through its hooks.
-    'program.start': async () => programStatus(await host.start()),
-    'program.stop': async () => programStatus(await host.stop()),
+    // Sources follow: one the program could not start shows failed (with why), and all clear on stop.
+    'program.start': async () => {
+      const status = await host.start();
+      sourcesChanged();
+      return programStatus(status);
+    },
+    'program.stop': async () => {
+      const status = await host.stop();
+      sourcesChanged();
+      return programStatus(status);
+    },
     'program.status': () => host.status(),
     'program.ptsOfFrame': ({ frame }) => ({ frame, pts: host.ptsOfFrame(frame) }),
     'program.switchScene': ({ sceneId, atFrame, transition }) => host.switchScene(sceneId, atFrame, transition),

@@ -374,6 +374,28 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     await host.stop();
   }, 30_000);
 
+  it('a stored source the program cannot start (an RTMP source, no ingest) does not keep it off air: it shows failed, its layer is empty, the rest airs', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const red = repository.createSource('red', { kind: 'color', color: '#ff0000', width: 160, height: 90 }, { gainDb: 0, muted: false });
+    const cam = repository.createSource('cam', { kind: 'rtmp', streamKeyId: 1, width: 160, height: 90, slateText: 'Stand by' }, { gainDb: 0, muted: false });
+    const scene = repository.createScene('Show', [
+      { sourceId: red.id, x: 0, y: 0, opacity: 1, visible: true },
+      { sourceId: cam.id, x: 0, y: 0, opacity: 1, visible: true },
+    ]);
+    const host = makeHost({ ffmpegPath: () => ffmpeg });
+    const status = await host.start();
+    expect(status.running).toBe(true);
+    await expect.poll(() => host.program?.stats().onAir, { timeout: 10_000 }).toBe(String(scene.id));
+    expect(host.sourceInfo(cam)).toMatchObject({ state: 'failed', reason: expect.stringMatching(/RTMP|ingest|live/i) });
+    expect(host.sourceInfo(red).state).not.toBe('failed');
+    // Removing the broken source while on air is fine (the store first, as the handler does), and a stop clears what it showed.
+    repository.removeSource(cam.id);
+    await host.sourceRemoved(cam.id);
+    expect(host.sourceInfo(cam).state).toBeNull();
+    await host.stop();
+    expect(host.sourceInfo(red).state).toBeNull();
+  }, 30_000);
+
   it('start, a format change and stop asked at once run in that order: the change finds the program running and is refused', async () => {
     repository.setFormat(TINY_FORMAT);
     const host = makeHost({ ffmpegPath: () => ffmpeg });

@@ -4,6 +4,7 @@ import type { MetersEvent, ProgramFormatSettings, ProgramStatus, SceneInfo, Sour
 import { FRAME_RATES, type Layer, type Scene, type Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { Program, type CueSent, type SourceSpec } from '../program/program.ts';
 import type { ProgramStats as LiveProgramStats, StatsEvent } from '../../../shared/stats.ts';
@@ -98,6 +99,8 @@ export function programScene(scene: SceneInfo, storedSources: StoredSource[]): S
 
 export class ProgramHost {
   readonly #options: ProgramHostOptions;
+  /** Sources the running program could not start, with why (shown as failed; their layers empty). */
+  readonly #unavailable = new Map<number, string>();
   readonly #lifecycle: LifecycleQueue;
   #program: Program | null = null;
   #closed = false;
@@ -173,8 +176,19 @@ export class ProgramHost {
       ...(this.#options.onEncoderRestart ? { onEncoderRestart: this.#options.onEncoderRestart } : {}),
       ...(this.#options.onCueSent ? { onCueSent: this.#options.onCueSent } : {}),
     });
+    this.#unavailable.clear();
     try {
-      for (const source of repository.sources()) await this.#addSource(program, source);
+      // One source that cannot start (an RTMP source with the ingest off, a file that is no
+      // picture) must not keep the program off air: it is left out, shown failed with its reason,
+      // and its layers are empty until it is fixed.
+      for (const source of repository.sources()) {
+        try {
+          await this.#addSource(program, source);
+        } catch (error) {
+          this.#unavailable.set(source.id, errorMessage(error));
+          this.#options.log.warn(`source ${source.id} (${source.name}) left out of the program: ${errorMessage(error)}`);
+        }
+      }
       for (const scene of repository.scenes()) program.setScene(this.#scene(scene));
       const onAir = repository.onAirSceneId();
       const first = repository.scenes()[0];
@@ -199,6 +213,7 @@ export class ProgramHost {
   async #stopNow(): Promise<void> {
     const program = this.#program;
     this.#program = null;
+    this.#unavailable.clear();
     await program?.close();
     await this.#options.onStopped?.();
   }
@@ -224,6 +239,7 @@ export class ProgramHost {
       await program.removeSource(String(after.id));
       try {
         await this.#addSource(program, after);
+        this.#unavailable.delete(after.id);
       } catch (error) {
         // Refused (e.g. a file that is no picture): the program keeps the source as it was.
         await this.#restoreSource(program, before, scenes);
@@ -249,6 +265,7 @@ export class ProgramHost {
   }
 
   async #sourceRemovedNow(id: number): Promise<void> {
+    this.#unavailable.delete(id);
     const program = this.#program;
     if (!program) return;
     for (const scene of this.#options.repository.scenes()) program.setScene(this.#scene(scene));
@@ -308,6 +325,8 @@ export class ProgramHost {
   }
 
   sourceInfo(source: StoredSource): SourceInfo {
+    const unavailable = this.#program ? this.#unavailable.get(source.id) : undefined;
+    if (unavailable !== undefined) return { ...source, state: 'failed', reason: unavailable };
     const status = this.#program?.sourceStatus(String(source.id));
     return { ...source, state: status?.state ?? null, reason: status?.reason ?? null };
   }
@@ -343,7 +362,11 @@ export class ProgramHost {
     program.setAudio(String(source.id), source.audio.gainDb, source.audio.muted);
   }
 
+  /** A scene as the program shows it: layers of sources the program could not start stay empty. */
   #scene(scene: SceneInfo): Scene {
-    return programScene(scene, this.#options.repository.sources());
+    return programScene(
+      scene,
+      this.#options.repository.sources().filter((source) => !this.#unavailable.has(source.id)),
+    );
   }
 }
