@@ -78,6 +78,13 @@ export function layerOf(file: string, rules: Map<string, LayerRule>): string | n
 /** Specs, test scaffolding and benchmarks: they drive the code from outside. */
 const isTestCode = (file: string): boolean => /\.test\.tsx?$/.test(file) || file.startsWith('tests/') || file.startsWith('bench/');
 
+/** A layer's forbidden packages hold for every layer inside it too: nothing in the engine imports electron. */
+function forbiddenPackages(file: string, rules: Map<string, LayerRule>): string[] {
+  const forbidden: string[] = [];
+  for (const [layer, rule] of rules) if (file === layer || file.startsWith(`${layer}/`)) forbidden.push(...(rule.packages?.forbid ?? []));
+  return forbidden;
+}
+
 /** "src/main/engine/*" allows every layer below src/main/engine (and itself). */
 function allows(pattern: string, target: string): boolean {
   if (pattern.endsWith('/*')) {
@@ -100,7 +107,7 @@ export function layerViolations(edges: ImportEdge[], rules: Map<string, LayerRul
     const fromLayer = layerOf(edge.from, rules);
     if (fromLayer === null) continue;
     if (edge.to === null) {
-      const forbidden = rules.get(fromLayer)?.packages?.forbid ?? [];
+      const forbidden = forbiddenPackages(edge.from, rules);
       if (forbidden.includes(packageName(edge.specifier))) problems.push(`${where}: ${fromLayer} must not import the package "${edge.specifier}"`);
       continue;
     }

@@ -1,5 +1,6 @@
 // `npm test`: the whole suite, in the order a failure is cheapest to find.
-// build -> type-check node and web code -> unit + integration (vitest) -> end-to-end (Playwright in Chromium).
+// layers -> lint and format -> build -> type-check node and web code -> unit + integration (vitest)
+// -> end-to-end (Playwright in Chromium).
 // Prints one closing line, "tests: N passed, N failed, N skipped", counted from the runners' JSON reports.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,7 +38,10 @@ function playwrightCounts(file: string): Counts {
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
 }
 
-let ok = step('build (electron-vite)', bin('electron-vite'), ['build']);
+// Cheap checks first: the layering (layers.json, import cycles), then Biome's lint and format check.
+let ok = step('layers and import cycles (layers.json)', process.execPath, [path.join(root, 'scripts', 'check-layers.ts')]);
+ok = step('lint and format check (Biome)', bin('biome'), ['ci', '--reporter=summary', '.']) && ok;
+ok = step('build (electron-vite)', bin('electron-vite'), ['build']) && ok;
 ok = step('type-check node code', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']) && ok;
 ok = step('type-check web code', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']) && ok;
 const unitReport = path.join(results, 'vitest.json');

@@ -316,5 +316,7 @@ export interface OutputStatus {
   target: string;
   /** When the state last changed (ISO 8601). */
   since: string;
+  /** Standing notes about how the output is set up, e.g. a secret visible in the process list. */
+  warnings?: string[];
 }
 

@@ -19,6 +19,7 @@ export interface StudioFixture {
  * itself is tested in token.spec.ts).
  */
 export const test = base.extend<{ studio: StudioFixture }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; this one has none
   studio: async ({}, use) => {
     const studio = await startStudio();
     try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { Engine } from '../engine/host/engine.ts';
 import { consoleLogger } from '../engine/log.ts';
+import { handleShutdownSignals, killTrackedChildren } from '../engine/process/reaper.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import { serveContractOverIpc } from './ipc.ts';
 import { safeStorageCipher } from './safe-storage-cipher.ts';
@@ -59,10 +60,9 @@ async function start(): Promise<void> {
     host: 'electron',
     log,
     // Secrets at rest in the OS keychain; not with Linux's basic_text backend, a fixed password.
-    secretCipher:
-      safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
-        ? safeStorageCipher(safeStorage)
-        : undefined,
+    ...(safeStorage.isEncryptionAvailable() && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
+      ? { secretCipher: safeStorageCipher(safeStorage) }
+      : {}),
   });
   serveAppScheme(rendererRoot, engine.outputsHost.previewRoot);
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, isAppUrl));
@@ -71,6 +71,18 @@ async function start(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow(engine);
   });
   app.on('window-all-closed', () => app.quit());
+  // SIGTERM/SIGINT (a logout, a service manager) quit as the window's close does: the engine closes
+  // in order below. A second signal while closing kills the children and leaves at once.
+  let quitting = false;
+  handleShutdownSignals(() => {
+    if (quitting) {
+      killTrackedChildren();
+      app.exit(1);
+      return;
+    }
+    quitting = true;
+    app.quit();
+  });
   let closed = false;
   app.on('will-quit', (event) => {
     if (closed) return;

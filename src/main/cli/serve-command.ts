@@ -9,22 +9,9 @@ import { consoleLogger } from '../engine/log.ts';
 import { handleShutdownSignals, killTrackedChildren } from '../engine/process/reaper.ts';
 import { packageVersion } from '../engine/version.ts';
 import { loadOrCreateApiToken, TOKEN_FILE } from '../server/auth.ts';
-import { DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
+import { type ApiServer, DEFAULT_PORT, startApiServer } from '../server/http-server.ts';
 import type { CliIo } from './io.ts';
 import { errorMessage } from '../engine/errors.ts';
-
-/**
- * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
- * environment may set it (STUDIO_SHUTDOWN_TIMEOUT_MS), e.g. below an orchestrator's grace period.
- */
-export const SHUTDOWN_TIMEOUT_MS = 10_000;
-
-function shutdownTimeoutMs(): number {
-  const configured = Number(process.env.STUDIO_SHUTDOWN_TIMEOUT_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : SHUTDOWN_TIMEOUT_MS;
-}
-/** Exit code of a forced shutdown (a second signal, or the timeout). */
-export const FORCED_EXIT_CODE = 1;
 
 const USAGE = 'usage: studio serve [--port N] [--host ADDR] [--data-dir DIR] [--rtmp-port N] [--rtmp-host ADDR]';
 
@@ -35,20 +22,24 @@ function openableUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+function parseServeArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: String(DEFAULT_PORT) },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string' },
+      'rtmp-port': { type: 'string', default: '1935' },
+      'rtmp-host': { type: 'string', default: '127.0.0.1' },
+    },
+    strict: true,
+  }).values;
+}
+
 export async function runServeCommand(argv: string[], io: CliIo): Promise<number> {
-  let values;
+  let values: ReturnType<typeof parseServeArgs>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: String(DEFAULT_PORT) },
-        host: { type: 'string', default: '127.0.0.1' },
-        'data-dir': { type: 'string' },
-        'rtmp-port': { type: 'string', default: '1935' },
-        'rtmp-host': { type: 'string', default: '127.0.0.1' },
-      },
-      strict: true,
-    }));
+    values = parseServeArgs(argv);
   } catch (error) {
     io.stderr(`studio serve: ${errorMessage(error)}. ${USAGE}\n`);
     return 1;
@@ -89,7 +80,7 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     return 1;
   }
   const token = loadOrCreateApiToken(dataDir);
-  let server;
+  let server: ApiServer;
   try {
     server = await startApiServer({ engine, host, port, staticDir: existsSync(staticDir) ? staticDir : null, token });
   } catch (error) {
@@ -145,3 +136,17 @@ export async function runServeCommand(argv: string[], io: CliIo): Promise<number
     });
   });
 }
+
+/**
+ * A shutdown that takes longer than this is cut short: children killed, exit non-zero. The
+ * environment may set it (STUDIO_SHUTDOWN_TIMEOUT_MS), e.g. below an orchestrator's grace period.
+ */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function shutdownTimeoutMs(): number {
+  const configured = Number(process.env.STUDIO_SHUTDOWN_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : SHUTDOWN_TIMEOUT_MS;
+}
+
+/** Exit code of a forced shutdown (a second signal, or the timeout). */
+export const FORCED_EXIT_CODE = 1;

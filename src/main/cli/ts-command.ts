@@ -1,7 +1,7 @@
 // `studio ts inspect | inject | hls`: the MPEG-TS toolkit on files.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf } from '../engine/scte35/index.ts';
+import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf, type SpliceInfoSection } from '../engine/scte35/index.ts';
 import { MAX_PTS, PTS_HZ } from '../engine/media.ts';
 import { MpegTsError } from '../engine/mpegts/errors.ts';
 import { Scte35Injector } from '../engine/mpegts/injector.ts';
@@ -68,12 +68,16 @@ function seconds(flags: Flags, name: string, fallback?: number): number | undefi
   return n;
 }
 
-/** Reads the input once and rejects what is not a whole transport stream with video. */
-function checkInput(file: string, needVideo: boolean): TsInspection {
+/**
+ * Reads the input once and rejects what is not a transport stream with video. A trailing partial
+ * packet is no reason to refuse (an SRT capture often ends mid-packet): every subcommand works on
+ * the whole packets, leaves the partial one out, and says so on stderr and in its JSON `warnings`.
+ */
+function checkInput(file: string, needVideo: boolean, subcommand: string, io: CommandIo): TsInspection {
   if (!existsSync(file) || !statSync(file).isFile()) throw new MpegTsError('BAD_ARGUMENT', `${file}: no such file`);
   const info = inspectFile(file);
   if (info.packets === 0 || info.bytesSkipped > info.bytes / 2) throw new MpegTsError('NOT_TS', `${file}: not an MPEG-TS file (no 188-byte packets with sync byte 0x47)`);
-  if (info.truncatedBytes > 0) throw new MpegTsError('TRUNCATED', `${file}: truncated: ${info.truncatedBytes} bytes after the last whole packet`);
+  for (const warning of info.warnings) io.stderr(`studio ts ${subcommand}: warning: ${file}: ${warning}\n`);
   if (info.programs.length === 0) throw new MpegTsError('NO_PMT', `${file}: no program (PAT/PMT) found`);
   if (needVideo && (info.videoPid === null || info.idrCount === 0)) throw new MpegTsError('NO_VIDEO', `${file}: no H.264/HEVC video PID with an IDR frame`);
   return info;
@@ -140,7 +144,7 @@ function writeAtomically(output: string, produce: (write: (bytes: Uint8Array) =>
 function inspect(argv: string[], io: CommandIo): number {
   const { positional } = parseFlags(argv, {});
   if (positional.length !== 1) throw new UsageError('inspect takes one FILE');
-  const info = checkInput(positional[0]!, false);
+  const info = checkInput(positional[0]!, false, 'inspect', io);
   io.stdout(`${JSON.stringify(info, null, 2)}\n`);
   return 0;
 }
@@ -159,10 +163,10 @@ function inject(argv: string[], io: CommandIo): number {
   const pid = pidText === undefined ? undefined : Number(pidText);
   if (pid !== undefined && !Number.isInteger(pid)) throw new MpegTsError('BAD_ARGUMENT', `--pid must be an integer, got "${pidText}"`, { field: 'pid' });
   if (path.resolve(input) === path.resolve(output)) throw new MpegTsError('BAD_ARGUMENT', '--output must differ from --input');
-  const info = checkInput(input, true);
+  const info = checkInput(input, true, 'inject', io);
   const cues: PlannedCue[] = (flags.get('cue') ?? []).map((value) => {
     const bytes = cueBytes(value);
-    let decoded;
+    let decoded: SpliceInfoSection;
     try {
       decoded = decodeSection(bytes);
     } catch (cause) {
@@ -188,9 +192,13 @@ function inject(argv: string[], io: CommandIo): number {
   for (const cue of cues) injector.queue(cue.bytes);
   writeAtomically(output, (write) => {
     readFileChunks(input, (chunk) => write(injector.push(chunk)));
-    write(injector.flush());
+    // The injector passes a trailing partial packet on last; the output keeps whole packets only.
+    const partial = injector.truncatedBytes;
+    const rest = injector.flush();
+    write(rest.subarray(0, rest.length - partial));
   });
-  io.stdout(`${JSON.stringify({ output, pid: injector.pid, cues: cues.map((c) => ({ source: c.source, splicePts: c.splicePts ?? null })), ...injector.stats }, null, 2)}\n`);
+  const result = { output, pid: injector.pid, cues: cues.map((c) => ({ source: c.source, splicePts: c.splicePts ?? null })), ...injector.stats, warnings: info.warnings };
+  io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
 
@@ -206,7 +214,7 @@ function hls(argv: string[], io: CommandIo): number {
   const listSizeText = one(flags, 'list-size');
   const listSize = listSizeText === undefined ? 0 : Number(listSizeText);
   if (!Number.isInteger(listSize) || listSize < 0) throw new MpegTsError('BAD_ARGUMENT', `--list-size must be an integer ≥ 0, got "${listSizeText}"`, { field: 'list-size' });
-  checkInput(input, true);
+  const info = checkInput(input, true, 'hls', io);
   const segmenter = new HlsSegmenter({ outputDir, segmentDurationSeconds: segmentDuration, listSize, markers: markers as MarkerStyle[], programDateTime: new Date(statSync(input).mtimeMs) });
   readFileChunks(input, (chunk) => segmenter.push(chunk));
   segmenter.end();
@@ -216,6 +224,7 @@ function hls(argv: string[], io: CommandIo): number {
         playlist: path.join(outputDir, segmenter.playlistName),
         segments: segmenter.segments.map((s) => ({ uri: s.uri, duration: s.duration, startPts: s.startPts, ...(s.cueOut ? { cueOut: s.cueOut.id } : {}), ...(s.cueIn ? { cueIn: s.cueIn.id } : {}) })),
         inexactSplices: segmenter.inexactSplices,
+        warnings: info.warnings, // the segmenter takes whole packets only: a partial tail is left out
       },
       null,
       2,

@@ -2,6 +2,7 @@
 // .samplesFor(n)) from every source, so audio and video stay in step by construction.
 // Sources and output are s16 little-endian, 48 kHz, interleaved stereo ("s16le" to ffmpeg;
 // Int16Array is little-endian on every platform Node ships for).
+import { AUDIO_SAMPLE_RATE } from '../media.ts';
 import { AudioError } from './errors.ts';
 import { MeterAccumulator } from './meter.ts';
 import type { MeterReading } from './meter.ts';
@@ -194,7 +195,7 @@ export class AudioMixer {
   constructor(options: AudioMixerOptions) {
     const max = options.maxSamplesPerFrame;
     if (!Number.isInteger(max) || max < 1 || max > 48_000) throw new AudioError('BAD_OPTION', `maxSamplesPerFrame must be 1..48000, got ${max}`);
-    this.sampleRate = options.sampleRate ?? 48_000;
+    this.sampleRate = options.sampleRate ?? AUDIO_SAMPLE_RATE;
     this.maxSamplesPerFrame = max;
     this.meterWindow = options.meterWindow ?? Math.round(this.sampleRate / 10);
     this.#acc = new Float32Array(max * MIXER_CHANNELS);

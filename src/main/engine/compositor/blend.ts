@@ -38,10 +38,10 @@ export function blendBand(
   bandY0: number,
   bandY1: number,
 ): void {
-  const r0 = dy > bandY0 ? dy : bandY0;
-  const r1 = dy + h < bandY1 ? dy + h : bandY1;
+  const r0 = Math.max(dy, bandY0);
+  const r1 = Math.min(dy + h, bandY1);
   if (r0 >= r1 || w <= 0 || opacity <= 0) return;
-  const a = opacity >= 255 ? 255 : opacity;
+  const a = Math.min(opacity, 255);
   const rows = r1 - r0;
   const dstStride = dstLayout.width;
   const srcStride = srcLayout.width;

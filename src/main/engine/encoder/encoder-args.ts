@@ -1,7 +1,7 @@
 // The encoder's ffmpeg command line: raw yuv420p on stdin and s16le 48 kHz stereo on fd 3 in,
 // H.264 (fixed GOP, CBR) + AAC in a CBR MPEG-TS on stdout out, progress on stderr.
 import { AUDIO_SAMPLE_RATE } from '../media.ts';
-import { muxRateKbps, type ProgramFormat } from './program-format.ts';
+import { muxDelaySeconds, muxRateKbps, PCR_PERIOD_MS, vbvBufferKbits, type ProgramFormat } from './program-format.ts';
 
 export const ENCODER_AUDIO_FD = 3;
 /** The elementary stream PIDs FFmpeg gives the program (its defaults, named so tests can rely on them). */
@@ -12,7 +12,7 @@ export const PMT_PID = 0x1000;
 function videoCodecArgs(format: ProgramFormat): string[] {
   const rate = `${format.videoBitrateKbps}k`;
   const gop = String(format.gopFrames);
-  const common = ['-b:v', rate, '-maxrate', rate, '-bufsize', `${format.videoBitrateKbps}k`, '-g', gop, '-keyint_min', gop];
+  const common = ['-b:v', rate, '-maxrate', rate, '-bufsize', `${vbvBufferKbits(format)}k`, '-g', gop, '-keyint_min', gop];
   if (format.videoEncoder === 'libx264') {
     return [
       '-c:v', 'libx264',
@@ -59,9 +59,11 @@ export function encoderArgs(format: ProgramFormat, startFrame = 0): string[] {
     '-c:a', 'aac', '-b:a', `${format.audioBitrateKbps}k`, '-ar', String(AUDIO_SAMPLE_RATE), '-ac', '2',
     '-f', 'mpegts',
     '-muxrate', `${muxRateKbps(format)}k`, // CBR: null packets fill the gaps, SCTE-35 sections take them
+    // The PCR may lead a frame's DTS by this much: enough to send a VBV-sized IDR before its DTS.
+    '-muxdelay', muxDelaySeconds(format).toFixed(2),
     '-mpegts_pmt_start_pid', String(PMT_PID),
     '-mpegts_start_pid', String(VIDEO_PID),
-    '-pcr_period', '20',
+    '-pcr_period', String(PCR_PERIOD_MS),
     '-flush_packets', '1',
     ...(startFrame > 0 ? ['-output_ts_offset', offsetSeconds.toFixed(6)] : []),
     'pipe:1',

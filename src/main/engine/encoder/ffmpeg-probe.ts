@@ -1,6 +1,9 @@
 // Asks an ffmpeg binary what it is and what it can do, so the studio refuses early and clearly
 // instead of failing mid-show: its version, its encoders (libx264 at least) and its protocols.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { EncoderError } from './errors.ts';
 import { errorMessage } from '../errors.ts';
@@ -11,6 +14,8 @@ export interface FfmpegCapabilities {
   version: string;
   encoders: string[];
   protocols: string[];
+  /** It reads a protocol option's value from a file (`-/rtmp_playpath FILE`): secrets stay out of argv. */
+  optionValuesFromFiles?: boolean;
 }
 
 /** What the studio needs of an ffmpeg; anything missing is a problem to show the creator. */
@@ -62,12 +67,36 @@ export async function probeFfmpeg(ffmpegPath: string, timeoutMs = 10_000): Promi
       throw new EncoderError('FFMPEG_PROBE_FAILED', `Running "${ffmpegPath} ${flag}" failed: ${errorMessage(cause).split('\n')[0]}`, { cause });
     }
   };
-  const [versionOutput, encodersOutput, protocolsOutput] = await Promise.all([run('-version'), run('-encoders'), run('-protocols')]);
+  const [versionOutput, encodersOutput, protocolsOutput, optionValuesFromFiles] = await Promise.all([
+    run('-version'), run('-encoders'), run('-protocols'), probeOptionValuesFromFiles(ffmpegPath, timeoutMs),
+  ]);
   return {
     version: parseVersion(versionOutput),
     encoders: parseEncoders(encodersOutput),
     protocols: parseProtocols(protocolsOutput),
+    optionValuesFromFiles,
   };
+}
+
+/**
+ * Whether this ffmpeg takes a protocol option's value from a file: `-/rtmp_playpath FILE -version`
+ * parses (exit 0) or is an "Unrecognized option" (exit 1 on 5.1, 8 on 7.1). FFmpeg 7 brought
+ * `-/option` for its own options (`-/filter_complex`), but its command-line splitter hands
+ * protocol and format AVOptions (`-passphrase`, `-rtmp_playpath`) to libav* unchanged, so up to 7.1
+ * at least they cannot be loaded from a file: the binary is asked, not its version number.
+ */
+export async function probeOptionValuesFromFiles(ffmpegPath: string, timeoutMs = 10_000): Promise<boolean> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'studio-probe-'));
+  try {
+    const file = path.join(folder, 'value');
+    writeFileSync(file, 'probe', { mode: 0o600 });
+    await execFileAsync(ffmpegPath, ['-hide_banner', '-/rtmp_playpath', file, '-version'], { timeout: timeoutMs });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /** Human sentences for what the studio needs and this ffmpeg lacks. */

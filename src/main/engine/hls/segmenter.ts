@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PTS_HZ } from '../media.ts';
-import { decodeSection, spliceTimeOf, SPLICE_INSERT, TIME_SIGNAL } from '../scte35/index.ts';
+import { decodeSection, spliceTimeOf, SPLICE_INSERT, TIME_SIGNAL, type SpliceInfoSection } from '../scte35/index.ts';
 import { PID_PAT, TS_PACKET_SIZE } from '../mpegts/constants.ts';
 import { TsDemux, type AccessUnit } from '../mpegts/demux.ts';
 import { TsFramer, packetPid, payloadUnitStart, wrapPts, type PacketSink } from '../mpegts/packet.ts';
@@ -225,7 +225,7 @@ export class HlsSegmenter implements PacketSink {
   }
 
   private onScte35(section: Uint8Array): void {
-    let decoded;
+    let decoded: SpliceInfoSection;
     try {
       decoded = decodeSection(section);
     } catch {
@@ -234,7 +234,7 @@ export class HlsSegmenter implements PacketSink {
     const command = decoded.splice_command;
     if (!command) return;
     const raw = spliceTimeOf(decoded);
-    const clock = this.demux.clockExt >= 0 ? this.demux.clockExt : 0;
+    const clock = Math.max(this.demux.clockExt, 0);
     const ext = raw === undefined ? clock : this.demux.unwrap(raw);
     if (command.splice_command_type === SPLICE_INSERT) {
       if (command.splice_event_cancel_indicator) {

@@ -54,10 +54,12 @@ interface FfmpegState {
   problems: string[];
   /** libx264, and hardware encoders that passed a trial encode. */
   videoEncoders: string[];
+  /** The ffmpeg reads option values from files: outputs keep their secrets out of its argv. */
+  optionValuesFromFiles?: boolean;
 }
 
 async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Logger): Promise<FfmpegState> {
-  let resolved;
+  let resolved: ReturnType<typeof resolveFfmpegBinaries>;
   try {
     resolved = resolveFfmpegBinaries(options);
   } catch (error) {
@@ -71,10 +73,13 @@ async function locateAndProbeFfmpeg(options: ResolveOptions | undefined, log: Lo
     log.info(`ffmpeg ${capabilities.version}`, { path: resolved.ffmpeg.path, source: resolved.ffmpeg.source });
     const { usable, trials } = await usableVideoEncoders(resolved.ffmpeg.path, capabilities.encoders);
     for (const trial of trials) if (!trial.usable) log.info(`${trial.encoder} not offered: ${trial.reason}`);
+    const { optionValuesFromFiles, ...described } = capabilities;
+    if (!optionValuesFromFiles) log.info('this ffmpeg takes SRT passphrases only as command-line arguments: local users can read them in the process list');
     return {
-      info: { path: resolved.ffmpeg.path, source: resolved.ffmpeg.source, ffprobePath: resolved.ffprobe?.path ?? null, ...capabilities },
+      info: { path: resolved.ffmpeg.path, source: resolved.ffmpeg.source, ffprobePath: resolved.ffprobe?.path ?? null, ...described },
       problems,
       videoEncoders: usable,
+      optionValuesFromFiles: optionValuesFromFiles ?? false,
     };
   } catch (error) {
     log.error(errorMessage(error));
@@ -106,7 +111,7 @@ export class Engine {
   #ingestError: string | null = null;
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const store = openStore(options.dataDir, { cipher: options.secretCipher });
+    const store = openStore(options.dataDir, options.secretCipher ? { cipher: options.secretCipher } : {});
     const ffmpeg = await locateAndProbeFfmpeg(options.ffmpeg, options.log.child('ffmpeg'));
     const engine = new Engine(options, store, ffmpeg);
     await engine.#startIngest();
@@ -133,6 +138,7 @@ export class Engine {
       repository: this.repositories.outputs,
       dataDir: options.dataDir,
       ffmpegPath: () => this.#ffmpeg.info?.path ?? null,
+      optionValuesFromFiles: () => this.#ffmpeg.optionValuesFromFiles === true,
       log: options.log,
       onStatus: (status) => this.events.emit('outputs.status', status),
     });

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { access, constants, stat } from 'node:fs/promises';
 import type { CommandArgs, CommandName, CommandResult } from '../../../shared/contract.ts';
 import type { SourceConfig } from '../../../shared/program.ts';
@@ -21,7 +22,7 @@ export type HandlerTable = {
  */
 async function checkLocalFile(config: SourceConfig): Promise<void> {
   if (config.kind !== 'media' && config.kind !== 'image') return;
-  let stats;
+  let stats: Stats;
   try {
     stats = await stat(config.path);
     await access(config.path, constants.R_OK);
@@ -94,8 +95,17 @@ export function createHandlers(engine: Engine): HandlerTable {
     'program.getFormat': () => host.formatSettings(),
     'program.setFormat': (format) => host.setFormat(format),
     // Serialized in the hosts' one lifecycle queue; the preview output follows through its hooks.
-    'program.start': async () => programStatus(await host.start()),
-    'program.stop': async () => programStatus(await host.stop()),
+    // Sources follow: one the program could not start shows failed (with why), and all clear on stop.
+    'program.start': async () => {
+      const status = await host.start();
+      sourcesChanged();
+      return programStatus(status);
+    },
+    'program.stop': async () => {
+      const status = await host.stop();
+      sourcesChanged();
+      return programStatus(status);
+    },
     'program.status': () => host.status(),
     'program.ptsOfFrame': ({ frame }) => ({ frame, pts: host.ptsOfFrame(frame) }),
     'program.switchScene': ({ sceneId, atFrame, transition }) => host.switchScene(sceneId, atFrame, transition),
@@ -119,7 +129,13 @@ export function createHandlers(engine: Engine): HandlerTable {
       if (config) checkStreamKey(config, streamKeys);
       const before = programRepository.source(id);
       const after = programRepository.updateSource(id, { name, config, audio });
-      await host.sourceChanged(before, after);
+      try {
+        await host.sourceChanged(before, after);
+      } catch (error) {
+        // The running program refused it and kept the source as it was: so does the store.
+        programRepository.updateSource(id, { name: before.name, config: before.config, audio: before.audio });
+        throw error;
+      }
       sourcesChanged();
       return host.sourceInfo(after);
     },

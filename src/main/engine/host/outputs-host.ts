@@ -17,6 +17,8 @@ export interface OutputsHostOptions {
   repository: OutputsRepository;
   dataDir: string;
   ffmpegPath: () => string | null;
+  /** The ffmpeg's probe found it reads option values from files (secrets kept out of its argv). */
+  optionValuesFromFiles?: () => boolean;
   log: Logger;
   onStatus: (status: OutputStatus) => void;
   /** Serializes start, stop, update and remove; share one with the program host. */
@@ -166,6 +168,7 @@ export class OutputsHost {
       ffmpegPath: this.#options.ffmpegPath() ?? 'ffmpeg',
       logger: this.#options.log.child('outputs'),
       previewDir: (id: string) => path.join(this.previewRoot, id),
+      optionValuesFromFiles: this.#options.optionValuesFromFiles?.() ?? false,
     };
   }
 

@@ -4,6 +4,7 @@ import type { MetersEvent, ProgramFigures, ProgramFormatSettings, ProgramStatus,
 import { FRAME_RATES, type Layer, type Scene, type Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { Program, type CueSent, type ProgramCounters, type SourceSpec } from '../program/program.ts';
 import type { ProgramStats, StatsEvent } from '../../../shared/stats.ts';
@@ -74,7 +75,8 @@ export function toProgramFormat(settings: ProgramFormatSettings): ProgramFormat 
   return { ...settings, frameRate: FRAME_RATES[settings.frameRate] };
 }
 
-function sourceSpec(source: StoredSource): SourceSpec {
+/** What the program makes of a stored source: its id as text, the fields its kind needs. */
+export function sourceSpec(source: StoredSource): SourceSpec {
   const id = String(source.id);
   const config: SourceConfig = source.config;
   switch (config.kind) {
@@ -100,8 +102,33 @@ function sourceSpec(source: StoredSource): SourceSpec {
   }
 }
 
+/**
+ * What the program makes of a stored scene: each layer sized as its source, its id "scene:index";
+ * a layer whose source is gone is left out.
+ */
+export function programScene(scene: SceneInfo, storedSources: StoredSource[]): Scene {
+  const sources = new Map(storedSources.map((source) => [source.id, source]));
+  const layers: Layer[] = scene.layers.flatMap((layer, index) => {
+    const source = sources.get(layer.sourceId);
+    if (!source) return [];
+    return [
+      {
+        id: `${scene.id}:${index}`,
+        sourceId: String(layer.sourceId),
+        rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
+        ...(layer.crop ? { crop: layer.crop } : {}),
+        opacity: layer.opacity,
+        visible: layer.visible,
+      },
+    ];
+  });
+  return { id: String(scene.id), layers };
+}
+
 export class ProgramHost {
   readonly #options: ProgramHostOptions;
+  /** Sources the running program could not start, with why (shown as failed; their layers empty). */
+  readonly #unavailable = new Map<number, string>();
   readonly #lifecycle: LifecycleQueue;
   #program: Program | null = null;
   #closed = false;
@@ -177,8 +204,19 @@ export class ProgramHost {
       ...(this.#options.onEncoderRestart ? { onEncoderRestart: this.#options.onEncoderRestart } : {}),
       ...(this.#options.onCueSent ? { onCueSent: this.#options.onCueSent } : {}),
     });
+    this.#unavailable.clear();
     try {
-      for (const source of repository.sources()) await this.#addSource(program, source);
+      // One source that cannot start (an RTMP source with the ingest off, a file that is no
+      // picture) must not keep the program off air: it is left out, shown failed with its reason,
+      // and its layers are empty until it is fixed.
+      for (const source of repository.sources()) {
+        try {
+          await this.#addSource(program, source);
+        } catch (error) {
+          this.#unavailable.set(source.id, errorMessage(error));
+          this.#options.log.warn(`source ${source.id} (${source.name}) left out of the program: ${errorMessage(error)}`);
+        }
+      }
       for (const scene of repository.scenes()) program.setScene(this.#scene(scene));
       const onAir = repository.onAirSceneId();
       const first = repository.scenes()[0];
@@ -203,6 +241,7 @@ export class ProgramHost {
   async #stopNow(): Promise<void> {
     const program = this.#program;
     this.#program = null;
+    this.#unavailable.clear();
     await program?.close();
     await this.#options.onStopped?.();
   }
@@ -226,10 +265,26 @@ export class ProgramHost {
     if (JSON.stringify(before.config) !== JSON.stringify(after.config)) {
       const scenes = this.#options.repository.scenes();
       await program.removeSource(String(after.id));
-      await this.#addSource(program, after);
+      try {
+        await this.#addSource(program, after);
+        this.#unavailable.delete(after.id);
+      } catch (error) {
+        // Refused (e.g. a file that is no picture): the program keeps the source as it was.
+        await this.#restoreSource(program, before, scenes);
+        throw error;
+      }
       for (const scene of scenes) program.setScene(this.#scene(scene));
     }
     program.setAudio(String(after.id), after.audio.gainDb, after.audio.muted);
+  }
+
+  async #restoreSource(program: Program, source: StoredSource, scenes: SceneInfo[]): Promise<void> {
+    try {
+      await this.#addSource(program, source);
+      for (const scene of scenes) program.setScene(this.#scene(scene));
+    } catch (error) {
+      this.#options.log.error(`source ${source.id}: could not be restored after a refused change`, { error });
+    }
   }
 
   /** The layers that showed it are already gone from the store; the scenes are set again first. */
@@ -238,6 +293,7 @@ export class ProgramHost {
   }
 
   async #sourceRemovedNow(id: number): Promise<void> {
+    this.#unavailable.delete(id);
     const program = this.#program;
     if (!program) return;
     for (const scene of this.#options.repository.scenes()) program.setScene(this.#scene(scene));
@@ -254,11 +310,11 @@ export class ProgramHost {
 
   switchScene(sceneId: number, atFrame: number | undefined, transition: Transition): { sceneId: number; atFrame: number | null } {
     this.#options.repository.scene(sceneId); // NOT_FOUND names the scene
-    this.#options.repository.setOnAirSceneId(sceneId);
     const program = this.#program;
-    if (!program) return { sceneId, atFrame: null };
-    const scheduled = program.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
-    return { sceneId, atFrame: scheduled.atFrame };
+    // Stored only once the program took it: a refused switch (a frame already made) changes nothing.
+    const scheduled = program?.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
+    this.#options.repository.setOnAirSceneId(sceneId);
+    return { sceneId, atFrame: scheduled ? scheduled.atFrame : null };
   }
 
   /** The figures the stats panel shows, or null while stopped. */
@@ -289,6 +345,8 @@ export class ProgramHost {
   }
 
   sourceInfo(source: StoredSource): SourceInfo {
+    const unavailable = this.#program ? this.#unavailable.get(source.id) : undefined;
+    if (unavailable !== undefined) return { ...source, state: 'failed', reason: unavailable };
     const status = this.#program?.sourceStatus(String(source.id));
     return { ...source, state: status?.state ?? null, reason: status?.reason ?? null };
   }
@@ -316,22 +374,11 @@ export class ProgramHost {
     program.setAudio(String(source.id), source.audio.gainDb, source.audio.muted);
   }
 
+  /** A scene as the program shows it: layers of sources the program could not start stay empty. */
   #scene(scene: SceneInfo): Scene {
-    const sources = new Map(this.#options.repository.sources().map((source) => [source.id, source]));
-    const layers: Layer[] = scene.layers.flatMap((layer, index) => {
-      const source = sources.get(layer.sourceId);
-      if (!source) return [];
-      return [
-        {
-          id: `${scene.id}:${index}`,
-          sourceId: String(layer.sourceId),
-          rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
-          ...(layer.crop ? { crop: layer.crop } : {}),
-          opacity: layer.opacity,
-          visible: layer.visible,
-        },
-      ];
-    });
-    return { id: String(scene.id), layers };
+    return programScene(
+      scene,
+      this.#options.repository.sources().filter((source) => !this.#unavailable.has(source.id)),
+    );
   }
 }

@@ -2,7 +2,7 @@
 // PID (stream_type 0x86, 'CUEI'), sections go out against the video PTS clock, replacing null
 // packets where the mux has them and inserted where it has not. Every other packet passes as is.
 import { PTS_HZ } from '../media.ts';
-import { decodeSection, encodeSection, buildSpliceNull, spliceTimeOf } from '../scte35/index.ts';
+import { decodeSection, encodeSection, buildSpliceNull, spliceTimeOf, type SpliceInfoSection } from '../scte35/index.ts';
 import { PID_FIRST_FREE, PID_LAST_FREE, PID_NULL, TS_PACKET_SIZE } from './constants.ts';
 import { TsDemux, type AccessUnit } from './demux.ts';
 import { MpegTsError } from './errors.ts';
@@ -136,7 +136,7 @@ export class Scte35Injector implements PacketSink {
    * immediate, splice_null, ...) goes out once, at once. Returns its queue index.
    */
   queue(section: Uint8Array): number {
-    let decoded;
+    let decoded: SpliceInfoSection;
     try {
       decoded = decodeSection(section);
     } catch (cause) {

@@ -5,7 +5,7 @@ import { decodeSection } from '../scte35/index.ts';
 import { toHex } from '../scte35/text.ts';
 import { PCR_HZ, streamTypeName } from './constants.ts';
 import { TsDemux } from './demux.ts';
-import { TsFramer } from './packet.ts';
+import { TsFramer, wrapPts } from './packet.ts';
 import type { AccessUnit } from './demux.ts';
 import { errorMessage } from '../errors.ts';
 
@@ -55,9 +55,16 @@ export interface TsInspection {
   nullPackets: number;
   syncLosses: number;
   bytesSkipped: number;
-  /** Bytes of a trailing partial packet. */
+  /** Bytes of a trailing partial packet: not inspected (a capture often ends mid-packet). */
   truncatedBytes: number;
   scte35: InspectedScte35[];
+  /** What is odd about the input but did not stop the inspection, one sentence each. */
+  warnings: string[];
+}
+
+/** The warning for a capture cut mid-packet: its whole packets are still inspected. */
+export function truncationWarning(truncatedBytes: number): string {
+  return `truncated: ${truncatedBytes} bytes after the last whole packet were left out (a capture cut mid-packet)`;
 }
 
 /** Streaming inspector: push chunks of any size, then `result()`. */
@@ -134,8 +141,8 @@ export class TsInspector {
       videoPid: d.videoPid >= 0 ? d.videoPid : null,
       videoCodec: d.videoCodec ?? null,
       durationSeconds: Math.round(durationSeconds * 1e6) / 1e6,
-      firstPts: hasVideo ? wrap(d.minPtsExt) : null,
-      lastPts: hasVideo ? wrap(d.maxPtsExt) : null,
+      firstPts: hasVideo ? wrapPts(d.minPtsExt) : null,
+      lastPts: hasVideo ? wrapPts(d.maxPtsExt) : null,
       frames: d.frames,
       idrCount: d.keyframes,
       idrPts: this.idrPts,
@@ -147,13 +154,9 @@ export class TsInspector {
       bytesSkipped: this.framer.bytesSkipped,
       truncatedBytes: this.truncatedBytes,
       scte35: this.sections,
+      warnings: this.truncatedBytes > 0 ? [truncationWarning(this.truncatedBytes)] : [],
     };
   }
-}
-
-function wrap(ext: number): number {
-  const m = 2 ** 33;
-  return ((ext % m) + m) % m;
 }
 
 export const READ_CHUNK_SIZE = 1 << 20;

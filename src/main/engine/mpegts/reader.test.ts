@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_PTS, PTS_HZ } from '../media.ts';
 import { STREAM_TYPE_SCTE35, TS_PACKET_SIZE } from './constants.ts';
 import { TsDemux } from './demux.ts';
-import { inspectFile } from './inspect.ts';
+import { inspectFile, TsInspector } from './inspect.ts';
 import { FirstSliceScanner } from './nal.ts';
 import { TsFramer, hasPcr, packetPid, pcrBase, pcrExtension, ptsDiff, randomAccessIndicator, type PacketSink } from './packet.ts';
 import { readTimestamp, writeTimestamp } from './pes.ts';
@@ -176,5 +176,20 @@ describe('TsDemux on real ffmpeg output', () => {
     const demux = new TsDemux();
     new TsFramer().push(cut, demux);
     expect(demux.continuityErrors).toBeGreaterThan(0);
+  });
+
+  it('inspects the whole packets of a capture cut mid-packet and warns about the partial one', () => {
+    const bytes = readFileSync(makeTestTs({}));
+    const packets = bytes.length / TS_PACKET_SIZE - 1;
+    const inspector = new TsInspector();
+    // Chunks that split packets anywhere, as a socket delivers them; the last packet cut at 56 bytes.
+    const cut = bytes.subarray(0, packets * TS_PACKET_SIZE + 56);
+    for (let at = 0; at < cut.length; at += 100_003) inspector.push(cut.subarray(at, at + 100_003));
+    const info = inspector.end();
+    expect(info.packets).toBe(packets);
+    expect(info.truncatedBytes).toBe(56);
+    expect(info.warnings).toEqual(['truncated: 56 bytes after the last whole packet were left out (a capture cut mid-packet)']);
+    expect(info.idrCount).toBe(inspectFile(makeTestTs({})).idrCount);
+    expect(inspectFile(makeTestTs({})).warnings).toEqual([]);
   });
 });

@@ -18,13 +18,15 @@ export interface OutputContext {
   previewDir: (outputId: string) => string;
   /** Restart policy of SRT and RTMP senders. */
   policy?: Partial<BackoffPolicy>;
+  /** The ffmpeg reads option values from files (probe): the SRT passphrase goes in a file, not in its argv. */
+  optionValuesFromFiles?: boolean;
 }
 
 /** Settings as stored or submitted, checked; throws OutputError BAD_SETTINGS naming the field. */
 export function validateOutputSettings(raw: unknown): OutputSettings {
   const parsed = parseOutputSettings(raw);
   if (parsed.ok) return parsed.settings;
-  throw new OutputError('BAD_SETTINGS', parsed.problem.message, { field: parsed.problem.field || undefined });
+  throw new OutputError('BAD_SETTINGS', parsed.problem.message, parsed.problem.field ? { field: parsed.problem.field } : {});
 }
 
 export function createOutput(id: string, raw: unknown, context: OutputContext): Output {
@@ -33,11 +35,12 @@ export function createOutput(id: string, raw: unknown, context: OutputContext): 
   }
   const settings = validateOutputSettings(raw);
   const common = { id, logger: context.logger };
+  const policy = context.policy ? { policy: context.policy } : {};
   switch (settings.kind) {
     case 'srt':
-      return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy });
+      return new SrtOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, ...policy, optionValuesFromFiles: context.optionValuesFromFiles === true });
     case 'rtmp':
-      return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, policy: context.policy });
+      return new RtmpOutput({ ...common, settings, ffmpegPath: context.ffmpegPath, ...policy });
     case 'hls':
       return new HlsOutput({ ...common, settings, previewDir: context.previewDir(id) });
     case 'recording':

@@ -38,9 +38,16 @@ export interface FfmpegOutputOptions {
   logger: Logger;
   ffmpegPath: string;
   target: string;
-  args: readonly string[];
+  /** A function when they depend on what is set up at start (a relay's port). */
+  args: readonly string[] | (() => readonly string[]);
   /** Secrets as they may appear in argv or stderr; masked in logs, errors and status. */
   secrets: readonly string[];
+  /** Runs before each start of ffmpeg (writes a secret file the args name, opens a relay). */
+  prepare?: () => void;
+  /** Runs when the output stops (removes that file, closes that relay). */
+  release?: () => void | Promise<void>;
+  /** Standing notes for the status (a secret visible in the process list). */
+  warnings?: readonly string[];
   /** The stderr line that says the destination is open (ffmpeg's "Output #0, …"). */
   connectedLine: RegExp;
   /**
@@ -92,7 +99,7 @@ export class FfmpegOutput extends OutputBase {
   #failureReason: string | undefined;
 
   constructor(options: FfmpegOutputOptions) {
-    super({ id: options.id, kind: options.kind, logger: options.logger.child(`output ${options.id}`), queueBytes: options.queueBytes ?? 1 << 20, target: options.target });
+    super({ id: options.id, kind: options.kind, logger: options.logger.child(`output ${options.id}`), queueBytes: options.queueBytes ?? 1 << 20, target: options.target, warnings: options.warnings ?? [] });
     this.#options = options;
     const secrets = options.secrets.filter((secret) => secret.length > 0);
     for (const secret of secrets) this.logger.registerSecret(secret);
@@ -132,13 +139,14 @@ export class FfmpegOutput extends OutputBase {
     this.#connected = false;
     this.queue.clear();
     await this.#supervisor.stop(reason);
+    await this.#options.release?.();
   }
 
   write(chunk: Buffer): void {
     if (!this.#active) return;
     this.bytesIn += chunk.length;
     const child = this.#child;
-    if (!child || !child.stdin || (this.#options.holdUntilConnected && !this.#connected)) {
+    if (!child?.stdin || (this.#options.holdUntilConnected && !this.#connected)) {
       this.queue.countDropped(chunk.length);
       return;
     }
@@ -150,11 +158,13 @@ export class FfmpegOutput extends OutputBase {
     this.#connected = false;
     this.#writing = false;
     this.queue.clear();
-    let child: OwnedChild | undefined = undefined;
+    let child: OwnedChild | undefined ;
     const connectedLine = this.#options.connectedLine;
+    this.#options.prepare?.();
+    const args = typeof this.#options.args === 'function' ? this.#options.args() : this.#options.args;
     child = spawnOwned({
       command: this.#options.ffmpegPath,
-      args: this.#options.args,
+      args,
       name: `${this.kind} output ${this.id}`,
       stdin: 'pipe',
       stdout: 'ignore',

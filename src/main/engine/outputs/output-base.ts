@@ -14,12 +14,15 @@ export interface OutputBaseOptions {
   queueBytes: number;
   /** Where it goes, for people; never a secret. */
   target: string;
+  /** Standing notes about how it is set up, shown with its status. */
+  warnings?: readonly string[];
 }
 
 export abstract class OutputBase implements Output {
   readonly id: string;
   readonly kind: OutputKind;
   readonly target: string;
+  readonly warnings: readonly string[];
   protected readonly logger: Logger;
   protected readonly queue: ChunkQueue;
   protected readonly meter = new RateMeter();
@@ -37,6 +40,7 @@ export abstract class OutputBase implements Output {
     this.id = options.id;
     this.kind = options.kind;
     this.target = options.target;
+    this.warnings = options.warnings ?? [];
     this.logger = options.logger;
     this.queue = new ChunkQueue(options.queueBytes);
   }
@@ -65,6 +69,7 @@ export abstract class OutputBase implements Output {
       retryInMs: this.#retryInMs,
       target: this.target,
       since: this.#since,
+      warnings: [...this.warnings],
     };
   }
 

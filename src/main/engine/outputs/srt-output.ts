@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { BackoffPolicy } from '../process/supervisor.ts';
 import { OutputError } from './errors.ts';
 import { FfmpegOutput, lastMeaningfulStderrLine, type FailureVerdict } from './ffmpeg-output.ts';
+import { processListWarning, SecretFile } from './secret-file.ts';
 
 /** 7 × 188: the TS-over-IP payload (SMPTE 2022-2 / SRT's live default). */
 export const SRT_PAYLOAD_BYTES = 1316;
@@ -28,8 +29,10 @@ export function srtEndpoint(settings: SrtOutputSettings): SrtEndpoint {
  * not URL-decode query values, so a passphrase or streamid with "&", "%" or "#" could not travel
  * there. `-srt_streamid` because `-streamid` is also an ffmpeg CLI option. `-blocksize` makes each
  * read of the pipe (and so each SRT payload) at most 1316 bytes, starting on a packet boundary.
+ * With `passphraseFile`, ffmpeg reads the passphrase from that file (`-/passphrase`), so it is not
+ * in the command line; only for an ffmpeg whose probe says it can.
  */
-export function srtArgs(settings: SrtOutputSettings): string[] {
+export function srtArgs(settings: SrtOutputSettings, passphraseFile?: string): string[] {
   const endpoint = srtEndpoint(settings);
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
@@ -40,7 +43,8 @@ export function srtArgs(settings: SrtOutputSettings): string[] {
     '-pkt_size', String(SRT_PAYLOAD_BYTES),
     // FFmpeg's srt latency is in microseconds.
     '-latency', String(settings.latencyMs * 1000),
-    ...(settings.passphrase !== undefined ? ['-passphrase', settings.passphrase, '-pbkeylen', String(settings.pbkeylen ?? 16)] : []),
+    ...(settings.passphrase === undefined ? [] : passphraseFile ? ['-/passphrase', passphraseFile] : ['-passphrase', settings.passphrase]),
+    ...(settings.passphrase !== undefined ? ['-pbkeylen', String(settings.pbkeylen ?? 16)] : []),
     ...(settings.streamId !== undefined ? ['-srt_streamid', settings.streamId] : []),
     '-f', 'data', endpoint.url,
   ];
@@ -83,6 +87,8 @@ export interface SrtOutputOptions {
   logger: Logger;
   policy?: Partial<BackoffPolicy>;
   queueBytes?: number;
+  /** This ffmpeg reads option values from files (`-/option`): the passphrase goes in a file. */
+  optionValuesFromFiles?: boolean;
 }
 
 export class SrtOutput extends FfmpegOutput {
@@ -91,13 +97,18 @@ export class SrtOutput extends FfmpegOutput {
   constructor(options: SrtOutputOptions) {
     const { settings } = options;
     const endpoint = srtEndpoint(settings);
+    const passphrase = settings.passphrase;
+    const secretFile = passphrase !== undefined && options.optionValuesFromFiles ? new SecretFile(passphrase, 'passphrase') : undefined;
     super({
       id: options.id,
       kind: 'srt',
       logger: options.logger,
       ffmpegPath: options.ffmpegPath,
       target: `srt://${endpoint.host}:${endpoint.port} (${settings.mode})`,
-      args: srtArgs(settings),
+      args: srtArgs(settings, secretFile?.path),
+      // Kept between restarts (a reconnect reads it again), written afresh in case it was removed.
+      ...(secretFile ? { prepare: () => secretFile.write(), release: () => secretFile.remove() } : {}),
+      warnings: passphrase !== undefined && !secretFile ? [processListWarning('SRT passphrase')] : [],
       secrets: settings.passphrase !== undefined ? [settings.passphrase, encodeURIComponent(settings.passphrase)] : [],
       connectedLine: /^Output #0/,
       holdUntilConnected: true,
@@ -107,7 +118,7 @@ export class SrtOutput extends FfmpegOutput {
       writeUnitBytes: SRT_PAYLOAD_BYTES,
       // A listener ends when its caller leaves: listen again soon.
       policy: { ...(settings.mode === 'listener' ? { initialDelayMs: 250 } : {}), ...options.policy },
-      queueBytes: options.queueBytes,
+      ...(options.queueBytes === undefined ? {} : { queueBytes: options.queueBytes }),
     });
     this.settings = settings;
   }

@@ -33,7 +33,7 @@ export class ProcessError extends EngineError {
   ) {
     super(code, message, {
       cause: options.cause,
-      field: options.field,
+      ...(options.field === undefined ? {} : { field: options.field }),
       apiCode: code === 'BAD_OPTION' ? 'BAD_ARGUMENT' : 'UNAVAILABLE',
       fatal: options.fatal ?? (code === 'GAVE_UP' || code === 'SPAWN_FAILED'),
     });

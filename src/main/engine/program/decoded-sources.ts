@@ -81,16 +81,25 @@ export class DecodedSources {
     }
     // The decoder reads its frames straight into the compositor's input pool: a live feed drops its
     // oldest frame when it runs ahead (latency stays put), a file waits for the clock.
-    const video = compositor.openVideoInput(spec.id, { width, height, whenFull: spec.kind === 'rtmp' ? 'drop-oldest' : 'pause' });
-    const decoder = new DecoderSource({
-      id: spec.id,
-      input,
-      format: { width, height, rate: this.#options.frameRate },
-      ffmpegPath: this.#options.ffmpegPath,
-      logger: this.#log.child(`source ${spec.id}`),
-      video,
-      ...(this.#options.live ? { live: this.#options.live } : {}),
-    });
+    let video: VideoSourceInput;
+    let decoder: DecoderSource;
+    try {
+      video = compositor.openVideoInput(spec.id, { width, height, whenFull: spec.kind === 'rtmp' ? 'drop-oldest' : 'pause' });
+      decoder = new DecoderSource({
+        id: spec.id,
+        input,
+        format: { width, height, rate: this.#options.frameRate },
+        ffmpegPath: this.#options.ffmpegPath,
+        logger: this.#log.child(`source ${spec.id}`),
+        video,
+        ...(this.#options.live ? { live: this.#options.live } : {}),
+      });
+    } catch (error) {
+      // Refused (e.g. an RTMP source with no ingest): its input and slate must not keep their frame memory.
+      compositor.removeSource(spec.id);
+      if (fallbackId) compositor.removeSource(fallbackId);
+      throw error;
+    }
     const audio = mixer.addSource(spec.id);
     const unsubscribe = decoder.onStatus((status) => this.#options.onSourceStatus?.(status));
     const fps = this.#options.frameRate.num / this.#options.frameRate.den;

@@ -58,7 +58,7 @@ describe('crc32Mpeg2', () => {
 describe('typed errors carry code, field and offset', () => {
   it('BAD_CRC at the CRC_32', () => {
     const b = bytesOf(S['14.2 splice_insert']);
-    b[20] ^= 0x01;
+    b[20] = b[20]! ^ 0x01;
     expect(errorOf(() => decodeSection(b))).toMatchObject({ code: 'BAD_CRC', field: 'CRC_32', offset: b.length - 4 });
   });
   it('TRUNCATED where the input ends', () => {
@@ -114,7 +114,7 @@ describe('header', () => {
   });
   it('flags an encrypted section and decodes its clear part only', () => {
     const b = bytesOf(S['14.2 splice_insert']);
-    b[4] |= 0x80 | (1 << 1); // encrypted_packet, encryption_algorithm 1 (DES-ECB)
+    b[4] = b[4]! | 0x80 | (1 << 1); // encrypted_packet, encryption_algorithm 1 (DES-ECB)
     b[9] = 7; // cw_index
     const s = roundTrips(reseal(b));
     expect(s).toMatchObject({ encrypted_packet: true, encryption_algorithm: 1, cw_index: 7, tier: 0xfff, splice_command_length: 0x14, splice_command_type: null, splice_command: null, descriptors: [] });
@@ -123,7 +123,7 @@ describe('header', () => {
   });
   it('keeps the legacy splice_command_length 0xFFF', () => {
     const b = bytesOf(S['14.2 splice_insert']);
-    b[11] |= 0x0f;
+    b[11] = b[11]! | 0x0f;
     b[12] = 0xff;
     const s = roundTrips(reseal(b));
     expect(s.splice_command_length).toBe(0xfff);
@@ -135,7 +135,7 @@ describe('header', () => {
       field: 'splice_command_length',
     });
     const b = encodeSection(json({ splice_command_type: 0xff, identifier: 'ABCD', private_bytes: '01' }));
-    b[11] |= 0x0f;
+    b[11] = b[11]! | 0x0f;
     b[12] = 0xff;
     expect(errorOf(() => decodeSection(reseal(b)))).toMatchObject({ code: 'LENGTH_MISMATCH', field: 'splice_command_length', offset: 11 });
   });

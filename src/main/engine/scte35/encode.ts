@@ -161,7 +161,7 @@ export function encodeSection(section: SpliceInfoSection): Uint8Array {
   scratch[tierPos + 2] = commandLength;
   const sectionLength = pos + CRC_BYTES - 3;
   if (sectionLength > MAX_SECTION_LENGTH) throw tooLong();
-  scratch[1] |= sectionLength >>> 8;
+  scratch[1] = scratch[1]! | (sectionLength >>> 8);
   scratch[2] = sectionLength;
   put32(crc32Mpeg2(scratch, 0, pos));
   return scratch.slice(0, pos);

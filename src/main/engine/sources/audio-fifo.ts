@@ -58,12 +58,16 @@ export class AudioFifo {
     stream.resume();
   }
 
-  /** Stops reading the current pipe. Whole samples stay; a trailing partial sample is dropped. */
-  detach(): void {
+  /**
+   * Stops reading the current pipe. Whole samples stay; a trailing partial sample is dropped.
+   * `close` also closes our end, so a decoder blocked writing into a full pipe gets EPIPE and exits.
+   */
+  detach(options: { close?: boolean } = {}): void {
     const stream = this.#stream;
     if (stream) {
       stream.off('data', this.#onData);
       stream.pause();
+      if (options.close) stream.destroy();
     }
     this.#stream = undefined;
     this.#stash = undefined;

@@ -142,7 +142,7 @@ export class DecoderSource {
     this.#reader = new FrameReader(options.video);
     this.#transport = options.frameTransport ?? (process.platform === 'win32' ? 'pipe' : 'socket');
     this.audio = new AudioFifo({
-      capacitySamples: options.audioCapacitySamples,
+      ...(options.audioCapacitySamples === undefined ? {} : { capacitySamples: options.audioCapacitySamples }),
       // Never let a full audio pipe block ffmpeg while the consumer waits for video.
       dropWhenFull: () => isLive || this.video.queuedFrames === 0,
     });
@@ -242,10 +242,7 @@ export class DecoderSource {
     for (const off of this.#liveUnsubscribe) off();
     this.#liveUnsubscribe = [];
     this.#pausedState = { state: 'stopped', reason };
-    await this.#supervisor.stop(reason);
-    this.#closeFeed();
-    this.#reader.detach();
-    this.audio.detach();
+    await this.#stopDecoder(reason);
     if (this.#socketDir) rmSync(this.#socketDir, { recursive: true, force: true });
     this.#socketDir = undefined;
     this.#setState('stopped', reason);
@@ -283,9 +280,22 @@ export class DecoderSource {
 
   async #wait(reason: string): Promise<void> {
     this.#pausedState = { state: 'waiting', reason };
-    await this.#supervisor.stop(reason);
-    this.#closeFeed();
+    await this.#stopDecoder(reason);
     this.#setState('waiting', reason);
+  }
+
+  /**
+   * SIGTERM alone does not stop a decoder blocked writing into a full ring or pipe: its write is
+   * restarted after the signal, and it sat out the whole grace period until SIGKILL. The supervisor
+   * first marks the stop (so the exit is not taken for a crash), then our ends close, the blocked
+   * write fails and ffmpeg exits at once.
+   */
+  async #stopDecoder(reason: string): Promise<void> {
+    const stopped = this.#supervisor.stop(reason);
+    this.#reader.detach({ close: true });
+    this.audio.detach({ close: true });
+    this.#closeFeed();
+    await stopped;
   }
 
   #spawn(markRunning: () => void): OwnedChild {

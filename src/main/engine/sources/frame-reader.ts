@@ -122,8 +122,12 @@ export class FrameReader {
     if (this.#connectingTo === socketPath) this.detach();
   }
 
-  /** Stops reading; a partly read frame is dropped (counted). Frames already committed stay. */
-  detach(): void {
+  /**
+   * Stops reading; a partly read frame is dropped (counted). Frames already committed stay.
+   * `close` also closes our end of a pipe (a socket is always closed), so a decoder blocked
+   * writing into it gets EPIPE and exits instead of waiting for room that will not come.
+   */
+  detach(options: { close?: boolean } = {}): void {
     this.#generation++;
     this.#connectingTo = undefined;
     if (this.#connectTimer) clearTimeout(this.#connectTimer);
@@ -134,6 +138,7 @@ export class FrameReader {
     if (stream) {
       stream.off('data', this.#onData);
       stream.pause();
+      if (options.close) stream.destroy();
     }
     this.#stream = undefined;
     this.#stash = undefined;

@@ -44,7 +44,7 @@ function childrenOf(parent: number): ProcessSample[] {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat;
+    let stat: ReturnType<typeof parseProcStat>;
     try {
       stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
     } catch {

@@ -27,12 +27,16 @@ afterEach(() => {
 
 function addAnalytics(ages: number[]): void {
   const insert = store.db.prepare('INSERT INTO analytics_samples (sampled_at, metrics) VALUES (?, ?)');
-  store.db.transaction(() => ages.forEach((age) => insert.run(daysAgo(age), '{}')))();
+  store.db.transaction(() => {
+    for (const age of ages) insert.run(daysAgo(age), '{}');
+  })();
 }
 
 function addCues(ages: number[]): void {
   const insert = store.db.prepare("INSERT INTO scte35_log (sent_at, splice_command_type, section_hex, outcome) VALUES (?, 5, 'fc', 'sent')");
-  store.db.transaction(() => ages.forEach((age) => insert.run(daysAgo(age))))();
+  store.db.transaction(() => {
+    for (const age of ages) insert.run(daysAgo(age));
+  })();
 }
 
 const count = (table: string) => (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

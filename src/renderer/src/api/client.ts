@@ -27,7 +27,7 @@ export type TransportKind = 'ipc' | 'websocket';
 export type EventListener<E extends EventName> = (payload: EventPayloads[E]) => void;
 
 /** Commands whose arguments may all be left out can be called without an argument object. */
-export type CallArgs<C extends CommandName> = {} extends CommandArgsInput<C>
+export type CallArgs<C extends CommandName> = Record<never, never> extends CommandArgsInput<C>
   ? [args?: CommandArgsInput<C>]
   : [args: CommandArgsInput<C>];
 

@@ -7,6 +7,7 @@ const NOT_BUILT = 'Cueing breaks from the deck is not built yet';
 export function CueDeck() {
   return (
     <Panel title="Ad cues" testId="dock-cue-deck">
+      {/* biome-ignore lint/a11y/useSemanticElements: a group of buttons, not form fields; a fieldset would bring a form's semantics and styles */}
       <div className="cue-deck" role="group" aria-label="Cue an ad break">
         {BREAK_SECONDS.map((seconds) => (
           <button key={seconds} type="button" className="button cue-deck__break" disabled title={NOT_BUILT}>

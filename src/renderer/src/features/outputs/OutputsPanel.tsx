@@ -128,6 +128,11 @@ function OutputCard({ id }: { id: number }) {
           {state === 'backoff' && status.retryInMs !== undefined ? ` · retry in ${(status.retryInMs / 1000).toFixed(1)} s` : ''}
         </p>
       ) : null}
+      {status?.warnings?.map((warning) => (
+        <p key={warning} className="output-card__reason output-card__reason--warning" data-testid="output-warning">
+          {warning}
+        </p>
+      ))}
       <div className="output-card__actions">
         {active ? (
           <button type="button" className="button button--tiny" disabled={busy} data-testid="output-stop" onClick={() => void run(() => stopOutput(id))}>

@@ -53,6 +53,7 @@ function SceneLayout() {
         const height = source?.config.height ?? format.height;
         return (
           <div
+            // biome-ignore lint/suspicious/noArrayIndexKey: a layer is its place in the scene (bottom first); the same source may sit in two
             key={`${layer.sourceId}-${index}`}
             className={`layout__layer ${layer.visible ? '' : 'layout__layer--hidden'}`}
             style={{

@@ -19,7 +19,7 @@ export function StatsPanel() {
   );
 }
 
-function Stat({ label, level, testId, title, children }: { label: string; level?: StatLevel; testId?: string; title?: string; children: ReactNode }) {
+function Stat({ label, level, testId, title, children }: { label: string; level?: StatLevel | undefined; testId?: string; title?: string; children: ReactNode }) {
   return (
     <div className={`stat ${level ? `stat--${level}` : ''}`} data-testid={testId} data-level={level} title={title}>
       <dt>{label}</dt>

@@ -10,11 +10,12 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
 };
 
 /** Live health of the engine, from what it pushes; always visible at the bottom. */
-export function StatusBar({ onReconnect }: { onReconnect?: () => void }) {
+export function StatusBar({ onReconnect }: { onReconnect?: (() => void) | undefined }) {
   // While disconnected the figures are the last ones received: dimmed, so nobody reads them as live.
   const stale = useStudio((s) => s.connection !== 'open' && s.engineStatus !== null);
   return (
     <footer
+      role="contentinfo"
       className={`status-bar ${stale ? 'status-bar--stale' : ''}`}
       aria-label="Engine status"
       title={stale ? 'Last known engine status: not connected' : undefined}

@@ -214,6 +214,7 @@ function StreamKeyRow({ id }: { id: number }) {
         </button>
       </div>
       {confirming ? (
+        // biome-ignore lint/a11y/useSemanticElements: a confirm question and its two buttons, not form fields
         <div className="key-row__confirm" role="group" aria-label={`Confirm removing ${key.name}`}>
           <span className="key-row__confirm-text">Remove “{key.name}” for good?</span>
           <button type="button" className="button button--small button--danger" disabled={busy} onClick={remove}>
