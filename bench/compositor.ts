@@ -202,7 +202,13 @@ export default async function compositorBench(args: string[]): Promise<object> {
     const baseRgba = Buffer.alloc(WIDTH * HEIGHT * 4);
     fillPseudoRandom(baseRgba, 9);
     const logoPng = await sharp(logoSvg).png().toBuffer();
-    const thirdPng = await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${THIRD.width}" height="${THIRD.height}"><rect width="100%" height="100%" fill="rgba(10,20,60,0.7)"/><text x="60" y="120" font-size="64" fill="#fff">Breaking</text></svg>`)).png().toBuffer();
+    const thirdPng = await sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${THIRD.width}" height="${THIRD.height}"><rect width="100%" height="100%" fill="rgba(10,20,60,0.7)"/><text x="60" y="120" font-size="64" fill="#fff">Breaking</text></svg>`,
+      ),
+    )
+      .png()
+      .toBuffer();
     const times: number[] = [];
     for (let i = 0; i < sharpFrames + 3; i++) {
       const start = performance.now();

@@ -68,13 +68,9 @@ const RECEIVER_SIZE = { width: 160, height: 90 };
 const LUMA_ON = 235;
 const LUMA_OFF = 16;
 
-
-
-
 function log(message: string): void {
   process.stderr.write(`[bench outputs] ${message}\n`);
 }
-
 
 // --- CPU from /proc ----------------------------------------------------------
 
@@ -235,13 +231,26 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function p50(values: number[]): number {
-  return round(percentile([...values].sort((a, b) => a - b), 50), 1);
+  return round(
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    ),
+    1,
+  );
 }
 
 function summary(values: number[]): { min: number; p50: number; p95: number; max: number; mean: number; samples: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((sum, v) => sum + v, 0) / Math.max(1, sorted.length);
-  return { min: round(sorted[0] ?? NaN, 1), p50: round(percentile(sorted, 50), 1), p95: round(percentile(sorted, 95), 1), max: round(sorted.at(-1) ?? NaN, 1), mean: round(mean, 1), samples: sorted.length };
+  return {
+    min: round(sorted[0] ?? NaN, 1),
+    p50: round(percentile(sorted, 50), 1),
+    p95: round(percentile(sorted, 95), 1),
+    max: round(sorted.at(-1) ?? NaN, 1),
+    mean: round(mean, 1),
+    samples: sorted.length,
+  };
 }
 
 // --- the benchmark ------------------------------------------------------------------
@@ -280,13 +289,25 @@ async function startProgram(program: Program, setup: Setup, streamKeyId: number)
   program.setScene({ id: 'show', layers: [{ id: 'l-cam', sourceId: 'cam', rect: { x: 0, y: 0, width, height }, opacity: 1, visible: true }] });
   program.switchScene({ sceneId: 'show' });
   await program.start();
-  await until(() => program.sourceStatus('cam')?.state === 'running' && (program.sourceStatus('cam')?.framesDecoded ?? 0) > 0, 20_000, 'the camera source to run');
+  await until(
+    () => program.sourceStatus('cam')?.state === 'running' && (program.sourceStatus('cam')?.framesDecoded ?? 0) > 0,
+    20_000,
+    'the camera source to run',
+  );
   // Measure only a program that runs at its pace: two seconds of frames, then two more (the encoder's
   // start-up, however start() handles it, stays out of every window).
   const fps = setup.fps;
-  await until(() => program.stats().frame >= 2 * fps, 30_000, () => `the program to run (frame ${program.stats().frame})`);
+  await until(
+    () => program.stats().frame >= 2 * fps,
+    30_000,
+    () => `the program to run (frame ${program.stats().frame})`,
+  );
   const at = program.stats().frame;
-  await until(() => program.stats().frame >= at + 2 * fps, 30_000, () => `the program to run at pace (frame ${program.stats().frame})`);
+  await until(
+    () => program.stats().frame >= at + 2 * fps,
+    30_000,
+    () => `the program to run at pace (frame ${program.stats().frame})`,
+  );
 }
 
 /** Whether something listens on 127.0.0.1:port (TCP) or has it bound (UDP), from /proc/net. */
@@ -334,7 +355,14 @@ async function receiverFor(kind: Kind, setup: Setup): Promise<Receiver> {
   switch (kind) {
     case 'srt': {
       const port = await freePort();
-      const make = () => spawnOwned({ command: 'srt-live-transmit', args: [`srt://:${port}?mode=listener&latency=${setup.srtLatencyMs}`, 'file://con'], name: 'srt receiver', stdout: 'ignore', graceMs: 1000 });
+      const make = () =>
+        spawnOwned({
+          command: 'srt-live-transmit',
+          args: [`srt://:${port}?mode=listener&latency=${setup.srtLatencyMs}`, 'file://con'],
+          name: 'srt receiver',
+          stdout: 'ignore',
+          graceMs: 1000,
+        });
       return listening(make, port, 'udp', { kind: 'srt', url: `srt://127.0.0.1:${port}`, mode: 'caller', latencyMs: setup.srtLatencyMs });
     }
     case 'rtmp': {
@@ -342,7 +370,21 @@ async function receiverFor(kind: Kind, setup: Setup): Promise<Receiver> {
       const make = () =>
         spawnOwned({
           command: setup.ffmpeg,
-          args: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-listen', '1', '-i', `rtmp://127.0.0.1:${port}/live/bench-stream`, '-c', 'copy', '-f', 'null', '-'],
+          args: [
+            '-hide_banner',
+            '-nostdin',
+            '-loglevel',
+            'error',
+            '-listen',
+            '1',
+            '-i',
+            `rtmp://127.0.0.1:${port}/live/bench-stream`,
+            '-c',
+            'copy',
+            '-f',
+            'null',
+            '-',
+          ],
           name: 'rtmp receiver',
           stdout: 'ignore',
           graceMs: 1000,
@@ -376,12 +418,21 @@ async function cpuPhases(setup: Setup): Promise<{ phases: CpuPhase[]; capture: C
   const key = setup.keys.create('bench test pattern');
   const url = `rtmp://127.0.0.1:${setup.rtmpPort}/live/${key.key}`;
   const phaseCount = setup.kinds.length + 2;
-  const publisher = publishTestPattern(url, { seconds: phaseCount * (seconds + WARMUP_S + 15) + 60, size: `${format.width}x${format.height}`, rate: Math.round(fps) });
+  const publisher = publishTestPattern(url, {
+    seconds: phaseCount * (seconds + WARMUP_S + 15) + 60,
+    size: `${format.width}x${format.height}`,
+    rate: Math.round(fps),
+  });
   const fanout = new OutputFanout();
   let syncWriteMs = 0;
   const program = makeProgram(setup, fanout, (ms) => (syncWriteMs += ms));
   // Retries come soon: a sender's first try may fail (see failed_starts_before_running).
-  const context = { ffmpegPath: setup.ffmpeg, logger: new Logger({ sink: (line) => setup.warnings.push(line), level: 'warn' }), previewDir: (id: string) => path.join(setup.dir, 'preview', id), policy: { initialDelayMs: 500, maxDelayMs: 2000 } };
+  const context = {
+    ffmpegPath: setup.ffmpeg,
+    logger: new Logger({ sink: (line) => setup.warnings.push(line), level: 'warn' }),
+    previewDir: (id: string) => path.join(setup.dir, 'preview', id),
+    policy: { initialDelayMs: 500, maxDelayMs: 2000 },
+  };
   const phases: CpuPhase[] = [];
   let receiver: Receiver | undefined;
   const receiverPids = new Set<number>();
@@ -393,7 +444,11 @@ async function cpuPhases(setup: Setup): Promise<{ phases: CpuPhase[]; capture: C
   };
   const measure = (current: Output | undefined) => measureWindow({ seconds, fps, program, output: current, exclude, syncWriteMs: () => syncWriteMs });
   try {
-    await until(() => setup.published.some((info) => info.streamKeyId === key.id), 20_000, () => `the test pattern to publish (${publisher.stderrTail().join(' | ')})`);
+    await until(
+      () => setup.published.some((info) => info.streamKeyId === key.id),
+      20_000,
+      () => `the test pattern to publish (${publisher.stderrTail().join(' | ')})`,
+    );
     await startProgram(program, setup, key.id);
     await sleep(WARMUP_S * 1000);
 
@@ -420,7 +475,10 @@ async function cpuPhases(setup: Setup): Promise<{ phases: CpuPhase[]; capture: C
       const current = output;
       const started = Date.now();
       while (current.status().state !== 'running') {
-        if (Date.now() - started > 60_000) throw new Error(`timed out waiting for the ${kind} output to run (${JSON.stringify(current.status())}; receiver: ${made.child()?.stderrTail().join(' | ') ?? 'none'})`);
+        if (Date.now() - started > 60_000)
+          throw new Error(
+            `timed out waiting for the ${kind} output to run (${JSON.stringify(current.status())}; receiver: ${made.child()?.stderrTail().join(' | ') ?? 'none'})`,
+          );
         await made.ensure();
         exclude();
         await sleep(100);
@@ -429,7 +487,9 @@ async function cpuPhases(setup: Setup): Promise<{ phases: CpuPhase[]; capture: C
       log(`${kind}: ${seconds} s`);
       const window = await measure(current);
       const status = current.status();
-      log(`${kind}: ${round(window.outputS, 1)} output s, ${window.outputBytes} bytes out, state ${status.state}, sender CPU ${round(window.senderCpuS, 2)} s, this process ${round(window.selfCpuS, 2)} s`);
+      log(
+        `${kind}: ${round(window.outputS, 1)} output s, ${window.outputBytes} bytes out, state ${status.state}, sender CPU ${round(window.senderCpuS, 2)} s, this process ${round(window.selfCpuS, 2)} s`,
+      );
       unsubscribe();
       phases.push({ kind, window, state: status.state, failedStarts, failures });
       fanout.remove(current.id);
@@ -459,7 +519,11 @@ const REPLAY_SPEEDUP = 4;
  * reference), with the program stopped: this process's CPU (all threads, the libuv pool's file
  * writes included) until the output has taken every byte.
  */
-async function replay(setup: Setup, capture: Capture, kind: 'hls' | 'recording' | 'none'): Promise<{ cpuS: number; bytesIn: number; bytesOut: number; state: string }> {
+async function replay(
+  setup: Setup,
+  capture: Capture,
+  kind: 'hls' | 'recording' | 'none',
+): Promise<{ cpuS: number; bytesIn: number; bytesOut: number; state: string }> {
   const fanout = new OutputFanout();
   const logger = new Logger({ sink: (line) => setup.warnings.push(line), level: 'warn' });
   let output: Output | undefined;
@@ -486,7 +550,12 @@ async function replay(setup: Setup, capture: Capture, kind: 'hls' | 'recording' 
     step();
   });
   const current = output;
-  if (current) await until(() => current.status().bytesOut >= current.status().bytesIn, 10_000, () => `the ${kind} replay to drain (${JSON.stringify(current.status())})`);
+  if (current)
+    await until(
+      () => current.status().bytesOut >= current.status().bytesIn,
+      10_000,
+      () => `the ${kind} replay to drain (${JSON.stringify(current.status())})`,
+    );
   const used = process.cpuUsage(before);
   const status = output?.status();
   await output?.stop('replay over');
@@ -514,14 +583,36 @@ class NumberedFrameReader {
       stderr: { maxLines: 20 },
       onStderrLine: (line) => this.stderr.push(line),
       args: [
-        '-hide_banner', '-nostdin', '-loglevel', 'error',
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
         // One decoder thread: frame threads would hold frames back.
-        '-fflags', 'nobuffer', '-flags', 'low_delay', '-analyzeduration', '1000000', '-threads', '1',
+        '-fflags',
+        'nobuffer',
+        '-flags',
+        'low_delay',
+        '-analyzeduration',
+        '1000000',
+        '-threads',
+        '1',
         ...inputArgs,
-        '-map', '0:v:0', '-an', '-sn', '-dn',
-        '-vf', `scale=${RECEIVER_SIZE.width}:${RECEIVER_SIZE.height}`, '-pix_fmt', 'gray',
-        '-fps_mode', 'passthrough', '-flush_packets', '1',
-        '-f', 'rawvideo', 'pipe:1',
+        '-map',
+        '0:v:0',
+        '-an',
+        '-sn',
+        '-dn',
+        '-vf',
+        `scale=${RECEIVER_SIZE.width}:${RECEIVER_SIZE.height}`,
+        '-pix_fmt',
+        'gray',
+        '-fps_mode',
+        'passthrough',
+        '-flush_packets',
+        '1',
+        '-f',
+        'rawvideo',
+        'pipe:1',
       ],
     });
     this.child.stdin?.on('error', () => {}); // stopped while written to
@@ -582,13 +673,49 @@ async function latencyPhase(setup: Setup): Promise<LatencyRun> {
     graceMs: 1000,
     stderr: { maxLines: 20 },
     args: [
-      '-hide_banner', '-nostdin', '-loglevel', 'error',
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0',
-      '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo',
-      '-map', '0:v', '-map', '1:a',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(gop), '-pix_fmt', 'yuv420p', '-b:v', '500k',
-      '-c:a', 'aac', '-b:a', '64k',
-      '-f', 'flv', '-flvflags', 'no_duration_filesize', url,
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-s',
+      `${width}x${height}`,
+      '-framerate',
+      String(fps),
+      '-i',
+      'pipe:0',
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=48000:cl=stereo',
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      String(gop),
+      '-pix_fmt',
+      'yuv420p',
+      '-b:v',
+      '500k',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-f',
+      'flv',
+      '-flvflags',
+      'no_duration_filesize',
+      url,
     ],
   });
   publisher.stdin!.on('error', () => {}); // it is stopped while we write: ignore EPIPE
@@ -614,7 +741,10 @@ async function latencyPhase(setup: Setup): Promise<LatencyRun> {
 
   // The distributor's side: an SRT listener that decodes (ffmpeg's srt latency is in microseconds).
   const srtPort = await freePort();
-  const atSrt = new NumberedFrameReader(setup.ffmpeg, 'srt receiver (decoding)', ['-i', `srt://127.0.0.1:${srtPort}?mode=listener&latency=${setup.srtLatencyMs * 1000}`]);
+  const atSrt = new NumberedFrameReader(setup.ffmpeg, 'srt receiver (decoding)', [
+    '-i',
+    `srt://127.0.0.1:${srtPort}?mode=listener&latency=${setup.srtLatencyMs * 1000}`,
+  ]);
   let atIngest: NumberedFrameReader | undefined;
 
   const fanout = new OutputFanout();
@@ -625,17 +755,29 @@ async function latencyPhase(setup: Setup): Promise<LatencyRun> {
     if (atProgram.child.running) atProgram.child.stdin?.write(chunk);
   });
   const logger = new Logger({ sink: (line) => setup.warnings.push(line), level: 'warn' });
-  const srt = createOutput('bench-latency-srt', { kind: 'srt', url: `srt://127.0.0.1:${srtPort}`, mode: 'caller', latencyMs: setup.srtLatencyMs }, { ffmpegPath: setup.ffmpeg, logger, previewDir: (id) => path.join(setup.dir, 'preview', id) });
+  const srt = createOutput(
+    'bench-latency-srt',
+    { kind: 'srt', url: `srt://127.0.0.1:${srtPort}`, mode: 'caller', latencyMs: setup.srtLatencyMs },
+    { ffmpegPath: setup.ffmpeg, logger, previewDir: (id) => path.join(setup.dir, 'preview', id) },
+  );
   fanout.add(srt);
   try {
-    await until(() => setup.published.some((info) => info.streamKeyId === key.id), 20_000, () => `the numbered publisher to publish (${publisher.stderrTail().join(' | ')})`);
+    await until(
+      () => setup.published.some((info) => info.streamKeyId === key.id),
+      20_000,
+      () => `the numbered publisher to publish (${publisher.stderrTail().join(' | ')})`,
+    );
     // The reference leg: the same stream played straight from the ingest, decoded the same way.
     atIngest = new NumberedFrameReader(setup.ffmpeg, 'ingest player (decoding)', ['-f', 'flv', '-i', url]);
     await startProgram(program, setup, key.id);
     await until(() => bound(srtPort, 'udp') || !atSrt.child.running, 10_000, 'the SRT receiver to listen');
     srt.start();
     await until(() => srt.status().state === 'running', 20_000, 'the SRT output to run');
-    await until(() => atSrt.arrivedAt.size > 0, 20_000, () => `numbered frames at the receiver (${atSrt.stderr.slice(-3).join(' | ')})`);
+    await until(
+      () => atSrt.arrivedAt.size > 0,
+      20_000,
+      () => `numbered frames at the receiver (${atSrt.stderr.slice(-3).join(' | ')})`,
+    );
     await sleep(WARMUP_S * 1000);
     const from = next; // frames written from now on are measured
     const droppedBefore = program.stats().framesDropped;
@@ -654,8 +796,20 @@ async function latencyPhase(setup: Setup): Promise<LatencyRun> {
       framesUndecodable: atSrt.undecodable,
       framesDropped: program.stats().framesDropped - droppedBefore,
       srtState: srt.status().state,
-      firstHalfP50: round(percentile([...latencies.slice(0, half)].sort((a, b) => a - b), 50), 1),
-      secondHalfP50: round(percentile([...latencies.slice(half)].sort((a, b) => a - b), 50), 1),
+      firstHalfP50: round(
+        percentile(
+          [...latencies.slice(0, half)].sort((a, b) => a - b),
+          50,
+        ),
+        1,
+      ),
+      secondHalfP50: round(
+        percentile(
+          [...latencies.slice(half)].sort((a, b) => a - b),
+          50,
+        ),
+        1,
+      ),
       receiverStderr: atSrt.stderr.slice(-5),
     };
   } finally {
@@ -683,7 +837,8 @@ export default async function outputsBench(args: string[]): Promise<object> {
   const srtLatencyMs = Number(option(args, 'srt-latency') ?? 120);
   const publisherGop = Number(option(args, 'publisher-gop') ?? Math.round(fps));
   const kinds = (option(args, 'kinds') ?? OUTPUT_KINDS.join(',')).split(',') as Kind[];
-  for (const kind of kinds) if (!(OUTPUT_KINDS as readonly string[]).includes(kind)) throw new Error(`--kinds: ${kind} is not one of ${OUTPUT_KINDS.join(', ')}`);
+  for (const kind of kinds)
+    if (!(OUTPUT_KINDS as readonly string[]).includes(kind)) throw new Error(`--kinds: ${kind} is not one of ${OUTPUT_KINDS.join(', ')}`);
   const format: ProgramFormat = { ...DEFAULT_PROGRAM_FORMAT, width, height, frameRate, videoBitrateKbps, gopFrames: Math.round(fps) * 2 };
   const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
   const loadBefore = os.loadavg();
@@ -707,7 +862,7 @@ export default async function outputsBench(args: string[]): Promise<object> {
       replays.none = await replay(setup, capture, 'none');
       for (const kind of inProcessKinds) replays[kind] = await replay(setup, capture, kind);
     }
-    const capturedS = (phases[0]?.window.outputS ?? 0);
+    const capturedS = phases[0]?.window.outputS ?? 0;
     await sleep(1000);
     const latency = await latencyPhase(setup);
     const loadAfter = os.loadavg();
@@ -734,7 +889,17 @@ export default async function outputsBench(args: string[]): Promise<object> {
           replayCpu !== undefined
             ? `this process (all threads) replaying ${round(capturedS, 1)} s of the program's TS into it at ${REPLAY_SPEEDUP}x with the original chunking, program stopped, minus the same replay into no output`
             : 'the sender ffmpeg utime+stime in the live window',
-        ...(replayed ? { replay: { cpu_s: round(replayed.cpuS, 3), reference_cpu_s: round(replays.none!.cpuS, 3), bytes_in: replayed.bytesIn, bytes_out: replayed.bytesOut, state: replayed.state } } : { sender_pids: w.senderPids.length }),
+        ...(replayed
+          ? {
+              replay: {
+                cpu_s: round(replayed.cpuS, 3),
+                reference_cpu_s: round(replays.none!.cpuS, 3),
+                bytes_in: replayed.bytesIn,
+                bytes_out: replayed.bytesOut,
+                state: replayed.state,
+              },
+            }
+          : { sender_pids: w.senderPids.length }),
         host_process_delta_cpu_s_per_output_s: round(hostDelta),
         sync_write_ms_per_output_s: round(perS(w.syncWriteMs, w) - syncRef, 3),
         program_children_cpu_s_per_output_s: round(perS(w.programChildrenCpuS, w)),
@@ -817,9 +982,13 @@ export default async function outputsBench(args: string[]): Promise<object> {
         ],
       },
       note:
-        'CPU from /proc (10 ms ticks) over windows of ' + seconds + ' s after a ' + WARMUP_S + ' s warm-up, on one running program fed by ffmpeg testsrc2 over RTMP; each output alone behind an OutputFanout. ' +
+        'CPU from /proc (10 ms ticks) over windows of ' +
+        seconds +
+        ' s after a ' +
+        WARMUP_S +
+        ' s warm-up, on one running program fed by ffmpeg testsrc2 over RTMP; each output alone behind an OutputFanout. ' +
         'SRT and RTMP: the sender ffmpeg only (their in-process side is sync_write_ms: time inside fanout.write() above the baseline). HLS and recording run in this process, where the live difference against the baselines (host_process_delta_…) is below the noise of the compositor and a shared machine, so their figure comes from replaying the captured program TS into them with the program stopped. ' +
-        'The publisher\'s and the receivers\' CPU is never counted. Latency: first arrival of each frame number at the receiver minus its write time to the publisher, frames written after the warm-up.',
+        "The publisher's and the receivers' CPU is never counted. Latency: first arrival of each frame number at the receiver minus its write time to the publisher, frames written after the warm-up.",
       warnings: { count: setup.warnings.length, last: setup.warnings.slice(-5) },
     };
   } finally {

@@ -45,9 +45,6 @@ const CPU_TARGET_RATIO = 1.1;
 const TEN_MINUTES_S = 600;
 const STARTUP_WINDOW_S = 5;
 
-
-
-
 /** /proc/<pid>/stat fields after "(comm) ": utime, stime, cutime, cstime are fields 14..17. */
 function procTimes(statPath: string): { utime: number; stime: number; cutime: number; cstime: number } {
   const text = readFileSync(statPath, 'utf8');
@@ -76,7 +73,9 @@ function threadCpuSeconds(): Record<string, number> {
   const byName: Record<string, number> = {};
   for (const tid of readdirSync('/proc/self/task')) {
     try {
-      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[-_]?\d+$/, '');
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8')
+        .trim()
+        .replace(/[-_]?\d+$/, '');
       const t = procTimes(`/proc/self/task/${tid}/stat`);
       byName[name] = (byName[name] ?? 0) + (t.utime + t.stime) / CLOCK_TICKS_PER_S;
     } catch {
@@ -85,7 +84,6 @@ function threadCpuSeconds(): Record<string, number> {
   }
   return byName;
 }
-
 
 /** The integration test's layout (320x180) scaled to the program size. */
 function layout(format: ProgramFormat) {
@@ -151,8 +149,20 @@ async function runStudio(options: {
     id: 'show',
     layers: [
       { id: 'l-cam', sourceId: 'cam', rect: { x: 0, y: 0, width: format.width, height: format.height }, opacity: 1, visible: true },
-      { id: 'l-logo', sourceId: 'logo', rect: { x: place.logo.x, y: place.logo.y, width: place.logo.width, height: place.logo.height }, opacity: 1, visible: true },
-      { id: 'l-lower', sourceId: 'lower', rect: { x: place.third.x, y: place.third.y, width: place.third.width, height: place.third.height }, opacity: 1, visible: true },
+      {
+        id: 'l-logo',
+        sourceId: 'logo',
+        rect: { x: place.logo.x, y: place.logo.y, width: place.logo.width, height: place.logo.height },
+        opacity: 1,
+        visible: true,
+      },
+      {
+        id: 'l-lower',
+        sourceId: 'lower',
+        rect: { x: place.third.x, y: place.third.y, width: place.third.width, height: place.third.height },
+        opacity: 1,
+        visible: true,
+      },
     ],
   });
   program.switchScene({ sceneId: 'show' });
@@ -173,7 +183,9 @@ async function runStudio(options: {
       nextReport += reportEveryMs;
       const s = program.stats();
       const cam = s.sources.cam;
-      log(`studio ${Math.round((performance.now() - started) / 1000)} s: frame ${s.frame}, dropped ${s.framesDropped}, cam repeats ${cam?.repeated ?? '?'}, encoder speed ${s.encoder.progress?.speed ?? '?'}x, backlog ${s.encoder.backlogFrames}`);
+      log(
+        `studio ${Math.round((performance.now() - started) / 1000)} s: frame ${s.frame}, dropped ${s.framesDropped}, cam repeats ${cam?.repeated ?? '?'}, encoder speed ${s.encoder.progress?.speed ?? '?'}x, backlog ${s.encoder.backlogFrames}`,
+      );
     }
   }
   const stats = program.stats();
@@ -219,13 +231,30 @@ function referenceArgs(format: ProgramFormat, url: string, logoPath: string, sec
     `[0:a]aresample=48000[a]`,
   ].join(';');
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats', '-progress', 'pipe:2', '-stats_period', '1',
-    '-fflags', '+nobuffer', '-i', url,
-    '-i', logoPath,
-    '-filter_complex', graph,
-    '-map', '[v]', '-map', '[a]',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-nostats',
+    '-progress',
+    'pipe:2',
+    '-stats_period',
+    '1',
+    '-fflags',
+    '+nobuffer',
+    '-i',
+    url,
+    '-i',
+    logoPath,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
     ...output.slice(0, pipeAt),
-    '-t', String(seconds),
+    '-t',
+    String(seconds),
     'pipe:1',
   ];
 }
@@ -420,14 +449,21 @@ export default async function pipelineBench(args: string[]): Promise<object> {
         stderr_tail: reference.stderr,
         command: ['ffmpeg', ...reference.args.map((a) => (a === url ? 'rtmp://127.0.0.1:<port>/live/<key>' : a === logoPath ? 'logo.png' : a))].join(' '),
       },
-      input: { publisher: `testsrc2 ${width}x${height}@${Math.round(fps)} + 1 kHz tone, x264 ultrafast, over RTMP (its CPU not counted)`, ingest: ingestInfo.video },
+      input: {
+        publisher: `testsrc2 ${width}x${height}@${Math.round(fps)} + 1 kHz tone, x264 ultrafast, over RTMP (its CPU not counted)`,
+        ingest: ingestInfo.video,
+      },
       targets: {
         zero_dropped_over_10_minutes: {
           value: dropped,
           met: dropped === 0 && seconds >= TEN_MINUTES_S,
           ...(seconds < TEN_MINUTES_S ? { note: `this run was ${seconds} s; zero dropped here: ${dropped === 0}` } : {}),
         },
-        cpu_within_110_percent_of_reference: { value: round(cpuPerOutputS), limit: round(CPU_TARGET_RATIO * referenceCpuPerOutputS), met: cpuPerOutputS <= CPU_TARGET_RATIO * referenceCpuPerOutputS },
+        cpu_within_110_percent_of_reference: {
+          value: round(cpuPerOutputS),
+          limit: round(CPU_TARGET_RATIO * referenceCpuPerOutputS),
+          met: cpuPerOutputS <= CPU_TARGET_RATIO * referenceCpuPerOutputS,
+        },
         compose_at_most_2_ms_per_frame: { value: round(composeMs), limit: COMPOSE_TARGET_MS, met: composeMs <= COMPOSE_TARGET_MS },
       },
       machine: { cpus: os.cpus().length, load_avg_before: loadBefore.map((v) => round(v, 2)), load_avg_after: loadAfter.map((v) => round(v, 2)) },

@@ -46,7 +46,11 @@ export default async function scte35Bench(args: string[]): Promise<object> {
   const tableCrc = rate(bytes, (b) => crc32Mpeg2(b), ms);
   const decodesPerSecond = rate(bytes, (b) => decodeSection(b), ms);
   const encodesPerSecond = rate(sections, (s) => encodeSection(s), ms);
-  const allFixturesDecodesPerSecond = rate(ALL_SAMPLES.map(([, b64]) => parseSectionText(b64)), (b) => decodeSection(b), ms);
+  const allFixturesDecodesPerSecond = rate(
+    ALL_SAMPLES.map(([, b64]) => parseSectionText(b64)),
+    (b) => decodeSection(b),
+    ms,
+  );
 
   return {
     benchmark: 'scte35',

@@ -22,11 +22,45 @@ function benchFile(): string {
   if (existsSync(file)) return file;
   const tmp = `${file}.${process.pid}.tmp`;
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0',
-    '-b:v', '12M', '-maxrate', '12M', '-bufsize', '12M', '-c:a', 'aac', '-b:a', '128k', '-t', '60',
-    '-muxrate', '16M', '-f', 'mpegts', tmp,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1920x1080:rate=30',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '60',
+    '-keyint_min',
+    '60',
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    '12M',
+    '-maxrate',
+    '12M',
+    '-bufsize',
+    '12M',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-t',
+    '60',
+    '-muxrate',
+    '16M',
+    '-f',
+    'mpegts',
+    tmp,
   ]);
   renameSync(tmp, file);
   return file;
@@ -71,21 +105,34 @@ export default async function bench(args: string[]): Promise<object> {
     const out = idrPts.find((p) => ptsDiff(p, firstPts) >= at * PTS_HZ);
     const back = out === undefined ? undefined : idrPts.find((p) => ptsDiff(p, out) >= 5 * PTS_HZ);
     if (out === undefined || back === undefined) continue;
-    sections.push(encodeSection(buildCueOut({ eventId: id, ptsTime: out, durationTicks: 5 * PTS_HZ })), encodeSection(buildCueIn({ eventId: id, ptsTime: back })));
+    sections.push(
+      encodeSection(buildCueOut({ eventId: id, ptsTime: out, durationTicks: 5 * PTS_HZ })),
+      encodeSection(buildCueIn({ eventId: id, ptsTime: back })),
+    );
   }
   const outRoot = mkdtempSync(path.join(tmpdir(), 'studio-bench-hls-'));
   let segments = 0;
   let run = 0;
   try {
-    const injectSegment = throughput(bytes, runs, () => {
-      const injector = new Scte35Injector();
-      for (const s of sections) injector.queue(s);
-      const segmenter = new HlsSegmenter({ outputDir: path.join(outRoot, String(run++)), segmentDurationSeconds: 6, listSize: 0, markers: ['cue', 'daterange'] });
-      readFileChunks(file, (chunk) => segmenter.push(injector.push(chunk)));
-      segmenter.push(injector.flush());
-      segmenter.end();
-      segments = segmenter.segments.length;
-    }, () => rmSync(path.join(outRoot, String(run - 1)), { recursive: true, force: true }));
+    const injectSegment = throughput(
+      bytes,
+      runs,
+      () => {
+        const injector = new Scte35Injector();
+        for (const s of sections) injector.queue(s);
+        const segmenter = new HlsSegmenter({
+          outputDir: path.join(outRoot, String(run++)),
+          segmentDurationSeconds: 6,
+          listSize: 0,
+          markers: ['cue', 'daterange'],
+        });
+        readFileChunks(file, (chunk) => segmenter.push(injector.push(chunk)));
+        segmenter.push(injector.flush());
+        segmenter.end();
+        segments = segmenter.segments.length;
+      },
+      () => rmSync(path.join(outRoot, String(run - 1)), { recursive: true, force: true }),
+    );
     const injectOnly = throughput(bytes, runs, () => {
       const injector = new Scte35Injector();
       for (const s of sections) injector.queue(s);

@@ -17,9 +17,7 @@ describe('layers.json, as scripts/check-layers.ts reads it', () => {
     expect(check('src/main/engine/outputs/fanout.ts', "import { Engine } from '../host/engine.ts';")).toEqual([
       expect.stringContaining('src/main/engine/outputs may not import src/main/engine/host'),
     ]);
-    expect(check('src/main/engine/store/x.ts', "import type { CueSent } from '../program/program.ts';")).toEqual([
-      expect.stringContaining('type-only'),
-    ]);
+    expect(check('src/main/engine/store/x.ts', "import type { CueSent } from '../program/program.ts';")).toEqual([expect.stringContaining('type-only')]);
   });
 
   it('refuses shared importing anything of ours, the renderer importing main, and the engine importing electron', () => {
@@ -37,8 +35,15 @@ describe('layers.json, as scripts/check-layers.ts reads it', () => {
   });
 
   it('allows what layers.json lists: the host any capability, a capability the engine root and shared', () => {
-    expect(check('src/main/engine/host/handlers.ts', "import { OutputFanout } from '../outputs/fanout.ts';\nimport type { Logger } from '../log.ts';")).toEqual([]);
-    expect(check('src/main/engine/outputs/fanout.ts', "import { errorMessage } from '../errors.ts';\nimport type { OutputStatus } from '../../../shared/outputs.ts';")).toEqual([]);
+    expect(check('src/main/engine/host/handlers.ts', "import { OutputFanout } from '../outputs/fanout.ts';\nimport type { Logger } from '../log.ts';")).toEqual(
+      [],
+    );
+    expect(
+      check(
+        'src/main/engine/outputs/fanout.ts',
+        "import { errorMessage } from '../errors.ts';\nimport type { OutputStatus } from '../../../shared/outputs.ts';",
+      ),
+    ).toEqual([]);
   });
 
   it('reads static, type-only, re-export, side-effect and dynamic imports', () => {

@@ -119,7 +119,9 @@ export function layerViolations(edges: ImportEdge[], rules: Map<string, LayerRul
     if (toLayer === null || toLayer === fromLayer) continue;
     const allowed = isTestCode(edge.from) ? ['src/*', 'tests/support', ...rules.get(fromLayer)!.may] : rules.get(fromLayer)!.may;
     if (!allowed.some((pattern) => allows(pattern, toLayer))) {
-      problems.push(`${where}: ${fromLayer} may not import ${toLayer} ("${edge.specifier}"${edge.typeOnly ? ', type-only' : ''}); allowed: ${allowed.join(', ') || 'nothing of ours'} (layers.json)`);
+      problems.push(
+        `${where}: ${fromLayer} may not import ${toLayer} ("${edge.specifier}"${edge.typeOnly ? ', type-only' : ''}); allowed: ${allowed.join(', ') || 'nothing of ours'} (layers.json)`,
+      );
     }
   }
   return problems;

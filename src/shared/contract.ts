@@ -32,14 +32,24 @@ export const RETENTION_SETTINGS = {
 } as const;
 export type RetentionSettingKey = keyof typeof RETENTION_SETTINGS;
 
-const settingKey = z.enum(['studio.name', 'ui.theme', 'ui.confidenceMonitor', 'retention.analyticsDays', 'retention.scte35LogDays', 'retention.scte35LogMaxRows']);
+const settingKey = z.enum([
+  'studio.name',
+  'ui.theme',
+  'ui.confidenceMonitor',
+  'retention.analyticsDays',
+  'retention.scte35LogDays',
+  'retention.scte35LogMaxRows',
+]);
 const settingValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
-const settingsSetArgs = z.object({ key: settingKey, value: settingValue }).strict().superRefine(({ key, value }, ctx) => {
-  const rule = (RETENTION_SETTINGS as Record<string, { min: number; max: number } | undefined>)[key];
-  if (rule && !(typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max)) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: `Must be a whole number from ${rule.min} to ${rule.max} for ${key}` });
-  }
-});
+const settingsSetArgs = z
+  .object({ key: settingKey, value: settingValue })
+  .strict()
+  .superRefine(({ key, value }, ctx) => {
+    const rule = (RETENTION_SETTINGS as Record<string, { min: number; max: number } | undefined>)[key];
+    if (rule && !(typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max)) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `Must be a whole number from ${rule.min} to ${rule.max} for ${key}` });
+    }
+  });
 
 const streamKeyName = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 const byId = z.object({ id: rowId }).strict();
@@ -117,9 +127,7 @@ export const commandArgs = {
   /** The SCTE-35 log, newest first: every copy sent, with wall time, event id and splice PTS. */
   'scte35.log': z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   /** Encode the JSON form of a splice_info_section; CRC computed. */
-  'scte35.encode': z
-    .object({ section: z.record(z.string(), z.unknown()), format: z.enum(['base64', 'hex']).default('base64') })
-    .strict(),
+  'scte35.encode': z.object({ section: z.record(z.string(), z.unknown()), format: z.enum(['base64', 'hex']).default('base64') }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -334,16 +342,7 @@ export const eventNames = [
 // Errors and envelopes
 // ---------------------------------------------------------------------------
 
-export const errorCodes = [
-  'BAD_ARGUMENT',
-  'UNKNOWN_COMMAND',
-  'NOT_FOUND',
-  'CONFLICT',
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'UNAVAILABLE',
-  'INTERNAL',
-] as const;
+export const errorCodes = ['BAD_ARGUMENT', 'UNKNOWN_COMMAND', 'NOT_FOUND', 'CONFLICT', 'UNAUTHORIZED', 'FORBIDDEN', 'UNAVAILABLE', 'INTERNAL'] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
 export interface CommandError {
@@ -375,10 +374,7 @@ export function isCommandName(name: string): name is CommandName {
  * Validates raw arguments for a command. The first problem is reported with the field it concerns,
  * so a client can point at the input that is wrong.
  */
-export function validateCommandArgs<C extends CommandName>(
-  command: C,
-  raw: unknown,
-): { ok: true; args: CommandArgs<C> } | { ok: false; error: CommandError } {
+export function validateCommandArgs<C extends CommandName>(command: C, raw: unknown): { ok: true; args: CommandArgs<C> } | { ok: false; error: CommandError } {
   const parsed = commandArgs[command].safeParse(raw ?? {});
   if (parsed.success) return { ok: true, args: parsed.data as CommandArgs<C> };
   const issue = parsed.error.issues[0]!;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HLS_MARKER_STYLES, parseOutputSettings, parseRtmpUrl, parseSrtUrl, publicOutputSettings, recordingOutputSettings, type OutputSettings } from './outputs.ts';
+import {
+  HLS_MARKER_STYLES,
+  parseOutputSettings,
+  parseRtmpUrl,
+  parseSrtUrl,
+  publicOutputSettings,
+  recordingOutputSettings,
+  type OutputSettings,
+} from './outputs.ts';
 
 function problem(raw: unknown): { field: string; message: string } {
   const parsed = parseOutputSettings(raw);
@@ -19,7 +27,15 @@ describe('SRT settings', () => {
   });
 
   it('takes a listener, IPv6 hosts, encryption, a stream id and extra SRT options', () => {
-    const settings = ok({ kind: 'srt', url: 'srt://[::1]:7000?connect_timeout=500', mode: 'listener', latencyMs: 8000, passphrase: 'a'.repeat(79), pbkeylen: 32, streamId: '#!::r=live/ch1,m=publish' });
+    const settings = ok({
+      kind: 'srt',
+      url: 'srt://[::1]:7000?connect_timeout=500',
+      mode: 'listener',
+      latencyMs: 8000,
+      passphrase: 'a'.repeat(79),
+      pbkeylen: 32,
+      streamId: '#!::r=live/ch1,m=publish',
+    });
     expect(settings).toMatchObject({ mode: 'listener', latencyMs: 8000, pbkeylen: 32 });
     expect(ok({ kind: 'srt', url: 'srt://0.0.0.0:1/', passphrase: 'b'.repeat(10), latencyMs: 20 })).toMatchObject({ latencyMs: 20 });
   });

@@ -16,12 +16,29 @@ export const SRT_KEY_LENGTHS = [16, 24, 32] as const;
 
 /** SRT options we set from fields; a URL carrying them is refused so there is one place for each. */
 export const SRT_OWNED_URL_PARAMS = [
-  'mode', 'latency', 'rcvlatency', 'peerlatency', 'tsbpddelay', 'passphrase', 'pbkeylen',
-  'streamid', 'srt_streamid', 'pkt_size', 'payload_size', 'transtype',
+  'mode',
+  'latency',
+  'rcvlatency',
+  'peerlatency',
+  'tsbpddelay',
+  'passphrase',
+  'pbkeylen',
+  'streamid',
+  'srt_streamid',
+  'pkt_size',
+  'payload_size',
+  'transtype',
 ] as const;
 const ownedParamField: Record<string, string> = {
-  mode: 'mode', latency: 'latencyMs', rcvlatency: 'latencyMs', peerlatency: 'latencyMs', tsbpddelay: 'latencyMs',
-  passphrase: 'passphrase', pbkeylen: 'pbkeylen', streamid: 'streamId', srt_streamid: 'streamId',
+  mode: 'mode',
+  latency: 'latencyMs',
+  rcvlatency: 'latencyMs',
+  peerlatency: 'latencyMs',
+  tsbpddelay: 'latencyMs',
+  passphrase: 'passphrase',
+  pbkeylen: 'pbkeylen',
+  streamid: 'streamId',
+  srt_streamid: 'streamId',
 };
 
 /** Tokens a recording's file name pattern may use (strftime style, local time). */
@@ -79,7 +96,9 @@ export function parseSrtUrl(url: string): { ok: true; value: ParsedHostPort } | 
 }
 
 /** Reads an rtmp(s)://host[:port]/app[/...] URL. */
-export function parseRtmpUrl(url: string): { ok: true; value: { scheme: 'rtmp' | 'rtmps'; host: string; port: number | undefined; path: string } } | { ok: false; problem: string } {
+export function parseRtmpUrl(
+  url: string,
+): { ok: true; value: { scheme: 'rtmp' | 'rtmps'; host: string; port: number | undefined; path: string } } | { ok: false; problem: string } {
   const trimmed = url.trim();
   const scheme = trimmed.toLowerCase().startsWith('rtmps://') ? 'rtmps' : trimmed.toLowerCase().startsWith('rtmp://') ? 'rtmp' : null;
   if (!scheme) return { ok: false, problem: 'must be an rtmp:// or rtmps:// URL' };
@@ -135,9 +154,7 @@ export const srtOutputSettings = z
       .max(SRT_PASSPHRASE_LENGTH.max, `must be ${SRT_PASSPHRASE_LENGTH.min}–${SRT_PASSPHRASE_LENGTH.max} characters`)
       .refine((value) => !value.includes('\0'), 'must not contain NUL characters')
       .optional(),
-    pbkeylen: z
-      .union([z.literal(16), z.literal(24), z.literal(32)], { error: 'must be 16, 24 or 32 (bytes)' })
-      .optional(),
+    pbkeylen: z.union([z.literal(16), z.literal(24), z.literal(32)], { error: 'must be 16, 24 or 32 (bytes)' }).optional(),
     streamId: z
       .string({ error: 'must be text' })
       .max(SRT_STREAM_ID_MAX, `must be at most ${SRT_STREAM_ID_MAX} characters`)
@@ -190,7 +207,10 @@ export const recordingOutputSettings = z
       .refine((value) => value.toLowerCase().endsWith('.ts'), 'must end in .ts')
       .refine((value) => !/[/\\]/.test(value) && value !== '..' && !value.startsWith('.'), 'must be a file name, not a path')
       .refine((value) => !/[<>:"|?*\0]/.test(value), 'must not contain < > : " | ? * or NUL')
-      .refine((value) => (value.match(/%./g) ?? []).every((token) => (RECORDING_PATTERN_TOKENS as readonly string[]).includes(token)) && !/%$/.test(value), `may use only ${RECORDING_PATTERN_TOKENS.join(' ')}`)
+      .refine(
+        (value) => (value.match(/%./g) ?? []).every((token) => (RECORDING_PATTERN_TOKENS as readonly string[]).includes(token)) && !/%$/.test(value),
+        `may use only ${RECORDING_PATTERN_TOKENS.join(' ')}`,
+      )
       .default(DEFAULT_RECORDING_PATTERN),
     /** Start a new file every this many minutes (at the next PAT); absent: one file per start. */
     rotateMinutes: z
@@ -247,7 +267,9 @@ export function settingsProblems(error: z.ZodError): SettingsProblem[] {
 }
 
 /** Validates stored or submitted settings; the first problem comes with its field. */
-export function parseOutputSettings(raw: unknown): { ok: true; settings: OutputSettings } | { ok: false; problem: SettingsProblem; problems: SettingsProblem[] } {
+export function parseOutputSettings(
+  raw: unknown,
+): { ok: true; settings: OutputSettings } | { ok: false; problem: SettingsProblem; problems: SettingsProblem[] } {
   const parsed = outputSettings.safeParse(raw);
   if (parsed.success) return { ok: true, settings: parsed.data };
   const problems = settingsProblems(parsed.error);
@@ -319,4 +341,3 @@ export interface OutputStatus {
   /** Standing notes about how the output is set up, e.g. a secret visible in the process list. */
   warnings?: string[];
 }
-

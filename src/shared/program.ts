@@ -52,13 +52,18 @@ export const localFilePath = z
 
 const cssColor = z
   .string()
-  .regex(/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*(0|1|0?\.\d+)\s*)?\)$/, 'must be #rrggbb, #rrggbbaa, rgb(...) or rgba(...)');
+  .regex(
+    /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$|^rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*(0|1|0?\.\d+)\s*)?\)$/,
+    'must be #rrggbb, #rrggbbaa, rgb(...) or rgba(...)',
+  );
 
 const size = { width: evenSize('width', 3840), height: evenSize('height', 2160) };
 
 export const sourceConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rtmp'), streamKeyId: rowId, ...size, slateText: z.string().min(1).max(200).default('Stand by') }).strict(),
-  z.object({ kind: z.literal('media'), path: localFilePath, loop: z.boolean().default(true), startSeconds: z.number().min(0).max(86_400).default(0), ...size }).strict(),
+  z
+    .object({ kind: z.literal('media'), path: localFilePath, loop: z.boolean().default(true), startSeconds: z.number().min(0).max(86_400).default(0), ...size })
+    .strict(),
   z.object({ kind: z.literal('test_pattern'), toneHz: z.number().min(20).max(20_000).default(1000), ...size }).strict(),
   z.object({ kind: z.literal('image'), path: localFilePath, ...size }).strict(),
   z.object({ kind: z.literal('color'), color: cssColor, ...size }).strict(),
@@ -77,15 +82,15 @@ export type SourceConfig = z.output<typeof sourceConfigSchema>;
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
 export type SourceKind = SourceConfig['kind'];
 
-export const audioSettingsSchema = z
-  .object({ gainDb: z.number().min(-60).max(24).default(0), muted: z.boolean().default(false) })
-  .strict();
+export const audioSettingsSchema = z.object({ gainDb: z.number().min(-60).max(24).default(0), muted: z.boolean().default(false) }).strict();
 export type AudioSettings = z.output<typeof audioSettingsSchema>;
 
 const sourceName = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
 
 export const sourceCreateArgs = z.object({ name: sourceName, config: sourceConfigSchema, audio: audioSettingsSchema.optional() }).strict();
-export const sourceUpdateArgs = z.object({ id: rowId, name: sourceName.optional(), config: sourceConfigSchema.optional(), audio: audioSettingsSchema.optional() }).strict();
+export const sourceUpdateArgs = z
+  .object({ id: rowId, name: sourceName.optional(), config: sourceConfigSchema.optional(), audio: audioSettingsSchema.optional() })
+  .strict();
 
 const pixels = z.number().int().min(-7680).max(7680);
 const cropEdge = z.number().int().min(0).max(7680).default(0);

@@ -47,7 +47,12 @@ test.beforeAll(async () => {
   const injector = new Scte35Injector();
   injector.queue(encodeSection(buildCueOut({ eventId: 5, ptsTime: outPts, durationTicks: 2 * PTS_HZ })));
   injector.queue(encodeSection(buildCueIn({ eventId: 5, ptsTime: backPts })));
-  const segmenter = new HlsSegmenter({ outputDir: path.join(dir, 'hls'), segmentDurationSeconds: 2, listSize: 0, markers: ['cue', 'daterange', 'oatcls', 'scte35'] });
+  const segmenter = new HlsSegmenter({
+    outputDir: path.join(dir, 'hls'),
+    segmentDurationSeconds: 2,
+    listSize: 0,
+    markers: ['cue', 'daterange', 'oatcls', 'scte35'],
+  });
   segmenter.push(injector.push(readFileSync(file)));
   segmenter.push(injector.flush());
   segmenter.end();
@@ -82,7 +87,9 @@ test('the splice-aware playlist with ad markers plays in hls.js', async ({ page:
   await browserPage.goto(`${base}/`);
   // Evaluated in the page (strings: this file is type-checked without the DOM library).
   await expect.poll(() => browserPage.evaluate<number>('document.getElementById("v").currentTime'), { timeout: 20_000 }).toBeGreaterThan(3);
-  const report = await browserPage.evaluate<{ frags: number[]; errors: Array<{ fatal: boolean; details: string }>; manifest: boolean; dateRanges: number }>('window.report');
+  const report = await browserPage.evaluate<{ frags: number[]; errors: Array<{ fatal: boolean; details: string }>; manifest: boolean; dateRanges: number }>(
+    'window.report',
+  );
   expect(report.manifest).toBe(true);
   expect(report.frags.length).toBeGreaterThanOrEqual(2);
   expect(report.errors.filter((e) => e.fatal)).toEqual([]);

@@ -17,7 +17,7 @@ test('the status bar shows the live engine health', async ({ page, studio }) => 
   await expect.poll(async () => Number(await uptime.getAttribute('data-seconds')), { timeout: 5000 }).toBeGreaterThan(first);
 });
 
-test('stream keys: a bad name shows the engine\'s field error, a good one is listed masked', async ({ page }) => {
+test("stream keys: a bad name shows the engine's field error, a good one is listed masked", async ({ page }) => {
   await page.goto('/');
   const name = page.getByTestId('stream-key-name');
   await name.fill('   ');
@@ -43,7 +43,9 @@ test('an SRT output whose passphrase this ffmpeg can only take in its argv says 
   };
   // A listener on a free port: ffmpeg runs and waits for a caller, no program needed.
   const port = await freePort();
-  const created = await call('outputs.create', { settings: { kind: 'srt', name: 'Distributor', url: `srt://127.0.0.1:${port}`, mode: 'listener', passphrase: 'correct-horse-battery' } });
+  const created = await call('outputs.create', {
+    settings: { kind: 'srt', name: 'Distributor', url: `srt://127.0.0.1:${port}`, mode: 'listener', passphrase: 'correct-horse-battery' },
+  });
   await page.goto('/');
   await call('outputs.start', { id: created.result.id });
   const warning = page.getByTestId('output-card').getByTestId('output-warning');

@@ -57,7 +57,11 @@ test('a page without the token gets a 401 page that says what to open, and the A
   await expect(page.locator('body')).toContainText('studio serve');
   await expect(page.getByTestId('status-connection')).toHaveCount(0);
 
-  const withoutToken = await fetch(`${studio.url}/api/v1/commands/system.apiAccess`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const withoutToken = await fetch(`${studio.url}/api/v1/commands/system.apiAccess`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   expect(withoutToken.status).toBe(401);
   expect(await withoutToken.text()).not.toContain(studio.token);
   const withToken = await fetch(`${studio.url}/api/v1/commands/system.apiAccess`, {

@@ -24,7 +24,16 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     return body.result as T;
   }
 
-  await call('program.setFormat', { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 500, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 96, videoEncoder: 'libx264' });
+  await call('program.setFormat', {
+    width: 320,
+    height: 180,
+    frameRate: '30',
+    videoBitrateKbps: 500,
+    gopFrames: 30,
+    x264Preset: 'ultrafast',
+    audioBitrateKbps: 96,
+    videoEncoder: 'libx264',
+  });
   const key = await call<StreamKeyWithSecret>('streamKeys.create', { name: 'OBS' });
   const camera = await call<SourceInfo>('sources.create', { name: 'Camera', config: { kind: 'rtmp', streamKeyId: key.id, width: 320, height: 180 } });
   const scene = await call<SceneInfo>('scenes.create', { name: 'Main', layers: [{ sourceId: camera.id }] });
@@ -60,7 +69,9 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     const status = await call<ProgramStatus>('program.status');
     const { pts } = await call<{ pts: number | null }>('program.ptsOfFrame', { frame: status.nextIdrFrames[0]! + 150 });
     expect(pts).not.toBeNull();
-    const section = Buffer.from(encodeSection(buildCueOut({ eventId: EVENT_ID, ptsTime: pts!, durationTicks: 30 * PTS_HZ, autoReturn: true }))).toString('base64');
+    const section = Buffer.from(encodeSection(buildCueOut({ eventId: EVENT_ID, ptsTime: pts!, durationTicks: 30 * PTS_HZ, autoReturn: true }))).toString(
+      'base64',
+    );
     await call('scte35.inject', { section });
     const tally = page.getByTestId('cue-tally');
     await expect(tally).toHaveAttribute('data-lit', 'true', { timeout: 15_000 });

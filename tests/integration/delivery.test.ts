@@ -162,7 +162,16 @@ describe('delivery', () => {
   });
 
   it('sends the program over SRT with SCTE-35 intact, survives a lost listener and a killed encoder, and leaves no ffmpeg behind', async () => {
-    await ok('program.setFormat', { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 600, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 96, videoEncoder: 'libx264' });
+    await ok('program.setFormat', {
+      width: 320,
+      height: 180,
+      frameRate: '30',
+      videoBitrateKbps: 600,
+      gopFrames: 30,
+      x264Preset: 'ultrafast',
+      audioBitrateKbps: 96,
+      videoEncoder: 'libx264',
+    });
     const key = await ok<StreamKeyWithSecret>('streamKeys.create', { name: 'OBS' });
     const camera = await ok<SourceInfo>('sources.create', { name: 'Camera', config: { kind: 'rtmp', streamKeyId: key.id, width: 320, height: 180 } });
     await ok<SceneInfo>('scenes.create', { name: 'Main', layers: [{ sourceId: camera.id }] });
@@ -215,7 +224,11 @@ describe('delivery', () => {
     const afterOutage = await ok<ProgramStatus>('program.status');
     expect(afterOutage.frame - framesBefore).toBeGreaterThan(30 * 15);
     expect((await statusOf(srt.id))!.droppedBytes).toBeGreaterThan(srtDroppedBefore);
-    expect({ framesSkippedForOutputs: afterOutage.outputStalls.framesSkipped - beforeOutage.outputStalls.framesSkipped, before: beforeOutage, after: afterOutage }).toMatchObject({ framesSkippedForOutputs: 0 });
+    expect({
+      framesSkippedForOutputs: afterOutage.outputStalls.framesSkipped - beforeOutage.outputStalls.framesSkipped,
+      before: beforeOutage,
+      after: afterOutage,
+    }).toMatchObject({ framesSkippedForOutputs: 0 });
 
     // Nothing listens on the other SRT port: a clear state, retries, and the others unaffected.
     const dead = (await statusOf(nowhere.id))!;
@@ -247,7 +260,11 @@ describe('delivery', () => {
       expect(got.scte35).toContain(cue.toString('hex'));
       const streams = execFileSync(ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', full]).toString();
       // From the first IDR to where the receiver was cut off, the stream decodes without an error.
-      expect(spawnSync(ffmpegPath, ['-v', 'error', '-i', 'pipe:0', '-f', 'null', '-'], { input: wholePart(full) }).stderr.toString().trim()).toBe('');
+      expect(
+        spawnSync(ffmpegPath, ['-v', 'error', '-i', 'pipe:0', '-f', 'null', '-'], { input: wholePart(full) })
+          .stderr.toString()
+          .trim(),
+      ).toBe('');
       expect(streams).toContain('h264');
       expect(streams).toContain('aac');
       expect(streams).toContain('scte_35');

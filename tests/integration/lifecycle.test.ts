@@ -12,7 +12,16 @@ import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 
 type Envelope<T> = { result?: T; error?: { code: string; message: string } };
 
-const FORMAT = { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 400, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 64, videoEncoder: 'libx264' };
+const FORMAT = {
+  width: 320,
+  height: 180,
+  frameRate: '30',
+  videoBitrateKbps: 400,
+  gopFrames: 30,
+  x264Preset: 'ultrafast',
+  audioBitrateKbps: 64,
+  videoEncoder: 'libx264',
+};
 
 async function ok<T>(studio: RunningStudio, name: string, args: unknown = {}): Promise<T> {
   const { status, body } = await studio.command<Envelope<T>>(name, args);
@@ -27,7 +36,10 @@ async function ok<T>(studio: RunningStudio, name: string, args: unknown = {}): P
 async function setUpProgram(studio: RunningStudio): Promise<void> {
   await ok(studio, 'program.setFormat', FORMAT);
   const bars = await ok<SourceInfo>(studio, 'sources.create', { name: 'Bars', config: { kind: 'test_pattern', width: 320, height: 180 } });
-  const lower = await ok<SourceInfo>(studio, 'sources.create', { name: 'Lower third', config: { kind: 'text', text: 'Lifecycle', fontSize: 20, background: '#000000', width: 320, height: 40 } });
+  const lower = await ok<SourceInfo>(studio, 'sources.create', {
+    name: 'Lower third',
+    config: { kind: 'text', text: 'Lifecycle', fontSize: 20, background: '#000000', width: 320, height: 40 },
+  });
   await ok<SceneInfo>(studio, 'scenes.create', { name: 'Main', layers: [{ sourceId: bars.id }, { sourceId: lower.id, y: 140 }] });
 }
 
@@ -68,7 +80,20 @@ describe('lifecycle calls over HTTP are serialized', () => {
 
     // A mix of every lifecycle call at once. The server may take them in any order, but each answer
     // must be the state its own call left: a start answers running, a stop answers stopped.
-    const calls = ['program.stop', 'outputs.startAll', 'program.start', 'outputs.stopAll', 'program.start', 'program.stop', 'outputs.startAll', 'program.start', 'outputs.stopAll', 'program.stop', 'program.start', 'outputs.startAll'];
+    const calls = [
+      'program.stop',
+      'outputs.startAll',
+      'program.start',
+      'outputs.stopAll',
+      'program.start',
+      'program.stop',
+      'outputs.startAll',
+      'program.start',
+      'outputs.stopAll',
+      'program.stop',
+      'program.start',
+      'outputs.startAll',
+    ];
     const answers = await Promise.all(calls.map((name) => running.command<Envelope<ProgramStatus | OutputInfo[]>>(name)));
     answers.forEach(({ status, body }, i) => {
       expect(status, calls[i]).toBe(200);
@@ -95,7 +120,9 @@ describe('lifecycle calls over HTTP are serialized', () => {
         return ok<SourceInfo>(running, 'sources.create', { name: 'Late bars', config: { kind: 'test_pattern', width: 160, height: 90 } });
       })(),
     ]);
-    await expect.poll(async () => (await ok<SourceInfo[]>(running, 'sources.list')).find((source) => source.id === created.id)?.state, { timeout: 15_000 }).toBe('running');
+    await expect
+      .poll(async () => (await ok<SourceInfo[]>(running, 'sources.list')).find((source) => source.id === created.id)?.state, { timeout: 15_000 })
+      .toBe('running');
     await running.command('program.stop');
   }, 120_000);
 });

@@ -12,8 +12,15 @@ import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 let studio: RunningStudio;
 let assets: string;
 
-async function command<T>(name: string, args: unknown = {}): Promise<{ status: number; body: { result?: T; error?: { code: string; field?: string; message: string } } }> {
-  const response = await fetch(`${studio.url}/api/v1/commands/${name}`, { method: 'POST', headers: { ...studio.authHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify(args) });
+async function command<T>(
+  name: string,
+  args: unknown = {},
+): Promise<{ status: number; body: { result?: T; error?: { code: string; field?: string; message: string } } }> {
+  const response = await fetch(`${studio.url}/api/v1/commands/${name}`, {
+    method: 'POST',
+    headers: { ...studio.authHeaders, 'Content-Type': 'application/json' },
+    body: JSON.stringify(args),
+  });
   return { status: response.status, body: (await response.json()) as never };
 }
 
@@ -26,7 +33,9 @@ async function ok<T>(name: string, args: unknown = {}): Promise<T> {
 beforeAll(async () => {
   studio = await startStudio();
   assets = mkdtempSync(path.join(os.tmpdir(), 'studio-assets-'));
-  await sharp({ create: { width: 64, height: 32, channels: 4, background: '#ffcc00' } }).png().toFile(path.join(assets, 'logo.png'));
+  await sharp({ create: { width: 64, height: 32, channels: 4, background: '#ffcc00' } })
+    .png()
+    .toFile(path.join(assets, 'logo.png'));
 });
 afterAll(async () => {
   await studio?.stop();
@@ -35,7 +44,10 @@ afterAll(async () => {
 
 describe('program over the HTTP API', () => {
   it('refuses a source path that does not exist, naming the field', async () => {
-    const { status, body } = await command('sources.create', { name: 'Show', config: { kind: 'media', path: path.join(assets, 'missing.mp4'), width: 320, height: 180 } });
+    const { status, body } = await command('sources.create', {
+      name: 'Show',
+      config: { kind: 'media', path: path.join(assets, 'missing.mp4'), width: 320, height: 180 },
+    });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'BAD_ARGUMENT', field: 'config.path' });
     expect(body.error!.message).toContain('does not exist');
@@ -48,17 +60,44 @@ describe('program over the HTTP API', () => {
   });
 
   it('sets up sources and scenes, runs the program from an RTMP publish, and switches at a frame', async () => {
-    await ok('program.setFormat', { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 600, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 96, videoEncoder: 'libx264' });
-    const bad = await command('program.setFormat', { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 600, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 96, videoEncoder: 'h264_nvenc' });
+    await ok('program.setFormat', {
+      width: 320,
+      height: 180,
+      frameRate: '30',
+      videoBitrateKbps: 600,
+      gopFrames: 30,
+      x264Preset: 'ultrafast',
+      audioBitrateKbps: 96,
+      videoEncoder: 'libx264',
+    });
+    const bad = await command('program.setFormat', {
+      width: 320,
+      height: 180,
+      frameRate: '30',
+      videoBitrateKbps: 600,
+      gopFrames: 30,
+      x264Preset: 'ultrafast',
+      audioBitrateKbps: 96,
+      videoEncoder: 'h264_nvenc',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ field: 'videoEncoder' });
 
     const key = await ok<StreamKeyWithSecret>('streamKeys.create', { name: 'OBS' });
     const camera = await ok<SourceInfo>('sources.create', { name: 'Camera', config: { kind: 'rtmp', streamKeyId: key.id, width: 320, height: 180 } });
-    const logo = await ok<SourceInfo>('sources.create', { name: 'Logo', config: { kind: 'image', path: path.join(assets, 'logo.png'), width: 64, height: 32 } });
-    const lower = await ok<SourceInfo>('sources.create', { name: 'Lower third', config: { kind: 'text', text: 'Hello', fontSize: 20, background: '#000000', width: 320, height: 40 } });
+    const logo = await ok<SourceInfo>('sources.create', {
+      name: 'Logo',
+      config: { kind: 'image', path: path.join(assets, 'logo.png'), width: 64, height: 32 },
+    });
+    const lower = await ok<SourceInfo>('sources.create', {
+      name: 'Lower third',
+      config: { kind: 'text', text: 'Hello', fontSize: 20, background: '#000000', width: 320, height: 40 },
+    });
     const slate = await ok<SourceInfo>('sources.create', { name: 'Slate', config: { kind: 'color', color: '#203040', width: 320, height: 180 } });
-    const main = await ok<SceneInfo>('scenes.create', { name: 'Main', layers: [{ sourceId: camera.id }, { sourceId: logo.id, x: 248, y: 8 }, { sourceId: lower.id, y: 140 }] });
+    const main = await ok<SceneInfo>('scenes.create', {
+      name: 'Main',
+      layers: [{ sourceId: camera.id }, { sourceId: logo.id, x: 248, y: 8 }, { sourceId: lower.id, y: 140 }],
+    });
     const breakScene = await ok<SceneInfo>('scenes.create', { name: 'Break', layers: [{ sourceId: slate.id }] });
     expect(main.layers).toHaveLength(3);
     expect((await ok<SceneInfo[]>('scenes.list')).map((scene) => scene.name)).toEqual(['Main', 'Break']);
@@ -67,19 +106,20 @@ describe('program over the HTTP API', () => {
     try {
       // Listed once the publisher is on; codec, size and bitrate once its media has been seen.
       await expect
-        .poll(async () => {
-          const [first] = await ok<IngestStreamEvent[]>('ingest.list');
-          return first?.video?.codec === 'h264' && first.bitrateKbps > 0;
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            const [first] = await ok<IngestStreamEvent[]>('ingest.list');
+            return first?.video?.codec === 'h264' && first.bitrateKbps > 0;
+          },
+          { timeout: 15_000 },
+        )
         .toBe(true);
       const [stream] = await ok<IngestStreamEvent[]>('ingest.list');
       expect(stream).toMatchObject({ streamKeyId: key.id, streamKeyName: 'OBS', video: { codec: 'h264', width: 320, height: 180 } });
       expect(stream!.bitrateKbps).toBeGreaterThan(0);
       const started = await ok<ProgramStatus>('program.start');
       expect(started.running).toBe(true);
-      await expect
-        .poll(async () => (await ok<SourceInfo[]>('sources.list')).find((s) => s.id === camera.id)?.state, { timeout: 15_000 })
-        .toBe('running');
+      await expect.poll(async () => (await ok<SourceInfo[]>('sources.list')).find((s) => s.id === camera.id)?.state, { timeout: 15_000 }).toBe('running');
       await expect.poll(async () => (await ok<ProgramStatus>('program.status')).frame, { timeout: 10_000 }).toBeGreaterThan(30);
       const status = await ok<ProgramStatus>('program.status');
       expect(status.onAirSceneId).toBe(main.id);

@@ -61,7 +61,6 @@ function frameColours(tsFile: string): Array<[number, number, number]> {
 
 const isRed = ([r, g, b]: [number, number, number]) => r > 180 && g < 60 && b < 60;
 
-
 describe('live program', () => {
   let dir: string;
   let store: Store;
@@ -112,7 +111,14 @@ describe('live program', () => {
       const streamKeyId = published[0]!.streamKeyId;
       await program.addSource({ id: 'cam', kind: 'rtmp', streamKeyId, width: WIDTH, height: HEIGHT });
       await program.addSource({ id: 'logo', kind: 'image', path: path.join(dir, 'logo.png'), width: 60, height: 30 });
-      await program.addSource({ id: 'lower', kind: 'text', text: 'Live from the studio', width: WIDTH, height: 40, style: { fontSize: 20, background: 'rgba(0,0,0,0.7)' } });
+      await program.addSource({
+        id: 'lower',
+        kind: 'text',
+        text: 'Live from the studio',
+        width: WIDTH,
+        height: 40,
+        style: { fontSize: 20, background: 'rgba(0,0,0,0.7)' },
+      });
       await program.addSource({ id: 'red', kind: 'color', color: '#ff0000', width: WIDTH, height: HEIGHT });
       const show: Scene = {
         id: 'show',
@@ -122,7 +128,10 @@ describe('live program', () => {
           { id: 'l-lower', sourceId: 'lower', rect: { x: 0, y: HEIGHT - 40, width: WIDTH, height: 40 }, opacity: 1, visible: true },
         ],
       };
-      const red: Scene = { id: 'red', layers: [{ id: 'l-red', sourceId: 'red', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true }] };
+      const red: Scene = {
+        id: 'red',
+        layers: [{ id: 'l-red', sourceId: 'red', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true }],
+      };
       program.setScene(show);
       program.setScene(red);
       program.switchScene({ sceneId: 'show' });
@@ -141,7 +150,15 @@ describe('live program', () => {
 
       // H.264 + AAC at the configured size and rate.
       const streams = JSON.parse(execFileSync(ffprobe, ['-v', 'error', '-show_streams', '-of', 'json', file]).toString()) as {
-        streams: Array<{ codec_name: string; codec_type: string; width?: number; height?: number; r_frame_rate?: string; sample_rate?: string; channels?: number }>;
+        streams: Array<{
+          codec_name: string;
+          codec_type: string;
+          width?: number;
+          height?: number;
+          r_frame_rate?: string;
+          sample_rate?: string;
+          channels?: number;
+        }>;
       };
       const video = streams.streams.find((s) => s.codec_type === 'video')!;
       const audio = streams.streams.find((s) => s.codec_type === 'audio')!;
@@ -160,7 +177,9 @@ describe('live program', () => {
 
       // An IDR exactly every GOP frames, and nowhere else.
       const frames = JSON.parse(
-        execFileSync(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts,flags', '-of', 'json', file], { maxBuffer: 1 << 26 }).toString(),
+        execFileSync(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts,flags', '-of', 'json', file], {
+          maxBuffer: 1 << 26,
+        }).toString(),
       ) as { packets: Array<{ pts: number; flags: string }> };
       const keyframeIndexes = frames.packets.flatMap((p, i) => (p.flags.startsWith('K') ? [i] : []));
       expect(keyframeIndexes.length).toBeGreaterThan(3);
@@ -172,7 +191,24 @@ describe('live program', () => {
 
       // Audio and video start within one frame of each other.
       const firstPts = (selector: string) =>
-        Number(execFileSync(ffprobe, ['-v', 'error', '-select_streams', selector, '-show_entries', 'packet=pts_time', '-read_intervals', '%+#1', '-of', 'csv=p=0', file]).toString().trim().split('\n')[0]);
+        Number(
+          execFileSync(ffprobe, [
+            '-v',
+            'error',
+            '-select_streams',
+            selector,
+            '-show_entries',
+            'packet=pts_time',
+            '-read_intervals',
+            '%+#1',
+            '-of',
+            'csv=p=0',
+            file,
+          ])
+            .toString()
+            .trim()
+            .split('\n')[0],
+        );
       expect(Math.abs(firstPts('v') - firstPts('a'))).toBeLessThanOrEqual(1 / 30);
 
       // The switch ordered for frame N shows at frame N: decoded frame N is red, N−1 is not.
@@ -183,7 +219,21 @@ describe('live program', () => {
       expect(colours.slice(switchAt).every(isRed)).toBe(true);
       expect(colours.slice(0, switchAt).some(isRed)).toBe(false);
       // The logo is composed over the camera: its yellow sits at the top right of a show frame.
-      const showFrame = execFileSync(ffmpeg, ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${switchAt - 5})`, '-frames:v', '1', '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-']);
+      const showFrame = execFileSync(ffmpeg, [
+        '-v',
+        'error',
+        '-i',
+        file,
+        '-vf',
+        `select=eq(n\\,${switchAt - 5})`,
+        '-frames:v',
+        '1',
+        '-pix_fmt',
+        'rgb24',
+        '-f',
+        'rawvideo',
+        '-',
+      ]);
       const pixel = (x: number, y: number) => [...showFrame.subarray((y * WIDTH + x) * 3, (y * WIDTH + x) * 3 + 3)];
       const [r, g, b] = pixel(WIDTH - 40, 25);
       expect(r).toBeGreaterThan(200);
@@ -271,11 +321,21 @@ describe('live program', () => {
       await program.addSource({ id: 'corrupt', kind: 'media', path: corrupt, width: WIDTH, height: HEIGHT });
       program.setScene({
         id: 'all',
-        layers: ['bars', 'missing', 'corrupt'].map((sourceId) => ({ id: sourceId, sourceId, rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true })),
+        layers: ['bars', 'missing', 'corrupt'].map((sourceId) => ({
+          id: sourceId,
+          sourceId,
+          rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT },
+          opacity: 1,
+          visible: true,
+        })),
       });
       program.switchScene({ sceneId: 'all' });
       await program.start();
-      await until(() => program.sourceStatus('missing')?.state === 'failed' && program.sourceStatus('corrupt')?.state === 'failed', 15_000, 'both sources to fail');
+      await until(
+        () => program.sourceStatus('missing')?.state === 'failed' && program.sourceStatus('corrupt')?.state === 'failed',
+        15_000,
+        'both sources to fail',
+      );
       expect(program.sourceStatus('missing')?.reason).toMatch(/file not found: .*nope\.mp4/);
       expect(program.sourceStatus('corrupt')?.reason).toMatch(/not a playable media file/);
       const before = program.frame;

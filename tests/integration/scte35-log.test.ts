@@ -21,7 +21,16 @@ afterAll(async () => {
 
 describe('scte35.log', () => {
   it('logs an immediate splice_insert as a splice_insert with its event id (not a splice_null)', async () => {
-    await ok('program.setFormat', { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 400, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 64, videoEncoder: 'libx264' });
+    await ok('program.setFormat', {
+      width: 320,
+      height: 180,
+      frameRate: '30',
+      videoBitrateKbps: 400,
+      gopFrames: 30,
+      x264Preset: 'ultrafast',
+      audioBitrateKbps: 64,
+      videoEncoder: 'libx264',
+    });
     const bars = await ok<SourceInfo>('sources.create', { name: 'Bars', config: { kind: 'test_pattern', width: 320, height: 180 } });
     await ok<SceneInfo>('scenes.create', { name: 'Main', layers: [{ sourceId: bars.id }] });
     await ok('program.start');

@@ -106,7 +106,9 @@ describe('studio serve on loopback', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = parsePrometheusTextFormat(await response.text());
     const names = families.map((family) => family.name);
-    expect(names).toEqual(expect.arrayContaining(['studio_build_info', 'studio_uptime_seconds', 'studio_ffmpeg_available', 'studio_process_cpu_seconds_total']));
+    expect(names).toEqual(
+      expect.arrayContaining(['studio_build_info', 'studio_uptime_seconds', 'studio_ffmpeg_available', 'studio_process_cpu_seconds_total']),
+    );
     for (const family of families) {
       expect(family.name).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/);
       for (const metric of family.metrics) {

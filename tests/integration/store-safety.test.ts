@@ -2,7 +2,20 @@
 // database or a read-only disk refused at start with exit 1 and a message naming the file, a
 // damaged WAL reported in status with the data as found kept aside.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -23,7 +36,10 @@ const modeOf = (file: string) => statSync(file).mode & 0o777;
 /** Runs `studio serve` on `dataDir` expecting it to refuse: its exit code and what it wrote. */
 function serveExpectingExit(dataDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [studioBin, 'serve', '--port', '0', '--data-dir', dataDir, '--rtmp-port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [studioBin, 'serve', '--port', '0', '--data-dir', dataDir, '--rtmp-port', '0'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -136,10 +152,18 @@ describe('studio serve and its data dir', () => {
     const reader = new BetterSqlite3(path.join(dataDir, 'studio.db'), { readonly: true });
     try {
       const left = () => (reader.prepare('SELECT sampled_at FROM analytics_samples ORDER BY sampled_at').all() as { sampled_at: string }[]).length;
-      await until(() => left() === 3, 20_000, () => `the samples older than 90 days pruned at start (${left()} left)`);
+      await until(
+        () => left() === 3,
+        20_000,
+        () => `the samples older than 90 days pruned at start (${left()} left)`,
+      );
       const set = await studio.command('settings.set', { key: 'retention.analyticsDays', value: 7 });
       expect(set.status).toBe(200);
-      await until(() => left() === 1, 20_000, () => `the samples older than 7 days pruned after the change (${left()} left)`);
+      await until(
+        () => left() === 1,
+        20_000,
+        () => `the samples older than 7 days pruned after the change (${left()} left)`,
+      );
       const refused = await studio.command<{ error: { code: string; field: string } }>('settings.set', { key: 'retention.analyticsDays', value: 0 });
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({ code: 'BAD_ARGUMENT', field: 'value' });

@@ -13,7 +13,7 @@ interface Answer<T> {
   status: number;
   body: { result?: T; error?: { code: string; field?: string; message: string } };
 }
-const call = <T,>(name: string, args: unknown = {}) => studio.command(name, args) as Promise<Answer<T>>;
+const call = <T>(name: string, args: unknown = {}) => studio.command(name, args) as Promise<Answer<T>>;
 async function ok<T>(name: string, args: unknown = {}): Promise<T> {
   const { status, body } = await call<T>(name, args);
   if (status !== 200) throw new Error(`${name}: ${status} ${JSON.stringify(body)}`);

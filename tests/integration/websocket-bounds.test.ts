@@ -56,14 +56,17 @@ describe('WebSocket bounds', () => {
       clients[0]!.close();
       await closed;
       await expect
-        .poll(async () => {
-          try {
-            clients[0] = await open();
-            return true;
-          } catch {
-            return false;
-          }
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            try {
+              clients[0] = await open();
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          { timeout: 10_000 },
+        )
         .toBe(true);
     } finally {
       for (const client of clients) client.terminate();
@@ -105,7 +108,7 @@ describe('WebSocket bounds', () => {
     }
   });
 
-  it('closes a consumer that sends thousands of commands and never reads, and the server\'s memory stays bounded', async () => {
+  it("closes a consumer that sends thousands of commands and never reads, and the server's memory stays bounded", async () => {
     // The analytics of an hour on air (360 samples, one per 10 s), as the stats collector stores them:
     // each stats.history answer is then ~100 KB, what made the server grow by hundreds of MB.
     const db = new Database(path.join(studio.dataDir, 'studio.db'));

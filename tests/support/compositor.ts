@@ -132,7 +132,23 @@ export function referenceBlendBand(
   const r1 = Math.min(dy + h, bandY1);
   if (r0 >= r1 || w <= 0 || opacity <= 0) return;
   referenceBlendPlane(dst.y, dstLayout.width, src.y, srcLayout.width, src.a, null, null, sx, sy, dx, dy, w, r0, r1, opacity);
-  referenceBlendPlane(dst.u, dstLayout.chromaWidth, src.u, srcLayout.chromaWidth, src.ac, dst.v, src.v, sx >> 1, sy >> 1, dx >> 1, dy >> 1, w >> 1, r0 >> 1, r1 >> 1, opacity);
+  referenceBlendPlane(
+    dst.u,
+    dstLayout.chromaWidth,
+    src.u,
+    srcLayout.chromaWidth,
+    src.ac,
+    dst.v,
+    src.v,
+    sx >> 1,
+    sy >> 1,
+    dx >> 1,
+    dy >> 1,
+    w >> 1,
+    r0 >> 1,
+    r1 >> 1,
+    opacity,
+  );
 }
 
 /** One plane, or the U and V pair (which share their alpha), over rows [r0, r1) of the destination plane. */

@@ -46,16 +46,52 @@ const PID_NULL = 0x1fff;
 export function runEncoderOnHardSource(options: EncoderRunOptions): Promise<EncoderRunResult> {
   const ffmpeg = options.ffmpegPath ?? 'ffmpeg';
   const { format, seconds } = options;
-  const video = spawn(ffmpeg, [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', ...(options.realTime ? ['-re'] : []),
-    '-f', 'lavfi', '-i', options.videoSource ?? hardIdrSource(format),
-    '-t', String(seconds), '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
-  ], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const audio = spawn(ffmpeg, [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', ...(options.realTime ? ['-re'] : []),
-    '-f', 'lavfi', '-i', 'anoisesrc=color=pink:sample_rate=48000:amplitude=0.3',
-    '-t', String(seconds), '-f', 's16le', '-ar', '48000', '-ac', '2', 'pipe:1',
-  ], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const video = spawn(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      ...(options.realTime ? ['-re'] : []),
+      '-f',
+      'lavfi',
+      '-i',
+      options.videoSource ?? hardIdrSource(format),
+      '-t',
+      String(seconds),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const audio = spawn(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      ...(options.realTime ? ['-re'] : []),
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=color=pink:sample_rate=48000:amplitude=0.3',
+      '-t',
+      String(seconds),
+      '-f',
+      's16le',
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe'];
   for (let fd = 3; fd <= ENCODER_AUDIO_FD; fd++) stdio.push('pipe');
   const encoder = spawn(ffmpeg, options.args ?? encoderArgs(format), { stdio });

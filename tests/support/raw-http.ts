@@ -14,7 +14,7 @@ export interface RawExchange {
 export function rawRequest(
   port: number,
   bytes: string | Buffer,
-  options: { timeoutMs?: number; host?: string; /** Resolve once a response head has come, without waiting for the close. */ untilHead?: boolean } = {},
+  options: { timeoutMs?: number; host?: string /** Resolve once a response head has come, without waiting for the close. */; untilHead?: boolean } = {},
 ): Promise<RawExchange> {
   const timeoutMs = options.timeoutMs ?? 5000;
   return new Promise((resolve, reject) => {

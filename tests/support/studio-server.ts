@@ -65,7 +65,7 @@ export async function startStudio(options: { host?: string; args?: string[]; env
     dataDir,
     token,
     authHeaders,
-    command: async <T,>(name: string, args: unknown = {}) => {
+    command: async <T>(name: string, args: unknown = {}) => {
       const response = await fetch(`${url}/api/v1/commands/${name}`, {
         method: 'POST',
         headers: { ...authHeaders, 'Content-Type': 'application/json' },

@@ -30,7 +30,9 @@ export function serveAppScheme(rendererRoot: string, previewRoot: string): void 
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404 });
     const preview = url.pathname.startsWith('/preview/');
-    const file = preview ? fileUnder(previewRoot, url.pathname.slice('/preview'.length)) : fileUnder(rendererRoot, url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = preview
+      ? fileUnder(previewRoot, url.pathname.slice('/preview'.length))
+      : fileUnder(rendererRoot, url.pathname === '/' ? '/index.html' : url.pathname);
     if (!file) return new Response('not found', { status: 404 });
     try {
       const response = await net.fetch(pathToFileURL(file).href);

@@ -24,7 +24,11 @@ describe('studio scte35', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     const json = JSON.parse(out);
-    expect(json.splice_command).toMatchObject({ splice_event_id: 0x4800008f, splice_time: { pts_time: 0x07369c02e, pts_time_seconds: 21514.559089 }, break_duration: { duration: 0x00052ccf5, duration_seconds: 60.293567 } });
+    expect(json.splice_command).toMatchObject({
+      splice_event_id: 0x4800008f,
+      splice_time: { pts_time: 0x07369c02e, pts_time_seconds: 21514.559089 },
+      break_duration: { duration: 0x00052ccf5, duration_seconds: 60.293567 },
+    });
   });
 
   it('decode accepts hex with 0x', async () => {
@@ -42,7 +46,10 @@ describe('studio scte35', () => {
     [['decode', '/DAvAAAAAAAA///wFAVIAACPf+/+c2nALv4AUsz1AAAAAAAKAAhDVUVJAAABNWLbowA='], /^studio scte35: BAD_CRC \(field CRC_32, offset 46\): /],
     [['decode', '/DAvAAAAAAAA///wFAVIAACPf+/+c2nALv4A'], /^studio scte35: TRUNCATED \(field section_length, offset 27\): /],
     [['decode', 'hello world'], /^studio scte35: BAD_INPUT: /],
-    [['encode', '{"splice_command":{"splice_command_type":5,"splice_event_id":1,"break_duration":{"auto_return":true,"duration":8589934592}}}'], /^studio scte35: OUT_OF_RANGE \(field splice_command\.break_duration\.duration\): /],
+    [
+      ['encode', '{"splice_command":{"splice_command_type":5,"splice_event_id":1,"break_duration":{"auto_return":true,"duration":8589934592}}}'],
+      /^studio scte35: OUT_OF_RANGE \(field splice_command\.break_duration\.duration\): /,
+    ],
     [['encode', '{not json'], /^studio scte35: BAD_INPUT: not JSON/],
     [['encode', '@missing.json'], /^studio scte35: BAD_INPUT: cannot read missing\.json/],
     [['frobnicate'], /^studio scte35: BAD_INPUT: unknown action "frobnicate"/],

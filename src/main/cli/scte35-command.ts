@@ -2,9 +2,7 @@
 // `studio scte35 encode <json|@file> [--hex]` prints base64 (or hex).
 // Bad input: exit code 1 and exactly one line on stderr (code, field, offset), no stack trace.
 import { PTS_HZ } from '../engine/media.ts';
-import {
-  Scte35Error, decodeSection, encodeSection, parseSectionText, sectionFromJson, toBase64, toHex,
-} from '../engine/scte35/index.ts';
+import { Scte35Error, decodeSection, encodeSection, parseSectionText, sectionFromJson, toBase64, toHex } from '../engine/scte35/index.ts';
 import { errorMessage } from '../engine/errors.ts';
 
 export interface Scte35CommandIo {

@@ -37,8 +37,11 @@ describe('studio ts inspect', () => {
     expect(info.continuityErrors).toBe(0);
     expect(info.pids.find((p) => p.pid === 0x1fff)?.packets).toBe(info.nullPackets);
     // ffprobe's count of key frames agrees with our IDR detection.
-    const keyframes = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=flags', '-of', 'csv=p=0', input], { encoding: 'utf8' })
-      .split('\n').filter((l) => l.startsWith('K')).length;
+    const keyframes = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=flags', '-of', 'csv=p=0', input], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => l.startsWith('K')).length;
     expect(info.idrCount).toBe(keyframes);
     expect(info.frames).toBe(360);
   });
@@ -53,14 +56,42 @@ describe('studio ts inject', () => {
     const cueFile = path.join(work, 'cue.bin');
     writeFileSync(cueFile, section);
     const json = JSON.stringify({
-      table_id: 252, section_syntax_indicator: false, private_indicator: false, sap_type: 3, protocol_version: 0, encrypted_packet: false,
-      encryption_algorithm: 0, pts_adjustment: 0, cw_index: 255, tier: 4095, splice_command_type: 0,
-      splice_command: { splice_command_type: 0 }, descriptors: [],
+      table_id: 252,
+      section_syntax_indicator: false,
+      private_indicator: false,
+      sap_type: 3,
+      protocol_version: 0,
+      encrypted_packet: false,
+      encryption_algorithm: 0,
+      pts_adjustment: 0,
+      cw_index: 255,
+      tier: 4095,
+      splice_command_type: 0,
+      splice_command: { splice_command_type: 0 },
+      descriptors: [],
     });
     const { code, stdout, stderr } = await run([
-      'inject', '--input', input, '--output', output, '--break', '5:2',
-      '--cue', Buffer.from(section).toString('base64'), '--cue', `@${cueFile}`, '--cue', Buffer.from(section).toString('hex'), '--cue', json,
-      '--preroll', '4', '--repeat-interval', '1', '--pid', '600',
+      'inject',
+      '--input',
+      input,
+      '--output',
+      output,
+      '--break',
+      '5:2',
+      '--cue',
+      Buffer.from(section).toString('base64'),
+      '--cue',
+      `@${cueFile}`,
+      '--cue',
+      Buffer.from(section).toString('hex'),
+      '--cue',
+      json,
+      '--preroll',
+      '4',
+      '--repeat-interval',
+      '1',
+      '--pid',
+      '600',
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -157,25 +188,37 @@ describe('studio ts: a capture cut mid-packet is worked on whole packets, with a
 
 describe('studio ts: bad input gets exit code 1, one line on stderr, no output left behind', () => {
   const cases: Array<[string, () => string[]]> = [
-    ['not a TS', () => {
-      const f = path.join(work, 'not.ts');
-      writeFileSync(f, 'hello world, this is not a transport stream\n'.repeat(100));
-      return ['inject', '--input', f, '--output', path.join(work, 'bad1.ts'), '--break', '5:2'];
-    }],
-    ['no video PID', () => {
-      const f = path.join(work, 'audio-only.ts');
-      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine', '-c:a', 'aac', '-t', '2', '-f', 'mpegts', f]);
-      return ['hls', '--input', f, '--output-dir', path.join(work, 'bad3')];
-    }],
-    ['a splice before the start', () => {
-      const early = encodeSection(buildCueOut({ eventId: 1, ptsTime: 1000, durationTicks: 90_000 }));
-      return ['inject', '--input', input, '--output', path.join(work, 'bad4.ts'), '--cue', Buffer.from(early).toString('base64')];
-    }],
-    ['a cue with a bad CRC', () => {
-      const bytes = encodeSection(buildCueOut({ eventId: 1, ptsTime: 900_000, durationTicks: 90_000 }));
-      bytes[20]! ^= 0xff;
-      return ['inject', '--input', input, '--output', path.join(work, 'bad5.ts'), '--cue', Buffer.from(bytes).toString('hex')];
-    }],
+    [
+      'not a TS',
+      () => {
+        const f = path.join(work, 'not.ts');
+        writeFileSync(f, 'hello world, this is not a transport stream\n'.repeat(100));
+        return ['inject', '--input', f, '--output', path.join(work, 'bad1.ts'), '--break', '5:2'];
+      },
+    ],
+    [
+      'no video PID',
+      () => {
+        const f = path.join(work, 'audio-only.ts');
+        execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine', '-c:a', 'aac', '-t', '2', '-f', 'mpegts', f]);
+        return ['hls', '--input', f, '--output-dir', path.join(work, 'bad3')];
+      },
+    ],
+    [
+      'a splice before the start',
+      () => {
+        const early = encodeSection(buildCueOut({ eventId: 1, ptsTime: 1000, durationTicks: 90_000 }));
+        return ['inject', '--input', input, '--output', path.join(work, 'bad4.ts'), '--cue', Buffer.from(early).toString('base64')];
+      },
+    ],
+    [
+      'a cue with a bad CRC',
+      () => {
+        const bytes = encodeSection(buildCueOut({ eventId: 1, ptsTime: 900_000, durationTicks: 90_000 }));
+        bytes[20]! ^= 0xff;
+        return ['inject', '--input', input, '--output', path.join(work, 'bad5.ts'), '--cue', Buffer.from(bytes).toString('hex')];
+      },
+    ],
   ];
 
   it.each(cases)('%s', async (name, makeArgs) => {

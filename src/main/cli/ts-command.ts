@@ -1,7 +1,16 @@
 // `studio ts inspect | inject | hls`: the MPEG-TS toolkit on files.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { buildCueIn, buildCueOut, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf, type SpliceInfoSection } from '../engine/scte35/index.ts';
+import {
+  buildCueIn,
+  buildCueOut,
+  decodeSection,
+  encodeSection,
+  parseSectionText,
+  sectionFromJson,
+  spliceTimeOf,
+  type SpliceInfoSection,
+} from '../engine/scte35/index.ts';
 import { MAX_PTS, PTS_HZ } from '../engine/media.ts';
 import { MpegTsError } from '../engine/mpegts/errors.ts';
 import { Scte35Injector } from '../engine/mpegts/injector.ts';
@@ -64,7 +73,8 @@ function seconds(flags: Flags, name: string, fallback?: number): number | undefi
   const value = one(flags, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new MpegTsError('BAD_ARGUMENT', `--${name} must be a number of seconds ≥ 0, got "${value}"`, { field: name });
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new MpegTsError('BAD_ARGUMENT', `--${name} must be a number of seconds ≥ 0, got "${value}"`, { field: name });
   return n;
 }
 
@@ -76,7 +86,8 @@ function seconds(flags: Flags, name: string, fallback?: number): number | undefi
 function checkInput(file: string, needVideo: boolean, subcommand: string, io: CommandIo): TsInspection {
   if (!existsSync(file) || !statSync(file).isFile()) throw new MpegTsError('BAD_ARGUMENT', `${file}: no such file`);
   const info = inspectFile(file);
-  if (info.packets === 0 || info.bytesSkipped > info.bytes / 2) throw new MpegTsError('NOT_TS', `${file}: not an MPEG-TS file (no 188-byte packets with sync byte 0x47)`);
+  if (info.packets === 0 || info.bytesSkipped > info.bytes / 2)
+    throw new MpegTsError('NOT_TS', `${file}: not an MPEG-TS file (no 188-byte packets with sync byte 0x47)`);
   for (const warning of info.warnings) io.stderr(`studio ts ${subcommand}: warning: ${file}: ${warning}\n`);
   if (info.programs.length === 0) throw new MpegTsError('NO_PMT', `${file}: no program (PAT/PMT) found`);
   if (needVideo && (info.videoPid === null || info.idrCount === 0)) throw new MpegTsError('NO_VIDEO', `${file}: no H.264/HEVC video PID with an IDR frame`);
@@ -125,10 +136,12 @@ function planBreaks(specs: string[], info: TsInspection, firstEventId: number): 
     const duration = Number(match[2]);
     if (!(duration > 0)) throw new MpegTsError('BAD_ARGUMENT', `--break ${spec}: the duration must be > 0`, { field: 'break' });
     const out = idrAtOrAfter(info, Math.round(at * PTS_HZ));
-    if (out === undefined) throw new MpegTsError('NO_IDR', `--break ${spec}: no IDR at or after ${at} s (the input lasts ${info.durationSeconds} s)`, { field: 'break' });
+    if (out === undefined)
+      throw new MpegTsError('NO_IDR', `--break ${spec}: no IDR at or after ${at} s (the input lasts ${info.durationSeconds} s)`, { field: 'break' });
     const durationTicks = Math.round(duration * PTS_HZ);
     const back = idrAtOrAfter(info, ptsDiff(out, info.firstPts!) + durationTicks);
-    if (back === undefined) throw new MpegTsError('NO_IDR', `--break ${spec}: the return at ${at + duration} s is past the last IDR of the input`, { field: 'break' });
+    if (back === undefined)
+      throw new MpegTsError('NO_IDR', `--break ${spec}: the return at ${at + duration} s is past the last IDR of the input`, { field: 'break' });
     const eventId = firstEventId + i;
     cues.push({ bytes: encodeSection(buildCueOut({ eventId, ptsTime: out, durationTicks, autoReturn: true })), splicePts: out, source: `--break ${spec}` });
     cues.push({ bytes: encodeSection(buildCueIn({ eventId, ptsTime: back })), splicePts: back, source: `--break ${spec} (return)` });
@@ -151,7 +164,14 @@ function inspect(argv: string[], io: CommandIo): number {
 
 function inject(argv: string[], io: CommandIo): number {
   const { flags, positional } = parseFlags(argv, {
-    input: 'one', output: 'one', cue: 'many', break: 'many', preroll: 'one', 'repeat-interval': 'one', heartbeat: 'one', pid: 'one',
+    input: 'one',
+    output: 'one',
+    cue: 'many',
+    break: 'many',
+    preroll: 'one',
+    'repeat-interval': 'one',
+    heartbeat: 'one',
+    pid: 'one',
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
   const input = required(flags, 'input');
@@ -182,13 +202,21 @@ function inject(argv: string[], io: CommandIo): number {
     const offset = ptsDiff(cue.splicePts, first);
     if (offset < 0) throw new MpegTsError('SPLICE_BEFORE_START', `${cue.source}: splice PTS ${cue.splicePts} is before the first video frame (PTS ${first})`);
     if (offset < prerollTicks) {
-      throw new MpegTsError('SPLICE_BEFORE_START', `${cue.source}: splice at ${(offset / PTS_HZ).toFixed(3)} s leaves less than the ${preroll} s preroll after the start (lower --preroll or splice later)`);
+      throw new MpegTsError(
+        'SPLICE_BEFORE_START',
+        `${cue.source}: splice at ${(offset / PTS_HZ).toFixed(3)} s leaves less than the ${preroll} s preroll after the start (lower --preroll or splice later)`,
+      );
     }
     if (ptsDiff(cue.splicePts, (first + Math.round(info.durationSeconds * PTS_HZ)) % MAX_PTS) > 0) {
       throw new MpegTsError('BAD_ARGUMENT', `${cue.source}: splice PTS ${cue.splicePts} is after the end of the input`);
     }
   }
-  const injector = new Scte35Injector({ ...(pid === undefined ? {} : { pid }), prerollSeconds: preroll, repeatIntervalSeconds: repeat, ...(heartbeat === undefined ? {} : { heartbeatSeconds: heartbeat }) });
+  const injector = new Scte35Injector({
+    ...(pid === undefined ? {} : { pid }),
+    prerollSeconds: preroll,
+    repeatIntervalSeconds: repeat,
+    ...(heartbeat === undefined ? {} : { heartbeatSeconds: heartbeat }),
+  });
   for (const cue of cues) injector.queue(cue.bytes);
   writeAtomically(output, (write) => {
     readFileChunks(input, (chunk) => write(injector.push(chunk)));
@@ -197,7 +225,13 @@ function inject(argv: string[], io: CommandIo): number {
     const rest = injector.flush();
     write(rest.subarray(0, rest.length - partial));
   });
-  const result = { output, pid: injector.pid, cues: cues.map((c) => ({ source: c.source, splicePts: c.splicePts ?? null })), ...injector.stats, warnings: info.warnings };
+  const result = {
+    output,
+    pid: injector.pid,
+    cues: cues.map((c) => ({ source: c.source, splicePts: c.splicePts ?? null })),
+    ...injector.stats,
+    warnings: info.warnings,
+  };
   io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
@@ -209,20 +243,37 @@ function hls(argv: string[], io: CommandIo): number {
   const outputDir = required(flags, 'output-dir');
   const segmentDuration = seconds(flags, 'segment-duration', 6)!;
   if (!(segmentDuration > 0)) throw new MpegTsError('BAD_ARGUMENT', '--segment-duration must be > 0', { field: 'segment-duration' });
-  const markers = (one(flags, 'markers') ?? 'cue').split(',').map((m) => m.trim()).filter(Boolean);
-  for (const m of markers) if (!isMarkerStyle(m)) throw new MpegTsError('BAD_ARGUMENT', `--markers: unknown style "${m}" (cue, daterange, oatcls, scte35)`, { field: 'markers' });
+  const markers = (one(flags, 'markers') ?? 'cue')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  for (const m of markers)
+    if (!isMarkerStyle(m)) throw new MpegTsError('BAD_ARGUMENT', `--markers: unknown style "${m}" (cue, daterange, oatcls, scte35)`, { field: 'markers' });
   const listSizeText = one(flags, 'list-size');
   const listSize = listSizeText === undefined ? 0 : Number(listSizeText);
-  if (!Number.isInteger(listSize) || listSize < 0) throw new MpegTsError('BAD_ARGUMENT', `--list-size must be an integer ≥ 0, got "${listSizeText}"`, { field: 'list-size' });
+  if (!Number.isInteger(listSize) || listSize < 0)
+    throw new MpegTsError('BAD_ARGUMENT', `--list-size must be an integer ≥ 0, got "${listSizeText}"`, { field: 'list-size' });
   const info = checkInput(input, true, 'hls', io);
-  const segmenter = new HlsSegmenter({ outputDir, segmentDurationSeconds: segmentDuration, listSize, markers: markers as MarkerStyle[], programDateTime: new Date(statSync(input).mtimeMs) });
+  const segmenter = new HlsSegmenter({
+    outputDir,
+    segmentDurationSeconds: segmentDuration,
+    listSize,
+    markers: markers as MarkerStyle[],
+    programDateTime: new Date(statSync(input).mtimeMs),
+  });
   readFileChunks(input, (chunk) => segmenter.push(chunk));
   segmenter.end();
   io.stdout(
     `${JSON.stringify(
       {
         playlist: path.join(outputDir, segmenter.playlistName),
-        segments: segmenter.segments.map((s) => ({ uri: s.uri, duration: s.duration, startPts: s.startPts, ...(s.cueOut ? { cueOut: s.cueOut.id } : {}), ...(s.cueIn ? { cueIn: s.cueIn.id } : {}) })),
+        segments: segmenter.segments.map((s) => ({
+          uri: s.uri,
+          duration: s.duration,
+          startPts: s.startPts,
+          ...(s.cueOut ? { cueOut: s.cueOut.id } : {}),
+          ...(s.cueIn ? { cueIn: s.cueIn.id } : {}),
+        })),
         inexactSplices: segmenter.inexactSplices,
         warnings: info.warnings, // the segmenter takes whole packets only: a partial tail is left out
       },

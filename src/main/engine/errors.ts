@@ -10,11 +10,7 @@ export class EngineError extends Error {
   readonly field: string | undefined;
   readonly fatal: boolean;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { apiCode?: ErrorCode; field?: string; fatal?: boolean; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: { apiCode?: ErrorCode; field?: string; fatal?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -7,7 +7,7 @@ const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, er
 const SECRET_FIELD = /^(pass(word|phrase)?|secret|(api_?)?token|stream_?key|key|authorization|cookie)$/i;
 export const REDACTED = '[redacted]';
 
-export type LogSink = (line: string) => void
+export type LogSink = (line: string) => void;
 
 export class Logger {
   readonly #sink: LogSink;

@@ -336,7 +336,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         deliver({
           type: 'error',
           id,
-          error: { code: 'UNAVAILABLE', message: `Too many commands in flight on this connection (${limits.maxCommandsInFlight}); wait for answers before sending more.` },
+          error: {
+            code: 'UNAVAILABLE',
+            message: `Too many commands in flight on this connection (${limits.maxCommandsInFlight}); wait for answers before sending more.`,
+          },
         });
         return;
       }

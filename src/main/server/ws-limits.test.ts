@@ -3,7 +3,7 @@ import { SendBudget, type WebSocketLimits } from './ws-limits.ts';
 
 const limits: WebSocketLimits = { maxConnections: 4, maxCommandsInFlight: 2, softBufferBytes: 1000, slowConsumerGraceMs: 10_000, hardBufferBytes: 8000 };
 
-describe('a WebSocket consumer\'s send budget', () => {
+describe("a WebSocket consumer's send budget", () => {
   it('sends while the consumer keeps up', () => {
     const budget = new SendBudget(limits);
     expect(budget.verdict(0, 0)).toEqual({ action: 'send' });

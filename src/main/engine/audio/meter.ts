@@ -34,7 +34,8 @@ export class MeterAccumulator {
 
   constructor(channels = 2, windowSamples = 4800) {
     if (!Number.isInteger(channels) || channels < 1 || channels > 8) throw new AudioError('BAD_OPTION', `channels must be 1..8, got ${channels}`);
-    if (!Number.isInteger(windowSamples) || windowSamples < 1) throw new AudioError('BAD_OPTION', `windowSamples must be a positive integer, got ${windowSamples}`);
+    if (!Number.isInteger(windowSamples) || windowSamples < 1)
+      throw new AudioError('BAD_OPTION', `windowSamples must be a positive integer, got ${windowSamples}`);
     this.channels = channels;
     this.windowSamples = windowSamples;
     this.#peak = new Float64Array(channels);

@@ -31,7 +31,12 @@ describe('AudioMixer', () => {
   it('passes one source at unity gain through bit-exact', () => {
     const m = mixer();
     const input = m.addSource('a');
-    const values: [number, number][] = [[1, -1], [32767, -32768], [-1234, 4321], [0, 7]];
+    const values: [number, number][] = [
+      [1, -1],
+      [32767, -32768],
+      [-1234, 4321],
+      [0, 7],
+    ];
     input.write(pcm(values));
     const out = new Int16Array(8);
     m.mix(4, out);
@@ -41,8 +46,18 @@ describe('AudioMixer', () => {
   it('takes bytes in any chunking, even splitting a sample', () => {
     const m = mixer();
     const input = m.addSource('a');
-    const bytes = pcm([[100, -200], [300, -400], [500, -600]]);
-    for (const cut of [[0, 1], [1, 3], [3, 7], [7, 12]]) input.write(bytes.subarray(cut[0], cut[1]));
+    const bytes = pcm([
+      [100, -200],
+      [300, -400],
+      [500, -600],
+    ]);
+    for (const cut of [
+      [0, 1],
+      [1, 3],
+      [3, 7],
+      [7, 12],
+    ])
+      input.write(bytes.subarray(cut[0], cut[1]));
     const out = new Int16Array(6);
     m.mix(3, out);
     expect([...out]).toEqual([100, -200, 300, -400, 500, -600]);
@@ -72,8 +87,18 @@ describe('AudioMixer', () => {
 
   it('saturates instead of wrapping, and counts clipped samples', () => {
     const m = mixer();
-    m.addSource('a').write(pcm([[30000, -30000], [100, -100]]));
-    m.addSource('b').write(pcm([[30000, -30000], [100, -100]]));
+    m.addSource('a').write(
+      pcm([
+        [30000, -30000],
+        [100, -100],
+      ]),
+    );
+    m.addSource('b').write(
+      pcm([
+        [30000, -30000],
+        [100, -100],
+      ]),
+    );
     const out = new Int16Array(4);
     m.mix(2, out);
     expect([...out]).toEqual([32767, -32768, 200, -200]);
@@ -94,7 +119,16 @@ describe('AudioMixer', () => {
   it('fills missing input with silence and counts the underrun; drops the oldest on overflow', () => {
     const m = mixer();
     const input = m.addSource('a', { bufferSamples: 4 });
-    input.write(pcm([[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6]]));
+    input.write(
+      pcm([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [4, 4],
+        [5, 5],
+        [6, 6],
+      ]),
+    );
     expect(input.stats().overflowSamples).toBe(2);
     const out = new Int16Array(12);
     m.mix(6, out);

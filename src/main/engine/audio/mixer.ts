@@ -206,7 +206,13 @@ export class AudioMixer {
 
   addSource(sourceId: string, options: SourceOptions = {}): AudioSourceInput {
     this.removeSource(sourceId);
-    const input = new AudioSourceInput(sourceId, options.bufferSamples ?? Math.round(this.sampleRate / 2), options.gainDb ?? 0, options.muted ?? false, this.meterWindow);
+    const input = new AudioSourceInput(
+      sourceId,
+      options.bufferSamples ?? Math.round(this.sampleRate / 2),
+      options.gainDb ?? 0,
+      options.muted ?? false,
+      this.meterWindow,
+    );
     input.meter.alignWith(this.#masterMeter);
     this.#sources.push(input);
     return input;

@@ -9,7 +9,15 @@ import { frameArena } from './frame-arena.ts';
 import { FramePool, frameLayout, planesAt } from './frame-pool.ts';
 import type { FrameLayout, FramePlanes } from './frame-pool.ts';
 import { KERNEL_MODULE_URL, assembleKernels, renderKernelModule } from './kernel-assembler.ts';
-import { fillPseudoRandom, firstDifference, referenceBlendBand, referenceBlendPlane, referenceFillBand, referenceMixBand, referenceMixRange } from '../../../../tests/support/compositor.ts';
+import {
+  fillPseudoRandom,
+  firstDifference,
+  referenceBlendBand,
+  referenceBlendPlane,
+  referenceFillBand,
+  referenceMixBand,
+  referenceMixRange,
+} from '../../../../tests/support/compositor.ts';
 
 const kernels = blendKernels(frameArena().memory);
 const OPACITIES = [0, 1, 2, 127, 128, 129, 200, 254, 255];
@@ -67,7 +75,16 @@ describe('blend kernels against the scalar oracle', () => {
         fillPseudoRandom(s.a!, 3000 + w);
         const expected = d.slice();
         referenceBlendPlane(expected, stride, s.y, stride, s.a, null, null, sx, 1, dx, 2, w, 2, 2 + rows, opacity);
-        kernels.blend_alpha(dst.byteOffset + 2 * stride + dx, stride, src.byteOffset + stride + sx, stride, src.byteOffset + src.layout.aOffset + stride + sx, w, rows, opacity);
+        kernels.blend_alpha(
+          dst.byteOffset + 2 * stride + dx,
+          stride,
+          src.byteOffset + stride + sx,
+          stride,
+          src.byteOffset + src.layout.aOffset + stride + sx,
+          w,
+          rows,
+          opacity,
+        );
         expectSame(d, expected, `opacity ${opacity} width ${w}`);
       }
     }
@@ -90,7 +107,18 @@ describe('blend kernels against the scalar oracle', () => {
         const dAt = dst.byteOffset + 2 * cStride + 5; // row 2, column 5
         const sAt = src.byteOffset + cStride + 3; // row 1, column 3
         const { uOffset, vOffset, acOffset } = src.layout;
-        kernels.blend_alpha_pair(dAt + dst.layout.uOffset, dAt + dst.layout.vOffset, cStride, sAt + uOffset, sAt + vOffset, cStride, sAt + acOffset, w, rows, opacity);
+        kernels.blend_alpha_pair(
+          dAt + dst.layout.uOffset,
+          dAt + dst.layout.vOffset,
+          cStride,
+          sAt + uOffset,
+          sAt + vOffset,
+          cStride,
+          sAt + acOffset,
+          w,
+          rows,
+          opacity,
+        );
         expectSame(d.u, u, `U, opacity ${opacity} width ${w}`);
         expectSame(d.v, v, `V, opacity ${opacity} width ${w}`);
 

@@ -135,8 +135,18 @@ const layerCase: fc.Arbitrary<LayerCase> = fc.record({
   live: fc.boolean(),
   srcW: evenSize,
   srcH: evenSize,
-  rect: fc.record({ x: fc.integer({ min: -20, max: 40 }), y: fc.integer({ min: -20, max: 40 }), width: fc.integer({ min: 1, max: 32 }), height: fc.integer({ min: 1, max: 32 }) }),
-  crop: fc.record({ left: fc.integer({ min: 0, max: 7 }), top: fc.integer({ min: 0, max: 7 }), right: fc.integer({ min: 0, max: 7 }), bottom: fc.integer({ min: 0, max: 7 }) }),
+  rect: fc.record({
+    x: fc.integer({ min: -20, max: 40 }),
+    y: fc.integer({ min: -20, max: 40 }),
+    width: fc.integer({ min: 1, max: 32 }),
+    height: fc.integer({ min: 1, max: 32 }),
+  }),
+  crop: fc.record({
+    left: fc.integer({ min: 0, max: 7 }),
+    top: fc.integer({ min: 0, max: 7 }),
+    right: fc.integer({ min: 0, max: 7 }),
+    bottom: fc.integer({ min: 0, max: 7 }),
+  }),
   opacity: fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
   visible: fc.boolean(),
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
@@ -168,7 +178,15 @@ describe('Compositor against the reference compositor', () => {
               for (let p = 3; p < rgba.length; p += 16) rgba[p] = 0;
               for (let p = 7; p < rgba.length; p += 16) rgba[p] = 255;
               const image = staticImageFromRgba(rgba, c.srcW, c.srcH);
-              reference.push({ planes: image.pool.slots[0]!.planes, width: c.srcW, height: c.srcH, rect: c.rect, crop: c.crop, opacity: c.opacity, visible: c.visible });
+              reference.push({
+                planes: image.pool.slots[0]!.planes,
+                width: c.srcW,
+                height: c.srcH,
+                rect: c.rect,
+                crop: c.crop,
+                opacity: c.opacity,
+                visible: c.visible,
+              });
               compositor.setStaticSource(id, image);
             }
             layers.push(layer(`l${i}`, id, c.rect, { crop: c.crop, opacity: c.opacity, visible: c.visible }));
@@ -337,7 +355,11 @@ describe('late sources, drops and output order', () => {
     c.tick(0);
     c.tick(1, true);
     c.tick(2);
-    expect(frames.map((f) => [f.n, f.repeated])).toEqual([[0, false], [1, true], [2, false]]);
+    expect(frames.map((f) => [f.n, f.repeated])).toEqual([
+      [0, false],
+      [1, true],
+      [2, false],
+    ]);
     expect(c.stats().dropped.skipped).toBe(1);
   });
 
@@ -353,7 +375,11 @@ describe('late sources, drops and output order', () => {
     executor.finish(1); // out of order: frame 1 waits for frame 0
     expect(frames).toEqual([]);
     executor.finish(0);
-    expect(frames.map((f) => [f.n, f.repeated])).toEqual([[0, false], [1, false], [2, true]]);
+    expect(frames.map((f) => [f.n, f.repeated])).toEqual([
+      [0, false],
+      [1, false],
+      [2, true],
+    ]);
     expect(c.stats().dropped.busy).toBe(1);
     expect(c.stats().composed).toBe(2);
   });

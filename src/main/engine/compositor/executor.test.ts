@@ -24,7 +24,14 @@ function program(c: Compositor): () => void {
     layers: [
       { id: 'cam', sourceId: 'cam', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true },
       { id: 'logo', sourceId: 'logo', rect: { x: 71, y: 5, width: 20, height: 10 }, opacity: 0.8, visible: true },
-      { id: 'third', sourceId: 'third', rect: { x: 0, y: 44, width: WIDTH, height: 16 }, crop: { left: 6, top: 0, right: 3, bottom: 2 }, opacity: 1, visible: true },
+      {
+        id: 'third',
+        sourceId: 'third',
+        rect: { x: 0, y: 44, width: WIDTH, height: 16 },
+        crop: { left: 6, top: 0, right: 3, bottom: 2 },
+        opacity: 1,
+        visible: true,
+      },
     ],
   });
   c.setScene({ id: 'slate', layers: [{ id: 'logo', sourceId: 'logo', rect: { x: 30, y: 30, width: 20, height: 10 }, opacity: 1, visible: true }] });
@@ -91,12 +98,12 @@ describe('WorkerExecutor', () => {
     expect(inlineFrames[0]!.equals(inlineFrames[1]!)).toBe(false);
   });
 
-  it('finds its worker beside the module: the .ts source, or the app bundle\'s .js', () => {
+  it("finds its worker beside the module: the .ts source, or the app bundle's .js", () => {
     expect(defaultBlendWorkerUrl('file:///app/src/main/engine/compositor/executor.ts').href).toBe('file:///app/src/main/engine/compositor/blend-worker.ts');
     expect(defaultBlendWorkerUrl('file:///app/out/main/index.js').href).toBe('file:///app/out/main/blend-worker.js');
   });
 
-  it('the app bundle\'s worker (out/main/blend-worker.js) composes the same bytes as inline', async () => {
+  it("the app bundle's worker (out/main/blend-worker.js) composes the same bytes as inline", async () => {
     const bundled = new URL('../../../../out/main/blend-worker.js', import.meta.url);
     if (!existsSync(bundled)) throw new Error(`${bundled.pathname} is missing: npm test runs electron-vite build before the unit tests (or run npm run build)`);
     const inlineFrames = await composeInline();

@@ -67,7 +67,11 @@ export class FrameArena {
     const maximumPages = pagesFor(options.maximumBytes ?? MAX_WASM_PAGES * WASM_PAGE_BYTES);
     const initialPages = pagesFor(options.initialBytes ?? 16 * 2 ** 20);
     if (!Number.isInteger(maximumPages) || maximumPages < 1 || maximumPages > MAX_WASM_PAGES || initialPages < 0 || initialPages > maximumPages) {
-      throw new CompositorError('BAD_OPTION', `frame memory must be 64 KiB..4 GiB with initial ≤ maximum, got ${options.initialBytes} / ${options.maximumBytes}`, { field: 'frameMemory' });
+      throw new CompositorError(
+        'BAD_OPTION',
+        `frame memory must be 64 KiB..4 GiB with initial ≤ maximum, got ${options.initialBytes} / ${options.maximumBytes}`,
+        { field: 'frameMemory' },
+      );
     }
     this.memory = sharedMemory(initialPages, maximumPages);
     this.maximumBytes = maximumPages * WASM_PAGE_BYTES;
@@ -161,7 +165,11 @@ export class FrameArena {
     try {
       this.memory.grow(pages);
     } catch (cause) {
-      throw new CompositorError('FRAME_MEMORY_EXHAUSTED', `frame memory exhausted: the system refused to grow it from ${mib(this.#byteLength)} by ${mib(pages * WASM_PAGE_BYTES)}`, { cause });
+      throw new CompositorError(
+        'FRAME_MEMORY_EXHAUSTED',
+        `frame memory exhausted: the system refused to grow it from ${mib(this.#byteLength)} by ${mib(pages * WASM_PAGE_BYTES)}`,
+        { cause },
+      );
     }
     this.#grows++;
     const start = this.#byteLength;

@@ -141,10 +141,14 @@ describe('FrameTicker', () => {
   it('delivers a tick no earlier than its ideal time and within a timer jitter of it', () => {
     const time = new FakeTime(() => 2_000_000n);
     const late: number[] = [];
-    const ticker = new FrameTicker(FRAME_RATES['30'], (tick) => {
-      expect(time.now >= ticker.idealTimeNs(tick.frame)).toBe(true);
-      late.push(tick.lateNs);
-    }, { time });
+    const ticker = new FrameTicker(
+      FRAME_RATES['30'],
+      (tick) => {
+        expect(time.now >= ticker.idealTimeNs(tick.frame)).toBe(true);
+        late.push(tick.lateNs);
+      },
+      { time },
+    );
     ticker.start();
     time.runUntil(time.now + 10_000_000_000n);
     ticker.stop();
@@ -156,10 +160,14 @@ describe('FrameTicker', () => {
   it('when the consumer holds the thread, delivers the missed frames at once flagged skip, and counts them', () => {
     const time = new FakeTime();
     const seen: Tick[] = [];
-    const ticker = new FrameTicker(FRAME_RATES['30'], (tick) => {
-      seen.push({ ...tick });
-      if (tick.frame === 10) time.now += 120_000_000n; // a 120 ms stall: frame 10 at 333 ms, now 453 ms
-    }, { time });
+    const ticker = new FrameTicker(
+      FRAME_RATES['30'],
+      (tick) => {
+        seen.push({ ...tick });
+        if (tick.frame === 10) time.now += 120_000_000n; // a 120 ms stall: frame 10 at 333 ms, now 453 ms
+      },
+      { time },
+    );
     const t0 = time.now;
     ticker.start();
     time.runUntil(t0 + 1_000_000_000n - 1n); // up to frame 29
@@ -180,10 +188,14 @@ describe('FrameTicker', () => {
     const run = (stallNs: bigint) => {
       const time = new FakeTime();
       const seen: Tick[] = [];
-      const ticker = new FrameTicker(FRAME_RATES['30'], (tick) => {
-        seen.push({ ...tick });
-        if (tick.frame === 10) time.now += stallNs;
-      }, { time, skipWhenBehindFrames: 3 });
+      const ticker = new FrameTicker(
+        FRAME_RATES['30'],
+        (tick) => {
+          seen.push({ ...tick });
+          if (tick.frame === 10) time.now += stallNs;
+        },
+        { time, skipWhenBehindFrames: 3 },
+      );
       const t0 = time.now;
       ticker.start();
       time.runUntil(t0 + 1_000_000_000n - 1n);
@@ -212,10 +224,14 @@ describe('FrameTicker', () => {
   it('stops cleanly and starts at the requested frame', () => {
     const time = new FakeTime();
     const frames: number[] = [];
-    const ticker = new FrameTicker(FRAME_RATES['25'], (tick) => {
-      frames.push(tick.frame);
-      if (tick.frame === 102) ticker.stop();
-    }, { time, startFrame: 100 });
+    const ticker = new FrameTicker(
+      FRAME_RATES['25'],
+      (tick) => {
+        frames.push(tick.frame);
+        if (tick.frame === 102) ticker.stop();
+      },
+      { time, startFrame: 100 },
+    );
     ticker.start();
     time.runUntil(time.now + 5_000_000_000n);
     expect(frames).toEqual([100, 101, 102]);

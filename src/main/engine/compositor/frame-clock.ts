@@ -4,7 +4,6 @@ import { frameRates } from '../../../shared/program.ts';
 import { AUDIO_SAMPLE_RATE, MAX_PTS, PTS_HZ, type FrameRate } from '../media.ts';
 import { CompositorError } from './errors.ts';
 
-
 /** The program rates creators pick, by their usual names; one table, shared with the contract. */
 export const FRAME_RATES = frameRates satisfies Record<string, FrameRate>;
 

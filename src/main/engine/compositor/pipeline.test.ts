@@ -52,12 +52,16 @@ describe('program loop: ticker → compositor + mixer', () => {
     tone.write(Buffer.alloc(48_048 * 4, 1));
     const pcm = new Int16Array(timing.maxSamplesPerFrame * 2);
     let audioSamples = 0;
-    const ticker = new FrameTicker(timing.rate, (tick) => {
-      compositor.tick(tick.frame, tick.skip);
-      const samples = timing.samplesFor(tick.frame);
-      mixer.mix(samples, pcm);
-      audioSamples += samples;
-    }, { time });
+    const ticker = new FrameTicker(
+      timing.rate,
+      (tick) => {
+        compositor.tick(tick.frame, tick.skip);
+        const samples = timing.samplesFor(tick.frame);
+        mixer.mix(samples, pcm);
+        audioSamples += samples;
+      },
+      { time },
+    );
     ticker.start();
     time.run(1_001_000_000n - 1n); // 30 frames of 29.97 last exactly 1.001 s
     ticker.stop();
@@ -83,11 +87,15 @@ describe('program loop: ticker → compositor + mixer', () => {
     });
     const mixer = new AudioMixer({ maxSamplesPerFrame: timing.maxSamplesPerFrame });
     const pcm = new Int16Array(timing.maxSamplesPerFrame * 2);
-    const ticker = new FrameTicker(timing.rate, (tick) => {
-      compositor.tick(tick.frame, tick.skip);
-      mixer.mix(timing.samplesFor(tick.frame), pcm);
-      if (tick.frame === 5) time.now += 200_000_000n; // 6 periods
-    }, { time });
+    const ticker = new FrameTicker(
+      timing.rate,
+      (tick) => {
+        compositor.tick(tick.frame, tick.skip);
+        mixer.mix(timing.samplesFor(tick.frame), pcm);
+        if (tick.frame === 5) time.now += 200_000_000n; // 6 periods
+      },
+      { time },
+    );
     ticker.start();
     time.run(1_000_000_000n - 1n);
     ticker.stop();

@@ -122,7 +122,15 @@ const COST_BLEND = 8;
  * all to one worker. Rows are counted in pairs (4:2:0); `rowCost` is scratch of height/2 entries.
  * Writes count+1 even edges into `edges`.
  */
-export function balancedBandEdges(ints: Int32Array, planSlot: number, layout: FrameLayout, count: number, rowCost: Float64Array, edges: Int32Array, sourceHasAlpha: (poolId: number) => boolean): void {
+export function balancedBandEdges(
+  ints: Int32Array,
+  planSlot: number,
+  layout: FrameLayout,
+  count: number,
+  rowCost: Float64Array,
+  edges: Int32Array,
+  sourceHasAlpha: (poolId: number) => boolean,
+): void {
   const pairs = layout.height / 2;
   rowCost.fill(layout.width * COST_COPY, 0, pairs);
   const base = planSlot * PLAN_INTS;
@@ -226,8 +234,23 @@ function checkGeometry(ints: Int32Array, at: number, src: FrameLayout, dst: Fram
   const dy = ints[at + 7]!;
   const w = ints[at + 8]!;
   const h = ints[at + 9]!;
-  if (sx < 0 || sy < 0 || dx < 0 || dy < 0 || w < 0 || h < 0 || sx + w > src.width || sy + h > src.height || dx + w > dst.width || dy + h > dst.height || ((sx | sy | dx | dy | w | h) & 1) !== 0) {
-    throw new CompositorError('BAD_OPTION', `blend of ${w}x${h} from (${sx}, ${sy}) of ${src.width}x${src.height} to (${dx}, ${dy}) of ${dst.width}x${dst.height} is outside a frame or odd`);
+  if (
+    sx < 0 ||
+    sy < 0 ||
+    dx < 0 ||
+    dy < 0 ||
+    w < 0 ||
+    h < 0 ||
+    sx + w > src.width ||
+    sy + h > src.height ||
+    dx + w > dst.width ||
+    dy + h > dst.height ||
+    ((sx | sy | dx | dy | w | h) & 1) !== 0
+  ) {
+    throw new CompositorError(
+      'BAD_OPTION',
+      `blend of ${w}x${h} from (${sx}, ${sy}) of ${src.width}x${src.height} to (${dx}, ${dy}) of ${dst.width}x${dst.height} is outside a frame or odd`,
+    );
   }
 }
 

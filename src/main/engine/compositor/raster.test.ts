@@ -8,7 +8,9 @@ async function halfRedPng(width: number, height: number): Promise<Buffer> {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width / 2; x++) raw.set([255, 0, 0, 255], (y * width + x) * 4);
   }
-  return sharp(raw, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 describe('rasterizing static layers with sharp', () => {

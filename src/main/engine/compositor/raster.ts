@@ -32,10 +32,7 @@ export function staticImageFromRgba(rgba: Uint8Array, width: number, height: num
 
 async function fromSharp(image: Sharp, width: number, height: number, what: string): Promise<StaticImage> {
   try {
-    const { data, info } = await image
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.width !== width || info.height !== height || info.channels !== 4) {
       throw new Error(`sharp gave ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x4`);
     }

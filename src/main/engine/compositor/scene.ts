@@ -93,7 +93,8 @@ export class SceneSwitcher {
     }
     const atFrame = request.atFrame ?? null;
     if (atFrame !== null) {
-      if (!Number.isSafeInteger(atFrame) || atFrame < 0) throw new CompositorError('BAD_OPTION', `atFrame must be a frame index, got ${atFrame}`, { field: 'atFrame' });
+      if (!Number.isSafeInteger(atFrame) || atFrame < 0)
+        throw new CompositorError('BAD_OPTION', `atFrame must be a frame index, got ${atFrame}`, { field: 'atFrame' });
       if (atFrame < this.#nextFrame) {
         throw new CompositorError('SWITCH_IN_PAST', `frame ${atFrame} is already composed; the next frame is ${this.#nextFrame}`, { field: 'atFrame' });
       }

@@ -69,7 +69,7 @@ describe('VideoSourceInput as a FrameSink', () => {
     expect(input.framesDropped).toBe(1);
   });
 
-  it('a closed input hands out nothing; the frame being filled stays the writer\'s until it lets go', () => {
+  it("a closed input hands out nothing; the frame being filled stays the writer's until it lets go", () => {
     const input = new VideoSourceInput('cam', { width: W, height: H });
     expect(input.claim()).not.toBeNull();
     input.close();

@@ -73,7 +73,16 @@ describe('encoderArgs', () => {
 
   it('reads raw yuv420p at the program size on stdin and s16le 48 kHz stereo on fd 3', () => {
     expect(args.slice(args.indexOf('-f'), args.indexOf('pipe:0') + 1)).toEqual([
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', '1920x1080', '-framerate', '30/1', '-i', 'pipe:0',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      '-video_size',
+      '1920x1080',
+      '-framerate',
+      '30/1',
+      '-i',
+      'pipe:0',
     ]);
     expect(args).toContain(`pipe:${ENCODER_AUDIO_FD}`);
     const audioInput = args.indexOf(`pipe:${ENCODER_AUDIO_FD}`);

@@ -57,9 +57,10 @@ describe('ffmpeg resolution', () => {
     const ffmpeg = executable(path.join(root, 'bin'), 'ffmpeg');
     const probeOnPath = executable(path.join(root, 'bin'), 'ffprobe');
     const base = { bundledFfmpeg: () => null };
-    expect(
-      resolveFfmpegBinaries({ ...base, env: { FFPROBE_PATH: probeEnv, PATH: path.dirname(ffmpeg) }, bundledFfprobe: () => probeStatic }).ffprobe,
-    ).toEqual({ path: probeEnv, source: 'FFPROBE_PATH' });
+    expect(resolveFfmpegBinaries({ ...base, env: { FFPROBE_PATH: probeEnv, PATH: path.dirname(ffmpeg) }, bundledFfprobe: () => probeStatic }).ffprobe).toEqual({
+      path: probeEnv,
+      source: 'FFPROBE_PATH',
+    });
     expect(resolveFfmpegBinaries({ ...base, env: { PATH: path.dirname(ffmpeg) }, bundledFfprobe: () => probeStatic }).ffprobe).toEqual({
       path: probeStatic,
       source: 'ffprobe-static',

@@ -68,7 +68,10 @@ export async function probeFfmpeg(ffmpegPath: string, timeoutMs = 10_000): Promi
     }
   };
   const [versionOutput, encodersOutput, protocolsOutput, optionValuesFromFiles] = await Promise.all([
-    run('-version'), run('-encoders'), run('-protocols'), probeOptionValuesFromFiles(ffmpegPath, timeoutMs),
+    run('-version'),
+    run('-encoders'),
+    run('-protocols'),
+    probeOptionValuesFromFiles(ffmpegPath, timeoutMs),
   ]);
   return {
     version: parseVersion(versionOutput),

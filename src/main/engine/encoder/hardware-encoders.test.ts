@@ -59,10 +59,7 @@ describe('which encoders are tried', () => {
     calls = path.join(dir, 'calls.txt');
     fakeFfmpeg = path.join(dir, 'ffmpeg');
     writeFileSync(calls, '');
-    writeFileSync(
-      fakeFfmpeg,
-      `#!/bin/sh\nwhile [ $# -gt 0 ]; do if [ "$1" = "-c:v" ]; then echo "$2" >> '${calls}'; fi; shift; done\nexit 0\n`,
-    );
+    writeFileSync(fakeFfmpeg, `#!/bin/sh\nwhile [ $# -gt 0 ]; do if [ "$1" = "-c:v" ]; then echo "$2" >> '${calls}'; fi; shift; done\nexit 0\n`);
     chmodSync(fakeFfmpeg, 0o755);
   });
 

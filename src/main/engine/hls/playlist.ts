@@ -84,7 +84,9 @@ export function markerLines(segment: PlaylistSegment, markers: readonly MarkerSt
         if (cueIn) lines.push('#EXT-X-CUE-IN');
         if (cueOut) lines.push(cueOut.plannedDuration === undefined ? '#EXT-X-CUE-OUT' : `#EXT-X-CUE-OUT:DURATION=${seconds(cueOut.plannedDuration)}`);
         if (cueOutCont) {
-          lines.push(`#EXT-X-CUE-OUT-CONT:ElapsedTime=${seconds(cueOutCont.elapsed)}${cueOutCont.duration === undefined ? '' : `,Duration=${seconds(cueOutCont.duration)}`}`);
+          lines.push(
+            `#EXT-X-CUE-OUT-CONT:ElapsedTime=${seconds(cueOutCont.elapsed)}${cueOutCont.duration === undefined ? '' : `,Duration=${seconds(cueOutCont.duration)}`}`,
+          );
         }
         break;
       case 'oatcls':

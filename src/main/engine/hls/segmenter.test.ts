@@ -22,7 +22,11 @@ function inspectBytes(bytes: Uint8Array): TsInspection {
 /** The first access unit of a segment file: its PTS and whether it is a keyframe. */
 function firstAccessUnit(file: string): { pts: number; keyframe: boolean } | undefined {
   let first: { pts: number; keyframe: boolean } | undefined;
-  const demux = new TsDemux({ accessUnit: (au) => { first ??= { pts: au.pts, keyframe: au.keyframe }; } });
+  const demux = new TsDemux({
+    accessUnit: (au) => {
+      first ??= { pts: au.pts, keyframe: au.keyframe };
+    },
+  });
   new TsFramer().push(readFileSync(file), demux);
   demux.end();
   return first;
@@ -84,7 +88,13 @@ describe('HlsSegmenter on an injected stream', () => {
 
   beforeAll(() => {
     dir = path.join(work, 'vod');
-    segmenter = segment(injected, { outputDir: dir, segmentDurationSeconds: 4, listSize: 0, markers: ['cue', 'daterange', 'oatcls', 'scte35'], programDateTime: date });
+    segmenter = segment(injected, {
+      outputDir: dir,
+      segmentDurationSeconds: 4,
+      listSize: 0,
+      markers: ['cue', 'daterange', 'oatcls', 'scte35'],
+      programDateTime: date,
+    });
     playlist = readFileSync(path.join(dir, 'index.m3u8'), 'utf8');
   });
 
@@ -146,11 +156,17 @@ describe('HlsSegmenter on an injected stream', () => {
     expect(tags.get(outSeg.uri)).toContain(`#EXT-X-PROGRAM-DATE-TIME:${JSON.parse(out['START-DATE']!)}`);
     expect(Date.parse(JSON.parse(out['START-DATE']!))).toBe(date.getTime() + (ptsDiff(outPts, segmenter.segments[0]!.startPts) * 1000) / PTS_HZ);
     expect(tags.get(outSeg.uri)).toContain(`#EXT-OATCLS-SCTE35:${Buffer.from(outSection).toString('base64')}`);
-    expect(tags.get(outSeg.uri)!.some((t) => t.startsWith(`#EXT-X-SCTE35:CUE="${Buffer.from(outSection).toString('base64')}"`) && t.includes('CUE-OUT=YES'))).toBe(true);
+    expect(
+      tags.get(outSeg.uri)!.some((t) => t.startsWith(`#EXT-X-SCTE35:CUE="${Buffer.from(outSection).toString('base64')}"`) && t.includes('CUE-OUT=YES')),
+    ).toBe(true);
   });
 
   it('gives the same segments whatever the chunk boundaries', () => {
-    const other = segment(injected, { outputDir: path.join(work, 'chunks'), segmentDurationSeconds: 4, listSize: 0, markers: ['cue'], programDateTime: date }, 777);
+    const other = segment(
+      injected,
+      { outputDir: path.join(work, 'chunks'), segmentDurationSeconds: 4, listSize: 0, markers: ['cue'], programDateTime: date },
+      777,
+    );
     expect(other.segments.map((s) => s.uri)).toEqual(segmenter.segments.map((s) => s.uri));
     for (const s of other.segments) {
       expect(readFileSync(path.join(work, 'chunks', s.uri)).equals(readFileSync(path.join(dir, s.uri)))).toBe(true);
@@ -164,7 +180,9 @@ describe('HlsSegmenter live output', () => {
     const seen: string[] = [];
     const check = (s: PlaylistSegment) => {
       seen.push(s.uri);
-      const listed = readFileSync(path.join(dir, 'index.m3u8'), 'utf8').split('\n').filter((l) => l.endsWith('.ts'));
+      const listed = readFileSync(path.join(dir, 'index.m3u8'), 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('.ts'));
       expect(listed.length).toBeLessThanOrEqual(3);
       for (const uri of listed) expect(existsSync(path.join(dir, uri))).toBe(true);
     };
@@ -209,11 +227,7 @@ describe('HlsSegmenter files', () => {
     mkdirSync(dir, { recursive: true });
     const victim = path.join(work, 'victim.txt');
     writeFileSync(victim, 'precious');
-    const planted = [
-      ...Array.from({ length: 12 }, (_, i) => `segment${i}.ts.tmp`),
-      `index.m3u8.${process.pid}.tmp`,
-      `.hls-state.json.${process.pid}.tmp`,
-    ];
+    const planted = [...Array.from({ length: 12 }, (_, i) => `segment${i}.ts.tmp`), `index.m3u8.${process.pid}.tmp`, `.hls-state.json.${process.pid}.tmp`];
     for (const name of planted) symlinkSync(victim, path.join(dir, name));
     const s = segment(injected, { outputDir: dir, segmentDurationSeconds: 1, listSize: 0 });
     expect(s.segments.length).toBeGreaterThan(8);

@@ -116,10 +116,19 @@ export class HlsSegmenter implements PacketSink {
   private runEnd = -1;
 
   constructor(options: HlsSegmenterOptions) {
-    const { outputDir, segmentDurationSeconds = 6, listSize = 6, deleteThreshold = 2, markers = ['cue'], playlistName = 'index.m3u8', segmentPrefix = 'segment' } = options;
+    const {
+      outputDir,
+      segmentDurationSeconds = 6,
+      listSize = 6,
+      deleteThreshold = 2,
+      markers = ['cue'],
+      playlistName = 'index.m3u8',
+      segmentPrefix = 'segment',
+    } = options;
     if (!(segmentDurationSeconds > 0)) throw new HlsError('BAD_OPTION', 'segment duration must be > 0 seconds', { field: 'segmentDurationSeconds' });
     if (!Number.isInteger(listSize) || listSize < 0) throw new HlsError('BAD_OPTION', 'list size must be an integer ≥ 0', { field: 'listSize' });
-    if (!Number.isInteger(deleteThreshold) || deleteThreshold < 1) throw new HlsError('BAD_OPTION', 'delete threshold must be an integer ≥ 1', { field: 'deleteThreshold' });
+    if (!Number.isInteger(deleteThreshold) || deleteThreshold < 1)
+      throw new HlsError('BAD_OPTION', 'delete threshold must be an integer ≥ 1', { field: 'deleteThreshold' });
     this.outputDir = outputDir;
     this.targetTicks = Math.round(segmentDurationSeconds * PTS_HZ);
     this.listSize = listSize;
@@ -334,19 +343,37 @@ export class HlsSegmenter implements PacketSink {
     if (this.active && (ins.length > 0 || this.autoReturnExt <= at || outs.length > 0)) {
       const a = this.active;
       const inPoint = ins.find((p) => p.eventId === a.eventId) ?? ins[0];
-      marks.cueIn = { id: a.id, eventId: a.eventId, splicePts: wrapPts(at), duration: (at - a.startExt) / PTS_HZ, section: inPoint?.section, startDate: a.startDate };
+      marks.cueIn = {
+        id: a.id,
+        eventId: a.eventId,
+        splicePts: wrapPts(at),
+        duration: (at - a.startExt) / PTS_HZ,
+        section: inPoint?.section,
+        startDate: a.startDate,
+      };
       this.active = undefined;
       this.autoReturnExt = Number.POSITIVE_INFINITY;
     }
     const out = outs[outs.length - 1];
     if (out) {
       const id = `splice-${out.eventId}-${out.raw}`;
-      marks.cueOut = { id, eventId: out.eventId, splicePts: out.raw, plannedDuration: out.durationTicks === undefined ? undefined : out.durationTicks / PTS_HZ, section: out.section!, startDate: date };
+      marks.cueOut = {
+        id,
+        eventId: out.eventId,
+        splicePts: out.raw,
+        plannedDuration: out.durationTicks === undefined ? undefined : out.durationTicks / PTS_HZ,
+        section: out.section!,
+        startDate: date,
+      };
       this.active = { id, eventId: out.eventId, startExt: at, plannedTicks: out.durationTicks, startDate: date, section: out.section! };
       this.autoReturnExt = out.durationTicks !== undefined && out.autoReturn ? out.ext + out.durationTicks : Number.POSITIVE_INFINITY;
     } else if (this.active) {
       const a = this.active;
-      marks.cueOutCont = { elapsed: (at - a.startExt) / PTS_HZ, duration: a.plannedTicks === undefined ? undefined : a.plannedTicks / PTS_HZ, section: a.section };
+      marks.cueOutCont = {
+        elapsed: (at - a.startExt) / PTS_HZ,
+        duration: a.plannedTicks === undefined ? undefined : a.plannedTicks / PTS_HZ,
+        section: a.section,
+      };
     }
     if (signal?.section) marks.signal = { id: `signal-${signal.raw}`, splicePts: signal.raw, section: signal.section, startDate: date } satisfies SpliceSignal;
     return marks;
@@ -364,7 +391,14 @@ export class HlsSegmenter implements PacketSink {
     this.files.write(path.join(this.outputDir, uri), this.cur.subarray(0, length), { durable: false });
     this.writeState();
     const duration = durationTicks / PTS_HZ;
-    const segment: PlaylistSegment = { sequence, uri, duration, startPts: this.segStartRaw, programDateTime: this.dateAt(this.segStartExt), ...this.segMarkers };
+    const segment: PlaylistSegment = {
+      sequence,
+      uri,
+      duration,
+      startPts: this.segStartRaw,
+      programDateTime: this.dateAt(this.segStartExt),
+      ...this.segMarkers,
+    };
     this.maxDuration = Math.max(this.maxDuration, duration);
     this.segments.push(segment);
     if (this.segments.length > this.segmentHistory) this.segments.splice(0, this.segments.length - this.segmentHistory);

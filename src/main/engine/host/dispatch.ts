@@ -1,23 +1,12 @@
 // The one wrapper every transport goes through (IPC, WebSocket, HTTP): unknown commands are
 // refused, arguments validated against the contract, and every outcome becomes an envelope.
 // Nothing a client sends can crash the engine.
-import {
-  isCommandName,
-  validateCommandArgs,
-  type CommandEnvelope,
-  type CommandName,
-} from '../../../shared/contract.ts';
+import { isCommandName, validateCommandArgs, type CommandEnvelope, type CommandName } from '../../../shared/contract.ts';
 import { EngineError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { CallContext, HandlerTable } from './handlers.ts';
 
-export async function dispatchCommand(
-  handlers: HandlerTable,
-  command: string,
-  rawArgs: unknown,
-  context: CallContext,
-  log: Logger,
-): Promise<CommandEnvelope> {
+export async function dispatchCommand(handlers: HandlerTable, command: string, rawArgs: unknown, context: CallContext, log: Logger): Promise<CommandEnvelope> {
   if (!isCommandName(command)) {
     return { error: { code: 'UNKNOWN_COMMAND', message: `Unknown command "${command}".` } };
   }

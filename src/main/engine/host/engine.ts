@@ -2,13 +2,7 @@
 // Pure Node: nothing here or below imports electron.
 import path from 'node:path';
 import type { Registry } from 'prom-client';
-import type {
-  ApiAccess,
-  CommandEnvelope,
-  EngineStatus,
-  FfmpegInfo,
-  Health,
-} from '../../../shared/contract.ts';
+import type { ApiAccess, CommandEnvelope, EngineStatus, FfmpegInfo, Health } from '../../../shared/contract.ts';
 import { errorMessage } from '../errors.ts';
 import { resolveFfmpegBinaries, type ResolveOptions } from '../encoder/ffmpeg-binaries.ts';
 import { missingCapabilities, probeFfmpeg } from '../encoder/ffmpeg-probe.ts';
@@ -201,7 +195,11 @@ export class Engine {
       registry: this.metrics,
       emit: (event) => this.events.emit('stats', event),
     });
-    this.retention = new RetentionPruner({ db: store.db, policy: () => retentionPolicyFrom(this.repositories.settings.list()), log: this.log.child('retention') });
+    this.retention = new RetentionPruner({
+      db: store.db,
+      policy: () => retentionPolicyFrom(this.repositories.settings.list()),
+      log: this.log.child('retention'),
+    });
     this.retention.start();
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
     this.#handlers = createHandlers(this);
@@ -240,7 +238,9 @@ export class Engine {
       store: { path: this.#store.path, schemaVersion: this.#store.schemaVersion, warnings: this.#store.warnings },
       api: this.apiAccess(false),
       ingest: {
-        url: this.ingest?.running ? `rtmp://${this.ingest.bind === '0.0.0.0' ? '<this machine>' : this.ingest.bind}:${this.ingest.port}/${this.ingest.app}` : null,
+        url: this.ingest?.running
+          ? `rtmp://${this.ingest.bind === '0.0.0.0' ? '<this machine>' : this.ingest.bind}:${this.ingest.port}/${this.ingest.app}`
+          : null,
         running: this.ingest?.running ?? false,
         error: this.#ingestError,
       },
@@ -261,7 +261,9 @@ export class Engine {
     const forward = <E extends 'ingest.published' | 'ingest.stats'>(event: E) => ingest.on(event, (info) => this.events.emit(event, ingestStreamEvent(info)));
     forward('ingest.published');
     forward('ingest.stats');
-    ingest.on('ingest.unpublished', (event) => this.events.emit('ingest.unpublished', { streamKeyId: event.streamKeyId, streamKeyName: event.streamKeyName, reason: event.reason }));
+    ingest.on('ingest.unpublished', (event) =>
+      this.events.emit('ingest.unpublished', { streamKeyId: event.streamKeyId, streamKeyName: event.streamKeyName, reason: event.reason }),
+    );
     ingest.on('ingest.refused', (event) => this.events.emit('ingest.refused', { reason: event.reason, remoteAddress: event.remoteAddress }));
   }
 

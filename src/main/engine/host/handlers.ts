@@ -37,7 +37,10 @@ async function checkLocalFile(config: SourceConfig): Promise<void> {
 /** An RTMP source must name a stream key that exists: a dangling id would take the feed of a later key. */
 function checkStreamKey(config: SourceConfig, streamKeys: Engine['repositories']['streamKeys']): void {
   if (config.kind !== 'rtmp' || streamKeys.has(config.streamKeyId)) return;
-  throw new EngineError('BAD_REFERENCE', `config.streamKeyId: there is no stream key with id ${config.streamKeyId}.`, { apiCode: 'BAD_ARGUMENT', field: 'config.streamKeyId' });
+  throw new EngineError('BAD_REFERENCE', `config.streamKeyId: there is no stream key with id ${config.streamKeyId}.`, {
+    apiCode: 'BAD_ARGUMENT',
+    field: 'config.streamKeyId',
+  });
 }
 
 /** SCTE-35 codec errors become argument errors: the client's section is what is wrong. */
@@ -54,7 +57,11 @@ export function createHandlers(engine: Engine): HandlerTable {
   const host = engine.programHost;
   const outputs = engine.outputsHost;
   const outputsChanged = () => engine.events.emit('outputs.changed', outputs.list());
-  const sourcesChanged = () => engine.events.emit('sources.changed', programRepository.sources().map((source) => host.sourceInfo(source)));
+  const sourcesChanged = () =>
+    engine.events.emit(
+      'sources.changed',
+      programRepository.sources().map((source) => host.sourceInfo(source)),
+    );
   const scenesChanged = () => engine.events.emit('scenes.changed', programRepository.scenes());
   const programStatus = (status = host.status()) => {
     engine.events.emit('program.status', status);

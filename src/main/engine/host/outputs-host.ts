@@ -12,7 +12,6 @@ import { LifecycleQueue } from './lifecycle-queue.ts';
 
 export const PREVIEW_OUTPUT_ID = 'program';
 
-
 export interface OutputsHostOptions {
   repository: OutputsRepository;
   dataDir: string;

@@ -155,7 +155,9 @@ export class ProgramHost {
     if (this.#program) throw new ProgramError('RUNNING', 'Stop the program before changing its format.', { field: 'format' });
     const encoders = this.#options.videoEncoders();
     if (!encoders.includes(settings.videoEncoder)) {
-      throw new ProgramError('BAD_FORMAT', `Video encoder "${settings.videoEncoder}" is not usable here; usable: ${encoders.join(', ') || 'none'}.`, { field: 'videoEncoder' });
+      throw new ProgramError('BAD_FORMAT', `Video encoder "${settings.videoEncoder}" is not usable here; usable: ${encoders.join(', ') || 'none'}.`, {
+        field: 'videoEncoder',
+      });
     }
     this.#options.repository.setFormat(settings);
     return settings;

@@ -25,7 +25,8 @@ describe('describeCueSent', () => {
   });
 
   it('names each outcome the log records: first copy, later copy, cancel, heartbeat', () => {
-    const outcome = (section: Uint8Array, copy: number, heartbeat = false) => describeCueSent({ section, splicePts: null, clockPts: 0, heartbeat, copy }, NOW).outcome;
+    const outcome = (section: Uint8Array, copy: number, heartbeat = false) =>
+      describeCueSent({ section, splicePts: null, clockPts: 0, heartbeat, copy }, NOW).outcome;
     expect(outcome(cueOut, 1)).toBe('sent');
     expect(outcome(cueOut, 3)).toBe('repeated');
     expect(outcome(encodeSection(buildCancel({ eventId: 77 })), 1)).toBe('cancel sent');

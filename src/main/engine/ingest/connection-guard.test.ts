@@ -142,7 +142,9 @@ describe('boundParserMemory (node-media-server’s own RTMP parser)', () => {
   it('refuses a message over 64 KB before a publish, at its header, before allocating it', () => {
     const rtmp = parser(() => false);
     expect(() => rtmp.parserData(firstChunk(5, 9, 0xffffff))).toThrow(ConnectionFault);
-    expect(() => parser(() => false).parserData(firstChunk(4, 9, 70_000))).toThrow(/message of 70000 bytes \(type 9\) over the 65536-byte limit before a publish with a valid key/);
+    expect(() => parser(() => false).parserData(firstChunk(4, 9, 70_000))).toThrow(
+      /message of 70000 bytes \(type 9\) over the 65536-byte limit before a publish with a valid key/,
+    );
     expect(() => parser(() => false).parserData(firstChunk(3, 20, 1000))).not.toThrow();
   });
 

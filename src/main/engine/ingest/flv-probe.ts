@@ -70,7 +70,7 @@ export class FlvProbe {
     const type = tag[0]! & 0x1f;
     const size = tag.readUIntBE(1, 3);
     if (FLV_TAG_HEADER_SIZE + size > tag.length) return;
-    const dts = (tag[7]! * 2 ** 24) + tag.readUIntBE(4, 3);
+    const dts = tag[7]! * 2 ** 24 + tag.readUIntBE(4, 3);
     const body = tag.subarray(FLV_TAG_HEADER_SIZE, FLV_TAG_HEADER_SIZE + size);
     if (type === FLV_TAG_AUDIO && body.length > 0) {
       this.audioCodec ??= audioCodecName(body[0]! >> 4);

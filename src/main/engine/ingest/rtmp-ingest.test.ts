@@ -104,7 +104,7 @@ describe('RtmpIngest (real node-media-server, real ffmpeg)', () => {
     }
   });
 
-  it('keeps keys out of node-media-server\'s own store and out of every log line', async () => {
+  it("keeps keys out of node-media-server's own store and out of every log line", async () => {
     for (const camera of keys.list()) {
       const key = keys.reveal(camera.id).key;
       expect(logLines.join('\n')).not.toContain(key);

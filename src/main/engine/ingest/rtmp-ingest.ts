@@ -27,13 +27,7 @@ import {
 } from './connection-guard.ts';
 import { IngestError } from './errors.ts';
 import { audioCodecName, FlvProbe, videoCodecName } from './flv-probe.ts';
-import type {
-  IngestEventName,
-  IngestEvents,
-  IngestStreamInfo,
-  LiveFeed,
-  LiveInputProvider,
-} from './types.ts';
+import type { IngestEventName, IngestEvents, IngestStreamInfo, LiveFeed, LiveInputProvider } from './types.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -72,7 +66,8 @@ interface NmsInstance {
     tcpServer?: Server;
     /** Its 'connection' listener: makes an RtmpSession of the socket. */
     handleRequest: (socket: Socket) => void;
-    handleListenError: (name: string, port: number) => (error: NodeJS.ErrnoException) => void };
+    handleListenError: (name: string, port: number) => (error: NodeJS.ErrnoException) => void;
+  };
   store: { options: { signals: boolean } };
   historyServer: { stop(): void };
   run(): Promise<void>;
@@ -156,9 +151,7 @@ let nextSubscriberId = 1;
 
 /** Stream paths carry keys: "/live/<key>". Mask the name part wherever NMS prints one. */
 export function scrubStreamNames(text: string): string {
-  return text
-    .replace(/(\/[A-Za-z0-9_-]+\/)[A-Za-z0-9_-]+/g, '$1[redacted]')
-    .replace(/\bname=[^\s,]+/g, 'name=[redacted]');
+  return text.replace(/(\/[A-Za-z0-9_-]+\/)[A-Za-z0-9_-]+/g, '$1[redacted]').replace(/\bname=[^\s,]+/g, 'name=[redacted]');
 }
 
 function hostOf(ip: string): string {
@@ -203,7 +196,9 @@ export class RtmpIngest implements LiveInputProvider {
     }
     const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     if (!Number.isInteger(handshakeTimeoutMs) || handshakeTimeoutMs < 1) {
-      throw new IngestError('BAD_OPTION', `RTMP handshake timeout must be a whole number of ms above 0, got ${handshakeTimeoutMs}`, { field: 'handshakeTimeoutMs' });
+      throw new IngestError('BAD_OPTION', `RTMP handshake timeout must be a whole number of ms above 0, got ${handshakeTimeoutMs}`, {
+        field: 'handshakeTimeoutMs',
+      });
     }
     this.#events.setMaxListeners(0);
     this.#remoteInputLog = new RateLimitedLog((line, fields) => this.#logger.warn(line, fields));
@@ -577,9 +572,7 @@ export class RtmpIngest implements LiveInputProvider {
           }
         : null;
     const audioCodec = audioCodecName(session.audioCodec) ?? probe.audioCodec;
-    const audio = audioCodec
-      ? { codec: audioCodec, sampleRate: Number(session.audioSamplerate) || 0, channels: Number(session.audioChannels) || 0 }
-      : null;
+    const audio = audioCodec ? { codec: audioCodec, sampleRate: Number(session.audioSamplerate) || 0, channels: Number(session.audioChannels) || 0 } : null;
     return {
       streamKeyId: stream.streamKeyId,
       streamKeyName: stream.streamKeyName,

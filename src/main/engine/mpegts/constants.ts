@@ -31,20 +31,34 @@ export const PCR_HZ = 27_000_000;
 
 export function streamTypeName(streamType: number): string {
   switch (streamType) {
-    case 0x01: return 'mpeg1-video';
-    case STREAM_TYPE_MPEG2_VIDEO: return 'mpeg2-video';
-    case 0x03: return 'mpeg1-audio';
-    case 0x04: return 'mpeg2-audio';
-    case STREAM_TYPE_PRIVATE_PES: return 'private-pes';
-    case STREAM_TYPE_AAC: return 'aac';
-    case 0x11: return 'aac-latm';
-    case STREAM_TYPE_H264: return 'h264';
-    case STREAM_TYPE_HEVC: return 'hevc';
-    case 0x81: return 'ac3';
-    case 0x87: return 'eac3';
-    case STREAM_TYPE_SCTE35: return 'scte35';
-    case 0x15: return 'metadata-pes';
-    default: return `0x${streamType.toString(16).padStart(2, '0')}`;
+    case 0x01:
+      return 'mpeg1-video';
+    case STREAM_TYPE_MPEG2_VIDEO:
+      return 'mpeg2-video';
+    case 0x03:
+      return 'mpeg1-audio';
+    case 0x04:
+      return 'mpeg2-audio';
+    case STREAM_TYPE_PRIVATE_PES:
+      return 'private-pes';
+    case STREAM_TYPE_AAC:
+      return 'aac';
+    case 0x11:
+      return 'aac-latm';
+    case STREAM_TYPE_H264:
+      return 'h264';
+    case STREAM_TYPE_HEVC:
+      return 'hevc';
+    case 0x81:
+      return 'ac3';
+    case 0x87:
+      return 'eac3';
+    case STREAM_TYPE_SCTE35:
+      return 'scte35';
+    case 0x15:
+      return 'metadata-pes';
+    default:
+      return `0x${streamType.toString(16).padStart(2, '0')}`;
   }
 }
 

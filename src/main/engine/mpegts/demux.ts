@@ -1,13 +1,6 @@
 // Per-packet analysis of a transport stream: PAT/PMT, continuity, PCR, video PES timing and
 // access-unit keyframes, SCTE-35 sections. One instance per stream; feed it packets from TsFramer.
-import {
-  PID_COUNT,
-  PID_NULL,
-  PID_PAT,
-  STREAM_TYPE_HEVC,
-  STREAM_TYPE_SCTE35,
-  isVideoStreamType,
-} from './constants.ts';
+import { PID_COUNT, PID_NULL, PID_PAT, STREAM_TYPE_HEVC, STREAM_TYPE_SCTE35, isVideoStreamType } from './constants.ts';
 import { FirstSliceScanner, type VideoCodec } from './nal.ts';
 import {
   adaptationFieldControl,
@@ -142,7 +135,7 @@ export class TsDemux implements PacketSink {
         }
       }
     }
-    if (pid === this.pcrPid && (afc & 0x02) && hasPcr(b, p)) {
+    if (pid === this.pcrPid && afc & 0x02 && hasPcr(b, p)) {
       const pcr = pcrBase(b, p) * 300 + pcrExtension(b, p);
       if (this.firstPcr < 0) this.firstPcr = pcr;
       this.lastPcr = pcr;
@@ -296,7 +289,10 @@ export class TsDemux implements PacketSink {
 }
 
 function samePrograms(a: Pat, b: Pat): boolean {
-  return a.programs.length === b.programs.length && a.programs.every((e, i) => e.pmtPid === b.programs[i]!.pmtPid && e.programNumber === b.programs[i]!.programNumber);
+  return (
+    a.programs.length === b.programs.length &&
+    a.programs.every((e, i) => e.pmtPid === b.programs[i]!.pmtPid && e.programNumber === b.programs[i]!.programNumber)
+  );
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array, length: number): boolean {

@@ -28,7 +28,12 @@ function inject(input: Uint8Array, sections: Uint8Array[], options: InjectorOpti
 }
 
 /** A break at the first IDR at/after `at` seconds with its return `duration` seconds later, both at IDRs. */
-function breakSections(info: TsInspection, at: number, duration: number, eventId: number): { out: Uint8Array; back: Uint8Array; outPts: number; backPts: number } {
+function breakSections(
+  info: TsInspection,
+  at: number,
+  duration: number,
+  eventId: number,
+): { out: Uint8Array; back: Uint8Array; outPts: number; backPts: number } {
   const first = info.firstPts!;
   const outPts = info.idrPts.find((p) => ptsDiff(p, first) >= at * PTS_HZ)!;
   const backPts = info.idrPts.find((p) => ptsDiff(p, outPts) >= duration * PTS_HZ)!;
@@ -69,7 +74,10 @@ describe.each(['cbr', 'vbr', 'hevc'])('Scte35Injector on a %s stream made by ffm
   beforeAll(() => {
     ({ bytes: input, info } = media[name]!);
     cues = [breakSections(info, 5, 2, 7), breakSections(info, 9, 1, 8)];
-    ({ output, injector } = inject(input, cues.flatMap((c) => [c.out, c.back])));
+    ({ output, injector } = inject(
+      input,
+      cues.flatMap((c) => [c.out, c.back]),
+    ));
     outInfo = inspectBytes(output);
   });
 
@@ -81,7 +89,9 @@ describe.each(['cbr', 'vbr', 'hevc'])('Scte35Injector on a %s stream made by ffm
     expect(outInfo.crcErrors).toBe(0);
     const file = path.join(work, `${name}.ts`);
     writeFileSync(file, output);
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' })) as { streams: Array<{ codec_type: string; codec_name?: string; id: string }> };
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' })) as {
+      streams: Array<{ codec_type: string; codec_name?: string; id: string }>;
+    };
     const data = probe.streams.find((s) => s.codec_type === 'data');
     expect(data?.codec_name).toBe('scte_35');
     expect(Number(data?.id)).toBe(injector.pid);
@@ -94,7 +104,10 @@ describe.each(['cbr', 'vbr', 'hevc'])('Scte35Injector on a %s stream made by ffm
       expect(() => decodeSection(Buffer.from(found.hex, 'hex'))).not.toThrow();
     }
     for (const cue of cues) {
-      for (const [bytes, splice] of [[cue.out, cue.outPts], [cue.back, cue.backPts]] as const) {
+      for (const [bytes, splice] of [
+        [cue.out, cue.outPts],
+        [cue.back, cue.backPts],
+      ] as const) {
         const hex = Buffer.from(bytes).toString('hex');
         const copies = outInfo.scte35.filter((s) => s.hex === hex);
         expect(copies.length).toBeGreaterThanOrEqual(4);
@@ -177,8 +190,16 @@ describe('Scte35Injector streaming', () => {
     const { bytes } = media.vbr!;
     const big = encodeSection(
       sectionFromJson({
-        table_id: 0xfc, section_syntax_indicator: false, private_indicator: false, sap_type: 3, protocol_version: 0,
-        encrypted_packet: false, encryption_algorithm: 0, pts_adjustment: 0, cw_index: 0xff, tier: 0xfff,
+        table_id: 0xfc,
+        section_syntax_indicator: false,
+        private_indicator: false,
+        sap_type: 3,
+        protocol_version: 0,
+        encrypted_packet: false,
+        encryption_algorithm: 0,
+        pts_adjustment: 0,
+        cw_index: 0xff,
+        tier: 0xfff,
         splice_command_type: 0xff,
         splice_command: { splice_command_type: 0xff, identifier: 'CUEI', private_bytes: 'ab'.repeat(600) },
         descriptors: [],

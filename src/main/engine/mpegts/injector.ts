@@ -76,7 +76,16 @@ export class Scte35Injector implements PacketSink {
   readonly prerollTicks: number;
   readonly repeatTicks: number;
   readonly heartbeatTicks: number;
-  readonly stats: InjectorStats = { packetsIn: 0, packetsOut: 0, nullsReplaced: 0, packetsInserted: 0, sectionsSent: 0, heartbeatsSent: 0, pmtsRewritten: 0, sectionsExpired: 0 };
+  readonly stats: InjectorStats = {
+    packetsIn: 0,
+    packetsOut: 0,
+    nullsReplaced: 0,
+    packetsInserted: 0,
+    sectionsSent: 0,
+    heartbeatsSent: 0,
+    pmtsRewritten: 0,
+    sectionsExpired: 0,
+  };
   /** Called for every copy sent. */
   onSent: ((sent: SentSection) => void) | undefined;
   readonly demux: TsDemux;
@@ -114,7 +123,8 @@ export class Scte35Injector implements PacketSink {
     }
     if (!(prerollSeconds >= 0)) throw new MpegTsError('BAD_ARGUMENT', 'preroll must be ≥ 0 seconds', { field: 'prerollSeconds' });
     if (!(repeatIntervalSeconds > 0)) throw new MpegTsError('BAD_ARGUMENT', 'repeat interval must be > 0 seconds', { field: 'repeatIntervalSeconds' });
-    if (heartbeatSeconds !== undefined && !(heartbeatSeconds > 0)) throw new MpegTsError('BAD_ARGUMENT', 'heartbeat must be > 0 seconds', { field: 'heartbeatSeconds' });
+    if (heartbeatSeconds !== undefined && !(heartbeatSeconds > 0))
+      throw new MpegTsError('BAD_ARGUMENT', 'heartbeat must be > 0 seconds', { field: 'heartbeatSeconds' });
     this.requestedPid = pid;
     this.prerollTicks = Math.round(prerollSeconds * PTS_HZ);
     this.repeatTicks = Math.round(repeatIntervalSeconds * PTS_HZ);
@@ -143,7 +153,11 @@ export class Scte35Injector implements PacketSink {
       throw new MpegTsError('BAD_SECTION', `cue is not a valid splice_info_section: ${errorMessage(cause)}`, { cause, fatal: false });
     }
     if (this.waiting >= MAX_WAITING_SECTIONS) {
-      throw new MpegTsError('QUEUE_FULL', `${this.waiting} cues already wait to be sent (at most ${MAX_WAITING_SECTIONS}): cancel some, or wait for their splice`, { fatal: false });
+      throw new MpegTsError(
+        'QUEUE_FULL',
+        `${this.waiting} cues already wait to be sent (at most ${MAX_WAITING_SECTIONS}): cancel some, or wait for their splice`,
+        { fatal: false },
+      );
     }
     const entry: Scheduled = {
       index: this.queued++,
@@ -262,7 +276,10 @@ export class Scte35Injector implements PacketSink {
 
   private readonly onPmtSection = (section: Uint8Array, length: number): void => {
     if (section[0] !== 0x02) return;
-    this.pmtCompleted = this.cachedPmtIn && this.cachedPmtIn.length === length && equal(this.cachedPmtIn, section.subarray(0, length)) ? this.cachedPmtIn : section.slice(0, length);
+    this.pmtCompleted =
+      this.cachedPmtIn && this.cachedPmtIn.length === length && equal(this.cachedPmtIn, section.subarray(0, length))
+        ? this.cachedPmtIn
+        : section.slice(0, length);
   };
 
   private placeOnTimeline(entry: Scheduled): void {

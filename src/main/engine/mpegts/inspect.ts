@@ -125,13 +125,20 @@ export class TsInspector {
     d.pidPackets.forEach((packets, pid) => {
       if (packets === 0) return;
       const streamType = typeOfPid.get(pid) ?? null;
-      const name = streamType !== null ? streamTypeName(streamType) : pid === 0 ? 'pat' : pid === 0x1fff ? 'null' : programs.some((p) => p.pmtPid === pid) ? 'pmt' : 'unknown';
+      const name =
+        streamType !== null
+          ? streamTypeName(streamType)
+          : pid === 0
+            ? 'pat'
+            : pid === 0x1fff
+              ? 'null'
+              : programs.some((p) => p.pmtPid === pid)
+                ? 'pmt'
+                : 'unknown';
       pids.push({ pid, packets, streamType, streamTypeName: name });
     });
     const hasVideo = d.maxPtsExt >= d.minPtsExt;
-    const durationSeconds = hasVideo
-      ? (d.maxPtsExt - d.minPtsExt + d.frameDuration) / PTS_HZ
-      : d.firstPcr >= 0 ? (d.lastPcr - d.firstPcr) / PCR_HZ : 0;
+    const durationSeconds = hasVideo ? (d.maxPtsExt - d.minPtsExt + d.frameDuration) / PTS_HZ : d.firstPcr >= 0 ? (d.lastPcr - d.firstPcr) / PCR_HZ : 0;
     return {
       bytes: this.bytes,
       packets: d.packetIndex,
@@ -184,4 +191,3 @@ export function inspectFile(path: string): TsInspection {
   readFileChunks(path, (chunk) => inspector.push(chunk));
   return inspector.end();
 }
-

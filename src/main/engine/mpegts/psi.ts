@@ -21,7 +21,7 @@ export function sectionLength(b: Uint8Array, p: number): number {
 export function sectionCrcValid(b: Uint8Array, length: number): boolean {
   if (length < 4) return false;
   const stored = b[length - 4]! * 0x1000000 + ((b[length - 3]! << 16) | (b[length - 2]! << 8) | b[length - 1]!);
-  return (crc32Mpeg2(b, 0, length - 4) >>> 0) === stored;
+  return crc32Mpeg2(b, 0, length - 4) >>> 0 === stored;
 }
 
 export type SectionHandler = (section: Uint8Array, length: number) => void;

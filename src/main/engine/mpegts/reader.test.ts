@@ -150,8 +150,11 @@ describe('TsDemux on real ffmpeg output', () => {
   ])('counts the IDR/IRAP access units ffprobe marks as key frames (%s)', (_name, options) => {
     const file = makeTestTs(options);
     const info = inspectFile(file);
-    const keyframes = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=flags', '-of', 'csv=p=0', file], { encoding: 'utf8' })
-      .split('\n').filter((l) => l.startsWith('K')).length;
+    const keyframes = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=flags', '-of', 'csv=p=0', file], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => l.startsWith('K')).length;
     expect(info.idrCount).toBe(keyframes);
     expect(info.frames).toBe(360);
     expect(info.durationSeconds).toBe(12);
@@ -161,7 +164,29 @@ describe('TsDemux on real ffmpeg output', () => {
   it('follows the PTS across the 33-bit wrap', () => {
     const file = path.join(work, 'wrap.ts');
     // Start 2 s before the wrap (2^33 / 90 kHz ≈ 95443.717 s).
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=30', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-t', '4', '-output_ts_offset', '95441.7', '-f', 'mpegts', file]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=30',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '30',
+      '-t',
+      '4',
+      '-output_ts_offset',
+      '95441.7',
+      '-f',
+      'mpegts',
+      file,
+    ]);
     const info = inspectFile(file);
     expect(info.durationSeconds).toBeCloseTo(4, 6);
     expect(info.idrCount).toBe(4);

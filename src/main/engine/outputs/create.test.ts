@@ -18,7 +18,15 @@ describe('createOutput', () => {
     expect((hls as HlsOutput).playlistPath).toBe('/tmp/preview/c/index.m3u8');
     const recording = createOutput('d', { kind: 'recording', folder: '/rec' }, context);
     expect(recording).toBeInstanceOf(RecordingOutput);
-    expect(recording.status()).toMatchObject({ id: 'd', kind: 'recording', state: 'idle', bytesOut: 0, bitrateKbps: 0, reconnects: 0, target: '/rec/program-%Y%m%d-%H%M%S.ts' });
+    expect(recording.status()).toMatchObject({
+      id: 'd',
+      kind: 'recording',
+      state: 'idle',
+      bytesOut: 0,
+      bitrateKbps: 0,
+      reconnects: 0,
+      target: '/rec/program-%Y%m%d-%H%M%S.ts',
+    });
   });
 
   it('refuses bad settings with an error naming the field, as the contract reports it', () => {
@@ -27,7 +35,11 @@ describe('createOutput', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(OutputError);
-      expect((error as OutputError).toCommandError()).toEqual({ code: 'BAD_ARGUMENT', message: 'latencyMs: must be between 20 and 8000 ms', field: 'latencyMs' });
+      expect((error as OutputError).toCommandError()).toEqual({
+        code: 'BAD_ARGUMENT',
+        message: 'latencyMs: must be between 20 and 8000 ms',
+        field: 'latencyMs',
+      });
     }
     expect(() => validateOutputSettings({ kind: 'srt', url: 'srt://h:1', passphrase: 'short' })).toThrow('passphrase: must be 10–79 characters');
     expect(() => createOutput('bad id!', { kind: 'hls' }, context)).toThrow('id: must be 1–64 letters');

@@ -35,7 +35,10 @@ export class OutputFanout {
   add(output: Output): void {
     if (this.#outputs.has(output.id)) throw new OutputError('DUPLICATE_ID', `an output with id "${output.id}" already exists`, { field: 'id' });
     this.#outputs.set(output.id, output);
-    this.#unsubscribes.set(output.id, output.onStatus((status) => this.#emit(status)));
+    this.#unsubscribes.set(
+      output.id,
+      output.onStatus((status) => this.#emit(status)),
+    );
   }
 
   /** Takes an output out of the fan-out (it is not stopped: the caller owns it now). */

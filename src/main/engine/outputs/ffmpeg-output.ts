@@ -99,7 +99,14 @@ export class FfmpegOutput extends OutputBase {
   #failureReason: string | undefined;
 
   constructor(options: FfmpegOutputOptions) {
-    super({ id: options.id, kind: options.kind, logger: options.logger.child(`output ${options.id}`), queueBytes: options.queueBytes ?? 1 << 20, target: options.target, warnings: options.warnings ?? [] });
+    super({
+      id: options.id,
+      kind: options.kind,
+      logger: options.logger.child(`output ${options.id}`),
+      queueBytes: options.queueBytes ?? 1 << 20,
+      target: options.target,
+      warnings: options.warnings ?? [],
+    });
     this.#options = options;
     const secrets = options.secrets.filter((secret) => secret.length > 0);
     for (const secret of secrets) this.logger.registerSecret(secret);
@@ -158,7 +165,7 @@ export class FfmpegOutput extends OutputBase {
     this.#connected = false;
     this.#writing = false;
     this.queue.clear();
-    let child: OwnedChild | undefined ;
+    let child: OwnedChild | undefined;
     const connectedLine = this.#options.connectedLine;
     this.#options.prepare?.();
     const args = typeof this.#options.args === 'function' ? this.#options.args() : this.#options.args;
@@ -297,6 +304,8 @@ export class FfmpegOutput extends OutputBase {
 
 /** The last stderr line that is not ffmpeg's closing chatter, for a reason. */
 export function lastMeaningfulStderrLine(stderr: string): string | undefined {
-  const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !/^(Conversion failed!|Exiting normally|\[AVIOContext|video:|size=)/.test(line.trim()));
+  const lines = stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^(Conversion failed!|Exiting normally|\[AVIOContext|video:|size=)/.test(line.trim()));
   return lines.at(-1)?.trim();
 }

@@ -31,14 +31,25 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
     const previewDir = path.join(work, 'preview');
     const publish = path.join(work, 'publish');
     const { logger } = capturingLogger();
-    const output = new HlsOutput({ id: 'hls', settings: hlsOutputSettings.parse({ kind: 'hls', folder: publish, segmentSeconds: 2, listSize: 20, markers: ['cue', 'daterange'] }), previewDir, logger });
+    const output = new HlsOutput({
+      id: 'hls',
+      settings: hlsOutputSettings.parse({ kind: 'hls', folder: publish, segmentSeconds: 2, listSize: 20, markers: ['cue', 'daterange'] }),
+      previewDir,
+      logger,
+    });
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
     expect(output.status()).toMatchObject({ state: 'starting', reason: 'waiting for the first keyframe' });
     await feed(fanout, program.bytes);
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
-    await waitFor(() => output.status().bytesOut === program.bytes.length, () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
+    await waitFor(
+      () => output.status().bytesOut === program.bytes.length,
+      () => JSON.stringify(output.status()),
+    );
     await output.stop();
 
     for (const dir of [previewDir, publish]) {
@@ -51,7 +62,11 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
       expect(segments.length).toBeGreaterThanOrEqual(8);
       for (const segment of segments) expect(existsSync(path.join(dir, segment))).toBe(true);
       // Playable: ffmpeg reads the playlist through, every segment decodes.
-      const log = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path.join(dir, 'index.m3u8'), '-map', '0:v', '-map', '0:a', '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+      const log = execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-i', path.join(dir, 'index.m3u8'), '-map', '0:v', '-map', '0:a', '-f', 'null', '-'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 20_000,
+      });
       expect(log).toBe('');
     }
     expect(output.segmentsWritten).toBeGreaterThanOrEqual(8);
@@ -63,12 +78,20 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
     const blocker = path.join(work, 'a-file');
     writeFileSync(blocker, 'not a folder');
     const { logger } = capturingLogger();
-    const output = new HlsOutput({ id: 'hls2', settings: hlsOutputSettings.parse({ kind: 'hls', folder: path.join(blocker, 'hls'), segmentSeconds: 2 }), previewDir, logger });
+    const output = new HlsOutput({
+      id: 'hls2',
+      settings: hlsOutputSettings.parse({ kind: 'hls', folder: path.join(blocker, 'hls'), segmentSeconds: 2 }),
+      previewDir,
+      logger,
+    });
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
     await feed(fanout, program.bytes.subarray(0, Math.floor(program.bytes.length / 2 / 188) * 188));
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     const status = output.status();
     await output.stop();
     expect(status.reason).toMatch(/^publishing failed: publish folder .*a-file\/hls: cannot create/);
@@ -83,7 +106,13 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
     try {
       const { logger, lines } = capturingLogger();
       const settings = hlsOutputSettings.parse({ kind: 'hls', segmentSeconds: 1, listSize: 3 });
-      const preview = new HlsOutput({ id: 'program', settings, previewDir: path.join(mount, 'preview'), logger, retry: { initialDelayMs: 100, maxDelayMs: 400, jitter: 0 } });
+      const preview = new HlsOutput({
+        id: 'program',
+        settings,
+        previewDir: path.join(mount, 'preview'),
+        logger,
+        retry: { initialDelayMs: 100, maxDelayMs: 400, jitter: 0 },
+      });
       const witness = new HlsOutput({ id: 'witness', settings, previewDir: path.join(work, 'witness'), logger });
       const fanout = new OutputFanout();
       fanout.add(preview);
@@ -140,7 +169,10 @@ describe('HlsOutput (segmenter in-process, real ffmpeg to play it)', () => {
       expect(statSync(path.join(mount, 'preview', 'index.m3u8')).mode & 0o777).toBe(0o600);
 
       // The other output got every byte, none dropped, as if nothing happened.
-      await waitFor(() => witness.status().bytesOut === fed, () => JSON.stringify(witness.status()));
+      await waitFor(
+        () => witness.status().bytesOut === fed,
+        () => JSON.stringify(witness.status()),
+      );
       expect(witness.status()).toMatchObject({ state: 'running', droppedBytes: 0, reconnects: 0, bytesIn: fed });
       await preview.stop();
       await witness.stop();

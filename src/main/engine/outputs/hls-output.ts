@@ -81,7 +81,18 @@ export class HlsOutput extends OutputBase {
     if (this.#active && this.state !== 'failed') return;
     this.#clearRetries();
     this.#active = true;
-    const target = (label: Target['label'], dir: string, mode: number): Target => ({ label, dir, mode, segmenter: undefined, files: undefined, failed: undefined, failures: 0, landed: false, retryTimer: undefined, retryAt: undefined });
+    const target = (label: Target['label'], dir: string, mode: number): Target => ({
+      label,
+      dir,
+      mode,
+      segmenter: undefined,
+      files: undefined,
+      failed: undefined,
+      failures: 0,
+      landed: false,
+      retryTimer: undefined,
+      retryAt: undefined,
+    });
     this.#targets = [target('preview', this.previewDir, 0o600)];
     if (this.settings.folder) this.#targets.push(target('publish', this.settings.folder, 0o644));
     for (const each of this.#targets) this.#open(each);
@@ -103,7 +114,9 @@ export class HlsOutput extends OutputBase {
         // NO_VIDEO: nothing was segmented yet; anything else is worth a line in the log.
         if ((error as { code?: string }).code !== 'NO_VIDEO') this.logger.warn(`${target.label}: could not close the playlist`, { error: errorMessage(error) });
       }
-      closing.push(target.files.drained().catch((error: unknown) => this.logger.warn(`${target.label}: could not close the playlist`, { error: errorMessage(error) })));
+      closing.push(
+        target.files.drained().catch((error: unknown) => this.logger.warn(`${target.label}: could not close the playlist`, { error: errorMessage(error) })),
+      );
     }
     this.#targets = [];
     this.queue.clear();

@@ -26,7 +26,10 @@ describe('RecordingOutput bounds', () => {
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     // Each round: a minute later, then enough of the stream to hold a PAT, where a rotation cuts.
     const step = 188 * 400;
     let rounds = 0;
@@ -34,7 +37,10 @@ describe('RecordingOutput bounds', () => {
       clock += 61_000;
       const opened = readdirSync(work).length;
       fanout.write(program.bytes.subarray(offset, offset + step));
-      await waitFor(() => readdirSync(work).length > opened, () => `round ${rounds}: no new file`);
+      await waitFor(
+        () => readdirSync(work).length > opened,
+        () => `round ${rounds}: no new file`,
+      );
     }
     await output.stop();
     const onDisk = readdirSync(work).sort();

@@ -47,11 +47,19 @@ describe('RecordingOutput (real files)', () => {
   it('appends the bytes as they are: the SCTE-35 PID and its sections kept', async () => {
     const dir = mkdtempSync(path.join(work, 'keep-'));
     const { logger } = capturingLogger();
-    const output = new RecordingOutput({ id: 'rec', settings: settings({ folder: dir, fileNamePattern: 'show-%Y%m%d-%H%M%S.ts' }), logger, now: () => new Date(2026, 4, 6, 7, 8, 9) });
+    const output = new RecordingOutput({
+      id: 'rec',
+      settings: settings({ folder: dir, fileNamePattern: 'show-%Y%m%d-%H%M%S.ts' }),
+      logger,
+      now: () => new Date(2026, 4, 6, 7, 8, 9),
+    });
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     await feed(fanout, program.bytes);
     await output.stop();
     expect(output.files).toEqual([path.join(dir, 'show-20260506-070809.ts')]);
@@ -72,7 +80,10 @@ describe('RecordingOutput (real files)', () => {
     const output = new RecordingOutput({ id: 'rec', settings: settings({ folder: dir, fileNamePattern: 'a-%H%M%S.ts' }), logger, now });
     for (let i = 0; i < 2; i++) {
       output.start();
-      await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+      await waitFor(
+        () => output.status().state === 'running',
+        () => JSON.stringify(output.status()),
+      );
       await output.stop();
     }
     expect(readdirSync(dir).sort()).toEqual(['a-000000-1.ts', 'a-000000.ts']);
@@ -82,11 +93,19 @@ describe('RecordingOutput (real files)', () => {
     const dir = mkdtempSync(path.join(work, 'rotate-'));
     const { logger } = capturingLogger();
     let clock = new Date(2026, 0, 1, 12, 0, 0).getTime();
-    const output = new RecordingOutput({ id: 'rec', settings: settings({ folder: dir, fileNamePattern: 'r-%H%M%S.ts', rotateMinutes: 1 }), logger, now: () => new Date(clock) });
+    const output = new RecordingOutput({
+      id: 'rec',
+      settings: settings({ folder: dir, fileNamePattern: 'r-%H%M%S.ts', rotateMinutes: 1 }),
+      logger,
+      now: () => new Date(clock),
+    });
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     const half = Math.floor(program.bytes.length / 2 / 188) * 188 + 188 * 3; // mid-way, not at a PAT
     await feed(fanout, program.bytes.subarray(0, half));
     clock += 61_000;
@@ -109,7 +128,10 @@ describe('RecordingOutput (real files)', () => {
     fanout.add(broken);
     fanout.add(fine);
     fanout.startAll();
-    await waitFor(() => broken.status().state === 'failed' && fine.status().state === 'running', () => JSON.stringify(fanout.statuses()));
+    await waitFor(
+      () => broken.status().state === 'failed' && fine.status().state === 'running',
+      () => JSON.stringify(fanout.statuses()),
+    );
     await feed(fanout, program.bytes.subarray(0, 188 * 5000));
     await fanout.stopAll();
     expect(broken.status()).toMatchObject({ state: 'failed', reason: `folder missing: ${missing}`, lastError: `folder missing: ${missing}`, bytesOut: 0 });
@@ -119,19 +141,30 @@ describe('RecordingOutput (real files)', () => {
   it('a write error mid-recording fails the output with the reason (the file replaced by a folder)', async () => {
     const dir = mkdtempSync(path.join(work, 'gone-'));
     const { logger } = capturingLogger();
-    const output = new RecordingOutput({ id: 'rec', settings: settings({ folder: dir, fileNamePattern: 'x.ts', rotateMinutes: 1 }), logger, now: () => new Date(clock) });
+    const output = new RecordingOutput({
+      id: 'rec',
+      settings: settings({ folder: dir, fileNamePattern: 'x.ts', rotateMinutes: 1 }),
+      logger,
+      now: () => new Date(clock),
+    });
     let clock = Date.now();
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     await feed(fanout, program.bytes.subarray(0, 188 * 1000));
     // The folder goes away before the next file: rotation cannot open it.
     rmSync(dir, { recursive: true, force: true });
     writeFileSync(dir, 'not a folder');
     clock += 120_000;
     await feed(fanout, program.bytes.subarray(188 * 1000, 188 * 8000));
-    await waitFor(() => output.status().state === 'failed', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'failed',
+      () => JSON.stringify(output.status()),
+    );
     expect(output.status().reason).toBe(`not a folder: ${dir}`);
     await output.stop();
     rmSync(dir, { force: true });

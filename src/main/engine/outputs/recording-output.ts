@@ -21,13 +21,20 @@ function pad(value: number, width = 2): string {
 export function recordingFileName(pattern: string, date: Date): string {
   return pattern.replace(/%([YmdHMS%])/g, (_, token: string) => {
     switch (token) {
-      case 'Y': return pad(date.getFullYear(), 4);
-      case 'm': return pad(date.getMonth() + 1);
-      case 'd': return pad(date.getDate());
-      case 'H': return pad(date.getHours());
-      case 'M': return pad(date.getMinutes());
-      case 'S': return pad(date.getSeconds());
-      default: return '%';
+      case 'Y':
+        return pad(date.getFullYear(), 4);
+      case 'm':
+        return pad(date.getMonth() + 1);
+      case 'd':
+        return pad(date.getDate());
+      case 'H':
+        return pad(date.getHours());
+      case 'M':
+        return pad(date.getMinutes());
+      case 'S':
+        return pad(date.getSeconds());
+      default:
+        return '%';
     }
   });
 }
@@ -47,15 +54,23 @@ export function fileProblem(error: unknown, file: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   const folder = path.dirname(file);
   switch (code) {
-    case 'ENOSPC': return `disk full writing ${file}`;
-    case 'EDQUOT': return `disk quota exceeded writing ${file}`;
-    case 'ENOENT': return `folder missing: ${folder}`;
-    case 'ENOTDIR': return `not a folder: ${folder}`;
+    case 'ENOSPC':
+      return `disk full writing ${file}`;
+    case 'EDQUOT':
+      return `disk quota exceeded writing ${file}`;
+    case 'ENOENT':
+      return `folder missing: ${folder}`;
+    case 'ENOTDIR':
+      return `not a folder: ${folder}`;
     case 'EACCES':
-    case 'EPERM': return `permission denied writing ${file}`;
-    case 'EROFS': return `read-only file system: ${folder}`;
-    case 'EIO': return `I/O error writing ${file}`;
-    default: return `cannot write ${file}: ${errorMessage(error)}`;
+    case 'EPERM':
+      return `permission denied writing ${file}`;
+    case 'EROFS':
+      return `read-only file system: ${folder}`;
+    case 'EIO':
+      return `I/O error writing ${file}`;
+    default:
+      return `cannot write ${file}: ${errorMessage(error)}`;
   }
 }
 
@@ -87,7 +102,13 @@ export class RecordingOutput extends OutputBase {
   #generation = 0;
 
   constructor(options: RecordingOutputOptions) {
-    super({ id: options.id, kind: 'recording', logger: options.logger.child(`output ${options.id}`), queueBytes: options.queueBytes ?? 32 << 20, target: path.join(options.settings.folder, options.settings.fileNamePattern) });
+    super({
+      id: options.id,
+      kind: 'recording',
+      logger: options.logger.child(`output ${options.id}`),
+      queueBytes: options.queueBytes ?? 32 << 20,
+      target: path.join(options.settings.folder, options.settings.fileNamePattern),
+    });
     this.settings = options.settings;
     this.#now = options.now ?? (() => new Date());
     this.queue.onDrop = (chunk) => {

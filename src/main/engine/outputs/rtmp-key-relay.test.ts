@@ -61,13 +61,20 @@ describe('RtmpKeyRelay', () => {
     const port = await relay.listen();
     try {
       // As nobody (uid 65534): bash opens a TCP connection, writes, and waits to be closed.
-      const intruder = spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; printf 'x' >&3; cat <&3 >/dev/null`], { uid: 65534, gid: 65534, stdio: 'ignore' });
+      const intruder = spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; printf 'x' >&3; cat <&3 >/dev/null`], {
+        uid: 65534,
+        gid: 65534,
+        stdio: 'ignore',
+      });
       await new Promise((resolve) => intruder.on('exit', resolve));
-      expect(lines.join('\n')).toContain('refused a connection that is not this user\'s (uid 65534)');
+      expect(lines.join('\n')).toContain("refused a connection that is not this user's (uid 65534)");
       expect(upstreamConnections).toBe(0);
       // Our own user's connection goes through.
       const own = net.connect(port, '127.0.0.1');
-      await waitFor(() => upstreamConnections === 1, () => `upstream connections: ${upstreamConnections}`);
+      await waitFor(
+        () => upstreamConnections === 1,
+        () => `upstream connections: ${upstreamConnections}`,
+      );
       own.destroy();
     } finally {
       await relay.close();
@@ -80,11 +87,32 @@ describe('RtmpKeyRelay to an rtmps server', () => {
   it('speaks TLS upstream, checks the certificate, and swaps the key in what it sends', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rtmps-relay-test-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+          '-days',
+          '1',
+        ],
+        { stdio: 'ignore' },
+      );
       const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
       const received: Buffer[] = [];
-      const server = tls.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (socket) => socket.on('data', (piece: Buffer) => received.push(piece)));
+      const server = tls.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (socket) =>
+        socket.on('data', (piece: Buffer) => received.push(piece)),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const serverPort = (server.address() as net.AddressInfo).port;
       const key = 'live_rtmps_secret_key';
@@ -97,7 +125,10 @@ describe('RtmpKeyRelay to an rtmps server', () => {
         const command = (standIn: string) => Buffer.concat([Buffer.from([0x02, 0x00, standIn.length]), Buffer.from(standIn)]);
         const client = net.connect(await trusted.listen(), '127.0.0.1');
         client.write(Buffer.concat([handshake, command(trusted.standIn)]));
-        await waitFor(() => Buffer.concat(received).length >= 3073 + 3 + key.length, () => `received ${Buffer.concat(received).length}`);
+        await waitFor(
+          () => Buffer.concat(received).length >= 3073 + 3 + key.length,
+          () => `received ${Buffer.concat(received).length}`,
+        );
         const bytes = Buffer.concat(received);
         expect(bytes.subarray(3073).equals(command(key))).toBe(true);
         expect(bytes.includes(Buffer.from(trusted.standIn))).toBe(false);
@@ -106,7 +137,10 @@ describe('RtmpKeyRelay to an rtmps server', () => {
         received.length = 0;
         const other = net.connect(await untrusted.listen(), '127.0.0.1');
         other.write(Buffer.concat([handshake, command(untrusted.standIn)]));
-        await waitFor(() => untrusted.lastUpstreamError !== undefined, () => 'no TLS error');
+        await waitFor(
+          () => untrusted.lastUpstreamError !== undefined,
+          () => 'no TLS error',
+        );
         expect(untrusted.lastUpstreamError).toMatch(/certificate/i);
         expect(received).toEqual([]);
         other.destroy();
@@ -147,13 +181,18 @@ describe('RtmpOutput through the key relay (real ffmpeg → the studio ingest)',
     expect(liveChildCount()).toBe(0);
   });
 
-  it('publishes with the real key, which appears neither in ffmpeg\'s process arguments nor in its status', async () => {
+  it("publishes with the real key, which appears neither in ffmpeg's process arguments nor in its status", async () => {
     const published: IngestStreamInfo[] = [];
     const off = ingest.on('ingest.published', (info) => published.push(info));
     const refused: string[] = [];
     const offRefused = ingest.on('ingest.refused', (event) => refused.push(JSON.stringify(event)));
     const { logger, lines } = capturingLogger();
-    const output = new RtmpOutput({ id: 'push', settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey: key }), ffmpegPath: 'ffmpeg', logger });
+    const output = new RtmpOutput({
+      id: 'push',
+      settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey: key }),
+      ffmpegPath: 'ffmpeg',
+      logger,
+    });
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
@@ -161,14 +200,24 @@ describe('RtmpOutput through the key relay (real ffmpeg → the studio ingest)',
     try {
       // What `ps` shows any local user, once the child has exec'd ffmpeg.
       const commandLineOf = (pid: number | undefined) => (pid === undefined ? [] : readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
-      await waitFor(() => commandLineOf(output.pid).includes('-f'), () => JSON.stringify(output.status()));
+      await waitFor(
+        () => commandLineOf(output.pid).includes('-f'),
+        () => JSON.stringify(output.status()),
+      );
       const commandLine = commandLineOf(output.pid).join(' ');
       expect(commandLine).not.toContain(key);
       expect(commandLine).toContain(`-rtmp_tcurl rtmp://127.0.0.1:${port}/live`);
       // The ingest refuses unknown keys: a publish it accepts carries the real key.
-      await waitFor(() => published.length > 0, () => `${JSON.stringify(output.status())} refused: ${refused.join('; ')} log: ${lines.join('\n')}`, 15_000);
+      await waitFor(
+        () => published.length > 0,
+        () => `${JSON.stringify(output.status())} refused: ${refused.join('; ')} log: ${lines.join('\n')}`,
+        15_000,
+      );
       expect(published[0]!.streamKeyName).toBe('distributor');
-      await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+      await waitFor(
+        () => output.status().state === 'running',
+        () => JSON.stringify(output.status()),
+      );
       expect(output.status().warnings).toEqual([]);
       expect(JSON.stringify(output.status())).not.toContain(key);
     } finally {
@@ -180,7 +229,7 @@ describe('RtmpOutput through the key relay (real ffmpeg → the studio ingest)',
     expect(lines.join('\n')).not.toContain(key);
   }, 30_000);
 
-  it('without the relay the key would be the last argument (what Debian\'s ffmpeg 5.1 is given otherwise)', () => {
+  it("without the relay the key would be the last argument (what Debian's ffmpeg 5.1 is given otherwise)", () => {
     const settings = rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey: key });
     expect(rtmpArgs(settings).at(-1)).toBe(`rtmp://127.0.0.1:${port}/live/${key}`);
     const relayed = rtmpArgs(settings, { port: 4000, standIn: 'f'.repeat(Buffer.byteLength(key)) });

@@ -107,7 +107,9 @@ export class RtmpKeyRelay {
   constructor(options: RtmpKeyRelayOptions) {
     this.#options = options;
     const length = Buffer.byteLength(options.streamKey);
-    this.standIn = randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+    this.standIn = randomBytes(Math.ceil(length / 2))
+      .toString('hex')
+      .slice(0, length);
     this.#server = net.createServer((client) => this.#relay(client));
     this.#server.on('error', (error) => options.logger.warn(`RTMP key relay: ${error.message}`));
   }
@@ -151,7 +153,9 @@ export class RtmpKeyRelay {
       return;
     }
     this.lastUpstreamError = undefined;
-    const upstream = this.#options.tls ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...(this.#options.ca ? { ca: this.#options.ca } : {}) }) : net.connect({ host, port });
+    const upstream = this.#options.tls
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...(this.#options.ca ? { ca: this.#options.ca } : {}) })
+      : net.connect({ host, port });
     this.#sockets.add(client);
     this.#sockets.add(upstream);
     const swap = new ByteSwap(Buffer.from(this.standIn), Buffer.from(this.#options.streamKey));

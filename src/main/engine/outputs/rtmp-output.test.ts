@@ -37,13 +37,34 @@ describe('RtmpOutput (real ffmpeg push to an ffmpeg RTMP listener)', () => {
     const file = path.join(work, 'received.flv');
     const receiver = spawnOwned({
       command: 'ffmpeg',
-      args: ['-hide_banner', '-v', 'error', '-y', '-listen', '1', '-f', 'flv', '-i', `rtmp://127.0.0.1:${port}/live/${streamKey}`, '-c', 'copy', '-f', 'flv', file],
+      args: [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
+        '-listen',
+        '1',
+        '-f',
+        'flv',
+        '-i',
+        `rtmp://127.0.0.1:${port}/live/${streamKey}`,
+        '-c',
+        'copy',
+        '-f',
+        'flv',
+        file,
+      ],
       name: 'rtmp receiver',
       stdout: 'ignore',
       timeoutMs: 20_000,
     });
     const { logger, lines } = capturingLogger();
-    const output = new RtmpOutput({ id: 'rtmp', settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey }), ffmpegPath: 'ffmpeg', logger });
+    const output = new RtmpOutput({
+      id: 'rtmp',
+      settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey }),
+      ffmpegPath: 'ffmpeg',
+      logger,
+    });
     const seen: OutputStatus[] = [];
     output.onStatus((status) => seen.push(status));
     const fanout = new OutputFanout();
@@ -51,15 +72,24 @@ describe('RtmpOutput (real ffmpeg push to an ffmpeg RTMP listener)', () => {
     output.start();
     const feeder = new PacedFeeder(program.bytes.subarray(0, 188 * 2500), program.muxrate, (chunk) => fanout.write(chunk));
     try {
-      await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+      await waitFor(
+        () => output.status().state === 'running',
+        () => JSON.stringify(output.status()),
+      );
       await feeder.done;
-      await waitFor(() => output.status().bytesOut === 188 * 2500, () => JSON.stringify(output.status()), 5000);
+      await waitFor(
+        () => output.status().bytesOut === 188 * 2500,
+        () => JSON.stringify(output.status()),
+        5000,
+      );
     } finally {
       feeder.stop();
       await output.stop();
     }
     await receiver.exited;
-    const streams = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim().split('\n');
+    const streams = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     expect(streams.sort()).toEqual(['aac', 'h264']);
     expect(output.status()).toMatchObject({ state: 'stopped', target: `rtmp://127.0.0.1:${port}/live` });
     expect(lines.join('\n')).not.toContain(streamKey);
@@ -69,13 +99,22 @@ describe('RtmpOutput (real ffmpeg push to an ffmpeg RTMP listener)', () => {
   it('nothing listening: backoff with the reason, the key kept out of it', async () => {
     const port = await freePort('tcp');
     const { logger, lines } = capturingLogger();
-    const output = new RtmpOutput({ id: 'rtmp2', settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey }), ffmpegPath: 'ffmpeg', logger, policy: { initialDelayMs: 5000 } });
+    const output = new RtmpOutput({
+      id: 'rtmp2',
+      settings: rtmpOutputSettings.parse({ kind: 'rtmp', url: `rtmp://127.0.0.1:${port}/live`, streamKey }),
+      ffmpegPath: 'ffmpeg',
+      logger,
+      policy: { initialDelayMs: 5000 },
+    });
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
     const feeder = new PacedFeeder(program.bytes, program.muxrate, (chunk) => fanout.write(chunk));
     try {
-      await waitFor(() => output.status().state === 'backoff', () => JSON.stringify(output.status()));
+      await waitFor(
+        () => output.status().state === 'backoff',
+        () => JSON.stringify(output.status()),
+      );
     } finally {
       feeder.stop();
     }

@@ -28,13 +28,29 @@ export interface RelayEndpoint {
 export function rtmpArgs(settings: RtmpOutputSettings, relay?: RelayEndpoint): string[] {
   const destination = relay ? viaRelay(settings, relay) : [rtmpPublishUrl(settings)];
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info',
     // Long enough to meet a keyframe (the video's size is only known from one; the program's GOP
     // is 2 s by default), short of the default 5 s spent looking for the SCTE-35 PID's parameters.
-    '-analyzeduration', '4000000',
-    '-f', 'mpegts', '-i', 'pipe:0',
-    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
-    '-f', 'flv', '-flvflags', 'no_duration_filesize',
+    '-analyzeduration',
+    '4000000',
+    '-f',
+    'mpegts',
+    '-i',
+    'pipe:0',
+    '-map',
+    '0:v:0?',
+    '-map',
+    '0:a:0?',
+    '-c',
+    'copy',
+    '-f',
+    'flv',
+    '-flvflags',
+    'no_duration_filesize',
     ...destination,
   ];
 }

@@ -70,7 +70,10 @@ describe('the real ffmpeg on this machine (Debian 5.1)', () => {
     try {
       // What `ps` shows any local user: the command line, once the child has exec'd ffmpeg.
       const commandLineOf = (pid: number | undefined) => (pid === undefined ? [] : readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
-      await waitFor(() => commandLineOf(output.pid).includes('-f'), () => JSON.stringify(output.status()));
+      await waitFor(
+        () => commandLineOf(output.pid).includes('-f'),
+        () => JSON.stringify(output.status()),
+      );
       const commandLine = commandLineOf(output.pid);
       const status = output.status();
       // The invariant: a secret in the process list is never there silently.

@@ -10,8 +10,16 @@ import { OutputFanout } from './fanout.ts';
 import { RecordingOutput } from './recording-output.ts';
 import { describeSrtFailure, SrtOutput, srtArgs } from './srt-output.ts';
 import {
-  capturingLogger, DatagramSink, inspectBytes, PacedFeeder, packetOffsetIn, SrtReceiver,
-  testProgram, waitFor, withoutLeadingNulls, type TestProgram,
+  capturingLogger,
+  DatagramSink,
+  inspectBytes,
+  PacedFeeder,
+  packetOffsetIn,
+  SrtReceiver,
+  testProgram,
+  waitFor,
+  withoutLeadingNulls,
+  type TestProgram,
 } from '../../../../tests/support/outputs.ts';
 import { freePort } from '../../../../tests/support/ports.ts';
 import type { OutputStatus } from './types.ts';
@@ -20,7 +28,9 @@ const settings = (raw: Record<string, unknown>): SrtOutputSettings => srtOutputS
 
 describe('srtArgs', () => {
   it('sends raw data, 1316-byte payloads, latency in microseconds, secrets as options not in the URL', () => {
-    const args = srtArgs(settings({ url: 'srt://10.0.0.5:9000?maxbw=1000000', latencyMs: 250, passphrase: 'a&b%c#d=efgh', streamId: '#!::r=live/x,m=publish' }));
+    const args = srtArgs(
+      settings({ url: 'srt://10.0.0.5:9000?maxbw=1000000', latencyMs: 250, passphrase: 'a&b%c#d=efgh', streamId: '#!::r=live/x,m=publish' }),
+    );
     const line = args.join(' ');
     expect(line).toContain('-blocksize 1316 -f data -raw_packet_size 1316 -i pipe:0 -map 0 -c copy');
     expect(line).toContain('-mode caller -pkt_size 1316 -latency 250000');
@@ -30,10 +40,14 @@ describe('srtArgs', () => {
 
   it('names what went wrong from ffmpeg and libsrt stderr', () => {
     const caller = settings({ url: 'srt://10.0.0.5:9000' });
-    expect(describeSrtFailure(caller, 'processConnectRequest: rsp(REJECT): 1010 - Incorrect passphrase', false).reason).toBe('10.0.0.5:9000 refused the passphrase (wrong passphrase)');
-    expect(describeSrtFailure(caller, '[srt @ 0x1] Connection to srt://10.0.0.5:9000 failed: Input/output error', false).reason).toBe('no SRT listener answered at 10.0.0.5:9000');
+    expect(describeSrtFailure(caller, 'processConnectRequest: rsp(REJECT): 1010 - Incorrect passphrase', false).reason).toBe(
+      '10.0.0.5:9000 refused the passphrase (wrong passphrase)',
+    );
+    expect(describeSrtFailure(caller, '[srt @ 0x1] Connection to srt://10.0.0.5:9000 failed: Input/output error', false).reason).toBe(
+      'no SRT listener answered at 10.0.0.5:9000',
+    );
     expect(describeSrtFailure(caller, 'av_interleaved_write_frame(): Input/output error', true).reason).toBe('connection to 10.0.0.5:9000 lost');
-    expect(describeSrtFailure(caller, "Protocol not found", false)).toMatchObject({ fatal: true });
+    expect(describeSrtFailure(caller, 'Protocol not found', false)).toMatchObject({ fatal: true });
   });
 });
 
@@ -96,10 +110,16 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     const fanout = new OutputFanout({ logger });
     fanout.add(output);
     output.start();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     const feeder = track(new PacedFeeder(program.bytes.subarray(0, 188 * 3000), program.muxrate, (chunk) => fanout.write(chunk), { oddChunks: true }));
     await feeder.done;
-    await waitFor(() => sink.bytes().length >= 188 * 2950, () => `received ${sink.bytes().length} bytes`);
+    await waitFor(
+      () => sink.bytes().length >= 188 * 2950,
+      () => `received ${sink.bytes().length} bytes`,
+    );
     const status = output.status();
     await output.stop();
 
@@ -128,23 +148,37 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     // srt-live-transmit takes the passphrase from its URL as is (no URL-decoding): no "&" or "%" here.
     const passphrase = 'correct-horse-battery';
     const { logger, lines } = capturingLogger();
-    const output = track(new SrtOutput({
-      id: 'srt-listen',
-      settings: settings({ url: `srt://127.0.0.1:${port}`, mode: 'listener', latencyMs: 300, passphrase, pbkeylen: 24, streamId: 'studio/ch1' }),
-      ffmpegPath,
-      logger,
-    }));
+    const output = track(
+      new SrtOutput({
+        id: 'srt-listen',
+        settings: settings({ url: `srt://127.0.0.1:${port}`, mode: 'listener', latencyMs: 300, passphrase, pbkeylen: 24, streamId: 'studio/ch1' }),
+        ffmpegPath,
+        logger,
+      }),
+    );
     const fanout = new OutputFanout({ logger });
     fanout.add(output);
     output.start();
     const feeder = track(new PacedFeeder(program.bytes, program.muxrate, (chunk) => fanout.write(chunk)));
-    await waitFor(() => output.status().state === 'starting', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'starting',
+      () => JSON.stringify(output.status()),
+    );
     expect(output.status().reason).toBe(`listening on 127.0.0.1:${port}, waiting for a caller`);
     // No caller yet: bytes are dropped and counted, not queued.
-    await waitFor(() => output.status().droppedBytes > 0, () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().droppedBytes > 0,
+      () => JSON.stringify(output.status()),
+    );
     const receiver = track(new SrtReceiver({ mode: 'caller', port, passphrase, streamId: 'studio/ch1' }));
-    await waitFor(() => output.status().state === 'running', () => `${JSON.stringify(output.status())} ${receiver.stderr.join('|')}`);
-    await waitFor(() => receiver.bytes().length >= 188 * 1500, () => `received ${receiver.bytes().length}`);
+    await waitFor(
+      () => output.status().state === 'running',
+      () => `${JSON.stringify(output.status())} ${receiver.stderr.join('|')}`,
+    );
+    await waitFor(
+      () => receiver.bytes().length >= 188 * 1500,
+      () => `received ${receiver.bytes().length}`,
+    );
     feeder.stop();
     await receiver.stop();
     const received = withoutLeadingNulls(receiver.bytes());
@@ -166,13 +200,24 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     track(new SrtReceiver({ mode: 'listener', port, passphrase: 'the-right-passphrase' }));
     const { logger, lines } = capturingLogger();
     const wrong = 'the-wrong-passphrase';
-    const output = track(new SrtOutput({ id: 'srt-wrong', settings: settings({ url: `srt://127.0.0.1:${port}`, passphrase: wrong }), ffmpegPath, logger, policy: { initialDelayMs: 200, jitter: 0 } }));
+    const output = track(
+      new SrtOutput({
+        id: 'srt-wrong',
+        settings: settings({ url: `srt://127.0.0.1:${port}`, passphrase: wrong }),
+        ffmpegPath,
+        logger,
+        policy: { initialDelayMs: 200, jitter: 0 },
+      }),
+    );
     const seen = states(output);
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
     const feeder = track(new PacedFeeder(program.bytes, program.muxrate, (chunk) => fanout.write(chunk)));
-    await waitFor(() => output.status().state === 'backoff', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'backoff',
+      () => JSON.stringify(output.status()),
+    );
     feeder.stop();
     const status = output.status();
     expect(status.reason).toBe(`127.0.0.1:${port} refused the passphrase (wrong passphrase)`);
@@ -188,7 +233,15 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     const port = await freePort('udp');
     const { logger } = capturingLogger();
     // connect_timeout (ms) is an SRT option we do not own: the URL may carry it.
-    const output = track(new SrtOutput({ id: 'srt-nobody', settings: settings({ url: `srt://127.0.0.1:${port}?connect_timeout=300` }), ffmpegPath, logger, policy: { initialDelayMs: 100, factor: 2, jitter: 0 } }));
+    const output = track(
+      new SrtOutput({
+        id: 'srt-nobody',
+        settings: settings({ url: `srt://127.0.0.1:${port}?connect_timeout=300` }),
+        ffmpegPath,
+        logger,
+        policy: { initialDelayMs: 100, factor: 2, jitter: 0 },
+      }),
+    );
     const recording = track(new RecordingOutput({ id: 'rec', settings: { kind: 'recording', folder: work, fileNamePattern: 'nobody-%H%M%S.ts' }, logger }));
     const seen = states(output);
     const fanout = new OutputFanout();
@@ -197,7 +250,10 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     fanout.startAll();
     const part = program.bytes.subarray(0, 188 * 1200);
     const feeder = track(new PacedFeeder(part, program.muxrate, (chunk) => fanout.write(chunk)));
-    await waitFor(() => seen.filter((s) => s.state === 'backoff').length >= 3, () => JSON.stringify(seen.map((s) => [s.state, s.retryInMs])));
+    await waitFor(
+      () => seen.filter((s) => s.state === 'backoff').length >= 3,
+      () => JSON.stringify(seen.map((s) => [s.state, s.retryInMs])),
+    );
     await feeder.done;
     await output.stop();
     await recording.stop();
@@ -213,26 +269,47 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     const { logger } = capturingLogger();
     let receiver = new SrtReceiver({ mode: 'listener', port });
     cleanups.push(() => receiver.stop());
-    const output = track(new SrtOutput({ id: 'srt-re', settings: settings({ url: `srt://127.0.0.1:${port}?connect_timeout=500`, latencyMs: 300 }), ffmpegPath, logger, policy: { initialDelayMs: 300, factor: 1.5, maxDelayMs: 1000, jitter: 0 } }));
+    const output = track(
+      new SrtOutput({
+        id: 'srt-re',
+        settings: settings({ url: `srt://127.0.0.1:${port}?connect_timeout=500`, latencyMs: 300 }),
+        ffmpegPath,
+        logger,
+        policy: { initialDelayMs: 300, factor: 1.5, maxDelayMs: 1000, jitter: 0 },
+      }),
+    );
     const recording = track(new RecordingOutput({ id: 'rec', settings: { kind: 'recording', folder: work, fileNamePattern: 'reconnect-%H%M%S.ts' }, logger }));
     const fanout = new OutputFanout();
     fanout.add(output);
     fanout.add(recording);
     fanout.startAll();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     // The whole 20 s program, stopped once the second receiver has its share: on a busy machine the
     // reconnection may take seconds more, and the feed must not run out before it (the cause tested
     // is the reconnection at the live edge, not how fast it comes).
     const program20 = program.bytes;
     const feeder = track(new PacedFeeder(program20, program.muxrate, (chunk) => fanout.write(chunk)));
-    await waitFor(() => receiver.bytes().length > 188 * 500, () => `first receiver got ${receiver.bytes().length}`);
+    await waitFor(
+      () => receiver.bytes().length > 188 * 500,
+      () => `first receiver got ${receiver.bytes().length}`,
+    );
     await receiver.stop();
     const first = receiver.bytes();
-    await waitFor(() => output.status().state === 'backoff', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'backoff',
+      () => JSON.stringify(output.status()),
+    );
     expect(output.status().reason).toMatch(/connection to 127\.0\.0\.1:\d+ lost|no SRT listener answered/);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     receiver = new SrtReceiver({ mode: 'listener', port });
-    await waitFor(() => (output.status().reconnects >= 1 && receiver.bytes().length > 188 * 300) || feeder.position >= program20.length, () => `${JSON.stringify(output.status())} second receiver got ${receiver.bytes().length}`, 20_000);
+    await waitFor(
+      () => (output.status().reconnects >= 1 && receiver.bytes().length > 188 * 300) || feeder.position >= program20.length,
+      () => `${JSON.stringify(output.status())} second receiver got ${receiver.bytes().length}`,
+      20_000,
+    );
     expect(feeder.position, 'the feed ran out before the reconnection').toBeLessThan(program20.length);
     feeder.stop();
     const part = program20.subarray(0, feeder.position);
@@ -260,14 +337,27 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
   it('listener: a caller with the wrong passphrase is refused, and the state says so', async () => {
     const port = await freePort('udp');
     const { logger } = capturingLogger();
-    const output = track(new SrtOutput({ id: 'srt-guard', settings: settings({ url: `srt://127.0.0.1:${port}`, mode: 'listener', passphrase: 'the-right-passphrase' }), ffmpegPath, logger }));
+    const output = track(
+      new SrtOutput({
+        id: 'srt-guard',
+        settings: settings({ url: `srt://127.0.0.1:${port}`, mode: 'listener', passphrase: 'the-right-passphrase' }),
+        ffmpegPath,
+        logger,
+      }),
+    );
     const fanout = new OutputFanout();
     fanout.add(output);
     output.start();
     const feeder = track(new PacedFeeder(program.bytes, program.muxrate, (chunk) => fanout.write(chunk)));
-    await waitFor(() => output.status().state === 'starting', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'starting',
+      () => JSON.stringify(output.status()),
+    );
     const intruder = track(new SrtReceiver({ mode: 'caller', port, passphrase: 'a-wrong-passphrase' }));
-    await waitFor(() => output.status().lastError !== undefined, () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().lastError !== undefined,
+      () => JSON.stringify(output.status()),
+    );
     feeder.stop();
     await intruder.stop();
     expect(output.status()).toMatchObject({
@@ -287,14 +377,22 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     fanout.add(output);
     fanout.add(recording);
     fanout.startAll();
-    await waitFor(() => output.status().state === 'running', () => JSON.stringify(output.status()));
+    await waitFor(
+      () => output.status().state === 'running',
+      () => JSON.stringify(output.status()),
+    );
     const part = program.bytes.subarray(0, 188 * 2500);
     let paced = 0;
-    const feeder = track(new PacedFeeder(part, program.muxrate, (chunk) => {
-      fanout.write(chunk);
-      paced += chunk.length;
-    }));
-    await waitFor(() => paced > 188 * 300, () => `fed ${paced}`);
+    const feeder = track(
+      new PacedFeeder(part, program.muxrate, (chunk) => {
+        fanout.write(chunk);
+        paced += chunk.length;
+      }),
+    );
+    await waitFor(
+      () => paced > 188 * 300,
+      () => `fed ${paced}`,
+    );
     process.kill(output.pid!, 'SIGSTOP');
     try {
       await feeder.done;

@@ -35,18 +35,36 @@ export function srtEndpoint(settings: SrtOutputSettings): SrtEndpoint {
 export function srtArgs(settings: SrtOutputSettings, passphraseFile?: string): string[] {
   const endpoint = srtEndpoint(settings);
   return [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
-    '-blocksize', String(SRT_PAYLOAD_BYTES),
-    '-f', 'data', '-raw_packet_size', String(SRT_PAYLOAD_BYTES), '-i', 'pipe:0',
-    '-map', '0', '-c', 'copy',
-    '-mode', settings.mode,
-    '-pkt_size', String(SRT_PAYLOAD_BYTES),
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info',
+    '-blocksize',
+    String(SRT_PAYLOAD_BYTES),
+    '-f',
+    'data',
+    '-raw_packet_size',
+    String(SRT_PAYLOAD_BYTES),
+    '-i',
+    'pipe:0',
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    '-mode',
+    settings.mode,
+    '-pkt_size',
+    String(SRT_PAYLOAD_BYTES),
     // FFmpeg's srt latency is in microseconds.
-    '-latency', String(settings.latencyMs * 1000),
+    '-latency',
+    String(settings.latencyMs * 1000),
     ...(settings.passphrase === undefined ? [] : passphraseFile ? ['-/passphrase', passphraseFile] : ['-passphrase', settings.passphrase]),
     ...(settings.passphrase !== undefined ? ['-pbkeylen', String(settings.pbkeylen ?? 16)] : []),
     ...(settings.streamId !== undefined ? ['-srt_streamid', settings.streamId] : []),
-    '-f', 'data', endpoint.url,
+    '-f',
+    'data',
+    endpoint.url,
   ];
 }
 
@@ -112,9 +130,13 @@ export class SrtOutput extends FfmpegOutput {
       secrets: settings.passphrase !== undefined ? [settings.passphrase, encodeURIComponent(settings.passphrase)] : [],
       connectedLine: /^Output #0/,
       holdUntilConnected: true,
-      connectingReason: settings.mode === 'listener' ? `listening on ${endpoint.host}:${endpoint.port}, waiting for a caller` : `connecting to ${endpoint.host}:${endpoint.port}`,
+      connectingReason:
+        settings.mode === 'listener'
+          ? `listening on ${endpoint.host}:${endpoint.port}, waiting for a caller`
+          : `connecting to ${endpoint.host}:${endpoint.port}`,
       describeFailure: (_exit, stderr, wasConnected) => describeSrtFailure(settings, stderr, wasConnected),
-      noticeWhileConnecting: (line) => (settings.mode === 'listener' && /Incorrect passphrase|BADSECRET/i.test(line) ? 'a caller was refused: wrong passphrase' : undefined),
+      noticeWhileConnecting: (line) =>
+        settings.mode === 'listener' && /Incorrect passphrase|BADSECRET/i.test(line) ? 'a caller was refused: wrong passphrase' : undefined,
       writeUnitBytes: SRT_PAYLOAD_BYTES,
       // A listener ends when its caller leaves: listen again soon.
       policy: { ...(settings.mode === 'listener' ? { initialDelayMs: 250 } : {}), ...options.policy },

@@ -26,11 +26,7 @@ export class ProcessError extends EngineError {
   declare readonly code: ProcessErrorCode;
   readonly details: ChildFailureDetails | undefined;
 
-  constructor(
-    code: ProcessErrorCode,
-    message: string,
-    options: { details?: ChildFailureDetails; cause?: unknown; fatal?: boolean; field?: string } = {},
-  ) {
+  constructor(code: ProcessErrorCode, message: string, options: { details?: ChildFailureDetails; cause?: unknown; fatal?: boolean; field?: string } = {}) {
     super(code, message, {
       cause: options.cause,
       ...(options.field === undefined ? {} : { field: options.field }),

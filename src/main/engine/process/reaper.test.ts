@@ -26,7 +26,9 @@ async function run(then: string, signal?: NodeJS.Signals): Promise<{ code: numbe
       if (match) resolve(Number(match[1]));
     });
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => node.once('exit', (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    node.once('exit', (code, sig) => resolve({ code, signal: sig })),
+  );
   const childPid = await ready;
   if (signal) node.kill(signal);
   const result = await exited;

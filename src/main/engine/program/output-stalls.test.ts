@@ -17,9 +17,17 @@ function busyWait(ms: number): void {
 }
 
 describe('Program output stalls', () => {
-  it('counts a TS delivery that holds the thread, and the frames skipped after it, as the outputs\' doing', async () => {
+  it("counts a TS delivery that holds the thread, and the frames skipped after it, as the outputs' doing", async () => {
     const program = new Program({
-      format: { ...DEFAULT_PROGRAM_FORMAT, width: 160, height: 90, frameRate: FRAME_RATES['30'], videoBitrateKbps: 200, x264Preset: 'ultrafast', gopFrames: 30 },
+      format: {
+        ...DEFAULT_PROGRAM_FORMAT,
+        width: 160,
+        height: 90,
+        frameRate: FRAME_RATES['30'],
+        videoBitrateKbps: 200,
+        x264Preset: 'ultrafast',
+        gopFrames: 30,
+      },
       ffmpegPath: ffmpeg,
       logger: new Logger({ sink: () => {}, level: 'error' }),
       inlineCompositor: true,

@@ -322,7 +322,11 @@ export class Program {
     // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
     this.#ticker = new FrameTicker(this.format.frameRate, this.#onTick, { skipWhenBehindFrames: 3, startFrame: PRIMING_FRAMES });
     this.#ticker.start();
-    this.#log.info('program started', { width: this.format.width, height: this.format.height, fps: `${this.format.frameRate.num}/${this.format.frameRate.den}` });
+    this.#log.info('program started', {
+      width: this.format.width,
+      height: this.format.height,
+      fps: `${this.format.frameRate.num}/${this.format.frameRate.den}`,
+    });
   }
 
   async stop(): Promise<void> {
@@ -444,7 +448,13 @@ export class Program {
     // The injector says what it sent, so an immediate section (sent inside queue()) is reported as
     // itself, and nothing here keeps a copy of every section queued.
     injector.onSent = (sent) => {
-      this.#options.onCueSent?.({ section: sent.section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.sectionIndex < 0, copy: sent.copy });
+      this.#options.onCueSent?.({
+        section: sent.section,
+        splicePts: sent.splicePts,
+        clockPts: sent.clockPts,
+        heartbeat: sent.sectionIndex < 0,
+        copy: sent.copy,
+      });
     };
     return injector;
   }

@@ -3,10 +3,7 @@
 import { MAX_PTS } from '../media.ts';
 import { SEGMENTATION_TYPES, UPID_NOT_USED, segmentationEndTypeFor } from './constants.ts';
 import { Scte35Error } from './errors.ts';
-import {
-  SPLICE_INSERT, SPLICE_NULL, TIME_SIGNAL, type SegmentationDescriptor, type SpliceCommand, type SpliceInfoSection,
-  type SpliceTime,
-} from './types.ts';
+import { SPLICE_INSERT, SPLICE_NULL, TIME_SIGNAL, type SegmentationDescriptor, type SpliceCommand, type SpliceInfoSection, type SpliceTime } from './types.ts';
 
 export type CueStyle = 'splice_insert' | 'time_signal';
 
@@ -105,7 +102,9 @@ export function buildCueOut(options: CueOutOptions): SpliceInfoSection {
   if (style === 'time_signal') {
     const typeId = options.segmentationTypeId ?? SEGMENTATION_TYPES.PROVIDER_PLACEMENT_OPPORTUNITY_START;
     if (!(CUE_OUT_SEGMENTATION_TYPES as readonly number[]).includes(typeId)) {
-      throw new Scte35Error('OUT_OF_RANGE', `segmentationTypeId 0x${typeId.toString(16)} is not a cue-out type (0x34, 0x36, 0x22)`, { field: 'segmentationTypeId' });
+      throw new Scte35Error('OUT_OF_RANGE', `segmentationTypeId 0x${typeId.toString(16)} is not a cue-out type (0x34, 0x36, 0x22)`, {
+        field: 'segmentationTypeId',
+      });
     }
     return section({ splice_command_type: TIME_SIGNAL, splice_time: spliceTime(ptsTime) }, [segmentation(eventId, typeId, durationTicks)]);
   }
@@ -134,7 +133,9 @@ export function buildCueIn(options: CueInOptions): SpliceInfoSection {
     const given = options.segmentationTypeId ?? SEGMENTATION_TYPES.PROVIDER_PLACEMENT_OPPORTUNITY_START;
     const endType = (CUE_OUT_SEGMENTATION_TYPES as readonly number[]).includes(given)
       ? segmentationEndTypeFor(given)
-      : (CUE_OUT_SEGMENTATION_TYPES as readonly number[]).includes(given - 1) ? given : undefined;
+      : (CUE_OUT_SEGMENTATION_TYPES as readonly number[]).includes(given - 1)
+        ? given
+        : undefined;
     if (endType === undefined) {
       throw new Scte35Error('OUT_OF_RANGE', `segmentationTypeId 0x${given.toString(16)} is not a cue-out type or its End`, { field: 'segmentationTypeId' });
     }
@@ -181,7 +182,8 @@ export function spliceTimeOf(s: SpliceInfoSection): number | undefined {
   if (c === null || c === undefined) return undefined;
   let t: SpliceTime | undefined;
   if (c.splice_command_type === TIME_SIGNAL) t = c.splice_time;
-  else if (c.splice_command_type === SPLICE_INSERT && !c.splice_event_cancel_indicator && c.program_splice_flag !== false && !c.splice_immediate_flag) t = c.splice_time;
+  else if (c.splice_command_type === SPLICE_INSERT && !c.splice_event_cancel_indicator && c.program_splice_flag !== false && !c.splice_immediate_flag)
+    t = c.splice_time;
   if (t === undefined || !t.time_specified_flag || t.pts_time === undefined) return undefined;
   return (t.pts_time + s.pts_adjustment) % MAX_PTS;
 }

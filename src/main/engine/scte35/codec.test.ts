@@ -4,9 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { MAX_PTS } from '../media.ts';
 import { STANDARD_SAMPLES as S, THREEFIVE_SAMPLES as T } from './fixtures/samples.ts';
 import {
-  SEGMENTATION_TYPES, SEGMENTATION_TYPE_NAMES, Scte35Error, buildCancel, buildCueIn, buildCueOut, buildSpliceNull,
-  crc32Mpeg2, decodeSection, encodeSection, parseSectionText, sectionFromJson, spliceTimeOf, toHex,
-  type SegmentationDescriptor, type SpliceInfoSection, type SpliceInsertCommand,
+  SEGMENTATION_TYPES,
+  SEGMENTATION_TYPE_NAMES,
+  Scte35Error,
+  buildCancel,
+  buildCueIn,
+  buildCueOut,
+  buildSpliceNull,
+  crc32Mpeg2,
+  decodeSection,
+  encodeSection,
+  parseSectionText,
+  sectionFromJson,
+  spliceTimeOf,
+  toHex,
+  type SegmentationDescriptor,
+  type SpliceInfoSection,
+  type SpliceInsertCommand,
 } from './index.ts';
 
 const bytesOf = (b64: string): Uint8Array => parseSectionText(b64);
@@ -117,7 +131,16 @@ describe('header', () => {
     b[4] = b[4]! | 0x80 | (1 << 1); // encrypted_packet, encryption_algorithm 1 (DES-ECB)
     b[9] = 7; // cw_index
     const s = roundTrips(reseal(b));
-    expect(s).toMatchObject({ encrypted_packet: true, encryption_algorithm: 1, cw_index: 7, tier: 0xfff, splice_command_length: 0x14, splice_command_type: null, splice_command: null, descriptors: [] });
+    expect(s).toMatchObject({
+      encrypted_packet: true,
+      encryption_algorithm: 1,
+      cw_index: 7,
+      tier: 0xfff,
+      splice_command_length: 0x14,
+      splice_command_type: null,
+      splice_command: null,
+      descriptors: [],
+    });
     expect(s.encrypted_payload).toBe(toHex(b, 13, b.length - 4));
     expect(spliceTimeOf(s)).toBeUndefined();
   });
@@ -155,25 +178,65 @@ describe('header', () => {
 
 describe('commands', () => {
   it('splice_insert in component mode with immediate and timed components', () => {
-    const timed = roundTrips(encodeSection(json({ splice_command_type: 5, splice_event_id: 1, out_of_network_indicator: true, components: [{ component_tag: 1, splice_time: { pts_time: 90000 } }, { component_tag: 2, splice_time: { pts_time: 2 ** 32 + 5 } }] })));
-    expect(timed.splice_command).toMatchObject({ program_splice_flag: false, splice_immediate_flag: false, components: [{ component_tag: 1, splice_time: { pts_time: 90000 } }, { component_tag: 2, splice_time: { pts_time: 2 ** 32 + 5 } }] });
-    const immediate = roundTrips(encodeSection(json({ splice_command_type: 5, splice_event_id: 1, splice_immediate_flag: true, components: [{ component_tag: 9 }] })));
+    const timed = roundTrips(
+      encodeSection(
+        json({
+          splice_command_type: 5,
+          splice_event_id: 1,
+          out_of_network_indicator: true,
+          components: [
+            { component_tag: 1, splice_time: { pts_time: 90000 } },
+            { component_tag: 2, splice_time: { pts_time: 2 ** 32 + 5 } },
+          ],
+        }),
+      ),
+    );
+    expect(timed.splice_command).toMatchObject({
+      program_splice_flag: false,
+      splice_immediate_flag: false,
+      components: [
+        { component_tag: 1, splice_time: { pts_time: 90000 } },
+        { component_tag: 2, splice_time: { pts_time: 2 ** 32 + 5 } },
+      ],
+    });
+    const immediate = roundTrips(
+      encodeSection(json({ splice_command_type: 5, splice_event_id: 1, splice_immediate_flag: true, components: [{ component_tag: 9 }] })),
+    );
     expect(immediate.splice_command).toMatchObject({ splice_immediate_flag: true, components: [{ component_tag: 9 }] });
     expect(spliceTimeOf(timed)).toBeUndefined();
   });
   it('splice_schedule with program and component events and a cancelled one', () => {
-    const s = roundTrips(encodeSection(json({
-      splice_command_type: 4,
-      events: [
-        { splice_event_id: 10, out_of_network_indicator: true, utc_splice_time: 1_400_000_000, break_duration: { auto_return: true, duration: 2_700_000 }, unique_program_id: 7, avail_num: 1, avails_expected: 2 },
-        { splice_event_id: 11, components: [{ component_tag: 3, utc_splice_time: 99 }] },
-        { splice_event_id: 12, splice_event_cancel_indicator: true },
-      ],
-    })));
+    const s = roundTrips(
+      encodeSection(
+        json({
+          splice_command_type: 4,
+          events: [
+            {
+              splice_event_id: 10,
+              out_of_network_indicator: true,
+              utc_splice_time: 1_400_000_000,
+              break_duration: { auto_return: true, duration: 2_700_000 },
+              unique_program_id: 7,
+              avail_num: 1,
+              avails_expected: 2,
+            },
+            { splice_event_id: 11, components: [{ component_tag: 3, utc_splice_time: 99 }] },
+            { splice_event_id: 12, splice_event_cancel_indicator: true },
+          ],
+        }),
+      ),
+    );
     expect(s.splice_command).toMatchObject({
       splice_command_type: 4,
       events: [
-        { splice_event_id: 10, program_splice_flag: true, duration_flag: true, utc_splice_time: 1_400_000_000, break_duration: { auto_return: true, duration: 2_700_000 }, unique_program_id: 7 },
+        {
+          splice_event_id: 10,
+          program_splice_flag: true,
+          duration_flag: true,
+          utc_splice_time: 1_400_000_000,
+          break_duration: { auto_return: true, duration: 2_700_000 },
+          unique_program_id: 7,
+        },
         { splice_event_id: 11, program_splice_flag: false, components: [{ component_tag: 3, utc_splice_time: 99 }] },
         { splice_event_id: 12, splice_event_cancel_indicator: true },
       ],
@@ -189,25 +252,68 @@ describe('commands', () => {
 
 describe('descriptors', () => {
   it('a tag 0 whose identifier is not CUEI is a private descriptor, not avail', () => {
-    const s = roundTrips(encodeSection(json({ splice_command_type: 0 }, [{ name: 'private_descriptor', splice_descriptor_tag: 0, identifier: 'ABCD', private_bytes: '00000135' }])));
-    expect(s.descriptors[0]).toEqual({ name: 'private_descriptor', splice_descriptor_tag: 0, descriptor_length: 8, identifier: 'ABCD', private_bytes: '00000135' });
+    const s = roundTrips(
+      encodeSection(
+        json({ splice_command_type: 0 }, [{ name: 'private_descriptor', splice_descriptor_tag: 0, identifier: 'ABCD', private_bytes: '00000135' }]),
+      ),
+    );
+    expect(s.descriptors[0]).toEqual({
+      name: 'private_descriptor',
+      splice_descriptor_tag: 0,
+      descriptor_length: 8,
+      identifier: 'ABCD',
+      private_bytes: '00000135',
+    });
   });
   it('time descriptor keeps 48-bit TAI_seconds; audio descriptor its components', () => {
-    const s = roundTrips(encodeSection(json({ splice_command_type: 0 }, [
-      { name: 'time_descriptor', TAI_seconds: 2 ** 48 - 1, TAI_ns: 999_999_999, UTC_offset: 37 },
-      { name: 'audio_descriptor', components: [{ component_tag: 1, ISO_code: 'eng', bit_stream_mode: 2, num_channels: 6, full_srvc_audio: true }] },
-    ])));
+    const s = roundTrips(
+      encodeSection(
+        json({ splice_command_type: 0 }, [
+          { name: 'time_descriptor', TAI_seconds: 2 ** 48 - 1, TAI_ns: 999_999_999, UTC_offset: 37 },
+          { name: 'audio_descriptor', components: [{ component_tag: 1, ISO_code: 'eng', bit_stream_mode: 2, num_channels: 6, full_srvc_audio: true }] },
+        ]),
+      ),
+    );
     expect(s.descriptors[0]).toMatchObject({ name: 'time_descriptor', descriptor_length: 16, TAI_seconds: 2 ** 48 - 1, TAI_ns: 999_999_999, UTC_offset: 37 });
-    expect(s.descriptors[1]).toMatchObject({ name: 'audio_descriptor', components: [{ component_tag: 1, ISO_code: 'eng', bit_stream_mode: 2, num_channels: 6, full_srvc_audio: true }] });
+    expect(s.descriptors[1]).toMatchObject({
+      name: 'audio_descriptor',
+      components: [{ component_tag: 1, ISO_code: 'eng', bit_stream_mode: 2, num_channels: 6, full_srvc_audio: true }],
+    });
   });
   it('segmentation: 40-bit duration, components, restrictions, sub_segment fields by descriptor_length', () => {
-    const s = roundTrips(encodeSection(json({ splice_command_type: 6, splice_time: { pts_time: 1 } }, [
-      { name: 'segmentation_descriptor', segmentation_event_id: 5, segmentation_duration: 2 ** 40 - 1, web_delivery_allowed_flag: false, device_restrictions: 1, components: [{ component_tag: 4, pts_offset: 2 ** 33 - 1 }], segmentation_type_id: 0x34, segment_num: 1, segments_expected: 2, sub_segment_num: 3, sub_segments_expected: 4 },
-      { name: 'segmentation_descriptor', segmentation_event_id: 6, segmentation_type_id: 0x35 },
-      { name: 'segmentation_descriptor', segmentation_event_id: 7, segmentation_event_cancel_indicator: true },
-    ])));
+    const s = roundTrips(
+      encodeSection(
+        json({ splice_command_type: 6, splice_time: { pts_time: 1 } }, [
+          {
+            name: 'segmentation_descriptor',
+            segmentation_event_id: 5,
+            segmentation_duration: 2 ** 40 - 1,
+            web_delivery_allowed_flag: false,
+            device_restrictions: 1,
+            components: [{ component_tag: 4, pts_offset: 2 ** 33 - 1 }],
+            segmentation_type_id: 0x34,
+            segment_num: 1,
+            segments_expected: 2,
+            sub_segment_num: 3,
+            sub_segments_expected: 4,
+          },
+          { name: 'segmentation_descriptor', segmentation_event_id: 6, segmentation_type_id: 0x35 },
+          { name: 'segmentation_descriptor', segmentation_event_id: 7, segmentation_event_cancel_indicator: true },
+        ]),
+      ),
+    );
     const [a, b, c] = s.descriptors as SegmentationDescriptor[];
-    expect(a).toMatchObject({ segmentation_duration: 2 ** 40 - 1, delivery_not_restricted_flag: false, web_delivery_allowed_flag: false, no_regional_blackout_flag: true, device_restrictions: 1, program_segmentation_flag: false, components: [{ component_tag: 4, pts_offset: 2 ** 33 - 1 }], sub_segment_num: 3, sub_segments_expected: 4 });
+    expect(a).toMatchObject({
+      segmentation_duration: 2 ** 40 - 1,
+      delivery_not_restricted_flag: false,
+      web_delivery_allowed_flag: false,
+      no_regional_blackout_flag: true,
+      device_restrictions: 1,
+      program_segmentation_flag: false,
+      components: [{ component_tag: 4, pts_offset: 2 ** 33 - 1 }],
+      sub_segment_num: 3,
+      sub_segments_expected: 4,
+    });
     expect(b).toMatchObject({ delivery_not_restricted_flag: true, segmentation_type_id: 0x35 });
     expect(b!.sub_segment_num).toBeUndefined();
     expect(b!.web_delivery_allowed_flag).toBeUndefined();
@@ -220,7 +326,11 @@ describe('descriptors', () => {
     const b = new Uint8Array([...good.slice(0, good.length - 4), 0x00, 0, 0, 0, 0]);
     b[15]! += 1;
     b[17]! += 1;
-    expect(errorOf(() => decodeSection(reseal(b, true)))).toMatchObject({ code: 'LENGTH_MISMATCH', field: 'descriptors[0].descriptor_length', offset: b.length - 5 });
+    expect(errorOf(() => decodeSection(reseal(b, true)))).toMatchObject({
+      code: 'LENGTH_MISMATCH',
+      field: 'descriptors[0].descriptor_length',
+      offset: b.length - 5,
+    });
     b[17]! += 1; // two bytes left: read as sub_segment_num / sub_segments_expected once the loop covers them
     b[15]! += 1;
     const c = new Uint8Array([...b.slice(0, b.length - 4), 0x07, 0, 0, 0, 0]);
@@ -230,7 +340,9 @@ describe('descriptors', () => {
     const ids = Object.values(SEGMENTATION_TYPES);
     expect(ids).toHaveLength(47); // 0x00-0x02, 0x10-0x19, 0x20-0x27, 0x30-0x47, 0x50-0x51
     for (const id of ids) {
-      const s = roundTrips(encodeSection(json({ splice_command_type: 0 }, [{ name: 'segmentation_descriptor', segmentation_event_id: 1, segmentation_type_id: id }])));
+      const s = roundTrips(
+        encodeSection(json({ splice_command_type: 0 }, [{ name: 'segmentation_descriptor', segmentation_event_id: 1, segmentation_type_id: id }])),
+      );
       expect((s.descriptors[0] as SegmentationDescriptor).segmentation_type_id).toBe(id);
       expect(SEGMENTATION_TYPE_NAMES.get(id)).toBeTruthy();
     }
@@ -241,7 +353,13 @@ describe('descriptors', () => {
 
 describe('UPIDs', () => {
   const upidOf = (type: number, upid: unknown): SegmentationDescriptor =>
-    roundTrips(encodeSection(json({ splice_command_type: 0 }, [{ name: 'segmentation_descriptor', segmentation_event_id: 1, segmentation_type_id: 0x10, segmentation_upid_type: type, segmentation_upid: upid }]))).descriptors[0] as SegmentationDescriptor;
+    roundTrips(
+      encodeSection(
+        json({ splice_command_type: 0 }, [
+          { name: 'segmentation_descriptor', segmentation_event_id: 1, segmentation_type_id: 0x10, segmentation_upid_type: type, segmentation_upid: upid },
+        ]),
+      ),
+    ).descriptors[0] as SegmentationDescriptor;
 
   it('ASCII types read as text (Ad-ID, ISCI, TID, ADI, ADS, URI)', () => {
     expect(upidOf(0x03, 'ABCD01234567').segmentation_upid).toEqual({ hex: Buffer.from('ABCD01234567').toString('hex'), text: 'ABCD01234567' });
@@ -258,17 +376,32 @@ describe('UPIDs', () => {
   });
   it('UUID, UMID, ISAN, V-ISAN and AiringID in their usual text forms', () => {
     expect(upidOf(0x10, { hex: 'aa85bbb65c434b6abebbee3b13eb7999' }).segmentation_upid?.text).toBe('aa85bbb6-5c43-4b6a-bebb-ee3b13eb7999');
-    expect(upidOf(0x04, { hex: '060a2b340101010501010d4313000000d2c9036c8f195343ab7014d2d718bfda' }).segmentation_upid?.text).toBe('060A2B34.01010105.01010D43.13000000.D2C9036C.8F195343.AB7014D2.D718BFDA');
+    expect(upidOf(0x04, { hex: '060a2b340101010501010d4313000000d2c9036c8f195343ab7014d2d718bfda' }).segmentation_upid?.text).toBe(
+      '060A2B34.01010105.01010D43.13000000.D2C9036C.8F195343.AB7014D2.D718BFDA',
+    );
     expect(upidOf(0x05, { hex: '000000003a8d0000' }).segmentation_upid?.text).toBe('0000-0000-3A8D-0000');
     expect(upidOf(0x06, { hex: '000000003a8d000000000000' }).segmentation_upid?.text).toBe('0000-0000-3A8D-0000-0000-0000');
     expect(upidOf(0x08, '0x000000002CA0A18A').segmentation_upid?.hex).toBe('000000002ca0a18a');
   });
   it('ATSC content identifier and MPU show their fields', () => {
-    expect(upidOf(0x0b, { atsc: { tsid: 0x1234, end_of_day: 5, unique_for: 300, content_id: 'abcd' } }).segmentation_upid?.atsc).toEqual({ tsid: 0x1234, end_of_day: 5, unique_for: 300, content_id: 'abcd' });
-    expect(upidOf(0x0c, { mpu: { format_identifier: 'RTLN', private_data: '0102' } }).segmentation_upid?.mpu).toEqual({ format_identifier: 'RTLN', private_data: '0102' });
+    expect(upidOf(0x0b, { atsc: { tsid: 0x1234, end_of_day: 5, unique_for: 300, content_id: 'abcd' } }).segmentation_upid?.atsc).toEqual({
+      tsid: 0x1234,
+      end_of_day: 5,
+      unique_for: 300,
+      content_id: 'abcd',
+    });
+    expect(upidOf(0x0c, { mpu: { format_identifier: 'RTLN', private_data: '0102' } }).segmentation_upid?.mpu).toEqual({
+      format_identifier: 'RTLN',
+      private_data: '0102',
+    });
   });
   it('MID holds nested UPIDs, each read in turn', () => {
-    const d = upidOf(0x0d, { upids: [{ segmentation_upid_type: 0x08, segmentation_upid: '0x0000000012345678' }, { segmentation_upid_type: 0x09, segmentation_upid: 'PREFIX:x' }] });
+    const d = upidOf(0x0d, {
+      upids: [
+        { segmentation_upid_type: 0x08, segmentation_upid: '0x0000000012345678' },
+        { segmentation_upid_type: 0x09, segmentation_upid: 'PREFIX:x' },
+      ],
+    });
     expect(d.segmentation_upid?.upids).toEqual([
       { segmentation_upid_type: 8, segmentation_upid_length: 8, segmentation_upid: { hex: '0000000012345678', text: '0x0000000012345678' } },
       { segmentation_upid_type: 9, segmentation_upid_length: 8, segmentation_upid: { hex: Buffer.from('PREFIX:x').toString('hex'), text: 'PREFIX:x' } },
@@ -276,12 +409,37 @@ describe('UPIDs', () => {
     expect(d.segmentation_upid?.hex.startsWith('080800000000123456780908')).toBe(true);
   });
   it('a MID whose nested UPIDs overrun it, or a fixed-length type of the wrong length, is a LENGTH_MISMATCH', () => {
-    const good = encodeSection(json({ splice_command_type: 0 }, [{ name: 'segmentation_descriptor', segmentation_event_id: 1, segmentation_type_id: 0x10, segmentation_upid_type: 0x0d, segmentation_upid: { hex: '0901aa' } }]));
+    const good = encodeSection(
+      json({ splice_command_type: 0 }, [
+        {
+          name: 'segmentation_descriptor',
+          segmentation_event_id: 1,
+          segmentation_type_id: 0x10,
+          segmentation_upid_type: 0x0d,
+          segmentation_upid: { hex: '0901aa' },
+        },
+      ]),
+    );
     const bad = good.slice();
     const at = toHex(good).indexOf('0901aa') / 2;
     bad[at + 1] = 2; // nested length 1 -> 2 runs past the MID
     expect(errorOf(() => decodeSection(reseal(bad)))).toMatchObject({ code: 'LENGTH_MISMATCH', field: 'descriptors[0].segmentation_upid_length' });
-    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 0 }, descriptors: [{ name: 'segmentation_descriptor', segmentation_event_id: 1, segmentation_type_id: 0x10, segmentation_upid_type: 0x08, segmentation_upid: { hex: 'aa' } }] }))).toMatchObject({
+    expect(
+      errorOf(() =>
+        sectionFromJson({
+          splice_command: { splice_command_type: 0 },
+          descriptors: [
+            {
+              name: 'segmentation_descriptor',
+              segmentation_event_id: 1,
+              segmentation_type_id: 0x10,
+              segmentation_upid_type: 0x08,
+              segmentation_upid: { hex: 'aa' },
+            },
+          ],
+        }),
+      ),
+    ).toMatchObject({
       code: 'LENGTH_MISMATCH',
       field: 'descriptors[0].segmentation_upid_length',
     });
@@ -293,7 +451,14 @@ describe('parseSectionText', () => {
   const hex = Buffer.from(b64, 'base64').toString('hex');
   it('reads base64, hex, 0x hex, upper case, spaced and base64url forms', () => {
     const want = toHex(bytesOf(b64));
-    for (const text of [b64, hex, `0x${hex}`, `0X${hex.toUpperCase()}`, ` ${hex.slice(0, 10)} ${hex.slice(10)}\n`, Buffer.from(b64, 'base64').toString('base64url')]) {
+    for (const text of [
+      b64,
+      hex,
+      `0x${hex}`,
+      `0X${hex.toUpperCase()}`,
+      ` ${hex.slice(0, 10)} ${hex.slice(10)}\n`,
+      Buffer.from(b64, 'base64').toString('base64url'),
+    ]) {
       expect(toHex(parseSectionText(text))).toBe(want);
     }
   });
@@ -304,18 +469,53 @@ describe('parseSectionText', () => {
 
 describe('sectionFromJson', () => {
   it('accepts seconds for 90 kHz fields and fills the usual defaults', () => {
-    const s = sectionFromJson({ splice_command: { splice_command_type: 5, splice_event_id: '0x10', out_of_network_indicator: true, splice_time: { pts_time_seconds: 10 }, break_duration: { auto_return: true, duration_seconds: 30 } } });
-    expect(s).toMatchObject({ tier: 0xfff, sap_type: 3, splice_command_type: 5, splice_command: { splice_event_id: 16, splice_time: { time_specified_flag: true, pts_time: 900_000 }, break_duration: { duration: 2_700_000 }, duration_flag: true } });
+    const s = sectionFromJson({
+      splice_command: {
+        splice_command_type: 5,
+        splice_event_id: '0x10',
+        out_of_network_indicator: true,
+        splice_time: { pts_time_seconds: 10 },
+        break_duration: { auto_return: true, duration_seconds: 30 },
+      },
+    });
+    expect(s).toMatchObject({
+      tier: 0xfff,
+      sap_type: 3,
+      splice_command_type: 5,
+      splice_command: {
+        splice_event_id: 16,
+        splice_time: { time_specified_flag: true, pts_time: 900_000 },
+        break_duration: { duration: 2_700_000 },
+        duration_flag: true,
+      },
+    });
   });
   it('accepts its own decoded output back, including the printed seconds', () => {
     const d = decodeSection(bytesOf(S['14.1 time_signal – Placement Opportunity Start']));
     expect(toHex(encodeSection(sectionFromJson(JSON.parse(JSON.stringify(d)))))).toBe(toHex(bytesOf(S['14.1 time_signal – Placement Opportunity Start'])));
   });
   it('names the field that is wrong', () => {
-    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 5, splice_event_id: 1, break_duration: { auto_return: true, duration: 2 ** 33 } } }))).toMatchObject({ code: 'OUT_OF_RANGE', field: 'splice_command.break_duration.duration' });
-    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 6, splice_time: {} }, descriptors: [{ name: 'segmentation_descriptor', segmentation_event_id: 1 }] }))).toMatchObject({ code: 'BAD_INPUT', field: 'descriptors[0].segmentation_type_id' });
-    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 0 }, tier: 1, tiers: 2 }))).toMatchObject({ code: 'BAD_INPUT', field: 'tiers' });
-    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 3 } }))).toMatchObject({ code: 'UNKNOWN_COMMAND', field: 'splice_command_type' });
+    expect(
+      errorOf(() =>
+        sectionFromJson({ splice_command: { splice_command_type: 5, splice_event_id: 1, break_duration: { auto_return: true, duration: 2 ** 33 } } }),
+      ),
+    ).toMatchObject({ code: 'OUT_OF_RANGE', field: 'splice_command.break_duration.duration' });
+    expect(
+      errorOf(() =>
+        sectionFromJson({
+          splice_command: { splice_command_type: 6, splice_time: {} },
+          descriptors: [{ name: 'segmentation_descriptor', segmentation_event_id: 1 }],
+        }),
+      ),
+    ).toMatchObject({ code: 'BAD_INPUT', field: 'descriptors[0].segmentation_type_id' });
+    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 0 }, tier: 1, tiers: 2 }))).toMatchObject({
+      code: 'BAD_INPUT',
+      field: 'tiers',
+    });
+    expect(errorOf(() => sectionFromJson({ splice_command: { splice_command_type: 3 } }))).toMatchObject({
+      code: 'UNKNOWN_COMMAND',
+      field: 'splice_command_type',
+    });
     expect(errorOf(() => sectionFromJson([]))).toMatchObject({ code: 'BAD_INPUT', field: '(root)' });
   });
 });
@@ -323,7 +523,16 @@ describe('sectionFromJson', () => {
 describe('builders', () => {
   it('cue-out as splice_insert: out of network at the PTS, with duration and auto_return', () => {
     const s = roundTrips(encodeSection(buildCueOut({ eventId: 42, ptsTime: 2 ** 33 - 10, durationTicks: 30 * 90_000, autoReturn: true })));
-    expect(s.splice_command).toMatchObject({ splice_command_type: 5, splice_event_id: 42, out_of_network_indicator: true, program_splice_flag: true, splice_immediate_flag: false, duration_flag: true, splice_time: { pts_time: 2 ** 33 - 10 }, break_duration: { auto_return: true, duration: 2_700_000 } });
+    expect(s.splice_command).toMatchObject({
+      splice_command_type: 5,
+      splice_event_id: 42,
+      out_of_network_indicator: true,
+      program_splice_flag: true,
+      splice_immediate_flag: false,
+      duration_flag: true,
+      splice_time: { pts_time: 2 ** 33 - 10 },
+      break_duration: { auto_return: true, duration: 2_700_000 },
+    });
     expect(spliceTimeOf(s)).toBe(2 ** 33 - 10);
   });
   it('cue-out without ptsTime is splice_immediate', () => {
@@ -336,7 +545,9 @@ describe('builders', () => {
     [0x36, 0x37],
     [0x22, 0x23],
   ])('cue-out as time_signal with type 0x%s and cue-in with its End 0x%s', (start, end) => {
-    const out = roundTrips(encodeSection(buildCueOut({ eventId: 7, ptsTime: 900_000, durationTicks: 60 * 90_000, style: 'time_signal', segmentationTypeId: start })));
+    const out = roundTrips(
+      encodeSection(buildCueOut({ eventId: 7, ptsTime: 900_000, durationTicks: 60 * 90_000, style: 'time_signal', segmentationTypeId: start })),
+    );
     expect(out.splice_command).toEqual({ splice_command_type: 6, splice_time: { time_specified_flag: true, pts_time: 900_000 } });
     expect(out.descriptors[0]).toMatchObject({ segmentation_event_id: 7, segmentation_type_id: start, segmentation_duration: 5_400_000 });
     const back = roundTrips(encodeSection(buildCueIn({ eventId: 7, ptsTime: 6_300_000, style: 'time_signal', segmentationTypeId: start })));
@@ -353,9 +564,18 @@ describe('builders', () => {
     expect(s.splice_command).toMatchObject({ splice_event_id: 42, out_of_network_indicator: false, splice_time: { pts_time: 100 } });
   });
   it('cancel and splice_null', () => {
-    expect(roundTrips(encodeSection(buildCancel({ eventId: 9 }))).splice_command).toEqual({ splice_command_type: 5, splice_event_id: 9, splice_event_cancel_indicator: true, event_id_compliance_flag: true });
+    expect(roundTrips(encodeSection(buildCancel({ eventId: 9 }))).splice_command).toEqual({
+      splice_command_type: 5,
+      splice_event_id: 9,
+      splice_event_cancel_indicator: true,
+      event_id_compliance_flag: true,
+    });
     const heartbeat = decodeSection(bytesOf(T.spliceNull));
-    expect(decodeSection(encodeSection(buildSpliceNull()))).toMatchObject({ splice_command_type: heartbeat.splice_command_type, splice_command: heartbeat.splice_command, descriptors: [] });
+    expect(decodeSection(encodeSection(buildSpliceNull()))).toMatchObject({
+      splice_command_type: heartbeat.splice_command_type,
+      splice_command: heartbeat.splice_command,
+      descriptors: [],
+    });
   });
   it('refuses out-of-range ids and times', () => {
     expect(errorOf(() => buildCueOut({ eventId: 2 ** 32 })).field).toBe('eventId');

@@ -2,8 +2,17 @@
 // match, every length field must agree exactly with what it covers, reserved command types
 // are refused. Anything it accepts, encodeSection gives back byte for byte.
 import {
-  AUDIO_DESCRIPTOR_TAG, AVAIL_DESCRIPTOR_TAG, CRC_BYTES, CUEI_IDENTIFIER, DTMF_DESCRIPTOR_TAG, MAX_SECTION_LENGTH,
-  PROTOCOL_VERSION, SECTION_HEADER_BYTES, SEGMENTATION_DESCRIPTOR_TAG, SPLICE_COMMAND_LENGTH_LEGACY, TABLE_ID_SCTE35,
+  AUDIO_DESCRIPTOR_TAG,
+  AVAIL_DESCRIPTOR_TAG,
+  CRC_BYTES,
+  CUEI_IDENTIFIER,
+  DTMF_DESCRIPTOR_TAG,
+  MAX_SECTION_LENGTH,
+  PROTOCOL_VERSION,
+  SECTION_HEADER_BYTES,
+  SEGMENTATION_DESCRIPTOR_TAG,
+  SPLICE_COMMAND_LENGTH_LEGACY,
+  TABLE_ID_SCTE35,
   TIME_DESCRIPTOR_TAG,
 } from './constants.ts';
 import { crc32Mpeg2 } from './crc32.ts';
@@ -11,9 +20,22 @@ import { Scte35Error } from './errors.ts';
 import { Reader } from './reader.ts';
 import { toHex } from './text.ts';
 import {
-  BANDWIDTH_RESERVATION, PRIVATE_COMMAND, SPLICE_INSERT, SPLICE_NULL, SPLICE_SCHEDULE, TIME_SIGNAL,
-  type AudioComponent, type BreakDuration, type SegmentationComponent, type SegmentationDescriptor, type SpliceCommand,
-  type SpliceDescriptor, type SpliceInfoSection, type SpliceInsertCommand, type SpliceScheduleEvent, type SpliceTime,
+  BANDWIDTH_RESERVATION,
+  PRIVATE_COMMAND,
+  SPLICE_INSERT,
+  SPLICE_NULL,
+  SPLICE_SCHEDULE,
+  TIME_SIGNAL,
+  type AudioComponent,
+  type BreakDuration,
+  type SegmentationComponent,
+  type SegmentationDescriptor,
+  type SpliceCommand,
+  type SpliceDescriptor,
+  type SpliceInfoSection,
+  type SpliceInsertCommand,
+  type SpliceScheduleEvent,
+  type SpliceTime,
 } from './types.ts';
 import { checkUpidLength, decodeUpid } from './upid.ts';
 
@@ -43,7 +65,10 @@ export function decodeSection(bytes: Uint8Array): SpliceInfoSection {
     throw new Scte35Error('LENGTH_MISMATCH', `section_length says ${total} bytes, ${available} given`, { field: 'section_length', offset: total });
   }
   if (total < SECTION_HEADER_BYTES + CRC_BYTES) {
-    throw new Scte35Error('LENGTH_MISMATCH', `section_length ${sectionLength} is shorter than the fixed header and CRC_32`, { field: 'section_length', offset: 1 });
+    throw new Scte35Error('LENGTH_MISMATCH', `section_length ${sectionLength} is shorter than the fixed header and CRC_32`, {
+      field: 'section_length',
+      offset: 1,
+    });
   }
   const crcEnd = total - CRC_BYTES;
   const crc = crc32Mpeg2(bytes, 0, total);
@@ -93,7 +118,10 @@ export function decodeSection(bytes: Uint8Array): SpliceInfoSection {
   if (spliceCommandLength !== SPLICE_COMMAND_LENGTH_LEGACY) {
     const commandEnd = commandStart + spliceCommandLength;
     if (commandEnd > crcEnd) {
-      throw new Scte35Error('LENGTH_MISMATCH', `splice_command_length ${spliceCommandLength} runs past the section`, { field: 'splice_command_length', offset: 11 });
+      throw new Scte35Error('LENGTH_MISMATCH', `splice_command_length ${spliceCommandLength} runs past the section`, {
+        field: 'splice_command_length',
+        offset: 11,
+      });
     }
     r.bound(commandEnd, 'LENGTH_MISMATCH', 'splice_command_length');
   }
@@ -108,7 +136,10 @@ export function decodeSection(bytes: Uint8Array): SpliceInfoSection {
   const loopLength = r.u16('descriptor_loop_length');
   const loopEnd = r.pos + loopLength;
   if (loopEnd > crcEnd) {
-    throw new Scte35Error('LENGTH_MISMATCH', `descriptor_loop_length ${loopLength} runs past the section`, { field: 'descriptor_loop_length', offset: r.pos - 2 });
+    throw new Scte35Error('LENGTH_MISMATCH', `descriptor_loop_length ${loopLength} runs past the section`, {
+      field: 'descriptor_loop_length',
+      offset: r.pos - 2,
+    });
   }
   section.descriptor_loop_length = loopLength;
   const descriptors = section.descriptors;
@@ -120,10 +151,14 @@ export function decodeSection(bytes: Uint8Array): SpliceInfoSection {
     const length = r.u8('descriptor_length');
     const end = r.pos + length;
     if (end > loopEnd || length < 4) {
-      throw new Scte35Error('LENGTH_MISMATCH', length < 4 ? `descriptor_length ${length} leaves no room for the identifier` : `descriptor_length ${length} runs past descriptor_loop_length`, {
-        field: `descriptors[${index}].descriptor_length`,
-        offset: tagOffset + 1,
-      });
+      throw new Scte35Error(
+        'LENGTH_MISMATCH',
+        length < 4 ? `descriptor_length ${length} leaves no room for the identifier` : `descriptor_length ${length} runs past descriptor_loop_length`,
+        {
+          field: `descriptors[${index}].descriptor_length`,
+          offset: tagOffset + 1,
+        },
+      );
     }
     r.bound(end, 'LENGTH_MISMATCH', 'descriptor_length');
     let descriptor: SpliceDescriptor;
@@ -287,7 +322,13 @@ function decodeDescriptor(r: Reader, tag: number, length: number, end: number): 
     switch (tag) {
       case AVAIL_DESCRIPTOR_TAG:
         // §10.3.1: provider_avail_id(32).
-        return { name: 'avail_descriptor', splice_descriptor_tag: tag, descriptor_length: length, identifier: CUEI, provider_avail_id: r.u32('provider_avail_id') };
+        return {
+          name: 'avail_descriptor',
+          splice_descriptor_tag: tag,
+          descriptor_length: length,
+          identifier: CUEI,
+          provider_avail_id: r.u32('provider_avail_id'),
+        };
       case DTMF_DESCRIPTOR_TAG:
         return decodeDtmf(r, tag, length);
       case SEGMENTATION_DESCRIPTOR_TAG:
@@ -334,7 +375,15 @@ function decodeDtmf(r: Reader, tag: number, length: number): SpliceDescriptor {
   const reserved = b & 0x1f;
   return reserved === 0x1f
     ? { name: 'DTMF_descriptor', splice_descriptor_tag: tag, descriptor_length: length, identifier: CUEI, preroll, dtmf_chars: chars }
-    : { name: 'DTMF_descriptor', splice_descriptor_tag: tag, descriptor_length: length, identifier: CUEI, preroll, dtmf_chars: chars, reserved_bits: [reserved] };
+    : {
+        name: 'DTMF_descriptor',
+        splice_descriptor_tag: tag,
+        descriptor_length: length,
+        identifier: CUEI,
+        preroll,
+        dtmf_chars: chars,
+        reserved_bits: [reserved],
+      };
 }
 
 /** §10.3.5 audio_descriptor(): audio_count(4) reserved(4), then per component 5 bytes. */
@@ -398,7 +447,11 @@ function decodeSegmentation(r: Reader, tag: number, length: number, end: number)
       const c = r.u8('pts_offset');
       const ptsOffset = r.u33(c, 'pts_offset');
       const reserved = c >> 1;
-      components.push(reserved === 0x7f ? { component_tag: componentTag, pts_offset: ptsOffset } : { component_tag: componentTag, pts_offset: ptsOffset, reserved_bits: [reserved] });
+      components.push(
+        reserved === 0x7f
+          ? { component_tag: componentTag, pts_offset: ptsOffset }
+          : { component_tag: componentTag, pts_offset: ptsOffset, reserved_bits: [reserved] },
+      );
     }
     d.components = components;
   }
@@ -406,7 +459,10 @@ function decodeSegmentation(r: Reader, tag: number, length: number, end: number)
   const upidType = r.u8('segmentation_upid_type');
   const upidLength = r.u8('segmentation_upid_length');
   if (r.pos + upidLength > end) {
-    throw new Scte35Error('LENGTH_MISMATCH', `segmentation_upid_length ${upidLength} runs past descriptor_length`, { field: 'segmentation_upid_length', offset: r.pos - 1 });
+    throw new Scte35Error('LENGTH_MISMATCH', `segmentation_upid_length ${upidLength} runs past descriptor_length`, {
+      field: 'segmentation_upid_length',
+      offset: r.pos - 1,
+    });
   }
   checkUpidLength(upidType, upidLength, 'segmentation_upid_length', r.pos - 1);
   d.segmentation_upid_type = upidType;

@@ -1,16 +1,37 @@
 // Encoder of splice_info_section (ANSI/SCTE 35 2023r1 §9.6 Table 5). Computes every length
 // field and the CRC_32; checks that each value fits its field (OUT_OF_RANGE, naming the field).
 import {
-  AUDIO_DESCRIPTOR_TAG, AVAIL_DESCRIPTOR_TAG, CRC_BYTES, CUEI_IDENTIFIER, DTMF_DESCRIPTOR_TAG, MAX_SECTION_BYTES,
-  MAX_SECTION_LENGTH, SEGMENTATION_DESCRIPTOR_TAG, SPLICE_COMMAND_LENGTH_LEGACY, TABLE_ID_SCTE35, TIME_DESCRIPTOR_TAG,
+  AUDIO_DESCRIPTOR_TAG,
+  AVAIL_DESCRIPTOR_TAG,
+  CRC_BYTES,
+  CUEI_IDENTIFIER,
+  DTMF_DESCRIPTOR_TAG,
+  MAX_SECTION_BYTES,
+  MAX_SECTION_LENGTH,
+  SEGMENTATION_DESCRIPTOR_TAG,
+  SPLICE_COMMAND_LENGTH_LEGACY,
+  TABLE_ID_SCTE35,
+  TIME_DESCRIPTOR_TAG,
 } from './constants.ts';
 import { crc32Mpeg2 } from './crc32.ts';
 import { Scte35Error } from './errors.ts';
 import { fromHex } from './text.ts';
 import {
-  BANDWIDTH_RESERVATION, PRIVATE_COMMAND, SPLICE_INSERT, SPLICE_NULL, SPLICE_SCHEDULE, TIME_SIGNAL,
-  type BreakDuration, type SegmentationDescriptor, type SpliceCommand, type SpliceDescriptor, type SpliceInfoSection,
-  type SpliceInsertCommand, type SpliceScheduleCommand, type SpliceTime, type Upid,
+  BANDWIDTH_RESERVATION,
+  PRIVATE_COMMAND,
+  SPLICE_INSERT,
+  SPLICE_NULL,
+  SPLICE_SCHEDULE,
+  TIME_SIGNAL,
+  type BreakDuration,
+  type SegmentationDescriptor,
+  type SpliceCommand,
+  type SpliceDescriptor,
+  type SpliceInfoSection,
+  type SpliceInsertCommand,
+  type SpliceScheduleCommand,
+  type SpliceTime,
+  type Upid,
 } from './types.ts';
 import { checkUpidLength, upidBytes } from './upid.ts';
 
@@ -186,7 +207,9 @@ function encodeCommand(command: SpliceCommand): void {
       return;
     default: {
       const type = (command as { splice_command_type: unknown }).splice_command_type;
-      throw new Scte35Error('UNKNOWN_COMMAND', `splice_command_type ${JSON.stringify(type)} is not a command this codec encodes`, { field: 'splice_command_type' });
+      throw new Scte35Error('UNKNOWN_COMMAND', `splice_command_type ${JSON.stringify(type)} is not a command this codec encodes`, {
+        field: 'splice_command_type',
+      });
     }
   }
 }
@@ -237,7 +260,8 @@ function encodeSpliceInsert(c: SpliceInsertCommand): void {
     components.forEach((comp, i) => {
       put8(uint(comp.component_tag, 8, `components[${i}].component_tag`));
       if (!immediate) {
-        if (comp.splice_time === undefined) throw new Scte35Error('BAD_INPUT', 'splice_time is required unless splice_immediate_flag', { field: `components[${i}].splice_time` });
+        if (comp.splice_time === undefined)
+          throw new Scte35Error('BAD_INPUT', 'splice_time is required unless splice_immediate_flag', { field: `components[${i}].splice_time` });
         encodeSpliceTime(comp.splice_time, `components[${i}].splice_time`);
       }
     });
@@ -397,4 +421,3 @@ function encodeSegmentation(d: SegmentationDescriptor): void {
     put8(uint(d.sub_segments_expected ?? 0, 8, 'sub_segments_expected'));
   }
 }
-

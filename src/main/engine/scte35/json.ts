@@ -7,9 +7,22 @@ import { PTS_HZ } from '../media.ts';
 import { encodeSection } from './encode.ts';
 import { Scte35Error } from './errors.ts';
 import {
-  BANDWIDTH_RESERVATION, PRIVATE_COMMAND, SPLICE_INSERT, SPLICE_NULL, SPLICE_SCHEDULE, TIME_SIGNAL,
-  type AudioComponent, type BreakDuration, type MidEntry, type SegmentationDescriptor, type SpliceCommand,
-  type SpliceDescriptor, type SpliceInfoSection, type SpliceInsertCommand, type SpliceScheduleEvent, type SpliceTime,
+  BANDWIDTH_RESERVATION,
+  PRIVATE_COMMAND,
+  SPLICE_INSERT,
+  SPLICE_NULL,
+  SPLICE_SCHEDULE,
+  TIME_SIGNAL,
+  type AudioComponent,
+  type BreakDuration,
+  type MidEntry,
+  type SegmentationDescriptor,
+  type SpliceCommand,
+  type SpliceDescriptor,
+  type SpliceInfoSection,
+  type SpliceInsertCommand,
+  type SpliceScheduleEvent,
+  type SpliceTime,
   type Upid,
 } from './types.ts';
 import { upidBytes } from './upid.ts';
@@ -128,10 +141,27 @@ function reservedBits(o: Obj, path: string): { reserved_bits?: number[] } {
 }
 
 const SECTION_KEYS = [
-  'table_id', 'section_syntax_indicator', 'private_indicator', 'sap_type', 'section_length', 'protocol_version',
-  'encrypted_packet', 'encryption_algorithm', 'pts_adjustment', 'pts_adjustment_seconds', 'cw_index', 'tier',
-  'splice_command_length', 'splice_command_type', 'splice_command', 'descriptor_loop_length', 'descriptors',
-  'alignment_stuffing', 'encrypted_payload', 'crc_32', 'CRC_32',
+  'table_id',
+  'section_syntax_indicator',
+  'private_indicator',
+  'sap_type',
+  'section_length',
+  'protocol_version',
+  'encrypted_packet',
+  'encryption_algorithm',
+  'pts_adjustment',
+  'pts_adjustment_seconds',
+  'cw_index',
+  'tier',
+  'splice_command_length',
+  'splice_command_type',
+  'splice_command',
+  'descriptor_loop_length',
+  'descriptors',
+  'alignment_stuffing',
+  'encrypted_payload',
+  'crc_32',
+  'CRC_32',
 ] as const;
 
 /** Validates `json` into a SpliceInfoSection that encodeSection accepts. */
@@ -195,7 +225,8 @@ function command(value: unknown, sectionType: number | undefined): SpliceCommand
   const o = asObject(value, path);
   const type = o.splice_command_type === undefined ? sectionType : uint(o, 'splice_command_type', path, 8);
   if (type === undefined) throw bad('splice_command_type', 'splice_command_type is required');
-  if (sectionType !== undefined && sectionType !== type) throw bad('splice_command_type', 'splice_command_type differs from splice_command.splice_command_type');
+  if (sectionType !== undefined && sectionType !== type)
+    throw bad('splice_command_type', 'splice_command_type differs from splice_command.splice_command_type');
   if (!COMMAND_TYPES.includes(type)) {
     throw new Scte35Error('UNKNOWN_COMMAND', `splice_command_type 0x${type.toString(16)} is reserved`, { field: 'splice_command_type' });
   }
@@ -212,7 +243,10 @@ function command(value: unknown, sectionType: number | undefined): SpliceCommand
       return { splice_command_type: PRIVATE_COMMAND, identifier: text(o, 'identifier', path), private_bytes: hex(o, 'private_bytes', path, '') };
     case SPLICE_SCHEDULE: {
       onlyKeys(o, ['splice_command_type', 'splice_count', 'events'], path);
-      return { splice_command_type: SPLICE_SCHEDULE, events: asArray(o.events ?? [], join(path, 'events')).map((e, i) => scheduleEvent(e, `${path}.events[${i}]`)) };
+      return {
+        splice_command_type: SPLICE_SCHEDULE,
+        events: asArray(o.events ?? [], join(path, 'events')).map((e, i) => scheduleEvent(e, `${path}.events[${i}]`)),
+      };
     }
     default:
       return spliceInsert(o, path);
@@ -220,9 +254,22 @@ function command(value: unknown, sectionType: number | undefined): SpliceCommand
 }
 
 const INSERT_KEYS = [
-  'splice_command_type', 'splice_event_id', 'splice_event_cancel_indicator', 'event_id_compliance_flag', 'out_of_network_indicator',
-  'program_splice_flag', 'duration_flag', 'splice_immediate_flag', 'splice_time', 'component_count', 'components',
-  'break_duration', 'unique_program_id', 'avail_num', 'avails_expected', 'reserved_bits',
+  'splice_command_type',
+  'splice_event_id',
+  'splice_event_cancel_indicator',
+  'event_id_compliance_flag',
+  'out_of_network_indicator',
+  'program_splice_flag',
+  'duration_flag',
+  'splice_immediate_flag',
+  'splice_time',
+  'component_count',
+  'components',
+  'break_duration',
+  'unique_program_id',
+  'avail_num',
+  'avails_expected',
+  'reserved_bits',
 ];
 
 function spliceInsert(o: Obj, path: string): SpliceInsertCommand {
@@ -266,11 +313,26 @@ function spliceInsert(o: Obj, path: string): SpliceInsertCommand {
 
 function scheduleEvent(value: unknown, path: string): SpliceScheduleEvent {
   const o = asObject(value, path);
-  onlyKeys(o, [
-    'splice_event_id', 'splice_event_cancel_indicator', 'event_id_compliance_flag', 'out_of_network_indicator', 'program_splice_flag',
-    'duration_flag', 'utc_splice_time', 'component_count', 'components', 'break_duration', 'unique_program_id', 'avail_num',
-    'avails_expected', 'reserved_bits',
-  ], path);
+  onlyKeys(
+    o,
+    [
+      'splice_event_id',
+      'splice_event_cancel_indicator',
+      'event_id_compliance_flag',
+      'out_of_network_indicator',
+      'program_splice_flag',
+      'duration_flag',
+      'utc_splice_time',
+      'component_count',
+      'components',
+      'break_duration',
+      'unique_program_id',
+      'avail_num',
+      'avails_expected',
+      'reserved_bits',
+    ],
+    path,
+  );
   const e: SpliceScheduleEvent = {
     splice_event_id: uint(o, 'splice_event_id', path, 32),
     splice_event_cancel_indicator: bool(o, 'splice_event_cancel_indicator', path, false),
@@ -281,7 +343,8 @@ function scheduleEvent(value: unknown, path: string): SpliceScheduleEvent {
   const components = o.components === undefined ? undefined : asArray(o.components, join(path, 'components'));
   e.out_of_network_indicator = bool(o, 'out_of_network_indicator', path, false);
   e.program_splice_flag = bool(o, 'program_splice_flag', path, components === undefined);
-  if (e.program_splice_flag !== (components === undefined)) throw bad(join(path, 'program_splice_flag'), 'program_splice_flag set with components, or clear without them');
+  if (e.program_splice_flag !== (components === undefined))
+    throw bad(join(path, 'program_splice_flag'), 'program_splice_flag set with components, or clear without them');
   const breakDur = o.break_duration === undefined ? undefined : breakDuration(o.break_duration, join(path, 'break_duration'));
   e.duration_flag = bool(o, 'duration_flag', path, breakDur !== undefined);
   if (e.duration_flag !== (breakDur !== undefined)) throw bad(join(path, 'duration_flag'), 'duration_flag and break_duration disagree');
@@ -325,12 +388,26 @@ function descriptor(value: unknown, path: string): SpliceDescriptor {
       return { name, ...base, splice_descriptor_tag: 0, provider_avail_id: uint(o, 'provider_avail_id', path, 32) };
     case 'DTMF_descriptor':
       onlyKeys(o, [...BASE_KEYS, 'preroll', 'dtmf_count', 'dtmf_chars', 'reserved_bits'], path);
-      return { name, ...base, splice_descriptor_tag: 1, preroll: uint(o, 'preroll', path, 8), dtmf_chars: text(o, 'dtmf_chars', path, ''), ...reservedBits(o, path) };
+      return {
+        name,
+        ...base,
+        splice_descriptor_tag: 1,
+        preroll: uint(o, 'preroll', path, 8),
+        dtmf_chars: text(o, 'dtmf_chars', path, ''),
+        ...reservedBits(o, path),
+      };
     case 'segmentation_descriptor':
       return segmentation(o, path, identifier);
     case 'time_descriptor':
       onlyKeys(o, [...BASE_KEYS, 'TAI_seconds', 'TAI_ns', 'UTC_offset'], path);
-      return { name, ...base, splice_descriptor_tag: 3, TAI_seconds: uint(o, 'TAI_seconds', path, 48), TAI_ns: uint(o, 'TAI_ns', path, 32), UTC_offset: uint(o, 'UTC_offset', path, 16) };
+      return {
+        name,
+        ...base,
+        splice_descriptor_tag: 3,
+        TAI_seconds: uint(o, 'TAI_seconds', path, 48),
+        TAI_ns: uint(o, 'TAI_ns', path, 32),
+        UTC_offset: uint(o, 'UTC_offset', path, 16),
+      };
     case 'audio_descriptor': {
       onlyKeys(o, [...BASE_KEYS, 'audio_count', 'components', 'reserved_bits'], path);
       const components = asArray(o.components ?? [], join(path, 'components')).map((c, i): AudioComponent => {
@@ -356,12 +433,30 @@ function descriptor(value: unknown, path: string): SpliceDescriptor {
 }
 
 const SEGMENTATION_KEYS = [
-  ...BASE_KEYS, 'segmentation_event_id', 'segmentation_event_cancel_indicator', 'segmentation_event_id_compliance_indicator',
-  'program_segmentation_flag', 'segmentation_duration_flag', 'delivery_not_restricted_flag', 'web_delivery_allowed_flag',
-  'no_regional_blackout_flag', 'archive_allowed_flag', 'device_restrictions', 'component_count', 'components',
-  'segmentation_duration', 'segmentation_duration_seconds', 'segmentation_upid_type', 'segmentation_upid_length',
-  'segmentation_upid', 'segmentation_type_id', 'segment_num', 'segments_expected', 'sub_segment_num',
-  'sub_segments_expected', 'reserved_bits',
+  ...BASE_KEYS,
+  'segmentation_event_id',
+  'segmentation_event_cancel_indicator',
+  'segmentation_event_id_compliance_indicator',
+  'program_segmentation_flag',
+  'segmentation_duration_flag',
+  'delivery_not_restricted_flag',
+  'web_delivery_allowed_flag',
+  'no_regional_blackout_flag',
+  'archive_allowed_flag',
+  'device_restrictions',
+  'component_count',
+  'components',
+  'segmentation_duration',
+  'segmentation_duration_seconds',
+  'segmentation_upid_type',
+  'segmentation_upid_length',
+  'segmentation_upid',
+  'segmentation_type_id',
+  'segment_num',
+  'segments_expected',
+  'sub_segment_num',
+  'sub_segments_expected',
+  'reserved_bits',
 ];
 
 function segmentation(o: Obj, path: string, identifier: string): SegmentationDescriptor {
@@ -379,10 +474,14 @@ function segmentation(o: Obj, path: string, identifier: string): SegmentationDes
   const components = o.components === undefined ? undefined : asArray(o.components, join(path, 'components'));
   const duration = ticks(o, 'segmentation_duration', path, 40, false);
   d.program_segmentation_flag = bool(o, 'program_segmentation_flag', path, components === undefined);
-  if (d.program_segmentation_flag !== (components === undefined)) throw bad(join(path, 'program_segmentation_flag'), 'program_segmentation_flag set with components, or clear without them');
+  if (d.program_segmentation_flag !== (components === undefined))
+    throw bad(join(path, 'program_segmentation_flag'), 'program_segmentation_flag set with components, or clear without them');
   d.segmentation_duration_flag = bool(o, 'segmentation_duration_flag', path, duration !== undefined);
-  if (d.segmentation_duration_flag !== (duration !== undefined)) throw bad(join(path, 'segmentation_duration_flag'), 'segmentation_duration_flag and segmentation_duration disagree');
-  const restrictionsGiven = ['web_delivery_allowed_flag', 'no_regional_blackout_flag', 'archive_allowed_flag', 'device_restrictions'].some((k) => o[k] !== undefined);
+  if (d.segmentation_duration_flag !== (duration !== undefined))
+    throw bad(join(path, 'segmentation_duration_flag'), 'segmentation_duration_flag and segmentation_duration disagree');
+  const restrictionsGiven = ['web_delivery_allowed_flag', 'no_regional_blackout_flag', 'archive_allowed_flag', 'device_restrictions'].some(
+    (k) => o[k] !== undefined,
+  );
   d.delivery_not_restricted_flag = bool(o, 'delivery_not_restricted_flag', path, !restrictionsGiven);
   if (!d.delivery_not_restricted_flag) {
     d.web_delivery_allowed_flag = bool(o, 'web_delivery_allowed_flag', path, true);
@@ -438,7 +537,12 @@ function upid(value: unknown, type: number, path: string): Upid {
     const p = join(path, 'atsc');
     const a = asObject(o.atsc, p);
     onlyKeys(a, ['tsid', 'end_of_day', 'unique_for', 'content_id'], p);
-    given.atsc = { tsid: uint(a, 'tsid', p, 16), end_of_day: uint(a, 'end_of_day', p, 5), unique_for: uint(a, 'unique_for', p, 9), content_id: hex(a, 'content_id', p, '') };
+    given.atsc = {
+      tsid: uint(a, 'tsid', p, 16),
+      end_of_day: uint(a, 'end_of_day', p, 5),
+      unique_for: uint(a, 'unique_for', p, 9),
+      content_id: hex(a, 'content_id', p, ''),
+    };
   }
   if (o.mpu !== undefined) {
     const p = join(path, 'mpu');

@@ -5,8 +5,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_SAMPLES } from './fixtures/samples.ts';
 import {
-  Scte35Error, crc32Mpeg2, decodeSection, encodeSection, parseSectionText, type SpliceCommand, type SpliceDescriptor,
-  type SpliceInfoSection, type SpliceTime,
+  Scte35Error,
+  crc32Mpeg2,
+  decodeSection,
+  encodeSection,
+  parseSectionText,
+  type SpliceCommand,
+  type SpliceDescriptor,
+  type SpliceInfoSection,
+  type SpliceTime,
 } from './index.ts';
 
 const uint = (bits: number): fc.Arbitrary<number> => fc.bigInt({ min: 0n, max: 2n ** BigInt(bits) - 1n }).map(Number);
@@ -45,7 +52,9 @@ const spliceInsert: fc.Arbitrary<SpliceCommand> = fc
       duration_flag: r.duration !== undefined,
       splice_immediate_flag: r.immediate,
       ...(r.components === undefined && !r.immediate ? { splice_time: r.time } : {}),
-      ...(r.components !== undefined ? { components: r.components.map((c) => (r.immediate ? { component_tag: c.tag } : { component_tag: c.tag, splice_time: c.time })) } : {}),
+      ...(r.components !== undefined
+        ? { components: r.components.map((c) => (r.immediate ? { component_tag: c.tag } : { component_tag: c.tag, splice_time: c.time })) }
+        : {}),
       ...(r.duration !== undefined ? { break_duration: r.duration } : {}),
       unique_program_id: r.upi,
       avail_num: r.availNum,
@@ -54,7 +63,15 @@ const spliceInsert: fc.Arbitrary<SpliceCommand> = fc
   });
 
 const scheduleEvent = fc
-  .record({ id: uint(32), cancel: fc.boolean(), oon: fc.boolean(), utc: uint(32), components: fc.option(fc.array(fc.record({ component_tag: uint(8), utc_splice_time: uint(32) }), { maxLength: 3 }), { nil: undefined }), duration: fc.option(breakDuration, { nil: undefined }), upi: uint(16) })
+  .record({
+    id: uint(32),
+    cancel: fc.boolean(),
+    oon: fc.boolean(),
+    utc: uint(32),
+    components: fc.option(fc.array(fc.record({ component_tag: uint(8), utc_splice_time: uint(32) }), { maxLength: 3 }), { nil: undefined }),
+    duration: fc.option(breakDuration, { nil: undefined }),
+    upi: uint(16),
+  })
   .map((r) =>
     r.cancel
       ? { splice_event_id: r.id, splice_event_cancel_indicator: true, event_id_compliance_flag: true }
@@ -79,9 +96,12 @@ const command: fc.Arbitrary<SpliceCommand> = fc.oneof(
   spliceTime.map((t) => ({ splice_command_type: 0x06, splice_time: t }) as SpliceCommand),
   fc.array(scheduleEvent, { maxLength: 3 }).map((events) => ({ splice_command_type: 0x04, events }) as SpliceCommand),
   fc.constant({ splice_command_type: 0x07 } as SpliceCommand),
-  fc.record({ id: fc.string({ minLength: 4, maxLength: 4, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }), bytes: hexBytes(0, 20) }).map(
-    (r) => ({ splice_command_type: 0xff, identifier: r.id, private_bytes: r.bytes }) as SpliceCommand,
-  ),
+  fc
+    .record({
+      id: fc.string({ minLength: 4, maxLength: 4, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }),
+      bytes: hexBytes(0, 20),
+    })
+    .map((r) => ({ splice_command_type: 0xff, identifier: r.id, private_bytes: r.bytes }) as SpliceCommand),
 );
 
 /** UPIDs of fixed-length types get their length; variable ones any length. */
@@ -110,14 +130,28 @@ const segmentation: fc.Arbitrary<SpliceDescriptor> = fc
     sub: fc.option(fc.tuple(uint(8), uint(8)), { nil: undefined }),
   })
   .map((r) => {
-    const base = { name: 'segmentation_descriptor' as const, splice_descriptor_tag: 2, identifier: 'CUEI', segmentation_event_id: r.id, segmentation_event_cancel_indicator: r.cancel, segmentation_event_id_compliance_indicator: true };
+    const base = {
+      name: 'segmentation_descriptor' as const,
+      splice_descriptor_tag: 2,
+      identifier: 'CUEI',
+      segmentation_event_id: r.id,
+      segmentation_event_cancel_indicator: r.cancel,
+      segmentation_event_id_compliance_indicator: true,
+    };
     if (r.cancel) return base;
     return {
       ...base,
       program_segmentation_flag: r.components === undefined,
       segmentation_duration_flag: r.duration !== undefined,
       delivery_not_restricted_flag: r.restricted === undefined,
-      ...(r.restricted ? { web_delivery_allowed_flag: r.restricted.web, no_regional_blackout_flag: r.restricted.nrb, archive_allowed_flag: r.restricted.archive, device_restrictions: r.restricted.device } : {}),
+      ...(r.restricted
+        ? {
+            web_delivery_allowed_flag: r.restricted.web,
+            no_regional_blackout_flag: r.restricted.nrb,
+            archive_allowed_flag: r.restricted.archive,
+            device_restrictions: r.restricted.device,
+          }
+        : {}),
       ...(r.components ? { components: r.components } : {}),
       ...(r.duration !== undefined ? { segmentation_duration: r.duration } : {}),
       segmentation_upid_type: r.upid.type,
@@ -131,17 +165,30 @@ const segmentation: fc.Arbitrary<SpliceDescriptor> = fc
 
 const descriptor: fc.Arbitrary<SpliceDescriptor> = fc.oneof(
   uint(32).map((id) => ({ name: 'avail_descriptor', splice_descriptor_tag: 0, identifier: 'CUEI', provider_avail_id: id }) as SpliceDescriptor),
-  fc.record({ preroll: uint(8), chars: fc.string({ maxLength: 7, unit: fc.constantFrom(...'0123456789*#') }) }).map(
-    (r) => ({ name: 'DTMF_descriptor', splice_descriptor_tag: 1, identifier: 'CUEI', preroll: r.preroll, dtmf_chars: r.chars }) as SpliceDescriptor,
-  ),
+  fc
+    .record({ preroll: uint(8), chars: fc.string({ maxLength: 7, unit: fc.constantFrom(...'0123456789*#') }) })
+    .map((r) => ({ name: 'DTMF_descriptor', splice_descriptor_tag: 1, identifier: 'CUEI', preroll: r.preroll, dtmf_chars: r.chars }) as SpliceDescriptor),
   segmentation,
-  fc.record({ s: uint(48), ns: uint(32), off: uint(16) }).map((r) => ({ name: 'time_descriptor', splice_descriptor_tag: 3, identifier: 'CUEI', TAI_seconds: r.s, TAI_ns: r.ns, UTC_offset: r.off }) as SpliceDescriptor),
-  fc.array(fc.record({ component_tag: uint(8), ISO_code: fc.constantFrom('eng', 'spa', 'fra'), bit_stream_mode: uint(3), num_channels: uint(4), full_srvc_audio: fc.boolean() }), { maxLength: 15 }).map(
-    (components) => ({ name: 'audio_descriptor', splice_descriptor_tag: 4, identifier: 'CUEI', components }) as SpliceDescriptor,
-  ),
-  fc.record({ tag: uint(8), id: fc.constantFrom('ABCD', 'XYZ1', 'cuei'), bytes: hexBytes(0, 30) }).map(
-    (r) => ({ name: 'private_descriptor', splice_descriptor_tag: r.tag, identifier: r.id, private_bytes: r.bytes }) as SpliceDescriptor,
-  ),
+  fc
+    .record({ s: uint(48), ns: uint(32), off: uint(16) })
+    .map(
+      (r) => ({ name: 'time_descriptor', splice_descriptor_tag: 3, identifier: 'CUEI', TAI_seconds: r.s, TAI_ns: r.ns, UTC_offset: r.off }) as SpliceDescriptor,
+    ),
+  fc
+    .array(
+      fc.record({
+        component_tag: uint(8),
+        ISO_code: fc.constantFrom('eng', 'spa', 'fra'),
+        bit_stream_mode: uint(3),
+        num_channels: uint(4),
+        full_srvc_audio: fc.boolean(),
+      }),
+      { maxLength: 15 },
+    )
+    .map((components) => ({ name: 'audio_descriptor', splice_descriptor_tag: 4, identifier: 'CUEI', components }) as SpliceDescriptor),
+  fc
+    .record({ tag: uint(8), id: fc.constantFrom('ABCD', 'XYZ1', 'cuei'), bytes: hexBytes(0, 30) })
+    .map((r) => ({ name: 'private_descriptor', splice_descriptor_tag: r.tag, identifier: r.id, private_bytes: r.bytes }) as SpliceDescriptor),
 );
 
 const section: fc.Arbitrary<SpliceInfoSection> = fc
@@ -162,13 +209,28 @@ const section: fc.Arbitrary<SpliceInfoSection> = fc
     descriptors: r.descriptors,
   }));
 
-const INFORMATIONAL = new Set(['section_length', 'splice_command_length', 'descriptor_loop_length', 'descriptor_length', 'segmentation_upid_length', 'crc_32', 'text', 'upids', 'atsc', 'mpu']);
+const INFORMATIONAL = new Set([
+  'section_length',
+  'splice_command_length',
+  'descriptor_loop_length',
+  'descriptor_length',
+  'segmentation_upid_length',
+  'crc_32',
+  'text',
+  'upids',
+  'atsc',
+  'mpu',
+]);
 
 /** The decoded form without what the encoder computes (lengths, CRC, readable UPID views). */
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !INFORMATIONAL.has(k)).map(([k, v]) => [k, strip(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !INFORMATIONAL.has(k))
+      .map(([k, v]) => [k, strip(v)]),
+  );
 }
 
 describe('round trips of random valid sections', () => {

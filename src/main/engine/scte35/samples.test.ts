@@ -3,8 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_SAMPLES, STANDARD_SAMPLES as S, THREEFIVE_SAMPLES as T } from './fixtures/samples.ts';
 import {
-  decodeSection, encodeSection, parseSectionText, spliceTimeOf, toBase64, type SegmentationDescriptor, type SpliceInfoSection,
-  type SpliceInsertCommand, type TimeSignalCommand,
+  decodeSection,
+  encodeSection,
+  parseSectionText,
+  spliceTimeOf,
+  toBase64,
+  type SegmentationDescriptor,
+  type SpliceInfoSection,
+  type SpliceInsertCommand,
+  type TimeSignalCommand,
 } from './index.ts';
 
 const decode = (b64: string): SpliceInfoSection => decodeSection(parseSectionText(b64));
@@ -31,7 +38,10 @@ function expectStandardHeader(s: SpliceInfoSection, sectionLength: number, comma
  * No Regional Blackout flag = 1, Archive Allowed flag = 1, Device Restrictions = 3, Program Segmentation flag SET,
  * UPID Type = Turner Identifier length 8".
  */
-function expectListedSegmentation(d: SegmentationDescriptor, listed: { eventId: number; web: boolean; ti: string; typeId: number; num: number; expected: number; duration?: number; length: number }): void {
+function expectListedSegmentation(
+  d: SegmentationDescriptor,
+  listed: { eventId: number; web: boolean; ti: string; typeId: number; num: number; expected: number; duration?: number; length: number },
+): void {
   expect(d).toMatchObject({
     name: 'segmentation_descriptor',
     splice_descriptor_tag: 0x02,
@@ -66,7 +76,16 @@ describe('ANSI/SCTE 35 §14 sample messages', () => {
     expect(s.descriptor_loop_length).toBe(30);
     expect(s.descriptors).toHaveLength(1);
     // "Segmentation Duration = 0x0001a599b0 = 307.000000 seconds", "Type = Placement Opportunity Start", "Segment num = 2"
-    expectListedSegmentation(seg(s, 0), { eventId: 0x4800008e, web: false, ti: '000000002ca0a18a', typeId: 0x34, num: 2, expected: 0, duration: 0x0001a599b0, length: 28 });
+    expectListedSegmentation(seg(s, 0), {
+      eventId: 0x4800008e,
+      web: false,
+      ti: '000000002ca0a18a',
+      typeId: 0x34,
+      num: 2,
+      expected: 0,
+      duration: 0x0001a599b0,
+      length: 28,
+    });
     expect(seg(s, 0).segmentation_duration! / 90_000).toBe(307);
     expect(s.crc_32).toBe(0x9ac9d17e);
   });
@@ -161,7 +180,14 @@ describe('ANSI/SCTE 35 §14 sample messages', () => {
 describe('the splice_null heartbeat (threefive sample)', () => {
   it('decodes to a splice_null with no descriptors and re-encodes to identical bytes', () => {
     const s = decode(T.spliceNull);
-    expect(s).toMatchObject({ section_length: 17, splice_command_type: 0x00, splice_command: { splice_command_type: 0x00 }, descriptors: [], cw_index: 0, tier: 0xfff });
+    expect(s).toMatchObject({
+      section_length: 17,
+      splice_command_type: 0x00,
+      splice_command: { splice_command_type: 0x00 },
+      descriptors: [],
+      cw_index: 0,
+      tier: 0xfff,
+    });
     expect(spliceTimeOf(s)).toBeUndefined();
     expect(toBase64(encodeSection(s))).toBe(T.spliceNull);
   });
@@ -194,7 +220,13 @@ describe('published real-world sections (threefive)', () => {
 
   it('keeps a private descriptor as bytes', () => {
     expect(decode(T.timeSignalPrivateDescriptor).descriptors).toEqual([
-      { name: 'private_descriptor', splice_descriptor_tag: 0x2f, descriptor_length: 23, identifier: 'fufu', private_bytes: Buffer.from('threefive kicks ass').toString('hex') },
+      {
+        name: 'private_descriptor',
+        splice_descriptor_tag: 0x2f,
+        descriptor_length: 23,
+        identifier: 'fufu',
+        private_bytes: Buffer.from('threefive kicks ass').toString('hex'),
+      },
     ]);
   });
 

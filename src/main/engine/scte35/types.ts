@@ -59,13 +59,7 @@ export const TIME_SIGNAL = 0x06;
 export const BANDWIDTH_RESERVATION = 0x07;
 export const PRIVATE_COMMAND = 0xff;
 
-export type SpliceCommand =
-  | SpliceNullCommand
-  | SpliceScheduleCommand
-  | SpliceInsertCommand
-  | TimeSignalCommand
-  | BandwidthReservationCommand
-  | PrivateCommand;
+export type SpliceCommand = SpliceNullCommand | SpliceScheduleCommand | SpliceInsertCommand | TimeSignalCommand | BandwidthReservationCommand | PrivateCommand;
 
 /** §9.7.1 splice_null(). */
 export interface SpliceNullCommand {
@@ -164,13 +158,7 @@ export interface BreakDuration {
 
 // ---- Descriptors (§10) ----
 
-export type SpliceDescriptor =
-  | AvailDescriptor
-  | DtmfDescriptor
-  | SegmentationDescriptor
-  | TimeDescriptor
-  | AudioDescriptor
-  | PrivateDescriptor;
+export type SpliceDescriptor = AvailDescriptor | DtmfDescriptor | SegmentationDescriptor | TimeDescriptor | AudioDescriptor | PrivateDescriptor;
 
 interface DescriptorBase {
   /** 8 bits. */

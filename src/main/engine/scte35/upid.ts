@@ -1,8 +1,23 @@
 // segmentation_upid() (ANSI/SCTE 35 2023r1 §10.3.3.1, Table 22): the exact bytes plus a
 // readable view where the standard defines one; and the reverse, bytes from that view.
 import {
-  UPID_AD_ID, UPID_ADI, UPID_ADS, UPID_AIRING_ID, UPID_ATSC, UPID_EIDR, UPID_FIXED_LENGTH, UPID_ISAN,
-  UPID_ISCI, UPID_MID, UPID_MPU, UPID_SCR, UPID_TID, UPID_UMID, UPID_URI, UPID_USER_DEFINED, UPID_UUID,
+  UPID_AD_ID,
+  UPID_ADI,
+  UPID_ADS,
+  UPID_AIRING_ID,
+  UPID_ATSC,
+  UPID_EIDR,
+  UPID_FIXED_LENGTH,
+  UPID_ISAN,
+  UPID_ISCI,
+  UPID_MID,
+  UPID_MPU,
+  UPID_SCR,
+  UPID_TID,
+  UPID_UMID,
+  UPID_URI,
+  UPID_USER_DEFINED,
+  UPID_UUID,
   UPID_V_ISAN,
 } from './constants.ts';
 import { Scte35Error } from './errors.ts';
@@ -152,7 +167,10 @@ function decodeMid(bytes: Uint8Array, start: number, end: number): MidEntry[] {
 export function checkUpidLength(type: number, length: number, field: string, offset?: number): void {
   const fixed = UPID_FIXED_LENGTH[type]!;
   if (fixed >= 0 && fixed !== length) {
-    throw new Scte35Error('LENGTH_MISMATCH', `segmentation_upid_type 0x${type.toString(16).padStart(2, '0')} needs ${fixed} bytes, has ${length}`, { field, offset });
+    throw new Scte35Error('LENGTH_MISMATCH', `segmentation_upid_type 0x${type.toString(16).padStart(2, '0')} needs ${fixed} bytes, has ${length}`, {
+      field,
+      offset,
+    });
   }
 }
 
@@ -198,7 +216,8 @@ export function upidBytes(type: number, upid: Partial<Upid>, field: string): Uin
       return hexOf(text, `${field}.text`);
     case UPID_EIDR: {
       const m = /^10\.(\d{1,5})\/([0-9A-Fa-f]{4}(?:-[0-9A-Fa-f]{4}){4})(?:-[0-9A-Za-z])?$/.exec(text);
-      if (!m || Number(m[1]) > 0xffff) throw new Scte35Error('BAD_INPUT', 'EIDR text must look like 10.5240/XXXX-XXXX-XXXX-XXXX-XXXX-C', { field: `${field}.text` });
+      if (!m || Number(m[1]) > 0xffff)
+        throw new Scte35Error('BAD_INPUT', 'EIDR text must look like 10.5240/XXXX-XXXX-XXXX-XXXX-XXXX-C', { field: `${field}.text` });
       const prefix = Number(m[1]);
       return Uint8Array.from([prefix >> 8, prefix & 0xff, ...hexOf(m[2]!, `${field}.text`)]);
     }

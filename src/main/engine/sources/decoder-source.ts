@@ -91,7 +91,9 @@ export function unfixableReason(input: DecoderInput, stderrTail: readonly string
 }
 
 function missingAudio(stderrTail: readonly string[]): boolean {
-  return stderrTail.some((line) => /Stream specifier ':a'|0:a.*matches no streams|does not contain any stream|Output with label 'a' does not exist/i.test(line));
+  return stderrTail.some((line) =>
+    /Stream specifier ':a'|0:a.*matches no streams|does not contain any stream|Output with label 'a' does not exist/i.test(line),
+  );
 }
 
 /** ffmpeg without the unix protocol (a Windows build, a trimmed one) fails with one of these. */
@@ -136,7 +138,11 @@ export class DecoderSource {
     const isLive = options.input.kind === 'rtmp';
     const frameBytes = yuv420pFrameBytes(options.format.width, options.format.height);
     if (options.video.frameBytes !== frameBytes) {
-      throw new SourceError('BAD_OPTION', `source ${options.id}: its frame sink takes ${options.video.frameBytes}-byte frames, a ${options.format.width}x${options.format.height} yuv420p frame is ${frameBytes}`, { field: 'video' });
+      throw new SourceError(
+        'BAD_OPTION',
+        `source ${options.id}: its frame sink takes ${options.video.frameBytes}-byte frames, a ${options.format.width}x${options.format.height} yuv420p frame is ${frameBytes}`,
+        { field: 'video' },
+      );
     }
     this.video = options.video;
     this.#reader = new FrameReader(options.video);

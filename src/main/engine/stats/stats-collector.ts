@@ -70,7 +70,10 @@ export class StatsCollector {
   }
 
   history(limit: number): Array<{ sampledAt: string; stats: StatsEvent }> {
-    const rows = this.#db.prepare('SELECT sampled_at, metrics FROM analytics_samples ORDER BY id DESC LIMIT ?').all(limit) as Array<{ sampled_at: string; metrics: string }>;
+    const rows = this.#db.prepare('SELECT sampled_at, metrics FROM analytics_samples ORDER BY id DESC LIMIT ?').all(limit) as Array<{
+      sampled_at: string;
+      metrics: string;
+    }>;
     return rows.map((row) => ({ sampledAt: row.sampled_at, stats: JSON.parse(row.metrics) as StatsEvent }));
   }
 

@@ -49,11 +49,9 @@ describe('store', () => {
   it('enforces foreign keys', () => {
     const store = openStore(dataDir);
     try {
-      expect(() =>
-        store.db
-          .prepare("INSERT INTO scene_layers (scene_id, source_id, z_order, width, height) VALUES (99, 99, 0, 10, 10)")
-          .run(),
-      ).toThrow(/FOREIGN KEY/);
+      expect(() => store.db.prepare('INSERT INTO scene_layers (scene_id, source_id, z_order, width, height) VALUES (99, 99, 0, 10, 10)').run()).toThrow(
+        /FOREIGN KEY/,
+      );
     } finally {
       store.close();
     }

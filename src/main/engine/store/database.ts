@@ -39,10 +39,7 @@ export function migrate(db: Database, migrations: readonly Migration[]): number 
   const latest = migrations.at(-1)?.version ?? 0;
   let current = schemaVersionOf(db);
   if (current > latest) {
-    throw new StoreError(
-      'SCHEMA_TOO_NEW',
-      `The database is at schema version ${current}, newer than this studio knows (${latest}); use a newer studio.`,
-    );
+    throw new StoreError('SCHEMA_TOO_NEW', `The database is at schema version ${current}, newer than this studio knows (${latest}); use a newer studio.`);
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
@@ -88,7 +85,9 @@ function isCorruption(error: unknown): boolean {
 
 function isNotWritable(error: unknown): boolean {
   const code = sqliteCode(error);
-  return code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || ['EROFS', 'EACCES', 'EPERM', 'ENOSPC'].includes(code) || code === 'SQLITE_FULL';
+  return (
+    code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || ['EROFS', 'EACCES', 'EPERM', 'ENOSPC'].includes(code) || code === 'SQLITE_FULL'
+  );
 }
 
 function corruptError(file: string, detail: string, cause?: unknown): StoreError {
@@ -134,8 +133,7 @@ function checkWal(dataDir: string, file: string, now: Date): string[] {
     ? `${inspection.commitsDiscarded} committed transaction(s) (${inspection.framesDiscarded} of ${inspection.framesPresent} frames) failed their checksums`
     : `its header is invalid (${inspection.framesPresent} frames)`;
   return [
-    `${wal} was damaged: ${what}, so SQLite could not apply them and recent changes may be missing. ` +
-      `The database and WAL as found are kept in ${backup}.`,
+    `${wal} was damaged: ${what}, so SQLite could not apply them and recent changes may be missing. ` + `The database and WAL as found are kept in ${backup}.`,
   ];
 }
 
@@ -162,7 +160,9 @@ function registerSecretFunctions(db: Database, cipher: SecretCipher): void {
  * Refuses rows sealed by a cipher this host does not have.
  */
 function sealSecrets(db: Database, file: string, cipher: SecretCipher): void {
-  const foreign = db.prepare('SELECT sealed_with, count(*) AS n FROM secrets WHERE sealed_with IS NOT NULL AND sealed_with IS NOT ? GROUP BY sealed_with').all(cipher.id) as Array<{ sealed_with: string; n: number }>;
+  const foreign = db
+    .prepare('SELECT sealed_with, count(*) AS n FROM secrets WHERE sealed_with IS NOT NULL AND sealed_with IS NOT ? GROUP BY sealed_with')
+    .all(cipher.id) as Array<{ sealed_with: string; n: number }>;
   if (foreign.length > 0) {
     const list = foreign.map((row) => `${row.n} with ${row.sealed_with}`).join(', ');
     throw new StoreError(

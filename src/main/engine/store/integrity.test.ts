@@ -1,7 +1,21 @@
 // openStore at start: private file modes, damage and read-only disks refused with a clear
 // message, a damaged WAL backed up and reported. Real SQLite files, a real read-only mount.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -73,7 +87,9 @@ describe('integrity at start', () => {
     expect(() => openStore(dataDir)).toThrow(
       expect.objectContaining({
         code: 'CORRUPT',
-        message: expect.stringMatching(new RegExp(`^The database ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\)\\..*Restore studio\\.db from a backup`)),
+        message: expect.stringMatching(
+          new RegExp(`^The database ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\)\\..*Restore studio\\.db from a backup`),
+        ),
       }),
     );
     expect(readFileSync(file).equals(damaged)).toBe(true);
@@ -201,7 +217,10 @@ describe('writability at start', () => {
       store.close();
       execFileSync('mount', ['-o', 'remount,ro', mount]);
       expect(() => openStore(onMount)).toThrow(
-        expect.objectContaining({ code: 'NOT_WRITABLE', message: expect.stringMatching(new RegExp(`^The data dir ${onMount} is not writable \\(EROFS: .*\\)\\. .*--data-dir`)) }),
+        expect.objectContaining({
+          code: 'NOT_WRITABLE',
+          message: expect.stringMatching(new RegExp(`^The data dir ${onMount} is not writable \\(EROFS: .*\\)\\. .*--data-dir`)),
+        }),
       );
     } finally {
       execFileSync('umount', [mount]);
@@ -213,7 +232,9 @@ describe('writability at start', () => {
     const file = path.join(dataDir, DATABASE_FILE);
     execFileSync('chattr', ['+i', file]);
     try {
-      expect(() => openStore(dataDir)).toThrow(expect.objectContaining({ code: 'NOT_WRITABLE', message: expect.stringContaining(`The database ${file} is not writable`) }));
+      expect(() => openStore(dataDir)).toThrow(
+        expect.objectContaining({ code: 'NOT_WRITABLE', message: expect.stringContaining(`The database ${file} is not writable`) }),
+      );
     } finally {
       execFileSync('chattr', ['-i', file]);
     }

@@ -21,12 +21,26 @@ afterEach(() => {
 
 describe('outputs repository', () => {
   it('round-trips every kind, keeping secrets in the secrets table only', () => {
-    const srt = outputSettings.parse({ kind: 'srt', name: 'Distributor', url: 'srt://ingest.example:9000', mode: 'caller', latencyMs: 250, passphrase: 'a long secret phrase', pbkeylen: 32, streamId: 'ch7' });
+    const srt = outputSettings.parse({
+      kind: 'srt',
+      name: 'Distributor',
+      url: 'srt://ingest.example:9000',
+      mode: 'caller',
+      latencyMs: 250,
+      passphrase: 'a long secret phrase',
+      pbkeylen: 32,
+      streamId: 'ch7',
+    });
     const rtmp = outputSettings.parse({ kind: 'rtmp', url: 'rtmp://live.example/app', streamKey: 'sk_live_123456' });
     const hls = outputSettings.parse({ kind: 'hls', folder: '/srv/hls', segmentSeconds: 6, markers: ['cue', 'daterange'] });
     const recording = outputSettings.parse({ kind: 'recording', folder: '/srv/rec', rotateMinutes: 60 });
     const created = [srt, rtmp, hls, recording].map((settings) => outputs.create(settings));
-    expect(outputs.list().map((output) => output.settings)).toEqual([srt, { ...rtmp, name: 'RTMP 1' }, { ...hls, name: 'HLS 1' }, { ...recording, name: 'RECORDING 1' }]);
+    expect(outputs.list().map((output) => output.settings)).toEqual([
+      srt,
+      { ...rtmp, name: 'RTMP 1' },
+      { ...hls, name: 'HLS 1' },
+      { ...recording, name: 'RECORDING 1' },
+    ]);
     expect(store.db.prepare('SELECT srt_latency_us FROM outputs WHERE id = ?').get(created[0]!.id)).toEqual({ srt_latency_us: 250_000 });
 
     const rows = JSON.stringify(store.db.prepare('SELECT * FROM outputs').all());

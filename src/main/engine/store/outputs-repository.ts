@@ -35,11 +35,27 @@ function secretOf(settings: OutputSettings): string | undefined {
 function columnsOf(settings: OutputSettings) {
   switch (settings.kind) {
     case 'srt':
-      return { url: settings.url, srt_mode: settings.mode, srt_latency_us: settings.latencyMs * 1000, srt_stream_id: settings.streamId ?? null, srt_pbkeylen: settings.pbkeylen ?? null, path: null, options: {} };
+      return {
+        url: settings.url,
+        srt_mode: settings.mode,
+        srt_latency_us: settings.latencyMs * 1000,
+        srt_stream_id: settings.streamId ?? null,
+        srt_pbkeylen: settings.pbkeylen ?? null,
+        path: null,
+        options: {},
+      };
     case 'rtmp':
       return { url: settings.url, srt_mode: null, srt_latency_us: null, srt_stream_id: null, srt_pbkeylen: null, path: null, options: {} };
     case 'hls':
-      return { url: null, srt_mode: null, srt_latency_us: null, srt_stream_id: null, srt_pbkeylen: null, path: settings.folder ?? null, options: { segmentSeconds: settings.segmentSeconds, listSize: settings.listSize, markers: settings.markers } };
+      return {
+        url: null,
+        srt_mode: null,
+        srt_latency_us: null,
+        srt_stream_id: null,
+        srt_pbkeylen: null,
+        path: settings.folder ?? null,
+        options: { segmentSeconds: settings.segmentSeconds, listSize: settings.listSize, markers: settings.markers },
+      };
     case 'recording':
       return {
         url: null,
@@ -71,7 +87,12 @@ function settingsOf(row: OutputRow): OutputSettings {
     case 'rtmp':
       return { kind: 'rtmp', name, url: row.url!, streamKey: row.secret ?? '' };
     case 'hls':
-      return { kind: 'hls', name, ...(row.path ? { folder: row.path } : {}), ...(options as { segmentSeconds: number; listSize: number; markers: Array<'cue'> }) };
+      return {
+        kind: 'hls',
+        name,
+        ...(row.path ? { folder: row.path } : {}),
+        ...(options as { segmentSeconds: number; listSize: number; markers: Array<'cue'> }),
+      };
     case 'recording':
       return { kind: 'recording', name, folder: row.path!, ...(options as { fileNamePattern: string }) };
   }
@@ -115,7 +136,8 @@ export class OutputsRepository {
     return this.#db.transaction(() => {
       const current = this.#select(id)[0];
       if (!current) throw new StoreError('NOT_FOUND', `No output with id ${id}.`, { field: 'id' });
-      if (current.kind !== settings.kind) throw new StoreError('CONFLICT', `Output ${id} is ${current.kind}; make a new output for ${settings.kind}.`, { field: 'kind' });
+      if (current.kind !== settings.kind)
+        throw new StoreError('CONFLICT', `Output ${id} is ${current.kind}; make a new output for ${settings.kind}.`, { field: 'kind' });
       const name = settings.name ?? current.name;
       if (name !== current.name) this.#assertNameFree(name);
       const oldSecretId = (this.#db.prepare('SELECT secret_id FROM outputs WHERE id = ?').get(id) as { secret_id: number | null }).secret_id;
@@ -126,7 +148,19 @@ export class OutputsRepository {
           `UPDATE outputs SET name = ?, url = ?, srt_mode = ?, srt_latency_us = ?, srt_stream_id = ?, srt_pbkeylen = ?, secret_id = ?, path = ?, options = ?, updated_at = ?
            WHERE id = ?`,
         )
-        .run(name, c.url, c.srt_mode, c.srt_latency_us, c.srt_stream_id, c.srt_pbkeylen, secretId, c.path, JSON.stringify(c.options), new Date().toISOString(), id);
+        .run(
+          name,
+          c.url,
+          c.srt_mode,
+          c.srt_latency_us,
+          c.srt_stream_id,
+          c.srt_pbkeylen,
+          secretId,
+          c.path,
+          JSON.stringify(c.options),
+          new Date().toISOString(),
+          id,
+        );
       if (oldSecretId !== null && oldSecretId !== secretId) this.#db.prepare('DELETE FROM secrets WHERE id = ?').run(oldSecretId);
       return this.get(id);
     })();
@@ -144,7 +178,9 @@ export class OutputsRepository {
 
   /** Every stored secret of every output, so the logger can mask them. */
   secrets(): string[] {
-    return (this.#db.prepare("SELECT open_secret(value, sealed_with) AS value FROM secrets WHERE purpose LIKE 'output.%'").all() as { value: string }[]).map((row) => row.value);
+    return (this.#db.prepare("SELECT open_secret(value, sealed_with) AS value FROM secrets WHERE purpose LIKE 'output.%'").all() as { value: string }[]).map(
+      (row) => row.value,
+    );
   }
 
   #assertNameFree(name: string): void {
@@ -161,7 +197,11 @@ export class OutputsRepository {
       return existingId;
     }
     const purpose = settings.kind === 'srt' ? 'output.srt_passphrase' : 'output.rtmp_stream_key';
-    return Number(this.#db.prepare('INSERT INTO secrets (purpose, value, sealed_with, created_at) VALUES (?, seal_secret(?), secret_cipher(), ?)').run(purpose, secret, new Date().toISOString()).lastInsertRowid);
+    return Number(
+      this.#db
+        .prepare('INSERT INTO secrets (purpose, value, sealed_with, created_at) VALUES (?, seal_secret(?), secret_cipher(), ?)')
+        .run(purpose, secret, new Date().toISOString()).lastInsertRowid,
+    );
   }
 
   #select(id?: number): OutputRow[] {

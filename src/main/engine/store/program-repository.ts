@@ -122,7 +122,9 @@ export class ProgramRepository {
       const position = (this.#db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM scenes').get() as { next: number }).next;
       let id: number;
       try {
-        id = Number(this.#db.prepare('INSERT INTO scenes (name, position, created_at) VALUES (?, ?, ?)').run(name, position, new Date().toISOString()).lastInsertRowid);
+        id = Number(
+          this.#db.prepare('INSERT INTO scenes (name, position, created_at) VALUES (?, ?, ?)').run(name, position, new Date().toISOString()).lastInsertRowid,
+        );
       } catch (error) {
         if (isUniqueViolation(error)) throw new StoreError('CONFLICT', `A scene named "${name}" already exists.`, { field: 'name' });
         throw error;
@@ -162,17 +164,42 @@ export class ProgramRepository {
     );
     layers.forEach((layer, index) => {
       const source = this.#db.prepare('SELECT config FROM sources WHERE id = ?').get(layer.sourceId) as { config: string } | undefined;
-      if (!source) throw new StoreError('NOT_FOUND', `Layer ${index + 1} uses source ${layer.sourceId}, which does not exist.`, { field: `layers.${index}.sourceId` });
+      if (!source)
+        throw new StoreError('NOT_FOUND', `Layer ${index + 1} uses source ${layer.sourceId}, which does not exist.`, { field: `layers.${index}.sourceId` });
       const { width, height } = JSON.parse(source.config) as { width: number; height: number };
       const crop = layer.crop ?? { top: 0, right: 0, bottom: 0, left: 0 };
-      insert.run(sceneId, layer.sourceId, index, layer.x, layer.y, width, height, crop.top, crop.right, crop.bottom, crop.left, layer.opacity, layer.visible ? 1 : 0);
+      insert.run(
+        sceneId,
+        layer.sourceId,
+        index,
+        layer.x,
+        layer.y,
+        width,
+        height,
+        crop.top,
+        crop.right,
+        crop.bottom,
+        crop.left,
+        layer.opacity,
+        layer.visible ? 1 : 0,
+      );
     });
   }
 
   #layers(sceneId: number): LayerSettings[] {
     const rows = this.#db
       .prepare('SELECT source_id, x, y, crop_top, crop_right, crop_bottom, crop_left, opacity, visible FROM scene_layers WHERE scene_id = ? ORDER BY z_order')
-      .all(sceneId) as Array<{ source_id: number; x: number; y: number; crop_top: number; crop_right: number; crop_bottom: number; crop_left: number; opacity: number; visible: number }>;
+      .all(sceneId) as Array<{
+      source_id: number;
+      x: number;
+      y: number;
+      crop_top: number;
+      crop_right: number;
+      crop_bottom: number;
+      crop_left: number;
+      opacity: number;
+      visible: number;
+    }>;
     return rows.map((row) => ({
       sourceId: row.source_id,
       x: row.x,

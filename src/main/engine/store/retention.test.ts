@@ -51,7 +51,11 @@ function pruner(policy: Partial<RetentionPolicy>, batchRows = 500) {
 describe('retention', () => {
   it('defaults: analytics 90 days, the SCTE-35 log 365 days and 100,000 rows', () => {
     expect(retentionPolicyFrom({})).toEqual({ analyticsDays: 90, scte35LogDays: 365, scte35LogMaxRows: 100_000 });
-    expect(retentionPolicyFrom({ 'retention.analyticsDays': 7, 'retention.scte35LogMaxRows': 2.5 })).toEqual({ analyticsDays: 7, scte35LogDays: 365, scte35LogMaxRows: 100_000 });
+    expect(retentionPolicyFrom({ 'retention.analyticsDays': 7, 'retention.scte35LogMaxRows': 2.5 })).toEqual({
+      analyticsDays: 7,
+      scte35LogDays: 365,
+      scte35LogMaxRows: 100_000,
+    });
   });
 
   it('deletes analytics samples older than the policy and keeps the rest', async () => {

@@ -25,7 +25,11 @@ export function retentionPolicyFrom(settings: Settings): RetentionPolicy {
     const stored = settings[key];
     return typeof stored === 'number' && Number.isInteger(stored) && stored >= rule.min && stored <= rule.max ? stored : rule.default;
   };
-  return { analyticsDays: value('retention.analyticsDays'), scte35LogDays: value('retention.scte35LogDays'), scte35LogMaxRows: value('retention.scte35LogMaxRows') };
+  return {
+    analyticsDays: value('retention.analyticsDays'),
+    scte35LogDays: value('retention.scte35LogDays'),
+    scte35LogMaxRows: value('retention.scte35LogMaxRows'),
+  };
 }
 
 export interface PruneResult {

@@ -24,7 +24,9 @@ export class Scte35Log {
 
   recent(limit = 100): Array<{ sentAt: string; eventId: number | null; commandType: number; pts: number | null; hex: string; outcome: string }> {
     return (
-      this.#db.prepare('SELECT sent_at, event_id, splice_command_type, pts, section_hex, outcome FROM scte35_log ORDER BY id DESC LIMIT ?').all(limit) as Array<{
+      this.#db
+        .prepare('SELECT sent_at, event_id, splice_command_type, pts, section_hex, outcome FROM scte35_log ORDER BY id DESC LIMIT ?')
+        .all(limit) as Array<{
         sent_at: string;
         event_id: number | null;
         splice_command_type: number;
@@ -32,6 +34,13 @@ export class Scte35Log {
         section_hex: string;
         outcome: string;
       }>
-    ).map((row) => ({ sentAt: row.sent_at, eventId: row.event_id, commandType: row.splice_command_type, pts: row.pts, hex: row.section_hex, outcome: row.outcome }));
+    ).map((row) => ({
+      sentAt: row.sent_at,
+      eventId: row.event_id,
+      commandType: row.splice_command_type,
+      pts: row.pts,
+      hex: row.section_hex,
+      outcome: row.outcome,
+    }));
   }
 }

@@ -75,7 +75,9 @@ describe('secrets at rest', () => {
 
     const keychain = testKeychain();
     const desktop = openStore(dataDir, { cipher: safeStorageCipher(keychain) });
-    expect(desktop.db.prepare('SELECT sealed_with, count(*) AS n FROM secrets GROUP BY sealed_with').all()).toEqual([{ sealed_with: SAFE_STORAGE_CIPHER_ID, n: 3 }]);
+    expect(desktop.db.prepare('SELECT sealed_with, count(*) AS n FROM secrets GROUP BY sealed_with').all()).toEqual([
+      { sealed_with: SAFE_STORAGE_CIPHER_ID, n: 3 },
+    ]);
     for (const secret of [streamKey, PASSPHRASE, PUSH_KEY]) expect(onDisk(secret), secret).toBe(false);
     expectReadable(desktop, streamKey);
     desktop.close();
@@ -88,7 +90,10 @@ describe('secrets at rest', () => {
     desktop.close();
     const before = readFileSync(path.join(dataDir, DATABASE_FILE));
     expect(() => openStore(dataDir)).toThrow(
-      expect.objectContaining({ code: 'SECRETS_SEALED', message: expect.stringMatching(/^The secrets in .*studio\.db are encrypted \(3 with electron-safeStorage: the desktop app's OS keychain\)/) }),
+      expect.objectContaining({
+        code: 'SECRETS_SEALED',
+        message: expect.stringMatching(/^The secrets in .*studio\.db are encrypted \(3 with electron-safeStorage: the desktop app's OS keychain\)/),
+      }),
     );
     expect(readFileSync(path.join(dataDir, DATABASE_FILE)).equals(before)).toBe(true);
   });

@@ -62,7 +62,9 @@ describe('stream key ids and references', () => {
     program.createSource('Camera 1', rtmpSource(camera.id), noAudio);
     program.createSource('Camera wide', rtmpSource(camera.id), noAudio);
     expect(keys.sourcesUsing(camera.id)).toEqual(['Camera 1', 'Camera wide']);
-    expect(() => keys.remove(camera.id)).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'id', message: expect.stringMatching(/"OBS" feeds the sources "Camera 1", "Camera wide"/) }));
+    expect(() => keys.remove(camera.id)).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', field: 'id', message: expect.stringMatching(/"OBS" feeds the sources "Camera 1", "Camera wide"/) }),
+    );
     expect(keys.has(camera.id)).toBe(true);
     expect(keys.findByKey(camera.key)?.id).toBe(camera.id);
   });
@@ -77,7 +79,9 @@ describe('migration 2: stream_keys rebuilt with AUTOINCREMENT', () => {
     const v1 = openStore(dataDir, { migrations: migrations.slice(0, 1) });
     const insertKey = (name: string, key: string, createdAt: string): number => {
       const secret = v1.db.prepare("INSERT INTO secrets (purpose, value, created_at) VALUES ('ingest.stream_key', ?, ?)").run(key, createdAt);
-      return Number(v1.db.prepare('INSERT INTO stream_keys (name, secret_id, created_at) VALUES (?, ?, ?)').run(name, secret.lastInsertRowid, createdAt).lastInsertRowid);
+      return Number(
+        v1.db.prepare('INSERT INTO stream_keys (name, secret_id, created_at) VALUES (?, ?, ?)').run(name, secret.lastInsertRowid, createdAt).lastInsertRowid,
+      );
     };
     const removeKey = (id: number): void => {
       const { secret_id } = v1.db.prepare('SELECT secret_id FROM stream_keys WHERE id = ?').get(id) as { secret_id: number };
@@ -85,9 +89,17 @@ describe('migration 2: stream_keys rebuilt with AUTOINCREMENT', () => {
       v1.db.prepare('DELETE FROM secrets WHERE id = ?').run(secret_id);
     };
     const obs = { id: insertKey('OBS', 'obs-secret-key-0001', '2026-01-02T03:04:05.000Z'), key: 'obs-secret-key-0001' };
-    const phone = { id: insertKey('Phone', 'phone-secret-key-0002', '2026-01-03T00:00:00.000Z'), key: 'phone-secret-key-0002', createdAt: '2026-01-03T00:00:00.000Z' };
+    const phone = {
+      id: insertKey('Phone', 'phone-secret-key-0002', '2026-01-03T00:00:00.000Z'),
+      key: 'phone-secret-key-0002',
+      createdAt: '2026-01-03T00:00:00.000Z',
+    };
     removeKey(insertKey('Gone', 'gone-secret-key-0003', '2026-01-04T00:00:00.000Z'));
-    new ProgramRepository(v1.db).createSource('Old camera', { kind: 'rtmp', streamKeyId: 5, width: 320, height: 180, slateText: 'Stand by' }, { gainDb: 0, muted: false });
+    new ProgramRepository(v1.db).createSource(
+      'Old camera',
+      { kind: 'rtmp', streamKeyId: 5, width: 320, height: 180, slateText: 'Stand by' },
+      { gainDb: 0, muted: false },
+    );
     expect(insertKey('Reused', 'reused-secret-key-0004', '2026-01-05T00:00:00.000Z')).toBe(3); // the fault: v1 hands out 3 again
     removeKey(3);
     v1.close();

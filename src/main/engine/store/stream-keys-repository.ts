@@ -39,9 +39,7 @@ export class StreamKeysRepository {
       const secret = this.#db
         .prepare("INSERT INTO secrets (purpose, value, sealed_with, created_at) VALUES ('ingest.stream_key', seal_secret(?), secret_cipher(), ?)")
         .run(key, createdAt);
-      const row = this.#db
-        .prepare('INSERT INTO stream_keys (name, secret_id, created_at) VALUES (?, ?, ?)')
-        .run(name, secret.lastInsertRowid, createdAt);
+      const row = this.#db.prepare('INSERT INTO stream_keys (name, secret_id, created_at) VALUES (?, ?, ?)').run(name, secret.lastInsertRowid, createdAt);
       return Number(row.lastInsertRowid);
     });
     const id = insert();
@@ -71,9 +69,9 @@ export class StreamKeysRepository {
 
   /** The names of the RTMP sources that take their feed from this key. */
   sourcesUsing(id: number): string[] {
-    const rows = this.#db
-      .prepare("SELECT name FROM sources WHERE kind = 'rtmp' AND json_extract(config, '$.streamKeyId') = ? ORDER BY name")
-      .all(id) as { name: string }[];
+    const rows = this.#db.prepare("SELECT name FROM sources WHERE kind = 'rtmp' AND json_extract(config, '$.streamKeyId') = ? ORDER BY name").all(id) as {
+      name: string;
+    }[];
     return rows.map((row) => row.name);
   }
 

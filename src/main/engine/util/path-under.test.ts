@@ -19,7 +19,9 @@ describe('fileUnderRoot', () => {
     }
     const segment = fc.constantFrom('..', '.', 'a', '', 'renderer', '...', 'etc');
     fc.assert(
-      fc.property(fc.boolean(), fc.array(segment, { maxLength: 12 }), (absolute, segments) => inside(fileUnderRoot(root, (absolute ? '/' : '') + segments.join('/')))),
+      fc.property(fc.boolean(), fc.array(segment, { maxLength: 12 }), (absolute, segments) =>
+        inside(fileUnderRoot(root, (absolute ? '/' : '') + segments.join('/'))),
+      ),
       { numRuns: 2000 },
     );
   });

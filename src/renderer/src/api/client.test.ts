@@ -254,9 +254,7 @@ describe('IPC client', () => {
   }
 
   it('unwraps the envelope the preload returns', async () => {
-    const client = createIpcClient(
-      bridgeWith({ 'streamKeys.remove': async (args) => ({ result: { removed: args.id === 3 } }) }),
-    );
+    const client = createIpcClient(bridgeWith({ 'streamKeys.remove': async (args) => ({ result: { removed: args.id === 3 } }) }));
     expect(client.connectionState).toBe('open');
     await expect(client.call('streamKeys.remove', { id: 3 })).resolves.toEqual({ removed: true });
   });

@@ -27,9 +27,7 @@ export type TransportKind = 'ipc' | 'websocket';
 export type EventListener<E extends EventName> = (payload: EventPayloads[E]) => void;
 
 /** Commands whose arguments may all be left out can be called without an argument object. */
-export type CallArgs<C extends CommandName> = Record<never, never> extends CommandArgsInput<C>
-  ? [args?: CommandArgsInput<C>]
-  : [args: CommandArgsInput<C>];
+export type CallArgs<C extends CommandName> = Record<never, never> extends CommandArgsInput<C> ? [args?: CommandArgsInput<C>] : [args: CommandArgsInput<C>];
 
 export interface StudioClient {
   readonly transport: TransportKind;
@@ -70,10 +68,7 @@ function unwrap<R>(command: CommandName, envelope: CommandEnvelope<R>): R {
 }
 
 function timeoutError(command: CommandName, timeoutMs: number): StudioApiError {
-  return new StudioApiError(
-    'TIMEOUT',
-    `${command}: the studio engine did not answer within ${Math.round(timeoutMs / 1000)} s`,
-  );
+  return new StudioApiError('TIMEOUT', `${command}: the studio engine did not answer within ${Math.round(timeoutMs / 1000)} s`);
 }
 
 // ---------------------------------------------------------------------------
@@ -95,9 +90,7 @@ export function createIpcClient(bridge: StudioBridge, options: IpcClientOptions 
     },
     async call<C extends CommandName>(command: C, ...rest: CallArgs<C>): Promise<CommandResult<C>> {
       if (closed) throw new StudioApiError('DISCONNECTED', `${command}: the client is closed`);
-      const fn = bridge.commands[command] as
-        | ((args: CommandArgsInput<C>) => Promise<CommandEnvelope<CommandResult<C>>>)
-        | undefined;
+      const fn = bridge.commands[command] as ((args: CommandArgsInput<C>) => Promise<CommandEnvelope<CommandResult<C>>>) | undefined;
       if (typeof fn !== 'function') {
         throw new StudioApiError('UNKNOWN_COMMAND', `${command}: this desktop app does not offer the command`);
       }
@@ -300,9 +293,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): StudioCl
         return Promise.reject(new StudioApiError('DISCONNECTED', `${command}: the client is closed`));
       }
       if (state === 'closed') {
-        return Promise.reject(
-          new StudioApiError('DISCONNECTED', `${command}: not connected to the studio engine; reconnecting`),
-        );
+        return Promise.reject(new StudioApiError('DISCONNECTED', `${command}: not connected to the studio engine; reconnecting`));
       }
       const id = nextId++;
       const message: WsClientMessage = { type: 'command', id, command, args: rest[0] ?? {} };

@@ -166,7 +166,7 @@ describe('studio store bound to a client', () => {
 });
 
 describe('stream keys slice', () => {
-  it('keeps the engine\'s field error for the input it names, and clears it', async () => {
+  it("keeps the engine's field error for the input it names, and clears it", async () => {
     const fake = fakeClient({
       'streamKeys.create': () => {
         throw new StudioApiError('BAD_ARGUMENT', 'must not be empty', 'name');

@@ -17,8 +17,7 @@ export function ApiAccessPanel() {
         <p className="panel__muted">Loading…</p>
       ) : access === null ? (
         <p className="panel__muted" data-testid="api-access-none">
-          No HTTP server runs in this app. For automation and remote control, run{' '}
-          <code>studio serve</code>.
+          No HTTP server runs in this app. For automation and remote control, run <code>studio serve</code>.
         </p>
       ) : (
         <dl className="facts">
@@ -39,8 +38,7 @@ export function ApiAccessPanel() {
           </dd>
           <dt>Automation</dt>
           <dd className="facts__note">
-            <code>POST /api/v1/commands/&lt;command&gt;</code> with JSON arguments, or commands and events over{' '}
-            <code>/api/v1/ws</code>.
+            <code>POST /api/v1/commands/&lt;command&gt;</code> with JSON arguments, or commands and events over <code>/api/v1/ws</code>.
           </dd>
         </dl>
       )}

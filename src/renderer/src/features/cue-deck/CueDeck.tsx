@@ -24,8 +24,8 @@ export function CueDeck() {
       <NotBuilt
         detail={
           <>
-            Automation can already cue: <code>scte35.inject</code> puts a splice_info_section on the program's SCTE-35 PID,
-            and the Program monitor's tally lights as each copy goes out.
+            Automation can already cue: <code>scte35.inject</code> puts a splice_info_section on the program's SCTE-35 PID, and the Program monitor's tally
+            lights as each copy goes out.
           </>
         }
       >

@@ -45,8 +45,7 @@ const initialDraft: Draft = {
 
 /** Numbers go to the engine as typed (a non-number as null), so its refusal names the field. */
 const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value));
-const optional = <K extends string, V>(key: K, value: V | undefined, present: boolean) =>
-  (present ? { [key]: value } : {}) as Partial<Record<K, V>>;
+const optional = <K extends string, V>(key: K, value: V | undefined, present: boolean) => (present ? { [key]: value } : {}) as Partial<Record<K, V>>;
 
 function settingsOf(d: Draft): OutputSettingsInput {
   const name = optional('name', d.name.trim(), d.name.trim() !== '');
@@ -118,7 +117,13 @@ export function AddOutputForm({ onDone }: { onDone: () => void }) {
       <div className="form-grid">
         <Field label="Kind" error={null}>
           {(props) => (
-            <select {...props} className="input" value={draft.kind} data-testid="output-kind" onChange={(event) => edit({ kind: event.target.value as OutputKind })}>
+            <select
+              {...props}
+              className="input"
+              value={draft.kind}
+              data-testid="output-kind"
+              onChange={(event) => edit({ kind: event.target.value as OutputKind })}
+            >
               {(Object.keys(KIND_LABEL) as OutputKind[]).map((kind) => (
                 <option key={kind} value={kind}>
                   {KIND_LABEL[kind]}
@@ -128,7 +133,9 @@ export function AddOutputForm({ onDone }: { onDone: () => void }) {
           )}
         </Field>
         <Field {...errorProps('name')} label="Name (optional)">
-          {(props) => <input {...props} className="input" value={draft.name} data-testid="output-name" onChange={(event) => edit({ name: event.target.value })} />}
+          {(props) => (
+            <input {...props} className="input" value={draft.name} data-testid="output-name" onChange={(event) => edit({ name: event.target.value })} />
+          )}
         </Field>
         {draft.kind === 'srt' || draft.kind === 'rtmp' ? (
           <Field {...errorProps('url')} label="URL" className="form-grid__wide">
@@ -149,7 +156,13 @@ export function AddOutputForm({ onDone }: { onDone: () => void }) {
           <>
             <Field {...errorProps('mode')} label="Mode">
               {(props) => (
-                <select {...props} className="input" value={draft.mode} data-testid="output-mode" onChange={(event) => edit({ mode: event.target.value as Draft['mode'] })}>
+                <select
+                  {...props}
+                  className="input"
+                  value={draft.mode}
+                  data-testid="output-mode"
+                  onChange={(event) => edit({ mode: event.target.value as Draft['mode'] })}
+                >
                   <option value="caller">Caller (we connect)</option>
                   <option value="listener">Listener (they connect)</option>
                 </select>
@@ -157,37 +170,96 @@ export function AddOutputForm({ onDone }: { onDone: () => void }) {
             </Field>
             <Field {...errorProps('latencyMs')} label="Latency (ms)">
               {(props) => (
-                <input {...props} className="input" inputMode="numeric" value={draft.latencyMs} data-testid="output-latency" onChange={(event) => edit({ latencyMs: event.target.value })} />
+                <input
+                  {...props}
+                  className="input"
+                  inputMode="numeric"
+                  value={draft.latencyMs}
+                  data-testid="output-latency"
+                  onChange={(event) => edit({ latencyMs: event.target.value })}
+                />
               )}
             </Field>
             <Field {...errorProps('passphrase')} label="Passphrase (optional)">
               {(props) => (
-                <input {...props} className="input" type="password" autoComplete="new-password" value={draft.passphrase} data-testid="output-passphrase" onChange={(event) => edit({ passphrase: event.target.value })} />
+                <input
+                  {...props}
+                  className="input"
+                  type="password"
+                  autoComplete="new-password"
+                  value={draft.passphrase}
+                  data-testid="output-passphrase"
+                  onChange={(event) => edit({ passphrase: event.target.value })}
+                />
               )}
             </Field>
             <Field {...errorProps('streamId')} label="Stream ID (optional)">
-              {(props) => <input {...props} className="input mono" value={draft.streamId} spellCheck={false} data-testid="output-stream-id" onChange={(event) => edit({ streamId: event.target.value })} />}
+              {(props) => (
+                <input
+                  {...props}
+                  className="input mono"
+                  value={draft.streamId}
+                  spellCheck={false}
+                  data-testid="output-stream-id"
+                  onChange={(event) => edit({ streamId: event.target.value })}
+                />
+              )}
             </Field>
           </>
         ) : null}
         {draft.kind === 'recording' || draft.kind === 'hls' ? (
           <Field {...errorProps('folder')} label={draft.kind === 'hls' ? 'Publish to folder (optional)' : 'Folder (absolute path)'} className="form-grid__wide">
-            {(props) => <input {...props} className="input mono" value={draft.folder} placeholder="/home/me/recordings" spellCheck={false} data-testid="output-folder" onChange={(event) => edit({ folder: event.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                className="input mono"
+                value={draft.folder}
+                placeholder="/home/me/recordings"
+                spellCheck={false}
+                data-testid="output-folder"
+                onChange={(event) => edit({ folder: event.target.value })}
+              />
+            )}
           </Field>
         ) : null}
         {draft.kind === 'recording' ? (
           <Field {...errorProps('rotateMinutes')} label="New file every (min, optional)">
-            {(props) => <input {...props} className="input" inputMode="numeric" value={draft.rotateMinutes} onChange={(event) => edit({ rotateMinutes: event.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                inputMode="numeric"
+                value={draft.rotateMinutes}
+                onChange={(event) => edit({ rotateMinutes: event.target.value })}
+              />
+            )}
           </Field>
         ) : null}
         {draft.kind === 'hls' ? (
           <Field {...errorProps('segmentSeconds')} label="Segment (s, optional)">
-            {(props) => <input {...props} className="input" inputMode="decimal" value={draft.segmentSeconds} onChange={(event) => edit({ segmentSeconds: event.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                inputMode="decimal"
+                value={draft.segmentSeconds}
+                onChange={(event) => edit({ segmentSeconds: event.target.value })}
+              />
+            )}
           </Field>
         ) : null}
         {draft.kind === 'rtmp' ? (
           <Field {...errorProps('streamKey')} label="Stream key" className="form-grid__wide">
-            {(props) => <input {...props} className="input" type="password" autoComplete="off" value={draft.streamKey} onChange={(event) => edit({ streamKey: event.target.value })} />}
+            {(props) => (
+              <input
+                {...props}
+                className="input"
+                type="password"
+                autoComplete="off"
+                value={draft.streamKey}
+                onChange={(event) => edit({ streamKey: event.target.value })}
+              />
+            )}
           </Field>
         ) : null}
       </div>

@@ -12,7 +12,6 @@ import { AddOutputForm } from './AddOutputForm.tsx';
 
 const KIND_LABEL = { srt: 'SRT', hls: 'HLS', recording: 'Recording', rtmp: 'RTMP' } as const;
 
-
 /** Where an output goes, from its settings (before it has a live status that says so). */
 function targetOf(settings: PublicOutputSettings): string {
   switch (settings.kind) {
@@ -183,8 +182,8 @@ function PreviewOutput() {
   if (!running || !status) return null;
   return (
     <p className="panel__hint" data-testid="preview-output">
-      Preview HLS (confidence monitor):{' '}
-      <span className={`state-pill state-pill--${OUTPUT_STATE_LEVEL[status.state]}`}>{status.state}</span> {formatKbps(status.bitrateKbps)}
+      Preview HLS (confidence monitor): <span className={`state-pill state-pill--${OUTPUT_STATE_LEVEL[status.state]}`}>{status.state}</span>{' '}
+      {formatKbps(status.bitrateKbps)}
     </p>
   );
 }

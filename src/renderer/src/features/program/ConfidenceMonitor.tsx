@@ -53,7 +53,12 @@ function HlsPlayer() {
       hls?.destroy();
       setState('waiting');
       // Live edge two segments back: low delay without stalling on each new segment.
-      hls = new Hls({ liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 5, backBufferLength: 10, manifestLoadPolicy: { default: { maxTimeToFirstByteMs: 5000, maxLoadTimeMs: 10000, timeoutRetry: null, errorRetry: null } } });
+      hls = new Hls({
+        liveSyncDurationCount: 2,
+        liveMaxLatencyDurationCount: 5,
+        backBufferLength: 10,
+        manifestLoadPolicy: { default: { maxTimeToFirstByteMs: 5000, maxLoadTimeMs: 10000, timeoutRetry: null, errorRetry: null } },
+      });
       hls.on(Hls.Events.MANIFEST_PARSED, play);
       hls.on(Hls.Events.ERROR, (_event, data) => {
         if (!data.fatal) return;

@@ -77,9 +77,16 @@ function SceneRow({ id }: { id: number }) {
       data-selected={selected}
       data-on-air={onAir}
     >
-      <button type="button" className="item-row__main item-row__select" onClick={choose} title={running ? 'Cut the program to this scene' : 'Select this scene'}>
+      <button
+        type="button"
+        className="item-row__main item-row__select"
+        onClick={choose}
+        title={running ? 'Cut the program to this scene' : 'Select this scene'}
+      >
         <span className="item-row__name">{scene.name}</span>
-        <span className="item-row__meta">{scene.layers.length} {scene.layers.length === 1 ? 'layer' : 'layers'}</span>
+        <span className="item-row__meta">
+          {scene.layers.length} {scene.layers.length === 1 ? 'layer' : 'layers'}
+        </span>
         {onAir ? <span className="on-air-badge">on air</span> : null}
       </button>
       <span className="item-row__actions">

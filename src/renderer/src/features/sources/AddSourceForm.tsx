@@ -78,7 +78,18 @@ export function AddSourceForm({ onDone }: { onDone: () => void }) {
     clearError();
   };
   const errorFor = (field: string) => (createError?.field === field ? fieldErrorText(createError.message, field) : null);
-  const shownFields = ['name', 'config.width', 'config.height', 'config.kind', 'config.streamKeyId', 'config.path', 'config.color', 'config.text', 'config.fontSize', 'config.toneHz'];
+  const shownFields = [
+    'name',
+    'config.width',
+    'config.height',
+    'config.kind',
+    'config.streamKeyId',
+    'config.path',
+    'config.color',
+    'config.text',
+    'config.fontSize',
+    'config.toneHz',
+  ];
   const otherError = createError && !shownFields.includes(createError.field ?? '') ? createError.message : null;
 
   async function submit(event: FormEvent) {
@@ -101,7 +112,13 @@ export function AddSourceForm({ onDone }: { onDone: () => void }) {
       <div className="form-grid">
         <Field label="Kind" error={errorFor('config.kind')}>
           {(props) => (
-            <select {...props} className="input" value={draft.kind} data-testid="source-kind" onChange={(event) => edit({ kind: event.target.value as SourceKind })}>
+            <select
+              {...props}
+              className="input"
+              value={draft.kind}
+              data-testid="source-kind"
+              onChange={(event) => edit({ kind: event.target.value as SourceKind })}
+            >
               {KINDS.map((kind) => (
                 <option key={kind} value={kind}>
                   {KIND_LABEL[kind]}
@@ -111,18 +128,35 @@ export function AddSourceForm({ onDone }: { onDone: () => void }) {
           )}
         </Field>
         <Field label="Name" error={errorFor('name')}>
-          {(props) => <input {...props} className="input" value={draft.name} placeholder={KIND_LABEL[draft.kind]} data-testid="source-name" onChange={(event) => edit({ name: event.target.value })} />}
+          {(props) => (
+            <input
+              {...props}
+              className="input"
+              value={draft.name}
+              placeholder={KIND_LABEL[draft.kind]}
+              data-testid="source-name"
+              onChange={(event) => edit({ name: event.target.value })}
+            />
+          )}
         </Field>
         <Field label="Width" error={errorFor('config.width')}>
           {(props) => <input {...props} className="input" inputMode="numeric" value={draft.width} onChange={(event) => edit({ width: event.target.value })} />}
         </Field>
         <Field label="Height" error={errorFor('config.height')}>
-          {(props) => <input {...props} className="input" inputMode="numeric" value={draft.height} onChange={(event) => edit({ height: event.target.value })} />}
+          {(props) => (
+            <input {...props} className="input" inputMode="numeric" value={draft.height} onChange={(event) => edit({ height: event.target.value })} />
+          )}
         </Field>
         {draft.kind === 'rtmp' ? (
           <Field label="Stream key" error={errorFor('config.streamKeyId')} className="form-grid__wide">
             {(props) => (
-              <select {...props} className="input" value={draft.streamKeyId} data-testid="source-stream-key" onChange={(event) => edit({ streamKeyId: event.target.value })}>
+              <select
+                {...props}
+                className="input"
+                value={draft.streamKeyId}
+                data-testid="source-stream-key"
+                onChange={(event) => edit({ streamKeyId: event.target.value })}
+              >
                 <option value="">Choose the key OBS publishes with…</option>
                 {streamKeys.map((key) => (
                   <option key={key.id} value={key.id}>
@@ -155,7 +189,9 @@ export function AddSourceForm({ onDone }: { onDone: () => void }) {
         ) : null}
         {draft.kind === 'color' ? (
           <Field label="Colour" error={errorFor('config.color')}>
-            {(props) => <input {...props} className="input input--color" type="color" value={draft.color} onChange={(event) => edit({ color: event.target.value })} />}
+            {(props) => (
+              <input {...props} className="input input--color" type="color" value={draft.color} onChange={(event) => edit({ color: event.target.value })} />
+            )}
           </Field>
         ) : null}
         {draft.kind === 'text' ? (
@@ -164,13 +200,17 @@ export function AddSourceForm({ onDone }: { onDone: () => void }) {
               {(props) => <input {...props} className="input" value={draft.text} onChange={(event) => edit({ text: event.target.value })} />}
             </Field>
             <Field label="Font size" error={errorFor('config.fontSize')}>
-              {(props) => <input {...props} className="input" inputMode="numeric" value={draft.fontSize} onChange={(event) => edit({ fontSize: event.target.value })} />}
+              {(props) => (
+                <input {...props} className="input" inputMode="numeric" value={draft.fontSize} onChange={(event) => edit({ fontSize: event.target.value })} />
+              )}
             </Field>
           </>
         ) : null}
         {draft.kind === 'test_pattern' ? (
           <Field label="Tone (Hz)" error={errorFor('config.toneHz')}>
-            {(props) => <input {...props} className="input" inputMode="numeric" value={draft.toneHz} onChange={(event) => edit({ toneHz: event.target.value })} />}
+            {(props) => (
+              <input {...props} className="input" inputMode="numeric" value={draft.toneHz} onChange={(event) => edit({ toneHz: event.target.value })} />
+            )}
           </Field>
         ) : null}
       </div>

@@ -61,9 +61,7 @@ function SceneLayers() {
           <li key={`${layer.sourceId}-${index}`} className="item-row" data-testid="scene-layer" data-source-id={layer.sourceId}>
             <span className="item-row__main">
               <span className={`item-row__name ${layer.visible ? '' : 'text-faint'}`}>{nameOf(layer.sourceId)}</span>
-              <span className="item-row__meta">
-                {index === 0 ? 'base' : `${layer.x},${layer.y}`}
-              </span>
+              <span className="item-row__meta">{index === 0 ? 'base' : `${layer.x},${layer.y}`}</span>
             </span>
             <span className="item-row__actions">
               <button
@@ -89,7 +87,13 @@ function SceneLayers() {
       </ul>
       {sources.length > 0 ? (
         <div className="inline-row">
-          <select className="input input--small" aria-label="Source to add to the scene" value={toAdd} data-testid="layer-source" onChange={(event) => setToAdd(event.target.value)}>
+          <select
+            className="input input--small"
+            aria-label="Source to add to the scene"
+            value={toAdd}
+            data-testid="layer-source"
+            onChange={(event) => setToAdd(event.target.value)}
+          >
             <option value="">Add a source to this scene…</option>
             {sources.map((source) => (
               <option key={source.id} value={source.id}>
@@ -183,7 +187,11 @@ function SourceRow({ id }: { id: number }) {
       <span className="item-row__actions">
         <ConfirmRemove label={`Remove source ${source.name}`} onRemove={remove} />
       </span>
-      {live?.reason ? <p className="item-row__reason" data-testid="source-reason">{live.reason}</p> : null}
+      {live?.reason ? (
+        <p className="item-row__reason" data-testid="source-reason">
+          {live.reason}
+        </p>
+      ) : null}
       <SourceAudio id={id} />
       {error ? <p className="field__error item-row__error">{error}</p> : null}
     </li>
@@ -236,7 +244,10 @@ function SourceAudio({ id }: { id: number }) {
           timer.current = setTimeout(() => commit({ gainDb: value, muted: audio.muted }), 200);
         }}
       />
-      <span className="source-audio__db mono">{shownGain > 0 ? '+' : ''}{shownGain.toFixed(1)} dB</span>
+      <span className="source-audio__db mono">
+        {shownGain > 0 ? '+' : ''}
+        {shownGain.toFixed(1)} dB
+      </span>
       <Meter dbfs={audio.muted ? null : peak} />
       {error ? <p className="field__error">{error}</p> : null}
     </div>
@@ -250,7 +261,12 @@ export function Meter({ dbfs, testId }: { dbfs: number | null; testId?: string }
   const percent = ((level - METER_FLOOR_DB) / -METER_FLOOR_DB) * 100;
   const zone = level > -6 ? 'danger' : level > -20 ? 'warning' : 'ok';
   return (
-    <span className="meter" data-testid={testId} data-dbfs={dbfs === null ? undefined : dbfs.toFixed(1)} title={dbfs === null ? 'silent' : `${dbfs.toFixed(1)} dBFS peak`}>
+    <span
+      className="meter"
+      data-testid={testId}
+      data-dbfs={dbfs === null ? undefined : dbfs.toFixed(1)}
+      title={dbfs === null ? 'silent' : `${dbfs.toFixed(1)} dBFS peak`}
+    >
       <span className={`meter__bar meter__bar--${zone}`} style={{ width: `${percent}%` }} />
     </span>
   );

@@ -5,7 +5,6 @@ import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { statsSelectors } from '../../store/slices/stats.ts';
 
-
 /** OBS's stats dock: live figures from the `stats` event, coloured by OBS's thresholds. */
 export function StatsPanel() {
   const watchStats = useStudio((s) => s.watchStats);
@@ -19,7 +18,19 @@ export function StatsPanel() {
   );
 }
 
-function Stat({ label, level, testId, title, children }: { label: string; level?: StatLevel | undefined; testId?: string; title?: string; children: ReactNode }) {
+function Stat({
+  label,
+  level,
+  testId,
+  title,
+  children,
+}: {
+  label: string;
+  level?: StatLevel | undefined;
+  testId?: string;
+  title?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={`stat ${level ? `stat--${level}` : ''}`} data-testid={testId} data-level={level} title={title}>
       <dt>{label}</dt>
@@ -28,13 +39,19 @@ function Stat({ label, level, testId, title, children }: { label: string; level?
   );
 }
 
-const fixed = (value: number | null | undefined, digits: number, unit = '') => (value === null || value === undefined ? '–' : `${value.toFixed(digits)}${unit}`);
+const fixed = (value: number | null | undefined, digits: number, unit = '') =>
+  value === null || value === undefined ? '–' : `${value.toFixed(digits)}${unit}`;
 
 function ProgramFigures() {
   const program = useStudio(statsSelectors.program);
   const known = useStudio((s) => s.stats !== null);
   if (!known) return <p className="panel__muted">Waiting for the first figures…</p>;
-  if (!program) return <p className="panel__muted" data-testid="stats-stopped">Program stopped: frame and encoder figures show while on air.</p>;
+  if (!program)
+    return (
+      <p className="panel__muted" data-testid="stats-stopped">
+        Program stopped: frame and encoder figures show while on air.
+      </p>
+    );
 
   // Every frame out is either composed or a repeat; a dropped frame went out as a repeat.
   const total = program.framesComposed + program.framesRepeated;
@@ -48,7 +65,12 @@ function ProgramFigures() {
       <Stat label="FPS" level={fpsLevel(program.fps, program.fpsTarget)} testId="stat-fps" title="Frames made over the last second, against the program's rate">
         <span data-testid="stat-fps-value">{program.fps.toFixed(2)}</span> / {program.fpsTarget.toFixed(2)}
       </Stat>
-      <Stat label="Dropped" level={droppedLevel(program.framesDropped, total)} testId="stat-dropped" title={reasons ? `Why: ${reasons}` : 'Frames not composed in time'}>
+      <Stat
+        label="Dropped"
+        level={droppedLevel(program.framesDropped, total)}
+        testId="stat-dropped"
+        title={reasons ? `Why: ${reasons}` : 'Frames not composed in time'}
+      >
         {program.framesDropped} ({droppedPercent.toFixed(1)} %)
       </Stat>
       <Stat label="Composed" testId="stat-composed">
@@ -66,7 +88,12 @@ function ProgramFigures() {
       <Stat label="Bitrate" testId="stat-encoder-bitrate">
         {program.encoder.bitrateKbps === null ? '–' : formatKbps(program.encoder.bitrateKbps)}
       </Stat>
-      <Stat label="Backlog" level={program.encoderBacklogFrames > program.fpsTarget ? 'danger' : program.encoderBacklogFrames > program.fpsTarget / 4 ? 'warning' : 'ok'} testId="stat-backlog" title="Frames written to the encoder it has not taken yet">
+      <Stat
+        label="Backlog"
+        level={program.encoderBacklogFrames > program.fpsTarget ? 'danger' : program.encoderBacklogFrames > program.fpsTarget / 4 ? 'warning' : 'ok'}
+        testId="stat-backlog"
+        title="Frames written to the encoder it has not taken yet"
+      >
         {program.encoderBacklogFrames} fr
       </Stat>
       {program.encoderRestarts > 0 ? (

@@ -22,11 +22,7 @@ export function StreamKeysPanel() {
   const [created, setCreated] = useState<StreamKeyWithSecret | null>(null);
 
   return (
-    <Panel
-      title="Stream keys"
-      testId="panel-stream-keys"
-      aside={loaded ? <span className="panel__count">{count}</span> : null}
-    >
+    <Panel title="Stream keys" testId="panel-stream-keys" aside={loaded ? <span className="panel__count">{count}</span> : null}>
       <IngestHint />
       <CreateStreamKeyForm onCreated={setCreated} />
       {created ? <CreatedKeyNotice created={created} onDone={() => setCreated(null)} /> : null}
@@ -120,8 +116,7 @@ function CreatedKeyNotice({ created, onDone }: { created: StreamKeyWithSecret; o
   return (
     <div className="notice notice--success" role="status" data-testid="stream-key-created">
       <p className="notice__text">
-        Key <strong>{created.name}</strong> created. Copy it now: it is shown in full only this once (Reveal asks the
-        engine again).
+        Key <strong>{created.name}</strong> created. Copy it now: it is shown in full only this once (Reveal asks the engine again).
       </p>
       <div className="notice__row">
         <SecretText value={created.key} label={`Stream key ${created.name}`} testId="stream-key-created-secret" />
@@ -141,7 +136,12 @@ function StreamKeyList() {
 
   if (error) return <p className="panel__error">Could not load stream keys: {error}</p>;
   if (!loaded) return <p className="panel__muted">Loading stream keys…</p>;
-  if (ids.length === 0) return <p className="panel__muted" data-testid="stream-keys-empty">No stream keys yet.</p>;
+  if (ids.length === 0)
+    return (
+      <p className="panel__muted" data-testid="stream-keys-empty">
+        No stream keys yet.
+      </p>
+    );
   return (
     <ul className="item-list" aria-label="Stream keys" data-testid="stream-key-list">
       {ids.map((id) => (
@@ -174,8 +174,7 @@ function StreamKeyRow({ id }: { id: number }) {
     }
   }
 
-  const toggleReveal = () =>
-    secret === null ? void run(async () => setSecret(await revealStreamKey(id))) : setSecret(null);
+  const toggleReveal = () => (secret === null ? void run(async () => setSecret(await revealStreamKey(id))) : setSecret(null));
   const remove = () =>
     void run(async () => {
       await removeStreamKey(id);
@@ -204,12 +203,7 @@ function StreamKeyRow({ id }: { id: number }) {
         <button type="button" className="button button--small" disabled={busy} onClick={toggleReveal}>
           {secret === null ? 'Reveal' : 'Hide'}
         </button>
-        <button
-          type="button"
-          className="button button--small button--ghost"
-          disabled={busy || confirming}
-          onClick={() => setConfirming(true)}
-        >
+        <button type="button" className="button button--small button--ghost" disabled={busy || confirming} onClick={() => setConfirming(true)}>
           Remove…
         </button>
       </div>
@@ -220,12 +214,7 @@ function StreamKeyRow({ id }: { id: number }) {
           <button type="button" className="button button--small button--danger" disabled={busy} onClick={remove}>
             Remove
           </button>
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            disabled={busy}
-            onClick={() => setConfirming(false)}
-          >
+          <button type="button" className="button button--small button--ghost" disabled={busy} onClick={() => setConfirming(false)}>
             Keep
           </button>
         </div>

@@ -44,9 +44,7 @@ function keepSelection(scenes: SceneInfo[], selected: number | null): number | n
 export function createScenesSlice(client: StudioClient): SliceCreator<ScenesSlice> {
   return (set, get) => {
     const upsert = (scene: SceneInfo) => {
-      const scenes = get().scenes.some((s) => s.id === scene.id)
-        ? get().scenes.map((s) => (s.id === scene.id ? scene : s))
-        : [...get().scenes, scene];
+      const scenes = get().scenes.some((s) => s.id === scene.id) ? get().scenes.map((s) => (s.id === scene.id ? scene : s)) : [...get().scenes, scene];
       get().receiveScenes(scenes);
     };
     return {
@@ -59,11 +57,7 @@ export function createScenesSlice(client: StudioClient): SliceCreator<ScenesSlic
         }
       },
       receiveScenes(scenes) {
-        set(
-          (s) => ({ scenes, scenesLoaded: true, scenesError: null, selectedSceneId: keepSelection(scenes, s.selectedSceneId) }),
-          false,
-          'scenes/list',
-        );
+        set((s) => ({ scenes, scenesLoaded: true, scenesError: null, selectedSceneId: keepSelection(scenes, s.selectedSceneId) }), false, 'scenes/list');
       },
       selectScene(id) {
         set({ selectedSceneId: id }, false, 'scenes/select');

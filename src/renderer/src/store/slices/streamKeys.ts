@@ -75,11 +75,7 @@ export function createStreamKeysSlice(client: StudioClient): SliceCreator<Stream
         return created;
       } catch (error) {
         const field = error instanceof StudioApiError ? (error.field ?? null) : null;
-        set(
-          { streamKeyCreating: false, streamKeyCreateError: { message: describeError(error), field } },
-          false,
-          'streamKeys/createFailed',
-        );
+        set({ streamKeyCreating: false, streamKeyCreateError: { message: describeError(error), field } }, false, 'streamKeys/createFailed');
         return null;
       }
     },
@@ -108,6 +104,5 @@ export const streamKeysSelectors = {
   creating: (s: StudioState) => s.streamKeyCreating,
   createError: (s: StudioState) => s.streamKeyCreateError,
   /** The create error when it concerns the given argument. */
-  createFieldError: (field: string) => (s: StudioState) =>
-    s.streamKeyCreateError?.field === field ? s.streamKeyCreateError.message : null,
+  createFieldError: (field: string) => (s: StudioState) => (s.streamKeyCreateError?.field === field ? s.streamKeyCreateError.message : null),
 };
