@@ -70,7 +70,7 @@ export class QueuedHlsFiles implements HlsFiles {
   write(file: string, data: string | Uint8Array, { durable }: HlsWriteOptions): void {
     if (this.#error) return;
     // A copy: the segmenter reuses its buffers as soon as this returns.
-    const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+    const bytes = Buffer.from(data);
     if (this.#pendingBytes + bytes.length > this.#maxPendingBytes) {
       this.#fail(new HlsError('WRITE_FAILED', `cannot write ${file}: the disk is not keeping up (${this.#pendingBytes} bytes waiting)`));
       return;
