@@ -17,6 +17,17 @@ import {
 } from './program.ts';
 import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
 import type { StatsEvent } from './stats.ts';
+import {
+  cueSettingsSchema,
+  startAlertArgs,
+  startBreakArgs,
+  type AlertLogRow,
+  type AlertState,
+  type AsRunRow,
+  type CueSettings,
+  type CueState,
+  type SignalStyle,
+} from './cues.ts';
 
 // ---------------------------------------------------------------------------
 // Argument schemas
@@ -128,6 +139,30 @@ export const commandArgs = {
   'scte35.log': z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   /** Encode the JSON form of a splice_info_section; CRC computed. */
   'scte35.encode': z.object({ section: z.record(z.string(), z.unknown()), format: z.enum(['base64', 'hex']).default('base64') }).strict(),
+
+  /**
+   * An ad break: spliced on the first IDR at or after now + preroll, back on the IDR at splice +
+   * duration (rounded to the GOP grid; the answer has the real duration). 409 while stopped, while
+   * a break is armed or on air, or during an emergency alert.
+   */
+  'cues.startBreak': startBreakArgs,
+  /** During a break: a cue-in on the next IDR after the return preroll; the program is back on that frame. */
+  'cues.returnNow': noArgs,
+  /** Before the splice: the cue-out stops, a splice_event_cancel goes out until the would-be splice; no slate airs. */
+  'cues.cancel': noArgs,
+  'cues.status': noArgs,
+  /** The as-run log, newest first: one row per break, planned and actual. */
+  'cues.asRun': z.object({ limit: z.number().int().min(1).max(10_000).default(100) }).strict(),
+  'cues.getSettings': noArgs,
+  /** Any subset of the settings; the rest keep their values. */
+  'cues.setSettings': cueSettingsSchema.partial().strict(),
+
+  /** Emergency alert: takes the program above everything, a running break returns first. */
+  'alerts.start': startAlertArgs,
+  'alerts.stop': noArgs,
+  'alerts.status': noArgs,
+  /** Alerts that aired, newest first. */
+  'alerts.log': z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -249,6 +284,32 @@ export interface CommandResults {
   'scte35.log': Array<{ sentAt: string; eventId: number | null; commandType: number; pts: number | null; hex: string; outcome: string }>;
   'stats.get': StatsEvent | null;
   'stats.history': Array<{ sampledAt: string; stats: StatsEvent }>;
+  'cues.startBreak': BreakPlan;
+  'cues.returnNow': { eventId: number; returnFrame: number; returnPts: number | null };
+  'cues.cancel': { eventId: number; cancelled: true };
+  'cues.status': CueState;
+  'cues.asRun': AsRunRow[];
+  'cues.getSettings': CueSettings;
+  'cues.setSettings': CueSettings;
+  'alerts.start': AlertState;
+  'alerts.stop': AlertState;
+  'alerts.status': AlertState;
+  'alerts.log': AlertLogRow[];
+}
+
+/** What cues.startBreak answers: the break as planned, on the GOP grid. */
+export interface BreakPlan {
+  eventId: number;
+  signalStyle: SignalStyle;
+  spliceFrame: number;
+  splicePts: number | null;
+  returnFrame: number;
+  returnPts: number | null;
+  /** The real duration, returnFrame − spliceFrame in seconds (may differ from the request by the GOP grid). */
+  durationSeconds: number;
+  /** When the cue-out goes out first (wall time, ISO 8601) and when the splice airs. */
+  firstCueAt: string;
+  spliceAt: string;
 }
 
 export type CommandResult<C extends CommandName> = CommandResults[C];
@@ -303,6 +364,11 @@ export interface EventPayloads {
   stats: StatsEvent;
   /** Each copy of an SCTE-35 section that went out on the program's PID: the monitor's tally. */
   'scte35.sent': Scte35SentEvent;
+  /** On every change, and at least 4 times a second while a break is armed or on air. */
+  'cues.state': CueState;
+  'cues.settings': CueSettings;
+  /** On every change, and at least 4 times a second while a timed alert runs. */
+  'alerts.state': AlertState;
 }
 
 export interface Scte35SentEvent {
@@ -336,6 +402,9 @@ export const eventNames = [
   'ingest.refused',
   'stats',
   'scte35.sent',
+  'cues.state',
+  'cues.settings',
+  'alerts.state',
 ] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------
