@@ -51,6 +51,13 @@ export class AudioSourceInput {
   gainDb: number;
   muted: boolean;
   gain: number;
+  /**
+   * In the mix (true) or not: a source that is not on air has its samples taken and dropped, so it
+   * stays in time and comes back in step (the program: audio follows the picture).
+   */
+  audible = true;
+  /** Held (a paused source): its samples stay buffered, nothing is taken, it is silent. */
+  held = false;
   readonly meter: MeterAccumulator;
 
   constructor(sourceId: string, capacity: number, gainDb: number, muted: boolean, meterWindow: number) {
@@ -135,6 +142,20 @@ export class AudioSourceInput {
       this.#underruns++;
       this.#silence += frames - available;
     }
+    this.meter.add(scratch, 0, frames);
+  }
+
+  /** Mixer side, for a source left out of the mix: takes `frames` sample frames (if there) and drops them. */
+  skip(scratch: Float32Array, frames: number): void {
+    const available = Math.min(frames, this.#length);
+    this.#read = (this.#read + available * MIXER_CHANNELS) % this.#ring.length;
+    this.#length -= available;
+    this.silent(scratch, frames);
+  }
+
+  /** Mixer side: the meter sees `frames` of silence. */
+  silent(scratch: Float32Array, frames: number): void {
+    scratch.fill(0, 0, frames * MIXER_CHANNELS);
     this.meter.add(scratch, 0, frames);
   }
 
@@ -225,6 +246,11 @@ export class AudioMixer {
     return true;
   }
 
+  /** Every source's input, in the order added. */
+  get inputs(): readonly AudioSourceInput[] {
+    return this.#sources;
+  }
+
   /** The input of a source, for its decoder. */
   source(sourceId: string): AudioSourceInput {
     const source = this.#sources.find((s) => s.sourceId === sourceId);
@@ -264,7 +290,12 @@ export class AudioMixer {
     const n = samples * MIXER_CHANNELS;
     const acc = this.#acc;
     acc.fill(0, 0, n);
-    for (let s = 0; s < this.#sources.length; s++) this.#sources[s]!.mixInto(acc, this.#scratch, samples);
+    for (let s = 0; s < this.#sources.length; s++) {
+      const source = this.#sources[s]!;
+      if (source.held) source.silent(this.#scratch, samples);
+      else if (source.audible) source.mixInto(acc, this.#scratch, samples);
+      else source.skip(this.#scratch, samples);
+    }
     const gain = this.#masterMuted ? 0 : this.#masterGain;
     let clipped = 0;
     for (let i = 0; i < n; i++) {

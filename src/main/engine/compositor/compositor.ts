@@ -57,6 +57,8 @@ interface SourceEntry {
   input: VideoSourceInput | null;
   /** Slot on air for this frame; −1 = no frame yet. */
   current: number;
+  /** A paused live input is not advanced: its layers keep showing its last frame. */
+  paused: boolean;
 }
 
 const ENTRY_WAITING = 0;
@@ -164,7 +166,7 @@ export class Compositor {
     }
     this.removeSource(sourceId);
     this.executor.register(image.pool);
-    this.#sources.set(sourceId, { pool: image.pool, input: null, current: 0 });
+    this.#sources.set(sourceId, { pool: image.pool, input: null, current: 0, paused: false });
   }
 
   /** A live input for a decoder; see VideoSourceInput. */
@@ -173,8 +175,30 @@ export class Compositor {
     this.removeSource(sourceId);
     const input = new VideoSourceInput(sourceId, { readers: this.executor.planSlots, ...options });
     this.executor.register(input.pool);
-    this.#sources.set(sourceId, { pool: input.pool, input, current: -1 });
+    this.#sources.set(sourceId, { pool: input.pool, input, current: -1, paused: false });
     return input;
+  }
+
+  /**
+   * Pauses or resumes a live input from the next tick: paused, it is not advanced, so its layers
+   * keep its last frame (a 'pause' input's decoder then waits on its full buffer, and resumes on
+   * the exact frame it stopped at). False when there is no such live input.
+   */
+  setPaused(sourceId: string, paused: boolean): boolean {
+    const entry = this.#sources.get(sourceId);
+    if (!entry?.input) return false;
+    entry.paused = paused;
+    return true;
+  }
+
+  /** What the last ticked frame shows (its scene, or the two of a fade). Read it, do not keep it. */
+  get view(): Readonly<ProgramView> {
+    return this.#view;
+  }
+
+  /** The scene `sceneId` as set, or undefined. */
+  scene(sceneId: string): Scene | undefined {
+    return this.#scenes.get(sceneId);
   }
 
   removeSource(sourceId: string): boolean {
@@ -202,7 +226,7 @@ export class Compositor {
   tick(n: number, skip = false): boolean {
     this.#assertOpen();
     this.#ticks++;
-    for (const entry of this.#sources.values()) if (entry.input) entry.current = entry.input.advance();
+    for (const entry of this.#sources.values()) if (entry.input && !entry.paused) entry.current = entry.input.advance();
     const view = this.#view;
     this.switcher.advance(n, view);
     if (skip) {

@@ -47,6 +47,14 @@ export interface ProgramView {
   weight: number;
 }
 
+/** A cut, or a fade of 1..100000 frames; anything else is refused (BAD_OPTION on transition.frames). */
+export function validateTransition(transition: Transition): Transition {
+  if (transition.kind === 'fade' && (!Number.isInteger(transition.frames) || transition.frames < 1 || transition.frames > 100_000)) {
+    throw new CompositorError('BAD_OPTION', `a fade lasts 1..100000 frames, got ${transition.frames}`, { field: 'transition.frames' });
+  }
+  return transition;
+}
+
 interface ActiveFade {
   from: string | null;
   to: string;
@@ -87,10 +95,7 @@ export class SceneSwitcher {
   }
 
   schedule(request: SwitchRequest): ScheduledSwitch {
-    const transition = request.transition ?? { kind: 'cut' };
-    if (transition.kind === 'fade' && (!Number.isInteger(transition.frames) || transition.frames < 1 || transition.frames > 100_000)) {
-      throw new CompositorError('BAD_OPTION', `a fade lasts 1..100000 frames, got ${transition.frames}`, { field: 'transition.frames' });
-    }
+    const transition = validateTransition(request.transition ?? { kind: 'cut' });
     const atFrame = request.atFrame ?? null;
     if (atFrame !== null) {
       if (!Number.isSafeInteger(atFrame) || atFrame < 0)

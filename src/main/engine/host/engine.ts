@@ -19,6 +19,7 @@ import { OutputsRepository } from '../store/outputs-repository.ts';
 import { LifecycleQueue } from './lifecycle-queue.ts';
 import { OutputsHost } from './outputs-host.ts';
 import { ProgramHost } from './program-host.ts';
+import type { ProgramLifecycleEvents } from '../program/on-air-control.ts';
 import { StatsCollector } from '../stats/stats-collector.ts';
 import { Scte35Log } from '../store/scte35-log.ts';
 import { RetentionPruner, retentionPolicyFrom } from '../store/retention.ts';
@@ -205,11 +206,16 @@ export class Engine {
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());
-      if (this.programHost.program) this.events.emit('program.status', this.programHost.status());
+      if (this.programHost.events.control) this.events.emit('program.status', this.programHost.status());
     }, options.statusIntervalMs ?? 1000);
     this.#statusTimer.unref();
     this.log.info('engine started', { dataDir: options.dataDir, schemaVersion: store.schemaVersion, host: options.host });
     for (const warning of store.warnings) this.log.error(warning);
+  }
+
+  /** The program's start, stopping and stop (the cue deck, the alert and the playout listen here). */
+  get programLifecycle(): ProgramLifecycleEvents {
+    return this.programHost.events;
   }
 
   /** Runs a contract command from any transport. */

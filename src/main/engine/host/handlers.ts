@@ -211,8 +211,8 @@ export function createHandlers(engine: Engine): HandlerTable {
       }
     },
     'scte35.inject': ({ section }) => {
-      const program = host.program;
-      if (!program) throw new EngineError('NOT_RUNNING', 'The program is not running: start it before injecting cues.', { apiCode: 'CONFLICT' });
+      const control = host.events.control;
+      if (!control) throw new EngineError('NOT_RUNNING', 'The program is not running: start it before injecting cues.', { apiCode: 'CONFLICT' });
       let bytes: Uint8Array;
       try {
         bytes = parseSectionText(section);
@@ -220,7 +220,8 @@ export function createHandlers(engine: Engine): HandlerTable {
       } catch (error) {
         return asArgumentError(error, 'section');
       }
-      const queued = program.queueCue(bytes);
+      // The same cue channel as the deck's: one queue on the program's SCTE-35 PID.
+      const queued = control.cues.queue(bytes);
       const hex = Buffer.from(bytes).toString('hex');
       engine.log.info('SCTE-35 section queued', { queued, hex });
       return { queued, hex };

@@ -305,11 +305,19 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     expect(status.scte35Pid).not.toBeNull();
     expect(host.liveStats()).toMatchObject({ fpsTarget: 25 });
 
-    // A switch while running is scheduled at a frame, and stored for the next start.
+    // A switch while running is scheduled at a frame (the next one), and stored for the next start
+    // once the operator layer takes it, at that frame.
     const scheduled = host.switchScene(first.id, undefined, { kind: 'cut' });
-    expect(scheduled.atFrame).toBeNull();
-    expect(repository.onAirSceneId()).toBe(first.id);
+    expect(scheduled.atFrame).toBeGreaterThan(0);
     await expect.poll(() => host.program?.stats().onAir, { timeout: 10_000 }).toBe(String(first.id));
+    await expect.poll(() => repository.onAirSceneId(), { timeout: 10_000 }).toBe(first.id);
+
+    // A switch for a frame the program never reaches is not stored: what is saved is what the operator put on air.
+    const never = host.switchScene(second.id, host.program!.frame + 100_000, { kind: 'cut' });
+    expect(never.atFrame).toBe(host.program!.frame + 100_000);
+    expect(host.program!.holding('operator')).toBe(String(first.id));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(repository.onAirSceneId()).toBe(first.id);
 
     const stoppedStatus = await host.stop();
     expect(stoppedStatus.running).toBe(false);
@@ -352,7 +360,7 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     await expect.poll(() => host.program?.sourceStatus(id)?.state, { timeout: 10_000 }).toBe('running');
     expect(host.program!.sourceStatus(id)!.pid).not.toBe(firstPid);
     // The scene showing it was set again with the new source: switching to it still works.
-    expect(host.switchScene(scene.id, undefined, { kind: 'cut' })).toEqual({ sceneId: scene.id, atFrame: null });
+    expect(host.switchScene(scene.id, undefined, { kind: 'cut' })).toEqual({ sceneId: scene.id, atFrame: expect.any(Number) });
 
     repository.removeSource(bars.id);
     await host.sourceRemoved(bars.id);

@@ -9,6 +9,8 @@ import type { Logger } from '../log.ts';
 import { Program, type CueSent, type ProgramCounters, type SourceSpec } from '../program/program.ts';
 import type { ProgramStats, StatsEvent } from '../../../shared/stats.ts';
 import { ProgramError } from '../program/errors.ts';
+import type { ProgramLifecycleEvents } from '../program/on-air-control.ts';
+import { ProgramLifecycle, STOPPING_TIMEOUT_MS } from '../program/program-lifecycle.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import type { ProgramRepository, StoredSource } from '../store/program-repository.ts';
 import { LifecycleQueue } from './lifecycle-queue.ts';
@@ -30,6 +32,8 @@ export interface ProgramHostOptions {
   onStarted?: () => void;
   /** Runs inside the lifecycle operation, after the program stopped. */
   onStopped?: () => Promise<void>;
+  /** How long a stop waits for its onStopping listeners; default 5 s. */
+  stoppingTimeoutMs?: number;
 }
 
 export const DEFAULT_FORMAT_SETTINGS: ProgramFormatSettings = {
@@ -130,12 +134,19 @@ export class ProgramHost {
   /** Sources the running program could not start, with why (shown as failed; their layers empty). */
   readonly #unavailable = new Map<number, string>();
   readonly #lifecycle: LifecycleQueue;
+  readonly #events: ProgramLifecycle;
   #program: Program | null = null;
   #closed = false;
 
   constructor(options: ProgramHostOptions) {
     this.#options = options;
     this.#lifecycle = options.lifecycle ?? new LifecycleQueue();
+    this.#events = new ProgramLifecycle(options.log.child('program'));
+  }
+
+  /** The program's start, stopping and stop, for the deck, the alert and the playout. */
+  get events(): ProgramLifecycleEvents {
+    return this.#events;
   }
 
   get program(): Program | null {
@@ -205,6 +216,7 @@ export class ProgramHost {
       onSourceStatus: this.#options.onSourceStatus,
       ...(this.#options.onEncoderRestart ? { onEncoderRestart: this.#options.onEncoderRestart } : {}),
       ...(this.#options.onCueSent ? { onCueSent: this.#options.onCueSent } : {}),
+      onOperatorScene: (sceneId) => this.#operatorTook(sceneId),
     });
     this.#unavailable.clear();
     try {
@@ -238,13 +250,17 @@ export class ProgramHost {
       throw error;
     }
     this.#options.onStarted?.();
+    this.#events.started(program);
   }
 
   async #stopNow(): Promise<void> {
     const program = this.#program;
+    // Before the encoder stops: a break on air sends its return on an IDR the encoder still makes.
+    if (program) await this.#events.stopping(this.#options.stoppingTimeoutMs ?? STOPPING_TIMEOUT_MS);
     this.#program = null;
     this.#unavailable.clear();
     await program?.close();
+    if (program) this.#events.stopped();
     await this.#options.onStopped?.();
   }
 
@@ -310,13 +326,33 @@ export class ProgramHost {
     this.#program?.removeScene(String(id));
   }
 
+  /**
+   * The operator's switch. Stopped: stored as the scene the next start puts on air. Running: the
+   * operator layer holds it from its frame, and it is stored when the operator layer takes it
+   * (onOperatorScene, at that frame), not when asked: a switch for a later frame that never comes
+   * (the program stops first) stores nothing, and what a break or an alert airs is never stored.
+   */
   switchScene(sceneId: number, atFrame: number | undefined, transition: Transition): { sceneId: number; atFrame: number | null } {
     this.#options.repository.scene(sceneId); // NOT_FOUND names the scene
     const program = this.#program;
-    // Stored only once the program took it: a refused switch (a frame already made) changes nothing.
-    const scheduled = program?.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
-    this.#options.repository.setOnAirSceneId(sceneId);
-    return { sceneId, atFrame: scheduled ? scheduled.atFrame : null };
+    if (!program) {
+      this.#options.repository.setOnAirSceneId(sceneId);
+      return { sceneId, atFrame: null };
+    }
+    const scheduled = program.switchScene({ sceneId: String(sceneId), ...(atFrame === undefined ? {} : { atFrame }), transition });
+    return { sceneId, atFrame: scheduled.atFrame };
+  }
+
+  /** The operator layer took a scene (inside a frame tick): stored just after, off the frame path. */
+  #operatorTook(sceneId: string | null): void {
+    if (sceneId === null || !/^\d+$/.test(sceneId)) return;
+    setImmediate(() => {
+      try {
+        this.#options.repository.setOnAirSceneId(Number(sceneId));
+      } catch (error) {
+        this.#options.log.error(`the on-air scene ${sceneId} could not be stored`, { error });
+      }
+    });
   }
 
   /** The figures the stats panel shows, or null while stopped. */
@@ -356,7 +392,9 @@ export class ProgramHost {
   status(): ProgramStatus {
     const program = this.#program;
     const stats = program?.stats();
-    const onAir = stats?.onAir ?? null;
+    // What airs when it is a creator's scene; else (a break's slate, an alert's card) the operator's choice under it.
+    const airing = stats?.onAir ?? null;
+    const onAir = airing !== null && /^\d+$/.test(airing) ? airing : (program?.holding('operator') ?? null);
     const nextIdrFrames = program ? program.nextIdrFrames(3) : [];
     return {
       running: program !== null,

@@ -1,7 +1,7 @@
 // SCTE-35 injection into a transport stream, TSDuck spliceinject style: the PMT announces the new
 // PID (stream_type 0x86, 'CUEI'), sections go out against the video PTS clock, replacing null
 // packets where the mux has them and inserted where it has not. Every other packet passes as is.
-import { PTS_HZ } from '../media.ts';
+import { MAX_PTS, PTS_HZ } from '../media.ts';
 import { decodeSection, encodeSection, buildSpliceNull, spliceTimeOf, type SpliceInfoSection } from '../scte35/index.ts';
 import { PID_FIRST_FREE, PID_LAST_FREE, PID_NULL, TS_PACKET_SIZE } from './constants.ts';
 import { TsDemux, type AccessUnit } from './demux.ts';
@@ -48,13 +48,29 @@ export interface SentSection {
   splicePts: number | null;
 }
 
+/** Per-section options of queue(). */
+export interface QueueOptions {
+  /** Seconds before its splice that a timed section is first sent; default the injector's. */
+  prerollSeconds?: number;
+  /**
+   * For a section without a splice time (e.g. a splice_event_cancel): repeat it every repeat
+   * interval until the video clock reaches this PTS (33-bit, 90 kHz). Without it: sent once.
+   */
+  repeatUntilPts?: number;
+}
+
 interface Scheduled {
   index: number;
   section: Uint8Array;
   packets: Uint8Array;
+  /** Raw splice PTS of a timed section; undefined for an immediate one. */
   spliceRaw: number | undefined;
+  /** Raw PTS an immediate section repeats until; undefined: sent once. */
+  repeatUntilRaw: number | undefined;
+  /** Extended clock time the section stops going out at (its splice, or its repeat-until); NaN until placed. */
   spliceExt: number;
   nextDueExt: number;
+  prerollTicks: number;
   sent: number;
 }
 
@@ -75,7 +91,7 @@ const NULL_WAIT_TICKS = 0.25 * PTS_HZ;
 export class Scte35Injector implements PacketSink {
   readonly prerollTicks: number;
   readonly repeatTicks: number;
-  readonly heartbeatTicks: number;
+  #heartbeatTicks: number;
   readonly stats: InjectorStats = {
     packetsIn: 0,
     packetsOut: 0,
@@ -128,11 +144,28 @@ export class Scte35Injector implements PacketSink {
     this.requestedPid = pid;
     this.prerollTicks = Math.round(prerollSeconds * PTS_HZ);
     this.repeatTicks = Math.round(repeatIntervalSeconds * PTS_HZ);
-    this.heartbeatTicks = heartbeatSeconds === undefined ? 0 : Math.round(heartbeatSeconds * PTS_HZ);
+    this.#heartbeatTicks = heartbeatSeconds === undefined ? 0 : Math.round(heartbeatSeconds * PTS_HZ);
     this.demux = new TsDemux({
       pmt: (pmt, pid) => this.onPmt(pmt, pid),
       videoPes: (au) => this.onVideoClock(au),
     });
+  }
+
+  /** Ticks between splice_null heartbeats; 0 when off. */
+  get heartbeatTicks(): number {
+    return this.#heartbeatTicks;
+  }
+
+  /**
+   * Turns the splice_null heartbeat on (every `seconds` of video time, the first one at once) or
+   * off (null), while the stream runs.
+   */
+  setHeartbeat(seconds: number | null): void {
+    if (seconds !== null && !(seconds > 0 && Number.isFinite(seconds))) {
+      throw new MpegTsError('BAD_ARGUMENT', 'heartbeat must be > 0 seconds', { field: 'heartbeatSeconds', fatal: false });
+    }
+    this.#heartbeatTicks = seconds === null ? 0 : Math.round(seconds * PTS_HZ);
+    this.nextHeartbeatExt = -1;
   }
 
   /** The SCTE-35 PID in use, or -1 until the first PMT has been seen. */
@@ -143,9 +176,17 @@ export class Scte35Injector implements PacketSink {
   /**
    * Queues a splice_info_section (its bytes, CRC included). A section with a splice time goes out
    * first at splice − preroll and then every repeat interval until the splice; one without (splice
-   * immediate, splice_null, ...) goes out once, at once. Returns its queue index.
+   * immediate, splice_null, ...) goes out once, at once, or with `repeatUntilPts` every repeat
+   * interval until the video clock reaches that PTS. Returns its queue index (its id for withdraw()).
    */
-  queue(section: Uint8Array): number {
+  queue(section: Uint8Array, options: QueueOptions = {}): number {
+    const { prerollSeconds, repeatUntilPts } = options;
+    if (prerollSeconds !== undefined && !(prerollSeconds >= 0 && prerollSeconds <= 3600)) {
+      throw new MpegTsError('BAD_ARGUMENT', `preroll must be 0..3600 seconds, got ${prerollSeconds}`, { field: 'prerollSeconds', fatal: false });
+    }
+    if (repeatUntilPts !== undefined && !(Number.isInteger(repeatUntilPts) && repeatUntilPts >= 0 && repeatUntilPts < MAX_PTS)) {
+      throw new MpegTsError('BAD_ARGUMENT', `repeatUntilPts must be a 33-bit PTS, got ${repeatUntilPts}`, { field: 'repeatUntilPts', fatal: false });
+    }
     let decoded: SpliceInfoSection;
     try {
       decoded = decodeSection(section);
@@ -164,18 +205,36 @@ export class Scte35Injector implements PacketSink {
       section: section.slice(),
       packets: packetizeSection(section, 0),
       spliceRaw: spliceTimeOf(decoded),
+      repeatUntilRaw: undefined,
       spliceExt: Number.NaN,
       nextDueExt: Number.NaN,
+      prerollTicks: prerollSeconds === undefined ? this.prerollTicks : Math.round(prerollSeconds * PTS_HZ),
       sent: 0,
     };
     if (entry.spliceRaw === undefined) {
-      if (this.scte35Pid >= 0) this.send(entry, this.demux.clockRaw, null);
+      entry.repeatUntilRaw = repeatUntilPts;
+      if (this.scte35Pid >= 0) this.sendImmediate(entry);
       else this.immediate.push(entry);
     } else {
       this.scheduled.push(entry);
       if (this.demux.clockExt >= 0) this.placeOnTimeline(entry);
     }
     return entry.index;
+  }
+
+  /**
+   * Takes a queued section back: no copy of it goes out after this (copies already sent stay sent).
+   * False when it is done (its splice passed, or sent once) or was never queued.
+   */
+  withdraw(index: number): boolean {
+    for (const list of [this.scheduled, this.immediate]) {
+      const at = list.findIndex((entry) => entry.index === index);
+      if (at >= 0) {
+        list.splice(at, 1);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sections still waiting for their splice (timed) or for the first PMT (immediate). */
@@ -269,8 +328,8 @@ export class Scte35Injector implements PacketSink {
     }
     this.stats.pmtsRewritten++;
     if (this.immediate.length > 0) {
-      for (const entry of this.immediate) this.send(entry, this.demux.clockRaw, null);
-      this.immediate.length = 0;
+      const entries = this.immediate.splice(0);
+      for (const entry of entries) this.sendImmediate(entry);
     }
   }
 
@@ -282,9 +341,23 @@ export class Scte35Injector implements PacketSink {
         : section.slice(0, length);
   };
 
+  /** Sends an immediate section now; one with a repeat-until PTS stays scheduled for its repeats. */
+  private sendImmediate(entry: Scheduled): void {
+    this.send(entry, this.demux.clockRaw, null);
+    if (entry.repeatUntilRaw === undefined) return;
+    this.scheduled.push(entry);
+    if (this.demux.clockExt >= 0) this.placeOnTimeline(entry);
+  }
+
   private placeOnTimeline(entry: Scheduled): void {
-    entry.spliceExt = this.demux.clockExt + ptsDiff(entry.spliceRaw!, this.demux.clockRaw);
-    entry.nextDueExt = entry.spliceExt - this.prerollTicks;
+    if (entry.spliceRaw === undefined) {
+      // A repeating immediate section: its first copy went out; the next one a repeat interval later.
+      entry.spliceExt = this.demux.clockExt + ptsDiff(entry.repeatUntilRaw!, this.demux.clockRaw);
+      entry.nextDueExt = this.demux.clockExt + this.repeatTicks;
+      return;
+    }
+    entry.spliceExt = this.demux.clockExt + ptsDiff(entry.spliceRaw, this.demux.clockRaw);
+    entry.nextDueExt = entry.spliceExt - entry.prerollTicks;
   }
 
   private onVideoClock(au: AccessUnit): void {
@@ -292,14 +365,14 @@ export class Scte35Injector implements PacketSink {
     const clock = this.demux.clockExt;
     // Ready a copy a little before it is due, so that it can take a null packet in time.
     const horizon = clock + this.frameTicks() + NULL_WAIT_TICKS;
-    if (this.heartbeatTicks > 0 && this.scte35Pid >= 0) {
+    if (this.#heartbeatTicks > 0 && this.scte35Pid >= 0) {
       if (this.nextHeartbeatExt < 0) this.nextHeartbeatExt = clock;
       if (horizon > this.nextHeartbeatExt) {
         this.heartbeatPackets ??= packetizeSection(HEARTBEAT_SECTION, 0);
         this.enqueue(this.heartbeatPackets, this.nextHeartbeatExt);
         this.stats.heartbeatsSent++;
         this.onSent?.({ sectionIndex: -1, section: HEARTBEAT_SECTION, copy: 1, clockPts: this.demux.clockRaw, splicePts: null });
-        while (this.nextHeartbeatExt < horizon) this.nextHeartbeatExt += this.heartbeatTicks;
+        while (this.nextHeartbeatExt < horizon) this.nextHeartbeatExt += this.#heartbeatTicks;
       }
     }
     if (this.scheduled.length === 0 || this.scte35Pid < 0) return;
@@ -307,13 +380,13 @@ export class Scte35Injector implements PacketSink {
       const entry = this.scheduled[i]!;
       if (Number.isNaN(entry.spliceExt)) this.placeOnTimeline(entry);
       if (clock >= entry.spliceExt) {
-        // Past its splice: done. One that never went out was queued too late to mean anything.
+        // Past its splice (or its repeat-until): done. One that never went out was queued too late to mean anything.
         if (entry.sent === 0) this.stats.sectionsExpired++;
         this.scheduled.splice(i--, 1);
         continue;
       }
       if (horizon > entry.nextDueExt && entry.nextDueExt < entry.spliceExt) {
-        this.send(entry, this.demux.clockRaw, entry.spliceRaw!, entry.nextDueExt);
+        this.send(entry, this.demux.clockRaw, entry.spliceRaw ?? null, entry.nextDueExt);
         while (entry.nextDueExt < horizon) entry.nextDueExt += this.repeatTicks;
       }
     }

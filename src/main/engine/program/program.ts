@@ -5,7 +5,9 @@
 //                     PCM     -> mixer ----------------^
 //
 // Frame n is the master time: its PTS is firstPts + n·90000·den/num, its IDRs fall on n mod G = 0.
-// Decoding sources and their slates live in decoded-sources.ts.
+// Decoding sources and their slates live in decoded-sources.ts; the encoder's life and restarts in
+// encoder-runner.ts; the SCTE-35 PID in cue-channel.ts; actions at frames in frame-timeline.ts;
+// who holds the picture in on-air-arbiter.ts. This file is the core: clock, compositor, mixer.
 import { AudioMixer, type MeterEvent } from '../audio/index.ts';
 import {
   Compositor,
@@ -24,19 +26,24 @@ import {
   type SwitchRequest,
   type TextStyle,
   type Tick,
+  type Transition,
+  validateTransition,
 } from '../compositor/index.ts';
 import type { EncoderProgress } from '../encoder/encoder-args.ts';
-import { ProgramEncoder } from '../encoder/program-encoder.ts';
 import type { ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
-import { Scte35Injector } from '../mpegts/injector.ts';
 import type { SourceStatus } from '../sources/decoder-source.ts';
 import { AUDIO_BYTES_PER_SAMPLE, MAX_PTS } from '../media.ts';
 import { ProgramError } from './errors.ts';
 import { DecodedSources } from './decoded-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
 import { errorMessage } from '../errors.ts';
+import { EncoderRunner } from './encoder-runner.ts';
+import { ProgramCueChannel } from './cue-channel.ts';
+import { ProgramTimeline } from './frame-timeline.ts';
+import { OnAirArbiter } from './on-air-arbiter.ts';
+import type { FrameAction, GeneratedLayer, GeneratedTextStyle, OnAirControl, OnAirLayer } from './on-air-control.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
@@ -69,6 +76,11 @@ export interface ProgramOptions {
   onEncoderRestart?: (fromFrame: number) => void;
   /** Every copy of an SCTE-35 section that went out on the PID (repeats and heartbeats included). */
   onCueSent?: (sent: CueSent) => void;
+  /**
+   * The operator layer took a scene at `frame` (called inside that frame's tick: keep it short).
+   * Only the operator's choices are the on-air scene a studio saves.
+   */
+  onOperatorScene?: (sceneId: string | null, frame: number) => void;
 }
 
 export interface CueSent {
@@ -113,12 +125,24 @@ export interface ProgramCounters {
   firstPts: number | null;
 }
 
-/** Scene switches waiting for their frame at once: a client cannot grow the queue without bound. */
+/** Operator switches waiting for their frame at once: a client cannot grow the timeline without bound. */
 export const MAX_PENDING_SWITCHES = 64;
+
+/** The scene that airs when no layer holds one: nothing but the background. */
+export const EMPTY_SCENE_ID = 'program:nothing';
 
 /** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
+/**
+ * What frame n shows, kept from its tick to its audio mix (#onFrame, after composition, up to a
+ * few plans later): a ring keyed by frame. A frame that fell out of it (workers stuck for seconds)
+ * mixes by the last decision.
+ */
+const AUDIO_RING_FRAMES = 256;
+const CUT: Transition = { kind: 'cut' };
+const isOperatorHold = (action: FrameAction): boolean => action.kind === 'hold' && action.layer === 'operator';
+const NO_SOURCES: ReadonlySet<string> = new Set();
 
 /**
  * CPU time this thread has used, in ms. An output stall is measured in it, not in wall time, so a
@@ -133,31 +157,56 @@ const threadCpuMs: () => number =
       }
     : () => performance.now();
 
-export class Program {
+/** A scene that is not the creator's: shown only through a layer of control. */
+interface GeneratedScene {
+  scene: Scene;
+  /** Drawn over what the layers below air (a crawl). */
+  overBelow: boolean;
+}
+
+export class Program implements OnAirControl {
   readonly format: ProgramFormat;
   readonly timing: FrameTiming;
+  /** Actions at frames: scene holds, cue sections, pause/resume, calls. */
+  readonly timeline: ProgramTimeline;
+  /** The SCTE-35 PID. */
+  readonly cues: ProgramCueChannel;
   readonly #options: ProgramOptions;
   readonly #log: Logger;
   readonly #compositor: Compositor;
   readonly #mixer: AudioMixer;
+  readonly #runner: EncoderRunner;
+  readonly #arbiter = new OnAirArbiter();
   #ticker: FrameTicker | null = null;
   readonly #decoded: DecodedSources;
   readonly #statics = new Set<string>();
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
+  /** Generated sources (the deck's slate text, the alert's card): id → the latest request, so an older rasterization never wins. */
+  readonly #generatedSources = new Map<string, number>();
+  #generatedRequests = 0;
+  readonly #generatedScenes = new Map<string, GeneratedScene>();
+  /** An overlay over a base scene, as one compositor scene: id → its parts. */
+  readonly #composites = new Map<string, { overlay: string; base: string }>();
+  /** The compositor scene on air (set at the frame the arbiter decides it), null before any. */
+  #airing: string | null = null;
   readonly #tsListeners = new Set<(chunk: Buffer) => void>();
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
-  #encoder: ProgramEncoder | null = null;
-  /** After an encoder death: the frame (a GOP boundary) its successor starts at; −1 when none is due. */
-  #restartAt = -1;
-  /** Encoder deaths in a row, each within 10 s of its start: the backoff's exponent. */
-  #encoderFailuresInARow = 0;
-  /** Encoders started after one died, over the program's life (stats: encoderRestarts). */
-  #encoderRestarts = 0;
-  #encoderStartedAt = 0;
-  #injector: Scte35Injector;
+  // Audio follows the picture: per frame, the scenes it shows and the paused sources then.
+  readonly #audioRingFrame = new Float64Array(AUDIO_RING_FRAMES).fill(-1);
+  readonly #audioRingFrom: (string | null)[] = new Array<string | null>(AUDIO_RING_FRAMES).fill(null);
+  readonly #audioRingTo: (string | null)[] = new Array<string | null>(AUDIO_RING_FRAMES).fill(null);
+  readonly #audioRingPaused = new Int32Array(AUDIO_RING_FRAMES);
+  /** Paused sources, by generation (a new one per pause or resume); older ones are dropped once mixed. */
+  readonly #pausedByGeneration = new Map<number, ReadonlySet<string>>([[0, NO_SOURCES]]);
+  #pausedGeneration = 0;
+  #audioFrom: string | null = null;
+  #audioTo: string | null = null;
+  #audioPaused = -1;
+  /** Scenes or sources changed: the mix's sources are worked out again before the next frame's mix. */
+  #audioDirty = true;
   #running = false;
   #tsBytesOut = 0;
   #composeMs = 0;
@@ -182,6 +231,7 @@ export class Program {
     this.#compositor = options.inlineCompositor
       ? Compositor.inline({ ...compositorOptions, outputFrames })
       : new Compositor({ ...compositorOptions, outputFrames, executor: new WorkerExecutor({ layout: frameLayout(width, height), planSlots: 4 }) });
+    this.#compositor.setScene({ id: EMPTY_SCENE_ID, layers: [] });
     this.#mixer = new AudioMixer({ maxSamplesPerFrame: this.timing.maxSamplesPerFrame, ...(options.onMeters ? { onMeters: options.onMeters } : {}) });
     this.#pcmRing = Array.from({ length: 16 }, () => new Int16Array(this.timing.maxSamplesPerFrame * 2));
     this.#decoded = new DecodedSources({
@@ -195,13 +245,34 @@ export class Program {
       ...(options.onSourceStatus ? { onSourceStatus: options.onSourceStatus } : {}),
       onFallbackChange: (sourceId) => this.#redrawScenesShowing(sourceId),
     });
-    this.#injector = this.#newInjector();
+    this.cues = new ProgramCueChannel({ logger: this.#log, ...(options.scte35Pid === undefined ? {} : { pid: options.scte35Pid }) });
+    this.cues.onSent((sent) =>
+      this.#options.onCueSent?.({ section: sent.section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.id < 0, copy: sent.copy }),
+    );
+    this.timeline = new ProgramTimeline({
+      rate: options.format.frameRate,
+      gopFrames: options.format.gopFrames,
+      logger: this.#log,
+      perform: this.#perform,
+      ptsOfFrame: (frame) => this.ptsOfFrame(frame),
+    });
+    this.#runner = new EncoderRunner({
+      ffmpegPath: options.ffmpegPath,
+      format: options.format,
+      logger: this.#log.child('encoder'),
+      // The same cue channel carries on: its SCTE-35 continuity counter and queued cues survive a restart.
+      onTs: (chunk) => this.#emitTs(this.cues.push(chunk)),
+      lastFrame: () => this.#lastFrame,
+      ...(options.onEncoderRestart ? { onRestart: options.onEncoderRestart } : {}),
+    });
   }
 
   // --- sources --------------------------------------------------------------
 
   async addSource(spec: SourceSpec): Promise<void> {
-    if (this.#decoded.has(spec.id) || this.#statics.has(spec.id)) throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
+    if (this.#decoded.has(spec.id) || this.#statics.has(spec.id) || this.#generatedSources.has(spec.id)) {
+      throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
+    }
     switch (spec.kind) {
       case 'image':
         this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
@@ -214,6 +285,7 @@ export class Program {
         return;
       default:
         await this.#decoded.add(spec);
+        this.#audioDirty = true;
     }
   }
 
@@ -244,31 +316,63 @@ export class Program {
   // --- scenes ---------------------------------------------------------------
 
   setScene(scene: Scene): void {
+    if (this.#generatedScenes.has(scene.id) || scene.id === EMPTY_SCENE_ID) throw new ProgramError('CONFLICT', `scene ${scene.id} is generated`, { field: 'id' });
     for (const layer of scene.layers) {
       if (!this.#decoded.has(layer.sourceId) && !this.#statics.has(layer.sourceId)) {
         throw new ProgramError('NOT_FOUND', `scene ${scene.id}: layer ${layer.id} uses unknown source ${layer.sourceId}`, { field: 'layers' });
       }
     }
+    const known = this.#scenes.has(scene.id);
     this.#scenes.set(scene.id, scene);
     this.#compositor.setScene(this.#effectiveScene(scene));
+    this.#sceneChanged(scene.id);
+    // A scene held before it existed airs from now on.
+    if (!known) this.#arbiter.invalidate();
   }
 
   removeScene(id: string): boolean {
-    this.#scenes.delete(id);
+    if (!this.#scenes.delete(id)) return false;
+    this.#dropComposites(id);
+    this.#arbiter.invalidate();
+    this.#audioDirty = true;
     return this.#compositor.removeScene(id);
   }
 
-  /** Switches at an exact frame (atFrame) or on the next frame, by cut or fade. */
+  /**
+   * The operator switches, at an exact frame (atFrame) or on the next frame, by cut or fade: the
+   * operator layer holds the scene from that frame, and it airs unless a higher layer holds one.
+   * Returns the timeline action's id (cancelSwitch takes it back).
+   */
   switchScene(request: SwitchRequest): ScheduledSwitch {
     if (!this.#scenes.has(request.sceneId)) throw new ProgramError('NOT_FOUND', `no scene ${request.sceneId}`, { field: 'sceneId' });
-    if (this.#compositor.switcher.pending().length >= MAX_PENDING_SWITCHES) {
-      throw new ProgramError('BAD_SWITCH', `${MAX_PENDING_SWITCHES} scene switches already wait for their frame`, { field: 'atFrame' });
-    }
+    let transition: Transition;
     try {
-      return this.#compositor.switchScene(request);
+      transition = validateTransition(request.transition ?? CUT);
     } catch (error) {
       throw new ProgramError('BAD_SWITCH', errorMessage(error), { field: 'atFrame', cause: error });
     }
+    if (this.timeline.countPending(isOperatorHold) >= MAX_PENDING_SWITCHES) {
+      throw new ProgramError('BAD_SWITCH', `${MAX_PENDING_SWITCHES} scene switches already wait for their frame`, { field: 'atFrame' });
+    }
+    const atFrame = request.atFrame ?? this.timeline.frame + 1;
+    const id = this.timeline.at(atFrame, { kind: 'hold', layer: 'operator', sceneId: request.sceneId, transition });
+    return { id, sceneId: request.sceneId, atFrame, transition };
+  }
+
+  /** Takes back a switch not yet made; false when it was made or never was. */
+  cancelSwitch(id: number): boolean {
+    return this.timeline.cancel(id);
+  }
+
+  holding(layer: OnAirLayer): string | null {
+    return this.#arbiter.holding(layer);
+  }
+
+  /** What airs: the scene of the highest layer holding one (an overlay, when one is on top), or null. */
+  onAirScene(): string | null {
+    const airing = this.#airing;
+    if (airing === null || airing === EMPTY_SCENE_ID) return null;
+    return this.#composites.get(airing)?.overlay ?? airing;
   }
 
   /** What goes on air for a scene: each frozen live input's layers show its slate instead. */
@@ -282,8 +386,102 @@ export class Program {
 
   #redrawScenesShowing(sourceId: string): void {
     for (const scene of this.#scenes.values()) {
-      if (scene.layers.some((layer) => layer.sourceId === sourceId)) this.#compositor.setScene(this.#effectiveScene(scene));
+      if (scene.layers.some((layer) => layer.sourceId === sourceId)) {
+        this.#compositor.setScene(this.#effectiveScene(scene));
+        this.#sceneChanged(scene.id);
+      }
     }
+  }
+
+  // --- generated scenes (OnAirControl) ----------------------------------------
+
+  /**
+   * Sets a generated text source. The new picture is rasterized first, then swapped in within one
+   * synchronous call between ticks: a scene showing it never has a frame without it.
+   */
+  async setGeneratedText(sourceId: string, text: string, style: GeneratedTextStyle): Promise<void> {
+    if (this.#decoded.has(sourceId) || this.#statics.has(sourceId)) throw new ProgramError('CONFLICT', `source ${sourceId} is not generated`, { field: 'sourceId' });
+    const request = ++this.#generatedRequests;
+    this.#generatedSources.set(sourceId, request);
+    const image = await rasterizeFor(sourceId, () =>
+      rasterizeText(text, style.width, style.height, { fontSize: style.fontSize, color: style.color, background: style.background }),
+    );
+    // A later request (or a removal) came meanwhile: it wins.
+    if (this.#generatedSources.get(sourceId) !== request) {
+      image.pool.dispose();
+      return;
+    }
+    placeStatic(this.#compositor, sourceId, image);
+  }
+
+  setGeneratedScene(sceneId: string, layers: GeneratedLayer[], options: { overBelow?: boolean } = {}): void {
+    if (this.#scenes.has(sceneId) || sceneId === EMPTY_SCENE_ID) throw new ProgramError('CONFLICT', `scene ${sceneId} is the creator's`, { field: 'sceneId' });
+    const { width, height } = this.format;
+    const scene: Scene = {
+      id: sceneId,
+      layers: layers.map((layer, index) => ({
+        id: `${sceneId}:${index}`,
+        sourceId: layer.sourceId,
+        // Drawn at the source's own size, clipped to the frame.
+        rect: { x: layer.x, y: layer.y, width: Math.max(0, width - layer.x), height: Math.max(0, height - layer.y) },
+        opacity: layer.opacity ?? 1,
+        visible: true,
+      })),
+    };
+    this.#generatedScenes.set(sceneId, { scene, overBelow: options.overBelow ?? false });
+    this.#compositor.setScene(scene);
+    this.#sceneChanged(sceneId);
+    this.#arbiter.invalidate();
+  }
+
+  async removeGenerated(id: string): Promise<void> {
+    if (this.#generatedScenes.delete(id)) {
+      this.#dropComposites(id);
+      this.#compositor.removeScene(id);
+      this.#arbiter.invalidate();
+      this.#audioDirty = true;
+    }
+    if (this.#generatedSources.delete(id)) this.#compositor.removeSource(id);
+  }
+
+  readonly #isOverlay = (sceneId: string): boolean => this.#generatedScenes.get(sceneId)?.overBelow === true;
+  readonly #sceneExists = (sceneId: string): boolean => this.#scenes.has(sceneId) || this.#generatedScenes.has(sceneId);
+
+  #sceneOf(sceneId: string): Scene | undefined {
+    return this.#scenes.get(sceneId) ?? this.#generatedScenes.get(sceneId)?.scene;
+  }
+
+  /** A scene's pictures changed: the composites made of it are made again, and the mix looked at again. */
+  #sceneChanged(sceneId: string): void {
+    this.#audioDirty = true;
+    for (const [id, parts] of this.#composites) if (parts.base === sceneId || parts.overlay === sceneId) this.#buildComposite(id, parts.overlay, parts.base);
+  }
+
+  #dropComposites(sceneId: string): void {
+    for (const [id, parts] of this.#composites) {
+      if (parts.base !== sceneId && parts.overlay !== sceneId) continue;
+      this.#composites.delete(id);
+      this.#compositor.removeScene(id);
+    }
+  }
+
+  /** The compositor scene for `overlay` over `base` (either may be null), made the first time it airs. */
+  #composition(overlay: string | null, base: string | null): string | null {
+    if (overlay === null) return base;
+    if (base === null) return overlay;
+    const id = `${overlay}@${base}`;
+    if (!this.#composites.has(id)) {
+      this.#composites.set(id, { overlay, base });
+      this.#buildComposite(id, overlay, base);
+    }
+    return id;
+  }
+
+  #buildComposite(id: string, overlay: string, base: string): void {
+    const over = this.#sceneOf(overlay);
+    const below = this.#scenes.get(base);
+    const baseLayers = below ? this.#effectiveScene(below).layers : (this.#generatedScenes.get(base)?.scene.layers ?? []);
+    this.#compositor.setScene({ id, layers: [...baseLayers, ...(over?.layers ?? [])] });
   }
 
   // --- running ----------------------------------------------------------------
@@ -295,7 +493,7 @@ export class Program {
 
   /** Queues a splice_info_section for the SCTE-35 PID (timed by its own splice time). */
   queueCue(section: Uint8Array): number {
-    return this.#injector.queue(section);
+    return this.cues.queue(section);
   }
 
   /**
@@ -307,12 +505,13 @@ export class Program {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    this.#injector = this.#newInjector();
-    this.#startEncoder(0);
+    this.cues.reset();
+    this.timeline.anchor(0, Date.now());
+    this.#runner.start(0);
     for (let n = 0; n < PRIMING_FRAMES; n++) this.#onTick({ frame: n, lateNs: 0, skip: false });
     const deadline = Date.now() + ENCODER_READY_TIMEOUT_MS;
     for (;;) {
-      const encoder = this.#encoder;
+      const encoder = this.#runner.encoder;
       if (!this.#running || !encoder || Date.now() > deadline) break;
       if (encoder.framesWritten >= PRIMING_FRAMES && encoder.backlogFrames === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -321,6 +520,7 @@ export class Program {
     // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
     // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
     this.#ticker = new FrameTicker(this.format.frameRate, this.#onTick, { skipWhenBehindFrames: 3, startFrame: PRIMING_FRAMES });
+    this.timeline.anchor(PRIMING_FRAMES, Date.now());
     this.#ticker.start();
     this.#log.info('program started', {
       width: this.format.width,
@@ -334,10 +534,8 @@ export class Program {
     this.#running = false;
     this.#ticker?.stop();
     this.#ticker = null;
-    const encoder = this.#encoder;
-    this.#encoder = null;
-    await encoder?.stop();
-    const tail = this.#injector.flush();
+    await this.#runner.stop();
+    const tail = this.cues.flush();
     if (tail.length > 0) this.#emitTs(tail);
     this.#log.info('program stopped', { frames: this.#lastFrame + 1 });
   }
@@ -347,37 +545,6 @@ export class Program {
     await this.stop();
     await Promise.all(this.#decoded.ids().map((id) => this.removeSource(id)));
     await this.#compositor.close();
-  }
-
-  #startEncoder(fromFrame: number): void {
-    const encoder = new ProgramEncoder({
-      ffmpegPath: this.#options.ffmpegPath,
-      format: this.format,
-      startFrame: fromFrame,
-      logger: this.#log.child('encoder'),
-      // The same injector carries on: its SCTE-35 continuity counter and queued cues survive a restart.
-      onTs: (chunk) => this.#emitTs(this.#injector.push(chunk)),
-      onExit: () => this.#encoderDied(encoder),
-    });
-    this.#encoder = encoder;
-    this.#encoderStartedAt = Date.now();
-    encoder.start();
-  }
-
-  /**
-   * The frame clock never stops for the encoder: frames go nowhere until a new encoder starts on a
-   * later GOP boundary, after a delay that doubles while it keeps dying (1 s, 2 s, … 30 s).
-   */
-  #encoderDied(encoder: ProgramEncoder): void {
-    if (!this.#running || this.#encoder !== encoder) return;
-    this.#encoder = null;
-    const healthy = Date.now() - this.#encoderStartedAt > 10_000;
-    this.#encoderFailuresInARow = healthy ? 1 : this.#encoderFailuresInARow + 1;
-    const fps = this.format.frameRate.num / this.format.frameRate.den;
-    const delayFrames = Math.round(fps * Math.min(30, 2 ** (this.#encoderFailuresInARow - 1)));
-    const gop = this.format.gopFrames;
-    this.#restartAt = Math.ceil((this.#lastFrame + delayFrames) / gop) * gop;
-    this.#log.error(`the encoder died; a new one starts at frame ${this.#restartAt}`);
   }
 
   get running(): boolean {
@@ -391,14 +558,14 @@ export class Program {
 
   /** The next `count` frames at or after `from` that the encoder makes IDRs (n mod G = 0). */
   nextIdrFrames(count: number, from = this.#lastFrame + 1): number[] {
+    const first = this.timeline.idrAtOrAfter(from);
     const gop = this.format.gopFrames;
-    const first = Math.ceil(Math.max(0, from) / gop) * gop;
     return Array.from({ length: count }, (_, i) => first + i * gop);
   }
 
   /** The PTS of frame n in the outgoing TS (33-bit), once the first video PES is known. */
   ptsOfFrame(n: number): number | null {
-    const first = this.#firstPts();
+    const first = this.cues.firstPts();
     if (first === null) return null;
     return (first + this.timing.ticksOf(n)) % MAX_PTS;
   }
@@ -407,7 +574,8 @@ export class Program {
     const compositor = this.#compositor.stats();
     const ticker = this.#ticker?.stats() ?? { lateTicks: 0 };
     const dropped = compositor.dropped;
-    const encoder = this.#encoder?.stats();
+    const encoder = this.#runner.encoder?.stats();
+    const airing = compositor.onAir;
     return {
       running: this.#running,
       frame: this.#lastFrame,
@@ -418,7 +586,7 @@ export class Program {
       outputStalls: { stalls: this.#outputStalls, framesSkipped: this.#framesSkippedForOutputs },
       composeMsPerFrame: this.#composeSamples === 0 ? 0 : this.#composeMs / this.#composeSamples,
       lateTicks: ticker.lateTicks,
-      encoderRestarts: this.#encoderRestarts,
+      encoderRestarts: this.#runner.restarts,
       sources: Object.fromEntries(
         this.#decoded.ids().flatMap((id) => {
           const input = compositor.sources[id];
@@ -432,31 +600,11 @@ export class Program {
         bytesOut: encoder?.bytesOut ?? 0,
       },
       tsBytesOut: this.#tsBytesOut,
-      onAir: compositor.onAir,
-      scte35Pid: this.#injector.pid,
-      firstPts: this.#firstPts(),
+      // The scene on air (the one under an overlay); null for nothing.
+      onAir: airing === null || airing === EMPTY_SCENE_ID ? null : (this.#composites.get(airing)?.base ?? airing),
+      scte35Pid: this.cues.pid,
+      firstPts: this.cues.firstPts(),
     };
-  }
-
-  #firstPts(): number | null {
-    const demux = this.#injector.demux;
-    return demux.frames > 0 && Number.isFinite(demux.minPtsExt) ? demux.minPtsExt % MAX_PTS : null;
-  }
-
-  #newInjector(): Scte35Injector {
-    const injector = new Scte35Injector(this.#options.scte35Pid === undefined ? {} : { pid: this.#options.scte35Pid });
-    // The injector says what it sent, so an immediate section (sent inside queue()) is reported as
-    // itself, and nothing here keeps a copy of every section queued.
-    injector.onSent = (sent) => {
-      this.#options.onCueSent?.({
-        section: sent.section,
-        splicePts: sent.splicePts,
-        clockPts: sent.clockPts,
-        heartbeat: sent.sectionIndex < 0,
-        copy: sent.copy,
-      });
-    };
-    return injector;
   }
 
   #emitTs(chunk: Buffer): void {
@@ -480,16 +628,107 @@ export class Program {
     return (1000 * this.format.frameRate.den) / this.format.frameRate.num;
   }
 
+  /** A timeline action at its frame (the tick of that frame, before it is composed). */
+  readonly #perform = (action: Exclude<FrameAction, { kind: 'call' }>, frame: number): void => {
+    switch (action.kind) {
+      case 'hold':
+        this.#arbiter.hold(action.layer, action.sceneId, action.transition, frame);
+        if (action.layer === 'operator') this.#options.onOperatorScene?.(action.sceneId, frame);
+        return;
+      case 'cue':
+        this.cues.queue(action.section, action.options);
+        return;
+      case 'pause':
+      case 'resume':
+        this.#setPaused(action.sourceId, action.kind === 'pause');
+        return;
+    }
+  };
+
+  /** A paused decoding source keeps its last frame on its layers and is silent; it resumes where it stopped. */
+  #setPaused(sourceId: string, paused: boolean): void {
+    if (!this.#compositor.setPaused(sourceId, paused)) {
+      this.#log.warn(`cannot ${paused ? 'pause' : 'resume'} source ${sourceId}: it is not a decoding source`);
+      return;
+    }
+    const now = new Set(this.#pausedByGeneration.get(this.#pausedGeneration) ?? NO_SOURCES);
+    if (paused) now.add(sourceId);
+    else now.delete(sourceId);
+    this.#pausedByGeneration.set(++this.#pausedGeneration, now);
+  }
+
+  /** Frame n airs what the arbiter decides; the compositor's switcher gets it for exactly that frame. */
+  #applyOnAir(n: number): void {
+    if (!this.#arbiter.resolve(n, this.#isOverlay, this.#sceneExists)) return;
+    const decision = this.#arbiter.decision;
+    const target = this.#composition(decision.overlay, decision.base) ?? (this.#airing === null ? null : EMPTY_SCENE_ID);
+    if (target === null || target === this.#airing) return;
+    this.#airing = target;
+    try {
+      this.#compositor.switchScene({ sceneId: target, atFrame: n, transition: decision.transition });
+    } catch (error) {
+      this.#log.error(`frame ${n}: cannot put scene ${target} on air`, { error });
+    }
+  }
+
   readonly #onTick = (tick: Tick): void => {
     const started = performance.now();
+    const n = tick.frame;
     if (!tick.skip) this.#outputStallPending = false;
     else if (this.#outputStallPending) this.#framesSkippedForOutputs++;
-    this.#lastFrame = tick.frame;
+    this.#lastFrame = n;
+    this.timeline.run(n);
+    this.#applyOnAir(n);
     this.#decoded.tick();
-    this.#compositor.tick(tick.frame, tick.skip);
+    this.#compositor.tick(n, tick.skip);
+    // What frame n shows, for its audio mix once it is composed.
+    const at = n % AUDIO_RING_FRAMES;
+    const view = this.#compositor.view;
+    this.#audioRingFrame[at] = n;
+    this.#audioRingFrom[at] = view.from;
+    this.#audioRingTo[at] = view.to;
+    this.#audioRingPaused[at] = this.#pausedGeneration;
     this.#composeMs += performance.now() - started;
     this.#composeSamples++;
+    this.timeline.notify(n);
   };
+
+  /** Before frame n's audio is mixed: only the sources in the scene(s) frame n shows are in the mix. */
+  #followPicture(n: number): void {
+    const at = n % AUDIO_RING_FRAMES;
+    let from = this.#audioFrom;
+    let to = this.#audioTo;
+    let paused = this.#audioPaused;
+    if (this.#audioRingFrame[at] === n) {
+      from = this.#audioRingFrom[at]!;
+      to = this.#audioRingTo[at]!;
+      paused = this.#audioRingPaused[at]!;
+    }
+    if (!this.#audioDirty && from === this.#audioFrom && to === this.#audioTo && paused === this.#audioPaused) return;
+    this.#audioDirty = false;
+    this.#audioFrom = from;
+    this.#audioTo = to;
+    if (paused !== this.#audioPaused) {
+      this.#audioPaused = paused;
+      for (const generation of this.#pausedByGeneration.keys()) if (generation < paused) this.#pausedByGeneration.delete(generation);
+    }
+    const pausedSources = this.#pausedByGeneration.get(paused) ?? NO_SOURCES;
+    for (const input of this.#mixer.inputs) {
+      input.held = pausedSources.has(input.sourceId);
+      input.audible = this.#shows(from, input.sourceId) || this.#shows(to, input.sourceId);
+    }
+  }
+
+  /** Whether compositor scene `sceneId` shows source `sourceId` (a visible layer of it). */
+  #shows(sceneId: string | null, sourceId: string): boolean {
+    if (sceneId === null || sceneId === EMPTY_SCENE_ID) return false;
+    const composite = this.#composites.get(sceneId);
+    if (composite) return this.#shows(composite.base, sourceId) || this.#shows(composite.overlay, sourceId);
+    const scene = this.#sceneOf(sceneId);
+    if (!scene) return false;
+    for (const layer of scene.layers) if (layer.sourceId === sourceId && layer.visible && layer.opacity > 0) return true;
+    return false;
+  }
 
   /** Frame n is ready (composed, or the last one repeated): it goes to the encoder with its audio. */
   readonly #onFrame = (n: number, frame: FrameSlot | null, _repeated: boolean): void => {
@@ -497,18 +736,13 @@ export class Program {
     const pcm = this.#pcmRing[slot]!;
     this.#pcmNext = (slot + 1) % this.#pcmRing.length;
     const samples = this.timing.samplesFor(n);
+    this.#followPicture(n);
     this.#mixer.mix(samples, pcm);
     const view = this.#pcmView(slot, pcm, samples);
+    const encoder = this.#running ? this.#runner.encoderFor(n) : this.#runner.encoder;
     // A write keeps its buffer until FFmpeg takes it: past a ring's worth of backlog, copy instead
     // of letting the ring overwrite audio still queued (only when the encoder lags).
-    const audio = (this.#encoder?.backlogFrames ?? 0) >= this.#pcmRing.length - 2 ? view.slice() : view;
-    if (n === this.#restartAt && this.#running) {
-      this.#restartAt = -1;
-      this.#startEncoder(n);
-      this.#encoderRestarts++;
-      this.#options.onEncoderRestart?.(n);
-    }
-    const encoder = this.#encoder;
+    const audio = (encoder?.backlogFrames ?? 0) >= this.#pcmRing.length - 2 ? view.slice() : view;
     if (!frame) {
       // Nothing composed yet (no scene): black, so the encoder still gets frame n.
       encoder?.writeFrame(this.#black(), audio, () => {});
