@@ -43,6 +43,7 @@ import { EncoderRunner } from './encoder-runner.ts';
 import { ProgramCueChannel } from './cue-channel.ts';
 import { ProgramTimeline } from './frame-timeline.ts';
 import { OnAirArbiter } from './on-air-arbiter.ts';
+import { AudioFollowsPicture } from './audio-follows-picture.ts';
 import type { FrameAction, GeneratedLayer, GeneratedTextStyle, OnAirControl, OnAirLayer } from './on-air-control.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
@@ -134,15 +135,8 @@ export const EMPTY_SCENE_ID = 'program:nothing';
 /** Frames made before the clock starts; once FFmpeg has read them, it is up. */
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
-/**
- * What frame n shows, kept from its tick to its audio mix (#onFrame, after composition, up to a
- * few plans later): a ring keyed by frame. A frame that fell out of it (workers stuck for seconds)
- * mixes by the last decision.
- */
-const AUDIO_RING_FRAMES = 256;
 const CUT: Transition = { kind: 'cut' };
 const isOperatorHold = (action: FrameAction): boolean => action.kind === 'hold' && action.layer === 'operator';
-const NO_SOURCES: ReadonlySet<string> = new Set();
 
 /**
  * CPU time this thread has used, in ms. An output stall is measured in it, not in wall time, so a
@@ -194,19 +188,7 @@ export class Program implements OnAirControl {
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
-  // Audio follows the picture: per frame, the scenes it shows and the paused sources then.
-  readonly #audioRingFrame = new Float64Array(AUDIO_RING_FRAMES).fill(-1);
-  readonly #audioRingFrom: (string | null)[] = new Array<string | null>(AUDIO_RING_FRAMES).fill(null);
-  readonly #audioRingTo: (string | null)[] = new Array<string | null>(AUDIO_RING_FRAMES).fill(null);
-  readonly #audioRingPaused = new Int32Array(AUDIO_RING_FRAMES);
-  /** Paused sources, by generation (a new one per pause or resume); older ones are dropped once mixed. */
-  readonly #pausedByGeneration = new Map<number, ReadonlySet<string>>([[0, NO_SOURCES]]);
-  #pausedGeneration = 0;
-  #audioFrom: string | null = null;
-  #audioTo: string | null = null;
-  #audioPaused = -1;
-  /** Scenes or sources changed: the mix's sources are worked out again before the next frame's mix. */
-  #audioDirty = true;
+  readonly #audio = new AudioFollowsPicture((sceneId, sourceId) => this.#shows(sceneId, sourceId));
   #running = false;
   #tsBytesOut = 0;
   #composeMs = 0;
@@ -285,7 +267,7 @@ export class Program implements OnAirControl {
         return;
       default:
         await this.#decoded.add(spec);
-        this.#audioDirty = true;
+        this.#audio.invalidate();
     }
   }
 
@@ -334,7 +316,7 @@ export class Program implements OnAirControl {
     if (!this.#scenes.delete(id)) return false;
     this.#dropComposites(id);
     this.#arbiter.invalidate();
-    this.#audioDirty = true;
+    this.#audio.invalidate();
     return this.#compositor.removeScene(id);
   }
 
@@ -439,7 +421,7 @@ export class Program implements OnAirControl {
       this.#dropComposites(id);
       this.#compositor.removeScene(id);
       this.#arbiter.invalidate();
-      this.#audioDirty = true;
+      this.#audio.invalidate();
     }
     if (this.#generatedSources.delete(id)) this.#compositor.removeSource(id);
   }
@@ -453,7 +435,7 @@ export class Program implements OnAirControl {
 
   /** A scene's pictures changed: the composites made of it are made again, and the mix looked at again. */
   #sceneChanged(sceneId: string): void {
-    this.#audioDirty = true;
+    this.#audio.invalidate();
     for (const [id, parts] of this.#composites) if (parts.base === sceneId || parts.overlay === sceneId) this.#buildComposite(id, parts.overlay, parts.base);
   }
 
@@ -651,10 +633,7 @@ export class Program implements OnAirControl {
       this.#log.warn(`cannot ${paused ? 'pause' : 'resume'} source ${sourceId}: it is not a decoding source`);
       return;
     }
-    const now = new Set(this.#pausedByGeneration.get(this.#pausedGeneration) ?? NO_SOURCES);
-    if (paused) now.add(sourceId);
-    else now.delete(sourceId);
-    this.#pausedByGeneration.set(++this.#pausedGeneration, now);
+    this.#audio.setPaused(sourceId, paused);
   }
 
   /** Frame n airs what the arbiter decides; the compositor's switcher gets it for exactly that frame. */
@@ -682,42 +661,12 @@ export class Program implements OnAirControl {
     this.#decoded.tick();
     this.#compositor.tick(n, tick.skip);
     // What frame n shows, for its audio mix once it is composed.
-    const at = n % AUDIO_RING_FRAMES;
     const view = this.#compositor.view;
-    this.#audioRingFrame[at] = n;
-    this.#audioRingFrom[at] = view.from;
-    this.#audioRingTo[at] = view.to;
-    this.#audioRingPaused[at] = this.#pausedGeneration;
+    this.#audio.record(n, view.from, view.to);
     this.#composeMs += performance.now() - started;
     this.#composeSamples++;
     this.timeline.notify(n);
   };
-
-  /** Before frame n's audio is mixed: only the sources in the scene(s) frame n shows are in the mix. */
-  #followPicture(n: number): void {
-    const at = n % AUDIO_RING_FRAMES;
-    let from = this.#audioFrom;
-    let to = this.#audioTo;
-    let paused = this.#audioPaused;
-    if (this.#audioRingFrame[at] === n) {
-      from = this.#audioRingFrom[at]!;
-      to = this.#audioRingTo[at]!;
-      paused = this.#audioRingPaused[at]!;
-    }
-    if (!this.#audioDirty && from === this.#audioFrom && to === this.#audioTo && paused === this.#audioPaused) return;
-    this.#audioDirty = false;
-    this.#audioFrom = from;
-    this.#audioTo = to;
-    if (paused !== this.#audioPaused) {
-      this.#audioPaused = paused;
-      for (const generation of this.#pausedByGeneration.keys()) if (generation < paused) this.#pausedByGeneration.delete(generation);
-    }
-    const pausedSources = this.#pausedByGeneration.get(paused) ?? NO_SOURCES;
-    for (const input of this.#mixer.inputs) {
-      input.held = pausedSources.has(input.sourceId);
-      input.audible = this.#shows(from, input.sourceId) || this.#shows(to, input.sourceId);
-    }
-  }
 
   /** Whether compositor scene `sceneId` shows source `sourceId` (a visible layer of it). */
   #shows(sceneId: string | null, sourceId: string): boolean {
@@ -736,7 +685,7 @@ export class Program implements OnAirControl {
     const pcm = this.#pcmRing[slot]!;
     this.#pcmNext = (slot + 1) % this.#pcmRing.length;
     const samples = this.timing.samplesFor(n);
-    this.#followPicture(n);
+    this.#audio.apply(n, this.#mixer.inputs);
     this.#mixer.mix(samples, pcm);
     const view = this.#pcmView(slot, pcm, samples);
     const encoder = this.#running ? this.#runner.encoderFor(n) : this.#runner.encoder;
