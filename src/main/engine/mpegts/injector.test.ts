@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PTS_HZ } from '../media.ts';
-import { buildCueIn, buildCueOut, decodeSection, encodeSection, sectionFromJson, spliceTimeOf } from '../scte35/index.ts';
+import { buildCancel, buildCueIn, buildCueOut, decodeSection, encodeSection, sectionFromJson, spliceTimeOf } from '../scte35/index.ts';
 import { PID_NULL, STREAM_TYPE_SCTE35, TS_PACKET_SIZE } from './constants.ts';
 import { MAX_WAITING_SECTIONS, Scte35Injector, type InjectorOptions, type SentSection } from './injector.ts';
 import { TsInspector, type TsInspection } from './inspect.ts';
@@ -297,5 +297,121 @@ describe('Scte35Injector memory is bounded', () => {
     expect(injector.waiting).toBe(0);
     for (let i = 0; i < MAX_WAITING_SECTIONS * 3; i++) injector.queue(encodeSection(buildCueOut({ eventId: 100 + i, durationTicks: PTS_HZ })));
     expect(injector.waiting).toBe(0);
+  });
+});
+
+/** The stream pushed in ~0.1 s chunks, `before(clockPts)` called before each (to act mid-stream). */
+function pushPaced(injector: Scte35Injector, bytes: Buffer, before: (clockRaw: number) => void = () => {}): Buffer {
+  const parts: Buffer[] = [];
+  const chunk = 188 * 150;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    before(injector.demux.clockRaw);
+    parts.push(Buffer.from(injector.push(bytes.subarray(i, i + chunk))));
+  }
+  parts.push(Buffer.from(injector.flush()));
+  return Buffer.concat(parts);
+}
+
+const hexOf = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+describe('Scte35Injector: withdraw, per-section preroll, repeat-until, heartbeat at runtime', () => {
+  it('withdraw: a queued section stops going out; the copies already sent stay; false once gone', () => {
+    const { bytes, info } = media.cbr!;
+    const { out, outPts } = breakSections(info, 9, 2, 501);
+    const injector = new Scte35Injector();
+    const sent: SentSection[] = [];
+    injector.onSent = (copy) => sent.push(copy);
+    const id = injector.queue(out);
+    let withdrawn = false;
+    const output = pushPaced(injector, bytes, () => {
+      if (!withdrawn && sent.length >= 2) {
+        expect(injector.withdraw(id)).toBe(true);
+        withdrawn = true;
+      }
+    });
+    expect(withdrawn).toBe(true);
+    expect(injector.withdraw(id)).toBe(false);
+    expect(injector.withdraw(9999)).toBe(false);
+    expect(injector.waiting).toBe(0);
+    const copies = inspectBytes(output).scte35.filter((found) => found.hex === hexOf(out));
+    // Without the withdrawal it repeats about every second for 4 s.
+    expect(copies).toHaveLength(sent.length);
+    expect(copies.length).toBeLessThan(4);
+    for (const copy of copies) expect(ptsDiff(outPts, copy.arrivalPts!)).toBeGreaterThan(2 * PTS_HZ);
+  });
+
+  it('per-section preroll: each section is first sent its own preroll before its splice', () => {
+    const { bytes, info } = media.cbr!;
+    const early = breakSections(info, 8, 2, 601);
+    const late = breakSections(info, 8, 2, 602);
+    const injector = new Scte35Injector({ prerollSeconds: 4 });
+    injector.queue(early.out, { prerollSeconds: 6.5 });
+    injector.queue(late.out, { prerollSeconds: 2 });
+    const found = inspectBytes(pushPaced(injector, bytes)).scte35;
+    for (const [cue, preroll] of [
+      [early, 6.5],
+      [late, 2],
+    ] as const) {
+      const copies = found.filter((copy) => copy.hex === hexOf(cue.out));
+      const lead = ptsDiff(cue.outPts, copies[0]!.arrivalPts!);
+      // Readied up to a frame and a quarter second early, to take a null packet.
+      expect(lead).toBeGreaterThanOrEqual(preroll * PTS_HZ);
+      expect(lead).toBeLessThan((preroll + 0.5) * PTS_HZ);
+      expect(copies.length).toBeGreaterThanOrEqual(Math.floor(preroll));
+      expect(copies.length).toBeLessThanOrEqual(Math.ceil(preroll) + 1);
+    }
+  });
+
+  it('repeatUntilPts: a section without a splice time goes out at once and every second until that PTS, then never', () => {
+    const { bytes, info } = media.cbr!;
+    const until = (info.firstPts! + 6 * PTS_HZ) % 2 ** 33;
+    const cancel = encodeSection(buildCancel({ eventId: 701 }));
+    const once = encodeSection(buildCancel({ eventId: 702 }));
+    const injector = new Scte35Injector();
+    injector.queue(cancel, { repeatUntilPts: until });
+    injector.queue(once);
+    const found = inspectBytes(pushPaced(injector, bytes)).scte35;
+    const copies = found.filter((copy) => copy.hex === hexOf(cancel));
+    expect(copies.length).toBeGreaterThanOrEqual(5);
+    expect(copies.length).toBeLessThanOrEqual(7);
+    // At once: right after the first PMT, before any video (so no arrival PTS); then once a second.
+    expect(copies[0]!.packetIndex).toBeLessThan(100);
+    const timed = copies.slice(1);
+    for (const copy of timed) expect(ptsDiff(until, copy.arrivalPts!)).toBeGreaterThan(0);
+    for (let i = 1; i < timed.length; i++) expect(Math.abs(ptsDiff(timed[i]!.arrivalPts!, timed[i - 1]!.arrivalPts!) - PTS_HZ)).toBeLessThanOrEqual(0.3 * PTS_HZ);
+    expect(found.filter((copy) => copy.hex === hexOf(once))).toHaveLength(1);
+    expect(injector.waiting).toBe(0);
+  });
+
+  it('refuses a negative preroll and a repeat-until that is no PTS (BAD_ARGUMENT naming the field)', () => {
+    const injector = new Scte35Injector();
+    const section = encodeSection(buildCancel({ eventId: 1 }));
+    expect(() => injector.queue(section, { prerollSeconds: -1 })).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', field: 'prerollSeconds' }));
+    expect(() => injector.queue(section, { repeatUntilPts: 2 ** 33 })).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', field: 'repeatUntilPts' }));
+    expect(() => injector.setHeartbeat(0)).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT', field: 'heartbeatSeconds' }));
+  });
+
+  it('heartbeat on and off while the stream runs', () => {
+    const { bytes, info } = media.cbr!;
+    const first = info.firstPts!;
+    const injector = new Scte35Injector();
+    const beats: number[] = [];
+    injector.onSent = (copy) => {
+      if (copy.sectionIndex < 0) beats.push(ptsDiff(copy.clockPts, first) / PTS_HZ);
+    };
+    const output = pushPaced(injector, bytes, (clock) => {
+      if (clock < 0) return;
+      const at = ptsDiff(clock, first) / PTS_HZ;
+      if (at >= 3 && at < 3.2 && injector.heartbeatTicks === 0) injector.setHeartbeat(1);
+      if (at >= 7 && injector.heartbeatTicks > 0) injector.setHeartbeat(null);
+    });
+    expect(beats.length).toBeGreaterThanOrEqual(3);
+    expect(beats.length).toBeLessThanOrEqual(5);
+    for (const at of beats) {
+      expect(at).toBeGreaterThanOrEqual(3);
+      expect(at).toBeLessThan(7.2);
+    }
+    const nulls = inspectBytes(output).scte35.filter((s) => (s.section as { splice_command_type: number }).splice_command_type === 0);
+    expect(nulls).toHaveLength(beats.length);
   });
 });
