@@ -26,6 +26,7 @@ import {
   type SwitchRequest,
   type TextStyle,
   type Tick,
+  type TimeSource,
   type Transition,
   validateTransition,
 } from '../compositor/index.ts';
@@ -71,6 +72,8 @@ export interface ProgramOptions {
   scte35Pid?: number;
   /** Compose on this thread instead of the worker pool (tests, one-core machines). */
   inlineCompositor?: boolean;
+  /** The frame clock's time; default the real one (tests drive a fake one frame by frame). */
+  time?: TimeSource;
   onMeters?: (event: MeterEvent) => void;
   onSourceStatus?: (status: SourceStatus) => void;
   /** The encoder died and a new one takes over at this frame (a GOP boundary): a TS discontinuity. */
@@ -501,7 +504,11 @@ export class Program implements OnAirControl {
     if (!this.#running) return;
     // A stall under ~100 ms (another process on a busy core) is absorbed: frames are made late,
     // not repeated; only a longer one repeats pictures. The encoder's pipe absorbs the lateness.
-    this.#ticker = new FrameTicker(this.format.frameRate, this.#onTick, { skipWhenBehindFrames: 3, startFrame: PRIMING_FRAMES });
+    this.#ticker = new FrameTicker(this.format.frameRate, this.#onTick, {
+      skipWhenBehindFrames: 3,
+      startFrame: PRIMING_FRAMES,
+      ...(this.#options.time ? { time: this.#options.time } : {}),
+    });
     this.timeline.anchor(PRIMING_FRAMES, Date.now());
     this.#ticker.start();
     this.#log.info('program started', {

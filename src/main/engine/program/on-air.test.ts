@@ -1,0 +1,169 @@
+// The on-air core in a running program (real ffmpeg at 160x90, 25 fps), its clock driven frame by
+// frame by a fake time: holds of the layers land on the exact frame in the encoded picture, the
+// operator's change during a break airs only when the break lets go, generated scenes are swapped
+// between two frames, actions at frames the clock skipped still run, and the lifecycle of a stop.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTime } from '../../../../tests/support/fake-time.ts';
+import { FRAME_RATES } from '../compositor/index.ts';
+import { resolveFfmpegBinaries } from '../encoder/ffmpeg-binaries.ts';
+import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
+import { Logger } from '../log.ts';
+import { Program } from './program.ts';
+
+const WIDTH = 160;
+const HEIGHT = 90;
+const FORMAT: ProgramFormat = {
+  ...DEFAULT_PROGRAM_FORMAT,
+  width: WIDTH,
+  height: HEIGHT,
+  frameRate: FRAME_RATES['25'],
+  videoBitrateKbps: 300,
+  x264Preset: 'ultrafast',
+  gopFrames: 25,
+};
+const quiet = new Logger({ sink: () => {}, level: 'error' });
+const SLATE = { width: WIDTH, height: HEIGHT, fontSize: 12, color: '#ffffff', background: '#ffffff' };
+
+const fullFrame = (sceneId: string, sourceId: string) => ({
+  id: sceneId,
+  layers: [{ id: `${sceneId}:0`, sourceId, rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true }],
+});
+
+/** The mean luma of each encoded frame, in frame order (full-range gray, 1x1). */
+function lumaPerFrame(ffmpeg: string, file: string): number[] {
+  const decoded = spawnSync(ffmpeg, ['-v', 'error', '-i', file, '-an', '-fps_mode', 'passthrough', '-vf', 'scale=1:1:flags=area,format=gray', '-f', 'rawvideo', '-'], {
+    maxBuffer: 1 << 24,
+  });
+  expect(decoded.status).toBe(0);
+  return [...decoded.stdout];
+}
+
+/** red ≈ 55, blue ≈ 19, white ≈ 235+, gray #808080 ≈ 128 (BT.709, as the program encodes it). */
+function colourOf(y: number): string {
+  if (y > 200) return 'white';
+  if (y > 100 && y < 160) return 'gray';
+  if (y > 40 && y < 70) return 'red';
+  if (y < 30) return 'blue';
+  return `?${y}`;
+}
+
+const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
+
+describe('the on-air core in a running program (fake clock, real ffmpeg)', () => {
+  const time = new FakeTime();
+  const chunks: Buffer[] = [];
+  const operatorTook: [string | null, number][] = [];
+  let program: Program;
+  let work: string;
+
+  /** Makes `count` frames one at a time, letting the encoder take each. */
+  async function step(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      time.advanceFrames(1, FORMAT.frameRate);
+      for (let wait = 0; wait < 2000 && program.stats().encoder.backlogFrames > 2; wait++) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'on-air-test-'));
+    program = new Program({
+      format: FORMAT,
+      ffmpegPath: ffmpeg,
+      logger: quiet,
+      inlineCompositor: true,
+      time,
+      onOperatorScene: (sceneId, frame) => operatorTook.push([sceneId, frame]),
+    });
+    program.onTs((chunk) => chunks.push(Buffer.from(chunk)));
+    await program.addSource({ id: 'red', kind: 'color', color: '#ff0000', width: WIDTH, height: HEIGHT });
+    await program.addSource({ id: 'blue', kind: 'color', color: '#0000ff', width: WIDTH, height: HEIGHT });
+    program.setScene(fullFrame('red', 'red'));
+    program.setScene(fullFrame('blue', 'blue'));
+    await program.setGeneratedText('cue:slate', 'Back soon', SLATE);
+    program.setGeneratedScene('cue:break', [{ sourceId: 'cue:slate', x: 0, y: 0 }]);
+    program.switchScene({ sceneId: 'red' });
+    await program.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    await program?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Frame → colour on air, from the encoded TS (stops the program). */
+  let colours: string[] = [];
+  const marks: Record<string, number> = {};
+
+  it('a break holds from its frame; the operator switches during it; the return airs the operator’s current scene on the exact frame', async () => {
+    await step(2);
+    const timeline = program.timeline;
+    const splice = timeline.frame + 5;
+    const operatorSwitch = splice + 3;
+    const swap = splice + 4;
+    const back = splice + 8;
+    Object.assign(marks, { splice, operatorSwitch, swap, back });
+    const held: (string | null)[] = [];
+    const off = timeline.onFrame((frame) => {
+      held[frame] = program.onAirScene();
+    });
+    timeline.at(splice, { kind: 'hold', layer: 'break', sceneId: 'cue:break' });
+    timeline.at(back, { kind: 'hold', layer: 'break', sceneId: null });
+    expect(program.switchScene({ sceneId: 'blue', atFrame: operatorSwitch })).toMatchObject({ atFrame: operatorSwitch });
+    await step(swap - timeline.frame);
+    expect(timeline.frame).toBe(swap);
+    expect(program.holding('operator')).toBe('blue');
+    expect(program.holding('break')).toBe('cue:break');
+    expect(program.onAirScene()).toBe('cue:break');
+    // Swapped between frame `swap` and the next: rasterized first, then put in place at once.
+    await program.setGeneratedText('cue:slate', 'Back in 0:01', { ...SLATE, color: '#808080', background: '#808080' });
+    await step(back + 4 - timeline.frame);
+    off();
+    expect(held.slice(splice - 1, back + 1)).toEqual(['red', ...Array(operatorSwitch - splice).fill('cue:break'), ...Array(back - operatorSwitch).fill('cue:break'), 'blue']);
+    expect(program.stats().onAir).toBe('blue');
+    expect(operatorTook).toEqual([
+      ['red', 0],
+      ['blue', operatorSwitch],
+    ]);
+  }, 30_000);
+
+  it('actions at frames the clock skipped still run, in order, and their holds air from their frame', async () => {
+    const timeline = program.timeline;
+    const skippedBefore = program.stats().dropReasons.skipped;
+    const first = timeline.frame + 2;
+    const ran: number[] = [];
+    timeline.at(first, { kind: 'call', run: (frame) => ran.push(frame) });
+    timeline.at(first + 1, { kind: 'hold', layer: 'playout', sceneId: 'red' });
+    timeline.at(first + 1, { kind: 'call', run: (frame) => ran.push(frame) });
+    timeline.at(first + 4, {
+      kind: 'call',
+      run: () => {
+        throw new Error('a bug in a deck');
+      },
+    });
+    timeline.at(first + 4, { kind: 'call', run: (frame) => ran.push(frame) });
+    // The clock jumps 12 frames: all but the last few come flagged skip.
+    time.jumpFrames(12, FORMAT.frameRate);
+    expect(program.stats().dropReasons.skipped).toBeGreaterThan(skippedBefore);
+    expect(ran).toEqual([first, first + 1, first + 4]);
+    expect(program.holding('playout')).toBe('red');
+    expect(program.stats().onAir).toBe('red');
+    marks.skippedFrom = first;
+    await step(3);
+  }, 30_000);
+
+  it('the encoded picture: red, the slate from the splice frame, its new text from the frame after the swap, blue on the return frame', async () => {
+    await program.stop();
+    const file = path.join(work, 'program.ts');
+    writeFileSync(file, Buffer.concat(chunks));
+    colours = lumaPerFrame(ffmpeg, file).map(colourOf);
+    const { splice, swap, back } = marks as { splice: number; swap: number; back: number };
+    expect(colours.slice(0, splice)).toEqual(Array(splice).fill('red'));
+    expect(colours.slice(splice, swap + 1)).toEqual(Array(swap + 1 - splice).fill('white'));
+    expect(colours.slice(swap + 1, back)).toEqual(Array(back - swap - 1).fill('gray'));
+    expect(colours[back]).toBe('blue');
+  }, 30_000);
+});
