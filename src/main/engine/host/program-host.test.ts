@@ -433,4 +433,43 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     await host.stop();
     expect(host.status().onAirSceneId).toBe(first.id);
   }, 30_000);
+
+  it('lifecycle events: started with the control; stopping runs while frames are still made and the TS still flows, awaited, bounded; then stopped', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const red = repository.createSource('red', { kind: 'color', color: '#ff0000', width: 160, height: 90 }, { gainDb: 0, muted: false });
+    repository.createScene('First', [{ sourceId: red.id, x: 0, y: 0, opacity: 1, visible: true }]);
+    let tsBytes = 0;
+    const host = makeHost({ ffmpegPath: () => ffmpeg, onTs: (chunk) => void (tsBytes += chunk.length) });
+    const heard: string[] = [];
+    host.events.onStarted((control) => heard.push(`started at frame ${control.timeline.frame >= 0 ? 'n' : '-1'}`));
+    host.events.onStopped(() => heard.push('stopped'));
+    // A listener that never settles: the stop waits for it only up to the timeout (5 s by default).
+    host.events.onStopping(() => new Promise<void>(() => {}));
+    let framesMadeWhileStopping = 0;
+    let bytesWhileStopping = 0;
+    host.events.onStopping(async (control) => {
+      heard.push('stopping');
+      expect(host.events.control).toBe(control);
+      const bytesBefore = tsBytes;
+      const from = control.timeline.frame;
+      // The program still makes frames and the encoder still delivers its TS: a break's return can still go out.
+      await new Promise<void>((resolve) => {
+        const off = control.timeline.onFrame((frame) => {
+          if (frame < from + 10) return;
+          off();
+          resolve();
+        });
+      });
+      framesMadeWhileStopping = control.timeline.frame - from;
+      await expect.poll(() => tsBytes > bytesBefore, { timeout: 10_000 }).toBe(true);
+      bytesWhileStopping = tsBytes - bytesBefore;
+    });
+    await host.start();
+    expect(host.events.control).not.toBeNull();
+    expect((await host.stop()).running).toBe(false);
+    expect(heard).toEqual(['started at frame n', 'stopping', 'stopped']);
+    expect(framesMadeWhileStopping).toBeGreaterThanOrEqual(10);
+    expect(bytesWhileStopping).toBeGreaterThan(0);
+    expect(host.events.control).toBeNull();
+  }, 30_000);
 });
