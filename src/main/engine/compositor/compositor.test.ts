@@ -336,6 +336,31 @@ describe('late sources, drops and output order', () => {
     expect(input.pool.stats().inUse).toBe(1);
   });
 
+  it('a paused live input keeps its last frame on its layers and its queue waits; resumed, it goes on from the next frame', () => {
+    const frames: Captured[] = [];
+    const c = inline(4, 4, capture(frames));
+    const input = c.openVideoInput('cam', { width: 4, height: 4, jitterFrames: 3, whenFull: 'pause' });
+    c.setScene({ id: 's', layers: [layer('cam', 'cam', { x: 0, y: 0, width: 4, height: 4 })] });
+    c.switchScene({ sceneId: 's' });
+    const publish = (value: number): void => {
+      const slot = input.acquire()!;
+      slot.i420.fill(value);
+      input.publish(slot);
+    };
+    publish(50);
+    c.tick(0);
+    publish(60);
+    publish(70);
+    expect(c.setPaused('cam', true)).toBe(true);
+    c.tick(1);
+    c.tick(2);
+    expect(c.setPaused('cam', false)).toBe(true);
+    c.tick(3);
+    c.tick(4);
+    expect(frames.map((f) => f.y[0])).toEqual([50, 50, 50, 60, 70]);
+    expect(c.setPaused('nothing', true)).toBe(false);
+  });
+
   it('drops a frame when the output pool is exhausted, hands the last picture again, and counts it', () => {
     const frames: Captured[] = [];
     const c = Compositor.inline({ width: 4, height: 4, onFrame: capture(frames, false), outputFrames: 3 });
