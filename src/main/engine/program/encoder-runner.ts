@@ -2,8 +2,7 @@
 // again on a later GOP boundary (so the new one begins with an IDR at the frame it is given),
 // after the supervisor's backoff: 1 s, 2 s, … 30 s while it keeps dying within 10 s of its start.
 // The frame clock never waits for it: frames made meanwhile go nowhere.
-import type { ProgramEncoder, ProgramEncoderOptions } from '../encoder/program-encoder.ts';
-import { ProgramEncoder as RealProgramEncoder } from '../encoder/program-encoder.ts';
+import { ProgramEncoder } from '../encoder/program-encoder.ts';
 import type { ProgramFormat } from '../encoder/program-format.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, type BackoffPolicy } from '../process/supervisor.ts';
@@ -28,8 +27,6 @@ export interface EncoderRunnerOptions {
   onRestart?: (fromFrame: number) => void;
   /** The last frame made (the restart is planned after it). */
   lastFrame: () => number;
-  /** For tests: makes the encoder. */
-  create?: (options: ProgramEncoderOptions) => ProgramEncoder;
 }
 
 export class EncoderRunner {
@@ -94,8 +91,7 @@ export class EncoderRunner {
   }
 
   #spawn(fromFrame: number): void {
-    const create = this.#options.create ?? ((options: ProgramEncoderOptions) => new RealProgramEncoder(options));
-    const encoder = create({
+    const encoder = new ProgramEncoder({
       ffmpegPath: this.#options.ffmpegPath,
       format: this.#options.format,
       startFrame: fromFrame,
