@@ -155,15 +155,46 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
     await step(3);
   }, 30_000);
 
-  it('the encoded picture: red, the slate from the splice frame, its new text from the frame after the swap, blue on the return frame', async () => {
+  it('an overlay (a crawl) airs over what the layers below air, follows it when it changes, and goes with its layer', async () => {
+    await program.setGeneratedText('alert:band', 'ALERT', { width: WIDTH, height: HEIGHT / 2, fontSize: 12, color: '#ffffff', background: '#ffffff' });
+    program.setGeneratedScene('alert:crawl', [{ sourceId: 'alert:band', x: 0, y: HEIGHT / 2 }], { overBelow: true });
+    const timeline = program.timeline;
+    const crawlFrom = timeline.frame + 2;
+    const playoutRelease = crawlFrom + 3;
+    const crawlEnd = crawlFrom + 6;
+    Object.assign(marks, { crawlFrom, playoutRelease, crawlEnd });
+    timeline.at(crawlFrom, { kind: 'hold', layer: 'alert', sceneId: 'alert:crawl' });
+    timeline.at(playoutRelease, { kind: 'hold', layer: 'playout', sceneId: null });
+    timeline.at(crawlEnd, { kind: 'hold', layer: 'alert', sceneId: null });
+    await step(crawlFrom + 1 - timeline.frame);
+    expect(program.onAirScene()).toBe('alert:crawl');
+    expect(program.stats().onAir).toBe('red');
+    await step(crawlEnd + 2 - timeline.frame);
+    expect(program.onAirScene()).toBe('blue');
+    await program.removeGenerated('alert:crawl');
+    await program.removeGenerated('alert:band');
+  }, 30_000);
+
+  it('the encoded picture: red, the slate from the splice frame, its new text from the frame after the swap, blue on the return frame; the crawl', async () => {
     await program.stop();
     const file = path.join(work, 'program.ts');
     writeFileSync(file, Buffer.concat(chunks));
-    colours = lumaPerFrame(ffmpeg, file).map(colourOf);
+    const luma = lumaPerFrame(ffmpeg, file);
+    colours = luma.map(colourOf);
     const { splice, swap, back } = marks as { splice: number; swap: number; back: number };
     expect(colours.slice(0, splice)).toEqual(Array(splice).fill('red'));
     expect(colours.slice(splice, swap + 1)).toEqual(Array(swap + 1 - splice).fill('white'));
     expect(colours.slice(swap + 1, back)).toEqual(Array(back - swap - 1).fill('gray'));
     expect(colours[back]).toBe('blue');
+    // The crawl: the bottom half white over red, then over blue, then gone (mean luma of the frame).
+    const { crawlFrom, playoutRelease, crawlEnd } = marks as { crawlFrom: number; playoutRelease: number; crawlEnd: number };
+    const red = luma[0]!;
+    const white = luma[splice]!;
+    const blue = luma[back]!;
+    const near = (value: number, expected: number) => Math.abs(value - expected) <= 6;
+    expect(near(luma[crawlFrom - 1]!, red)).toBe(true);
+    for (let n = crawlFrom; n < playoutRelease; n++) expect(near(luma[n]!, (red + white) / 2)).toBe(true);
+    for (let n = playoutRelease; n < crawlEnd; n++) expect(near(luma[n]!, (blue + white) / 2)).toBe(true);
+    expect(near(luma[crawlEnd]!, blue)).toBe(true);
   }, 30_000);
 });
