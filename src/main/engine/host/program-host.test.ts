@@ -439,7 +439,12 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     const red = repository.createSource('red', { kind: 'color', color: '#ff0000', width: 160, height: 90 }, { gainDb: 0, muted: false });
     repository.createScene('First', [{ sourceId: red.id, x: 0, y: 0, opacity: 1, visible: true }]);
     let tsBytes = 0;
-    const host = makeHost({ ffmpegPath: () => ffmpeg, onTs: (chunk) => void (tsBytes += chunk.length) });
+    const host = makeHost({
+      ffmpegPath: () => ffmpeg,
+      onTs: (chunk) => {
+        tsBytes += chunk.length;
+      },
+    });
     const heard: string[] = [];
     host.events.onStarted((control) => heard.push(`started at frame ${control.timeline.frame >= 0 ? 'n' : '-1'}`));
     host.events.onStopped(() => heard.push('stopped'));

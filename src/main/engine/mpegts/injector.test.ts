@@ -378,7 +378,8 @@ describe('Scte35Injector: withdraw, per-section preroll, repeat-until, heartbeat
     expect(copies[0]!.packetIndex).toBeLessThan(100);
     const timed = copies.slice(1);
     for (const copy of timed) expect(ptsDiff(until, copy.arrivalPts!)).toBeGreaterThan(0);
-    for (let i = 1; i < timed.length; i++) expect(Math.abs(ptsDiff(timed[i]!.arrivalPts!, timed[i - 1]!.arrivalPts!) - PTS_HZ)).toBeLessThanOrEqual(0.3 * PTS_HZ);
+    for (let i = 1; i < timed.length; i++)
+      expect(Math.abs(ptsDiff(timed[i]!.arrivalPts!, timed[i - 1]!.arrivalPts!) - PTS_HZ)).toBeLessThanOrEqual(0.3 * PTS_HZ);
     expect(found.filter((copy) => copy.hex === hexOf(once))).toHaveLength(1);
     expect(injector.waiting).toBe(0);
   });

@@ -44,7 +44,7 @@ describe('AudioFollowsPicture', () => {
       ['A', 'B'],
       ['A', 'B'],
     ];
-    shown.forEach(([from, to], n) => follow.record(n, from, to));
+    for (const [n, [from, to]] of shown.entries()) follow.record(n, from, to);
     const mixed: number[] = [];
     for (let n = 0; n < 6; n++) {
       follow.apply(n, mixer.inputs);
@@ -59,7 +59,7 @@ describe('AudioFollowsPicture', () => {
     // 'b' carries its frame number in its samples: frame k of b is worth 1000 + k.
     for (let k = 0; k < 6; k++) feed('b', 1000 + k, 1);
     feed('a', 100, 6);
-    ['A', 'A', 'A', 'B', 'B', 'B'].forEach((scene, n) => follow.record(n, scene, null));
+    for (const [n, scene] of ['A', 'A', 'A', 'B', 'B', 'B'].entries()) follow.record(n, scene, null);
     const mixed: number[] = [];
     for (let n = 0; n < 6; n++) {
       follow.apply(n, mixer.inputs);

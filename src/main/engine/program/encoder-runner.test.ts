@@ -28,7 +28,9 @@ describe('EncoderRunner (real ffmpeg)', () => {
       ffmpegPath: resolveFfmpegBinaries().ffmpeg.path,
       format: FORMAT,
       logger: new Logger({ sink: () => {}, level: 'error' }),
-      onTs: (chunk) => void (tsBytes += chunk.length),
+      onTs: (chunk) => {
+        tsBytes += chunk.length;
+      },
       onRestart: (frame) => restarts.push(frame),
       lastFrame: () => lastFrame,
     });

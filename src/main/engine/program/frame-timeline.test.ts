@@ -75,7 +75,9 @@ describe('ProgramTimeline', () => {
     const log: string[] = [];
     line.run(0);
     line.run(1);
-    expect(() => line.at(1, call(log, 'late'))).toThrow(expect.objectContaining({ code: 'BAD_SWITCH', field: 'atFrame', message: expect.stringContaining('already composed') }));
+    expect(() => line.at(1, call(log, 'late'))).toThrow(
+      expect.objectContaining({ code: 'BAD_SWITCH', field: 'atFrame', message: expect.stringContaining('already composed') }),
+    );
     expect(() => line.at(-1, call(log, 'negative'))).toThrow(expect.objectContaining({ code: 'BAD_SWITCH' }));
     expect(() => line.at(2.5, call(log, 'fraction'))).toThrow(expect.objectContaining({ code: 'BAD_SWITCH' }));
     line.at(2, { kind: 'call', run: (frame) => line.at(frame, call(log, 'same tick')) });
@@ -131,7 +133,9 @@ describe('ProgramTimeline', () => {
   it(`keeps at most ${MAX_PENDING_ACTIONS} actions waiting`, () => {
     const { line } = timeline();
     for (let i = 0; i < MAX_PENDING_ACTIONS; i++) line.at(10 + i, { kind: 'resume', sourceId: 'x' });
-    expect(() => line.at(5, { kind: 'resume', sourceId: 'x' })).toThrow(expect.objectContaining({ code: 'BAD_SWITCH', message: expect.stringContaining('already wait') }));
+    expect(() => line.at(5, { kind: 'resume', sourceId: 'x' })).toThrow(
+      expect.objectContaining({ code: 'BAD_SWITCH', message: expect.stringContaining('already wait') }),
+    );
   });
 
   it('maps wall time and frames from the anchor, and knows IDRs and PTS', () => {

@@ -35,9 +35,13 @@ const fullFrame = (sceneId: string, sourceId: string) => ({
 
 /** The mean luma of each encoded frame, in frame order (full-range gray, 1x1). */
 function lumaPerFrame(ffmpeg: string, file: string): number[] {
-  const decoded = spawnSync(ffmpeg, ['-v', 'error', '-i', file, '-an', '-fps_mode', 'passthrough', '-vf', 'scale=1:1:flags=area,format=gray', '-f', 'rawvideo', '-'], {
-    maxBuffer: 1 << 24,
-  });
+  const decoded = spawnSync(
+    ffmpeg,
+    ['-v', 'error', '-i', file, '-an', '-fps_mode', 'passthrough', '-vf', 'scale=1:1:flags=area,format=gray', '-f', 'rawvideo', '-'],
+    {
+      maxBuffer: 1 << 24,
+    },
+  );
   expect(decoded.status).toBe(0);
   return [...decoded.stdout];
 }
@@ -122,7 +126,12 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
     await program.setGeneratedText('cue:slate', 'Back in 0:01', { ...SLATE, color: '#808080', background: '#808080' });
     await step(back + 4 - timeline.frame);
     off();
-    expect(held.slice(splice - 1, back + 1)).toEqual(['red', ...Array(operatorSwitch - splice).fill('cue:break'), ...Array(back - operatorSwitch).fill('cue:break'), 'blue']);
+    expect(held.slice(splice - 1, back + 1)).toEqual([
+      'red',
+      ...Array(operatorSwitch - splice).fill('cue:break'),
+      ...Array(back - operatorSwitch).fill('cue:break'),
+      'blue',
+    ]);
     expect(program.stats().onAir).toBe('blue');
     expect(operatorTook).toEqual([
       ['red', 0],

@@ -301,7 +301,8 @@ export class Program implements OnAirControl {
   // --- scenes ---------------------------------------------------------------
 
   setScene(scene: Scene): void {
-    if (this.#generatedScenes.has(scene.id) || scene.id === EMPTY_SCENE_ID) throw new ProgramError('CONFLICT', `scene ${scene.id} is generated`, { field: 'id' });
+    if (this.#generatedScenes.has(scene.id) || scene.id === EMPTY_SCENE_ID)
+      throw new ProgramError('CONFLICT', `scene ${scene.id} is generated`, { field: 'id' });
     for (const layer of scene.layers) {
       if (!this.#decoded.has(layer.sourceId) && !this.#statics.has(layer.sourceId)) {
         throw new ProgramError('NOT_FOUND', `scene ${scene.id}: layer ${layer.id} uses unknown source ${layer.sourceId}`, { field: 'layers' });
@@ -385,7 +386,8 @@ export class Program implements OnAirControl {
    * synchronous call between ticks: a scene showing it never has a frame without it.
    */
   async setGeneratedText(sourceId: string, text: string, style: GeneratedTextStyle): Promise<void> {
-    if (this.#decoded.has(sourceId) || this.#statics.has(sourceId)) throw new ProgramError('CONFLICT', `source ${sourceId} is not generated`, { field: 'sourceId' });
+    if (this.#decoded.has(sourceId) || this.#statics.has(sourceId))
+      throw new ProgramError('CONFLICT', `source ${sourceId} is not generated`, { field: 'sourceId' });
     const request = ++this.#generatedRequests;
     this.#generatedSources.set(sourceId, request);
     const image = await rasterizeFor(sourceId, () =>
