@@ -37,6 +37,11 @@ export interface CompositorOptions {
   startFrame?: number;
   /** Called once per failed plan (a crashed worker); the frame is repeated and counted. */
   onError?: (error: Error) => void;
+  /**
+   * Called in tick(n) once frame n's scenes are decided (switches applied), before it is composed
+   * and before onFrame(n): what frame n shows. The view is reused; read it during the call.
+   */
+  onView?: (frameIndex: number, view: Readonly<ProgramView>) => void;
 }
 
 export interface CompositorStats {
@@ -74,6 +79,7 @@ export class Compositor {
   readonly switcher: SceneSwitcher;
   readonly #onFrame: ComposedFrameListener;
   readonly #onError: (error: Error) => void;
+  readonly #onView: ((frameIndex: number, view: Readonly<ProgramView>) => void) | undefined;
   readonly #background: { y: number; u: number; v: number };
   readonly #scenes = new Map<string, Scene>();
   readonly #sources = new Map<string, SourceEntry>();
@@ -111,6 +117,7 @@ export class Compositor {
     this.switcher = new SceneSwitcher(options.initialSceneId ?? null, options.startFrame ?? 0);
     this.#onFrame = options.onFrame;
     this.#onError = options.onError ?? (() => {});
+    this.#onView = options.onView;
     this.#background = options.background ?? YUV_BLACK;
     this.#writer = new PlanWriter(this.executor.plans);
     this.#retainedPools = [];
@@ -191,11 +198,6 @@ export class Compositor {
     return true;
   }
 
-  /** What the last ticked frame shows (its scene, or the two of a fade). Read it, do not keep it. */
-  get view(): Readonly<ProgramView> {
-    return this.#view;
-  }
-
   /** The scene `sceneId` as set, or undefined. */
   scene(sceneId: string): Scene | undefined {
     return this.#scenes.get(sceneId);
@@ -229,6 +231,7 @@ export class Compositor {
     for (const entry of this.#sources.values()) if (entry.input && !entry.paused) entry.current = entry.input.advance();
     const view = this.#view;
     this.switcher.advance(n, view);
+    this.#onView?.(n, view);
     if (skip) {
       this.#skipped++;
       this.#pushDropped(n);

@@ -61,6 +61,8 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
   const time = new FakeTime();
   const chunks: Buffer[] = [];
   const operatorTook: [string | null, number][] = [];
+  /** The latest peak of the 'tone' source in the program's mix (post-fader), or null before it exists. */
+  let toneDbfs: number | null = null;
   let program: Program;
   let work: string;
 
@@ -81,6 +83,9 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
       inlineCompositor: true,
       time,
       onOperatorScene: (sceneId, frame) => operatorTook.push([sceneId, frame]),
+      onMeters: (event) => {
+        toneDbfs = event.sources.tone?.peakDbfs[0] ?? null;
+      },
     });
     program.onTs((chunk) => chunks.push(Buffer.from(chunk)));
     await program.addSource({ id: 'red', kind: 'color', color: '#ff0000', width: WIDTH, height: HEIGHT });
@@ -183,6 +188,35 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
     await program.removeGenerated('alert:crawl');
     await program.removeGenerated('alert:band');
   }, 30_000);
+
+  it('audio follows the picture: a decoding source is in the mix while a scene showing it airs, and silent otherwise', async () => {
+    await program.addSource({ id: 'tone', kind: 'test_pattern', toneHz: 1000, width: WIDTH, height: HEIGHT });
+    program.setScene(fullFrame('tone', 'tone'));
+    /** Makes frames (letting the decoder run in real time) until `test` holds; false if it never did. */
+    const stepUntil = async (test: () => boolean): Promise<boolean> => {
+      for (let i = 0; i < 400; i++) {
+        if (test()) return true;
+        await step(1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return test();
+    };
+    // Not on air (blue airs): silent in the mix, however long the decoder has been feeding it.
+    await stepUntil(() => program.sourceStatus('tone')?.state === 'running');
+    await step(10);
+    expect(toneDbfs).toBeLessThanOrEqual(-100);
+    program.switchScene({ sceneId: 'tone' });
+    expect(await stepUntil(() => toneDbfs !== null && toneDbfs > -40)).toBe(true);
+    // Covered by a break: the slate airs, the tone leaves the mix with it.
+    const timeline = program.timeline;
+    timeline.at(timeline.frame + 1, { kind: 'hold', layer: 'break', sceneId: 'cue:break' });
+    expect(await stepUntil(() => toneDbfs !== null && toneDbfs <= -100)).toBe(true);
+    timeline.at(timeline.frame + 1, { kind: 'hold', layer: 'break', sceneId: null });
+    expect(await stepUntil(() => toneDbfs !== null && toneDbfs > -40)).toBe(true);
+    program.switchScene({ sceneId: 'blue' });
+    await step(1);
+    await program.removeSource('tone');
+  }, 60_000);
 
   it('the encoded picture: red, the slate from the splice frame, its new text from the frame after the swap, blue on the return frame; the crawl', async () => {
     await program.stop();

@@ -20,6 +20,7 @@ import {
   rasterizeText,
   type FrameSlot,
   type Layer,
+  type ProgramView,
   type Scene,
   type ScheduledSwitch,
   type StaticImage,
@@ -209,7 +210,14 @@ export class Program implements OnAirControl {
     this.timing = new FrameTiming(options.format.frameRate);
     const { width, height } = options.format;
     if (width % 2 !== 0 || height % 2 !== 0) throw new ProgramError('BAD_FORMAT', `the program size must be even, got ${width}x${height}`, { field: 'width' });
-    const compositorOptions = { width, height, onFrame: this.#onFrame, onError: (error: Error) => this.#log.error('compose failed', { error }) };
+    const compositorOptions = {
+      width,
+      height,
+      onFrame: this.#onFrame,
+      // What frame n shows, for its audio mix once it is composed (onFrame, maybe ticks later).
+      onView: (n: number, view: Readonly<ProgramView>) => this.#audio.record(n, view.from, view.to),
+      onError: (error: Error) => this.#log.error('compose failed', { error }),
+    };
     // Four frames in flight: a worker held up ~100 ms by a busy core delays frames, it does not drop them.
     // A second of output frames: the encoder may lag that much (x264 warming up) before frames repeat.
     const outputFrames = 4 + Math.ceil(options.format.frameRate.num / options.format.frameRate.den);
@@ -669,9 +677,6 @@ export class Program implements OnAirControl {
     this.#applyOnAir(n);
     this.#decoded.tick();
     this.#compositor.tick(n, tick.skip);
-    // What frame n shows, for its audio mix once it is composed.
-    const view = this.#compositor.view;
-    this.#audio.record(n, view.from, view.to);
     this.#composeMs += performance.now() - started;
     this.#composeSamples++;
     this.timeline.notify(n);
