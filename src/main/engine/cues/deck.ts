@@ -54,7 +54,7 @@ interface ActiveBreak {
   returningEarly: boolean;
   /** What the row says once the return frame is made. */
   outcomeAtReturn: EndOutcome;
-  /** Cue channel ids of this break's sections that had a copy sent. */
+  /** Cue channel ids that had a copy sent during this break. */
   sent: Set<number>;
   /** Called on each copy sent of this break's sections (a stop waits for its cue-in's). */
   onCopySent: ((id: number) => void) | null;
@@ -321,8 +321,10 @@ export class CueDeck {
     this.#unsubscribeFrame = control.timeline.onFrame((frame) => this.#onFrame(frame));
     this.#unsubscribeSent?.();
     this.#unsubscribeSent = control.cues.onSent((sent) => {
+      // Every id, not only the ones known yet: a channel may report a copy inside queue(), before
+      // queue() has returned the id. A break sees a handful of distinct ids.
       const active = this.#current;
-      if (active === null || (sent.id !== active.cueOutId && sent.id !== active.earlyReturnCueId && sent.id !== active.endSignalId)) return;
+      if (active === null) return;
       active.sent.add(sent.id);
       active.onCopySent?.(sent.id);
     });
