@@ -274,7 +274,8 @@ export class CueDeck {
     return this.#settings;
   }
 
-  setSettings(changes: Partial<CueSettings>): CueSettings {
+  setSettings(given: { [K in keyof CueSettings]?: CueSettings[K] | undefined }): CueSettings {
+    const changes = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<CueSettings>;
     if (changes.breakSceneId !== undefined && changes.breakSceneId !== null && this.#options.sceneExists && !this.#options.sceneExists(changes.breakSceneId)) {
       throw new CueError('BAD_SETTING', `breakSceneId: there is no scene with id ${changes.breakSceneId}.`, { field: 'breakSceneId' });
     }
