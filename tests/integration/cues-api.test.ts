@@ -126,9 +126,15 @@ describe('cue deck over HTTP', () => {
     expect(await phase()).toBe('idle');
     expect(await rowOf(plan.eventId)).toMatchObject({ outcome: 'cancelled', actualSpliceFrame: null });
     await expect
-      .poll(async () => (await ok<Array<{ eventId: number | null; outcome: string }>>('scte35.log', { limit: 50 })).some((e) => e.eventId === plan.eventId && e.outcome === 'cancel sent'), {
-        timeout: 10_000,
-      })
+      .poll(
+        async () =>
+          (await ok<Array<{ eventId: number | null; outcome: string }>>('scte35.log', { limit: 50 })).some(
+            (e) => e.eventId === plan.eventId && e.outcome === 'cancel sent',
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe(true);
     expect((await refused('cues.cancel')).status).toBe(409);
   }, 60_000);

@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_PREFIX, httpStatusOf, type CommandEnvelope, type CommandError, type CommandResult, type WsClientMessage, type WsServerMessage } from '../../shared/contract.ts';
+import { API_PREFIX, httpStatusOf, type CommandEnvelope, type CommandError, type WsClientMessage, type WsServerMessage } from '../../shared/contract.ts';
+import type { CommandResult } from '../../shared/contract.ts';
 import { asRunToCsv } from '../../shared/cues.ts';
 import type { Engine } from '../engine/host/engine.ts';
 import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedToken, tokenCookieName, tokenMatches } from './auth.ts';

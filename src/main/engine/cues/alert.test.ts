@@ -84,7 +84,11 @@ describe('emergency alert', () => {
     const state = alerts.start({ text: 'Evacuate', style: 'fullscreen' });
     expect(state.startFrame).toBe(300);
     const cueIn = decodeSection(control.cues.queued[1]!.section);
-    expect(cueIn.splice_command).toMatchObject({ splice_event_id: plan.eventId, out_of_network_indicator: false, splice_time: { pts_time: 126_000 + 300 * 3000 } });
+    expect(cueIn.splice_command).toMatchObject({
+      splice_event_id: plan.eventId,
+      out_of_network_indicator: false,
+      splice_time: { pts_time: 126_000 + 300 * 3000 },
+    });
     control.timeline.advanceTo(299);
     expect(control.onAirScene()).toBe(SLATE_SCENE_ID);
     control.timeline.advance();

@@ -179,7 +179,13 @@ export class AlertService {
     }
     const bandHeight = Math.round((height * BAND_HEIGHT_RATIO) / 2) * 2;
     control
-      .setGeneratedText(ALERT_BAND_SOURCE_ID, text, { width, height: bandHeight, fontSize: Math.round(bandHeight / 3), color: '#ffffff', background: '#b00000' })
+      .setGeneratedText(ALERT_BAND_SOURCE_ID, text, {
+        width,
+        height: bandHeight,
+        fontSize: Math.round(bandHeight / 3),
+        color: '#ffffff',
+        background: '#b00000',
+      })
       .catch(report);
     control.setGeneratedScene(ALERT_CRAWL_SCENE_ID, [{ sourceId: ALERT_BAND_SOURCE_ID, x: 0, y: height - bandHeight }], { overBelow: true });
     return ALERT_CRAWL_SCENE_ID;

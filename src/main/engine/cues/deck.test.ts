@@ -305,7 +305,9 @@ describe('cue deck: settings and durability', () => {
   it('the as-run row lists the SCTE-35 log ids of its sections', () => {
     const plan = deck.startBreak({ durationSeconds: 30 });
     const hex = Buffer.from(control.cues.queued[0]!.section).toString('hex');
-    const insert = store.db.prepare("INSERT INTO scte35_log (sent_at, event_id, splice_command_type, pts, section_hex, outcome) VALUES (?, ?, 5, ?, ?, 'sent')");
+    const insert = store.db.prepare(
+      "INSERT INTO scte35_log (sent_at, event_id, splice_command_type, pts, section_hex, outcome) VALUES (?, ?, 5, ?, ?, 'sent')",
+    );
     const later = new Date(Date.now() + 1000).toISOString();
     const a = Number(insert.run(later, plan.eventId, plan.splicePts, hex).lastInsertRowid);
     const b = Number(insert.run(later, plan.eventId, plan.splicePts, hex).lastInsertRowid);

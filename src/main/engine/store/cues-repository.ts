@@ -84,7 +84,7 @@ export class CuesRepository {
 
   addSection(eventId: number, section: Uint8Array): void {
     this.#db
-      .prepare('UPDATE as_run SET sections_hex = json_insert(sections_hex, \'$[#]\', ?) WHERE event_id = ?')
+      .prepare("UPDATE as_run SET sections_hex = json_insert(sections_hex, '$[#]', ?) WHERE event_id = ?")
       .run(Buffer.from(section).toString('hex'), eventId);
   }
 
@@ -110,9 +110,7 @@ export class CuesRepository {
   asRun(limit: number): AsRunRow[] {
     const rows = this.#db.prepare('SELECT * FROM as_run ORDER BY event_id DESC LIMIT ?').all(limit) as AsRunDbRow[];
     // The section copies in the SCTE-35 log: same bytes, sent after the break was asked for.
-    const logIds = this.#db.prepare(
-      'SELECT id FROM scte35_log WHERE sent_at >= ? AND section_hex IN (SELECT value FROM json_each(?)) ORDER BY id',
-    );
+    const logIds = this.#db.prepare('SELECT id FROM scte35_log WHERE sent_at >= ? AND section_hex IN (SELECT value FROM json_each(?)) ORDER BY id');
     return rows.map((row) => {
       const actualDuration =
         row.actual_splice_frame !== null && row.actual_return_frame !== null ? (row.actual_return_frame - row.actual_splice_frame) / row.fps : null;
