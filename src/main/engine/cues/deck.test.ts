@@ -19,9 +19,18 @@ let lifecycle: FakeLifecycle;
 let control: FakeOnAirControl;
 let states: CueState[];
 let deck: CueDeck;
+/** The creator's scenes, as the host's sceneExists sees them. */
+let scenes: Set<number>;
 
 function makeDeck(): CueDeck {
-  return new CueDeck({ lifecycle, store: repo, onState: (s) => states.push(s), frameSize: () => ({ width: 640, height: 360 }), stopWaitMs: 2_000 });
+  return new CueDeck({
+    lifecycle,
+    store: repo,
+    onState: (s) => states.push(s),
+    frameSize: () => ({ width: 640, height: 360 }),
+    sceneExists: (id) => scenes.has(id),
+    stopWaitMs: 2_000,
+  });
 }
 
 beforeEach(() => {
@@ -29,8 +38,9 @@ beforeEach(() => {
   store = openStore(dir);
   repo = new CuesRepository(store.db);
   lifecycle = new FakeLifecycle();
-  control = new FakeOnAirControl({ fps: 30, gopFrames: 60, firstPts: 126_000 });
+  control = new FakeOnAirControl({ fps: 30, gopFrames: 60, firstPts: 126_000, startMs: Date.now() });
   states = [];
+  scenes = new Set([1, 7]);
   deck = makeDeck();
   lifecycle.start(control);
   control.timeline.advanceTo(100);
@@ -101,6 +111,16 @@ describe('cue deck: a break airs', () => {
     control.timeline.advanceTo(plan.spliceFrame);
     expect(control.onAirScene()).toBe('7');
     expect(control.generatedScenes.has(SLATE_SCENE_ID)).toBe(false);
+  });
+
+  it('a break scene that is gone: refused as a setting (400 naming it); removed later, the slate airs', () => {
+    const error = refusal(() => deck.setSettings({ breakSceneId: 99 }));
+    expect(error).toMatchObject({ apiCode: 'BAD_ARGUMENT', field: 'breakSceneId' });
+    deck.setSettings({ breakSceneId: 7 });
+    scenes.delete(7);
+    const plan = deck.startBreak({ durationSeconds: 2, prerollSeconds: 0 });
+    control.timeline.advanceTo(plan.spliceFrame);
+    expect(control.onAirScene()).toBe(SLATE_SCENE_ID);
   });
 
   it('pushes cues.state every 6 frames while armed, from the frame clock', () => {
@@ -315,6 +335,8 @@ describe('cue deck: settings and durability', () => {
     deck.cancel();
     const cancelHex = Buffer.from(control.cues.queued[1]!.section).toString('hex');
     const c = Number(insert.run(later, plan.eventId, null, cancelHex).lastInsertRowid);
+    // A copy of the same bytes a day later is not this break's (the log is searched in its window).
+    insert.run(new Date(Date.now() + 86_400_000).toISOString(), plan.eventId, null, cancelHex);
     expect(repo.asRun(1)[0]!.scte35LogIds).toEqual([a, b, c]);
   });
 });

@@ -169,7 +169,9 @@ export class CueDeck {
     }
     this.#store.addSection(eventId, cueOut);
 
-    const sceneId = settings.breakSceneId === null ? SLATE_SCENE_ID : String(settings.breakSceneId);
+    // A break scene removed since it was chosen: the slate airs instead of nothing.
+    const breakScene = settings.breakSceneId !== null && (this.#options.sceneExists?.(settings.breakSceneId) ?? true) ? settings.breakSceneId : null;
+    const sceneId = breakScene === null ? SLATE_SCENE_ID : String(breakScene);
     const active: ActiveBreak = {
       eventId,
       signal,
@@ -190,7 +192,7 @@ export class CueDeck {
       onCopySent: null,
       slateSecondsShown: -1,
     };
-    if (settings.breakSceneId === null) this.#prepareSlate(control, active, plan.durationSeconds);
+    if (breakScene === null) this.#prepareSlate(control, active, plan.durationSeconds);
     active.spliceActions.push(
       timeline.at(plan.spliceFrame, { kind: 'hold', layer: 'break', sceneId }),
       timeline.at(plan.spliceFrame, { kind: 'call', run: (frame) => this.#spliced(active, frame) }),

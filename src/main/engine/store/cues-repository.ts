@@ -39,6 +39,14 @@ interface AlertDbRow {
   interrupted_event_id: number | null;
 }
 
+/** Copies of a break's sections go out until its return at the latest; 10 minutes of slack on top. */
+const LOG_WINDOW_SLACK_MS = 10 * 60 * 1000;
+
+function logWindowEnd(row: AsRunDbRow): string {
+  const lastReturn = Math.max(Date.parse(row.planned_return_at), row.actual_return_at === null ? 0 : Date.parse(row.actual_return_at));
+  return new Date(lastReturn + LOG_WINDOW_SLACK_MS).toISOString();
+}
+
 export class CuesRepository {
   readonly #db: Database;
   constructor(db: Database) {
@@ -109,8 +117,10 @@ export class CuesRepository {
 
   asRun(limit: number): AsRunRow[] {
     const rows = this.#db.prepare('SELECT * FROM as_run ORDER BY event_id DESC LIMIT ?').all(limit) as AsRunDbRow[];
-    // The section copies in the SCTE-35 log: same bytes, sent after the break was asked for.
-    const logIds = this.#db.prepare('SELECT id FROM scte35_log WHERE sent_at >= ? AND section_hex IN (SELECT value FROM json_each(?)) ORDER BY id');
+    // The section copies in the SCTE-35 log: the same bytes, sent from the request until the break's
+    // last return (planned or actual) plus a margin for the wall clock against the frame clock. The
+    // window keeps the lookup on the log's time index, however long the log.
+    const logIds = this.#db.prepare('SELECT id FROM scte35_log WHERE sent_at BETWEEN ? AND ? AND section_hex IN (SELECT value FROM json_each(?)) ORDER BY id');
     return rows.map((row) => {
       const actualDuration =
         row.actual_splice_frame !== null && row.actual_return_frame !== null ? (row.actual_return_frame - row.actual_splice_frame) / row.fps : null;
@@ -134,7 +144,7 @@ export class CuesRepository {
         actualReturnAt: row.actual_return_at,
         durationSecondsActual: actualDuration,
         outcome: row.outcome as AsRunOutcome,
-        scte35LogIds: (logIds.all(row.requested_at, row.sections_hex) as Array<{ id: number }>).map((r) => r.id),
+        scte35LogIds: (logIds.all(row.requested_at, logWindowEnd(row), row.sections_hex) as Array<{ id: number }>).map((r) => r.id),
       };
     });
   }
