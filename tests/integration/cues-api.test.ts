@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakPlan } from '../../src/shared/contract.ts';
-import { AS_RUN_CSV_COLUMNS, type AsRunRow, type CueState } from '../../src/shared/cues.ts';
+import { AS_RUN_CSV_COLUMNS, type AlertLogRow, type AlertState, type AsRunRow, type CueState } from '../../src/shared/cues.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
-import { decodeSection, type SpliceInsertCommand } from '../../src/main/engine/scte35/index.ts';
+import { decodeSection, type SegmentationDescriptor, type SpliceInsertCommand } from '../../src/main/engine/scte35/index.ts';
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 
 let dataDir: string;
@@ -176,6 +176,41 @@ describe('cue deck over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('limit');
   });
+
+  it('time_signal style: its sections go out and the as-run row links them from the SCTE-35 log', async () => {
+    await ok('cues.setSettings', { signalStyle: 'time_signal_advertisement', upid: { type: 'adi', value: 'SIGNAL:it-1' } });
+    const plan = await startBreak({ durationSeconds: 2, prerollSeconds: 1 });
+    expect(plan.signalStyle).toBe('time_signal_advertisement');
+    await expect.poll(async () => (await rowOf(plan.eventId))?.outcome, { timeout: 20_000, interval: 200 }).toBe('aired');
+    const row = (await rowOf(plan.eventId))!;
+    const log = await ok<Array<{ hex: string; commandType: number }>>('scte35.log', { limit: 300 });
+    const types = new Set(
+      log
+        .filter((entry) => entry.commandType === 6)
+        .flatMap((entry) => decodeSection(Buffer.from(entry.hex, 'hex')).descriptors)
+        .filter((d) => d.name === 'segmentation_descriptor' && d.segmentation_event_id === plan.eventId)
+        .map((d) => (d as SegmentationDescriptor).segmentation_type_id),
+    );
+    expect([...types].sort()).toEqual([0x30, 0x31]);
+    expect(row.scte35LogIds.length).toBeGreaterThanOrEqual(2);
+    await ok('cues.setSettings', { signalStyle: 'splice_insert', upid: { type: 'none' } });
+  }, 60_000);
+
+  it('an alert during a break: the break returns (interrupted_by_alert), breaks are refused until it ends, it is logged', async () => {
+    const plan = await startBreak({ durationSeconds: 60, prerollSeconds: 0 });
+    await expect.poll(phase, { timeout: 20_000, interval: 100 }).toBe('onBreak');
+    const alert = await ok<AlertState>('alerts.start', { text: 'Test of the emergency alert', style: 'fullscreen' });
+    expect(alert).toMatchObject({ active: true, style: 'fullscreen' });
+    expect(alert.startFrame! % 30).toBe(0);
+    const refusedBreak = await refused('cues.startBreak', { durationSeconds: 30 });
+    expect(refusedBreak.status).toBe(409);
+    expect(refusedBreak.error.message).toContain('alert');
+    await expect.poll(async () => (await rowOf(plan.eventId))?.outcome, { timeout: 20_000, interval: 200 }).toBe('interrupted_by_alert');
+    expect((await rowOf(plan.eventId))!.actualReturnFrame).toBe(alert.startFrame);
+    expect(await ok<AlertState>('alerts.stop')).toMatchObject({ active: false });
+    expect((await refused('alerts.stop')).status).toBe(409);
+    expect((await ok<AlertLogRow[]>('alerts.log'))[0]).toMatchObject({ text: 'Test of the emergency alert', endedBy: 'operator', interruptedEventId: plan.eventId });
+  }, 60_000);
 
   it('stopping the program mid-break sends the cue-in first; the row says interrupted_by_stop', async () => {
     const plan = await startBreak({ durationSeconds: 60, prerollSeconds: 0 });
