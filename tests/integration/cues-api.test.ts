@@ -209,7 +209,11 @@ describe('cue deck over HTTP', () => {
     expect((await rowOf(plan.eventId))!.actualReturnFrame).toBe(alert.startFrame);
     expect(await ok<AlertState>('alerts.stop')).toMatchObject({ active: false });
     expect((await refused('alerts.stop')).status).toBe(409);
-    expect((await ok<AlertLogRow[]>('alerts.log'))[0]).toMatchObject({ text: 'Test of the emergency alert', endedBy: 'operator', interruptedEventId: plan.eventId });
+    expect((await ok<AlertLogRow[]>('alerts.log'))[0]).toMatchObject({
+      text: 'Test of the emergency alert',
+      endedBy: 'operator',
+      interruptedEventId: plan.eventId,
+    });
   }, 60_000);
 
   it('stopping the program mid-break sends the cue-in first; the row says interrupted_by_stop', async () => {
