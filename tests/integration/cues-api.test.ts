@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { BreakPlan } from '../../src/shared/contract.ts';
 import { AS_RUN_CSV_COLUMNS, type AlertLogRow, type AlertState, type AsRunRow, type CueState } from '../../src/shared/cues.ts';
 import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
@@ -119,6 +120,36 @@ describe('cue deck over HTTP', () => {
     expect(row.scte35LogIds.length).toBeGreaterThan(0);
     expect(log.filter((entry) => entry.eventId === plan.eventId).length).toBe(row.scte35LogIds.length);
   }, 90_000);
+
+  it('cues.state is pushed over the WebSocket: armed (counting down on the frame clock), on break, idle', async () => {
+    const ws = new WebSocket(`${studio.url.replace('http', 'ws')}/api/v1/ws`, { headers: studio.authHeaders });
+    const states: CueState[] = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; event?: string; payload?: CueState };
+      if (message.type === 'event' && message.event === 'cues.state') states.push(message.payload!);
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    try {
+      const plan = await startBreak({ durationSeconds: 2, prerollSeconds: 2 });
+      await expect.poll(() => states.some((s) => s.phase === 'idle' && s.last?.eventId === plan.eventId), { timeout: 20_000 }).toBe(true);
+      const mine = states.filter((s) => s.current?.eventId === plan.eventId || s.last?.eventId === plan.eventId);
+      const phases = mine.map((s) => s.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+      expect(phases).toEqual(['armed', 'onBreak', 'idle']);
+      // Counting down from the frame clock: several armed states, frames rising, seconds to the splice falling.
+      const armed = mine.filter((s) => s.phase === 'armed');
+      expect(armed.length).toBeGreaterThan(2);
+      for (let i = 1; i < armed.length; i++) {
+        expect(armed[i]!.frame).toBeGreaterThanOrEqual(armed[i - 1]!.frame);
+        expect(armed[i]!.current!.secondsToSplice).toBeLessThanOrEqual(armed[i - 1]!.current!.secondsToSplice);
+      }
+      for (const s of armed) expect(s.current!.secondsToSplice).toBeCloseTo((plan.spliceFrame - s.frame) / s.fps, 9);
+    } finally {
+      ws.close();
+    }
+  }, 60_000);
 
   it('cancel before the splice: its cancel section is logged, the row says cancelled', async () => {
     const plan = await startBreak({ durationSeconds: 30, prerollSeconds: 10 });
