@@ -10,6 +10,7 @@ import {
   type CommandResult,
   type Health,
 } from './contract.ts';
+import { DEFAULT_CUE_SETTINGS } from './cues.ts';
 
 /** One accepted and one refused argument set for every command, with the field the refusal names. */
 const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; badField: string | undefined } } = {
@@ -95,6 +96,21 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'stats.get': { good: {}, bad: { at: 1 }, badField: 'at' },
   'stats.history': { good: {}, bad: { limit: 100000 }, badField: 'limit' },
   'scte35.encode': { good: { section: { table_id: 252 } }, bad: { section: { table_id: 252 }, format: 'binary' }, badField: 'format' },
+  'cues.startBreak': { good: { durationSeconds: 30, prerollSeconds: 4 }, bad: { durationSeconds: 0.5 }, badField: 'durationSeconds' },
+  'cues.returnNow': { good: {}, bad: { frame: 1 }, badField: 'frame' },
+  'cues.cancel': { good: {}, bad: { eventId: 1 }, badField: 'eventId' },
+  'cues.status': { good: {}, bad: { verbose: true }, badField: 'verbose' },
+  'cues.asRun': { good: { limit: 20 }, bad: { limit: 0 }, badField: 'limit' },
+  'cues.getSettings': { good: {}, bad: { key: 'x' }, badField: 'key' },
+  'cues.setSettings': {
+    good: { signalStyle: 'time_signal_advertisement', upid: { type: 'mpu', formatIdentifier: 'ABCD', privateData: '01ff' }, heartbeatSeconds: null },
+    bad: { returnPrerollSeconds: 11 },
+    badField: 'returnPrerollSeconds',
+  },
+  'alerts.start': { good: { text: 'Severe weather warning', style: 'crawl', durationSeconds: 60 }, bad: { text: 'x', style: 'banner' }, badField: 'style' },
+  'alerts.stop': { good: {}, bad: { force: true }, badField: 'force' },
+  'alerts.status': { good: {}, bad: { all: true }, badField: 'all' },
+  'alerts.log': { good: {}, bad: { limit: 1001 }, badField: 'limit' },
 };
 
 describe('contract', () => {
@@ -159,6 +175,29 @@ describe('contract', () => {
   it('trims names before checking them', () => {
     const result = validateCommandArgs('streamKeys.create', { name: '  Studio A  ' });
     expect(result.ok && result.args.name).toBe('Studio A');
+  });
+
+  it('names the out-of-range field of a break: duration, preroll', () => {
+    for (const [args, field] of [
+      [{ durationSeconds: 3601 }, 'durationSeconds'],
+      [{ durationSeconds: 30, prerollSeconds: 31 }, 'prerollSeconds'],
+      [{ durationSeconds: 30, prerollSeconds: -1 }, 'prerollSeconds'],
+      [{}, 'durationSeconds'],
+    ] as const) {
+      const result = validateCommandArgs('cues.startBreak', args);
+      expect(result.ok, JSON.stringify(args)).toBe(false);
+      if (!result.ok) expect(result.error).toMatchObject({ code: 'BAD_ARGUMENT', field });
+    }
+  });
+
+  it('names the field inside cue settings (a UPID, a hotkey)', () => {
+    const upid = validateCommandArgs('cues.setSettings', { upid: { type: 'mpu', formatIdentifier: 'TOOLONG', privateData: '' } });
+    expect(upid.ok).toBe(false);
+    if (!upid.ok) expect(upid.error.field).toBe('upid.formatIdentifier');
+    // hotkeys is a whole map (every action, null for none): the one bad key is named.
+    const hotkey = validateCommandArgs('cues.setSettings', { hotkeys: { ...DEFAULT_CUE_SETTINGS.hotkeys, cancel: 'Ctrl+' } });
+    expect(hotkey.ok).toBe(false);
+    if (!hotkey.ok) expect(hotkey.error.field).toBe('hotkeys.cancel');
   });
 
   it('maps every error code to an HTTP status', () => {

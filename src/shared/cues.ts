@@ -235,3 +235,24 @@ export const AS_RUN_CSV_COLUMNS = [
   'actualReturnAt',
   'scte35LogIds',
 ] as const satisfies readonly (keyof AsRunRow)[];
+
+/**
+ * One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled.
+ * A text cell that a spreadsheet would read as a formula (=, +, -, @, tab, CR first: OWASP's
+ * "CSV injection") gets a leading apostrophe, so it is shown as text, never run.
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The as-run log as CSV, the columns of AS_RUN_CSV_COLUMNS, CRLF line ends (RFC 4180), header first. */
+export function asRunToCsv(rows: readonly AsRunRow[]): string {
+  const lines = [AS_RUN_CSV_COLUMNS.join(',')];
+  for (const row of rows) {
+    lines.push(AS_RUN_CSV_COLUMNS.map((column) => (column === 'scte35LogIds' ? csvCell(row.scte35LogIds.join(';')) : csvCell(row[column]))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API_PREFIX, httpStatusOf, type CommandEnvelope, type CommandError, type WsClientMessage, type WsServerMessage } from '../../shared/contract.ts';
+import type { CommandResult } from '../../shared/contract.ts';
+import { asRunToCsv } from '../../shared/cues.ts';
 import type { Engine } from '../engine/host/engine.ts';
 import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedToken, tokenCookieName, tokenMatches } from './auth.ts';
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
@@ -18,6 +20,8 @@ import { errorMessage } from '../engine/errors.ts';
 
 export const DEFAULT_PORT = 8088;
 const MAX_BODY_BYTES = 1 << 20;
+/** The as-run CSV's rows when no limit is asked: the most cues.asRun gives. */
+const AS_RUN_CSV_MAX_ROWS = 10_000;
 const WS_PATH = `${API_PREFIX}/ws`;
 /** How often every connection's send buffer is looked at, so a consumer that went quiet is still closed. */
 const BACKPRESSURE_SWEEP_MS = 1000;
@@ -196,6 +200,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const envelope = await engine.dispatch(command, args, { trusted: true });
       return 'error' in envelope ? sendError(response, httpStatusOf[envelope.error.code], envelope.error) : sendJson(response, 200, envelope);
     }
+    if (route === `${API_PREFIX}/cues/as-run.csv` && method === 'GET') return sendAsRunCsv(url, response);
     if (route === '/metrics' && method === 'GET') {
       const text = await engine.metrics.metrics();
       response.writeHead(200, { 'Content-Type': engine.metrics.contentType, 'Cache-Control': 'no-store' });
@@ -213,6 +218,26 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (serveStatic(options.staticDir, route, response)) return;
     }
     throw new HttpError(404, 'NOT_FOUND', `Nothing at ${route}.`);
+  }
+
+  /**
+   * The as-run log as CSV (the same text the UI exports: asRunToCsv). `?limit=N` (1..10000, default
+   * 10000), checked by the cues.asRun command's own schema, so a bad one is a 400 naming the field.
+   */
+  async function sendAsRunCsv(url: URL, response: ServerResponse): Promise<void> {
+    const limit = url.searchParams.get('limit');
+    const envelope = await engine.dispatch('cues.asRun', { limit: limit === null ? AS_RUN_CSV_MAX_ROWS : Number(limit) }, { trusted: true });
+    if ('error' in envelope) return sendError(response, httpStatusOf[envelope.error.code], envelope.error);
+    const body = asRunToCsv(envelope.result as CommandResult<'cues.asRun'>);
+    const day = new Date().toISOString().slice(0, 10);
+    response.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8; header=present',
+      'Content-Disposition': `attachment; filename="as-run-${day}.csv"`,
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(body);
   }
 
   const server = createServer((request, response) => {

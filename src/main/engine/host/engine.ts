@@ -28,6 +28,8 @@ import { EventBus } from './event-bus.ts';
 import { createHandlers, type CallContext, type HandlerTable } from './handlers.ts';
 import { ingestStreamEvent } from './ingest-events.ts';
 import { describeCueSent } from './scte35-sent.ts';
+import { AlertService, CueDeck } from '../cues/index.ts';
+import { CuesRepository } from '../store/cues-repository.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -93,6 +95,9 @@ export class Engine {
   readonly stats: StatsCollector;
   readonly scte35Log: Scte35Log;
   readonly retention: RetentionPruner;
+  /** The ad-cue deck and the emergency alert, over the program's on-air control. */
+  readonly cues: CueDeck;
+  readonly alerts: AlertService;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -202,6 +207,28 @@ export class Engine {
       log: this.log.child('retention'),
     });
     this.retention.start();
+    const cuesRepository = new CuesRepository(store.db);
+    const frameSize = () => {
+      const { width, height } = this.programHost.formatSettings();
+      return { width, height };
+    };
+    this.cues = new CueDeck({
+      lifecycle: this.programHost.events,
+      store: cuesRepository,
+      onState: (state) => this.events.emit('cues.state', state),
+      onSettings: (settings) => this.events.emit('cues.settings', settings),
+      frameSize,
+      sceneExists: (id) => this.repositories.program.scenes().some((scene) => scene.id === id),
+      log: options.log.child('cues'),
+    });
+    this.alerts = new AlertService({
+      lifecycle: this.programHost.events,
+      store: cuesRepository,
+      deck: this.cues,
+      onState: (state) => this.events.emit('alerts.state', state),
+      frameSize,
+      log: options.log.child('alerts'),
+    });
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
@@ -305,6 +332,10 @@ export class Engine {
     };
     await step('stats', () => this.stats.close());
     await step('program', () => this.programHost.close());
+    await step('cues', () => {
+      this.alerts.dispose();
+      this.cues.dispose();
+    });
     await step('outputs', () => this.outputsHost.close());
     await step('ingest', () => this.ingest?.stop());
     await step('retention', () => this.retention.close());

@@ -235,5 +235,18 @@ export function createHandlers(engine: Engine): HandlerTable {
         return asArgumentError(error, 'section');
       }
     },
+
+    // The ad-cue deck and the emergency alert (#12): the services answer, refusals are CueErrors.
+    'cues.startBreak': (args) => engine.cues.startBreak(args),
+    'cues.returnNow': () => engine.cues.returnNow(),
+    'cues.cancel': () => engine.cues.cancel(),
+    'cues.status': () => engine.cues.status(),
+    'cues.asRun': ({ limit }) => engine.cues.asRun(limit),
+    'cues.getSettings': () => engine.cues.settings(),
+    'cues.setSettings': (changes) => engine.cues.setSettings(changes),
+    'alerts.start': (args) => engine.alerts.start(args),
+    'alerts.stop': () => engine.alerts.stop(),
+    'alerts.status': () => engine.alerts.status(),
+    'alerts.log': ({ limit }) => engine.alerts.log(limit),
   };
 }

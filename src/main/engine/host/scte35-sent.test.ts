@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCancel, buildCueOut, buildSpliceNull, encodeSection } from '../scte35/index.ts';
 import { migrations } from '../store/migrations.ts';
 import { Scte35Log } from '../store/scte35-log.ts';
+import { breakCancelSection, breakStartSection } from '../cues/index.ts';
 import { describeCueSent } from './scte35-sent.ts';
 
 const NOW = new Date('2026-03-04T05:06:07.000Z');
@@ -31,6 +32,18 @@ describe('describeCueSent', () => {
     expect(outcome(cueOut, 3)).toBe('repeated');
     expect(outcome(encodeSection(buildCancel({ eventId: 77 })), 1)).toBe('cancel sent');
     expect(outcome(encodeSection(buildSpliceNull()), 1, true)).toBe('heartbeat');
+  });
+
+  it('a time_signal is logged with its segmentation_event_id; its segmentation cancel as a cancel', () => {
+    const start = breakStartSection({ style: 'time_signal_placement_opportunity', eventId: 88, upid: { type: 'none' } }, 900_000, 90_000);
+    const described = describeCueSent({ section: start, splicePts: 900_000, clockPts: 0, heartbeat: false, copy: 1 }, NOW);
+    expect(described.event).toMatchObject({ spliceCommandType: 6, eventId: 88 });
+    expect(described.outcome).toBe('sent');
+    const cancel = breakCancelSection({ style: 'time_signal_advertisement', eventId: 88, upid: { type: 'none' } });
+    expect(describeCueSent({ section: cancel, splicePts: null, clockPts: 0, heartbeat: false, copy: 1 }, NOW)).toMatchObject({
+      event: { eventId: 88 },
+      outcome: 'cancel sent',
+    });
   });
 
   it('is what the SCTE-35 log writes and reads back', () => {

@@ -205,4 +205,62 @@ export const migrations: readonly Migration[] = [
       db.exec(`ALTER TABLE secrets ADD COLUMN sealed_with TEXT; -- NULL: plain text; else the SecretCipher id`);
     },
   },
+  {
+    // The ad-cue deck (#12): its settings, the as-run log of breaks, the emergency alerts, and the
+    // one counter that hands out splice event ids. The counter is a row of its own, not max(event_id)
+    // + 1: ids must keep increasing across restarts even if old as-run rows are ever pruned.
+    version: 4,
+    name: 'cue deck: as-run log, alert log, cue settings, event id counter',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE cue_settings (
+          id         INTEGER PRIMARY KEY CHECK (id = 1),
+          value      TEXT NOT NULL,               -- JSON CueSettings
+          updated_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE cue_event_counter (
+          id            INTEGER PRIMARY KEY CHECK (id = 1),
+          last_event_id INTEGER NOT NULL
+        ) STRICT;
+        INSERT INTO cue_event_counter (id, last_event_id) VALUES (1, 0);
+
+        CREATE TABLE as_run (
+          event_id                   INTEGER PRIMARY KEY,
+          signal_style               TEXT NOT NULL,
+          requested_at               TEXT NOT NULL,
+          duration_requested         REAL NOT NULL,
+          duration_planned           REAL NOT NULL,
+          fps                        REAL NOT NULL,
+          planned_splice_frame       INTEGER NOT NULL,
+          planned_splice_pts         INTEGER,
+          planned_splice_at          TEXT NOT NULL,
+          planned_return_frame       INTEGER NOT NULL,
+          planned_return_pts         INTEGER,
+          planned_return_at          TEXT NOT NULL,
+          actual_splice_frame        INTEGER,
+          actual_splice_pts          INTEGER,
+          actual_splice_at           TEXT,
+          actual_return_frame        INTEGER,
+          actual_return_pts          INTEGER,
+          actual_return_at           TEXT,
+          outcome                    TEXT NOT NULL,  -- AsRunOutcome
+          sections_hex               TEXT NOT NULL DEFAULT '[]'  -- JSON: the sections queued, to find their SCTE-35 log rows
+        ) STRICT;
+        CREATE INDEX as_run_pending ON as_run(outcome) WHERE outcome = 'pending';
+
+        CREATE TABLE alert_log (
+          id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+          text                 TEXT NOT NULL,
+          style                TEXT NOT NULL,
+          started_at           TEXT NOT NULL,
+          ended_at             TEXT,
+          start_frame          INTEGER,
+          end_frame            INTEGER,
+          ended_by             TEXT,             -- 'timer' | 'operator' | 'program_stopped' | 'crash'; NULL while on air
+          interrupted_event_id INTEGER
+        ) STRICT;
+      `);
+    },
+  },
 ];
