@@ -17,12 +17,15 @@ export const GOP = 30;
 export const TICKS_PER_FRAME = 90_000 / FPS;
 
 export class CommandError extends Error {
-  constructor(
-    readonly command: string,
-    readonly status: number,
-    readonly body: unknown,
-  ) {
+  readonly command: string;
+  readonly status: number;
+  readonly body: unknown;
+
+  constructor(command: string, status: number, body: unknown) {
     super(`${command}: ${status} ${JSON.stringify(body)}`);
+    this.command = command;
+    this.status = status;
+    this.body = body;
   }
 }
 

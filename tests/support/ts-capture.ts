@@ -3,7 +3,7 @@
 // (SCTE-35 sections with where they arrived on the video clock, video frames with PTS and IDR
 // flags), decode frames to small RGB pictures with ffmpeg, and tell pictures apart by their pixels.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { TS_PACKET_SIZE } from '../../src/main/engine/mpegts/constants.ts';
 import { TsDemux } from '../../src/main/engine/mpegts/demux.ts';
 import { TsFramer, ptsDiff } from '../../src/main/engine/mpegts/packet.ts';
@@ -17,11 +17,12 @@ const ffmpegPath = () => resolveFfmpegBinaries().ffmpeg.path;
 /** srt-live-transmit listening on `port`, writing every byte it receives to `file`. */
 export class SrtCapture {
   readonly child: ChildProcess;
+  readonly port: number;
+  readonly file: string;
 
-  constructor(
-    readonly port: number,
-    readonly file: string,
-  ) {
+  constructor(port: number, file: string) {
+    this.port = port;
+    this.file = file;
     const out = openSync(file, 'w');
     // 400 ms latency, as a distributor's link would have; the loaded runner drops less.
     this.child = spawn('srt-live-transmit', [`srt://:${port}?mode=listener&latency=400`, 'file://con'], { stdio: ['ignore', out, 'ignore'] });
@@ -58,9 +59,69 @@ export interface Capture {
   pmtStreamTypes: number[];
 }
 
+/**
+ * Reads a capture as it grows: each `poll()` reads the whole packets appended since the last one,
+ * so waiting on the receiver's state stays cheap however long the capture gets.
+ */
+export class CaptureReader implements Capture {
+  readonly frames: CapturedFrame[] = [];
+  readonly sections: CapturedSection[] = [];
+  pmtStreamTypes: number[] = [];
+  #offset = 0;
+  #clockPts = -1;
+  readonly #framer = new TsFramer();
+  readonly #demux = new TsDemux({
+    pmt: (pmt) => (this.pmtStreamTypes = pmt.streams.map((stream) => stream.streamType)),
+    videoPes: (au) => (this.#clockPts = au.pts),
+    accessUnit: (au) => this.frames.push({ pts: au.pts, keyframe: au.keyframe, packetIndex: au.packetIndex }),
+    scte35: (section, length, _pid, packetIndex) => {
+      const copy = Uint8Array.from(section.subarray(0, length));
+      this.sections.push({ hex: Buffer.from(copy).toString('hex'), section: decodeSection(copy), packetIndex, clockPts: this.#clockPts });
+    },
+  });
+
+  readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  get continuityErrors(): number {
+    return this.#demux.continuityErrors;
+  }
+
+  /** The latest video PTS the receiver has, or -1. */
+  get lastPts(): number {
+    return this.frames.at(-1)?.pts ?? -1;
+  }
+
+  poll(): this {
+    if (!existsSync(this.file)) return this;
+    const size = statSync(this.file).size;
+    const whole = Math.floor((size - this.#offset) / TS_PACKET_SIZE) * TS_PACKET_SIZE;
+    if (whole <= 0) return this;
+    const bytes = Buffer.alloc(whole);
+    const fd = openSync(this.file, 'r');
+    try {
+      readSync(fd, bytes, 0, whole, this.#offset);
+    } finally {
+      closeSync(fd);
+    }
+    this.#offset += whole;
+    this.#framer.push(bytes, this.#demux);
+    return this;
+  }
+
+  /** True once the receiver has a frame at least `seconds` past `pts`. */
+  hasPast(pts: number, seconds: number): boolean {
+    this.poll();
+    return this.frames.length > 0 && ptsDiff(this.lastPts, pts) >= seconds * 90_000;
+  }
+}
+
 /** Reads the whole packets of a capture (a file still being written is fine: the tail is ignored). */
 export function readCapture(fileOrBytes: string | Uint8Array): Capture {
-  const bytes = typeof fileOrBytes === 'string' ? readFileSync(fileOrBytes) : fileOrBytes;
+  if (typeof fileOrBytes === 'string') return new CaptureReader(fileOrBytes).poll();
   const frames: CapturedFrame[] = [];
   const sections: CapturedSection[] = [];
   let pmtStreamTypes: number[] = [];
@@ -74,8 +135,8 @@ export function readCapture(fileOrBytes: string | Uint8Array): Capture {
       sections.push({ hex: Buffer.from(copy).toString('hex'), section: decodeSection(copy), packetIndex, clockPts });
     },
   });
-  const whole = Math.floor(bytes.length / TS_PACKET_SIZE) * TS_PACKET_SIZE;
-  new TsFramer().push(bytes.subarray(0, whole), demux);
+  const whole = Math.floor(fileOrBytes.length / TS_PACKET_SIZE) * TS_PACKET_SIZE;
+  new TsFramer().push(fileOrBytes.subarray(0, whole), demux);
   return { frames, sections, continuityErrors: demux.continuityErrors, pmtStreamTypes };
 }
 
@@ -292,10 +353,13 @@ export class PlaylistWatcher {
   #timer: ReturnType<typeof setInterval> | undefined;
   #busy = false;
 
-  constructor(
-    readonly playlistUrl: string,
-    readonly headers: Record<string, string>,
-  ) {}
+  readonly playlistUrl: string;
+  readonly headers: Record<string, string>;
+
+  constructor(playlistUrl: string, headers: Record<string, string>) {
+    this.playlistUrl = playlistUrl;
+    this.headers = headers;
+  }
 
   start(intervalMs = 700): void {
     this.#timer = setInterval(() => void this.poll(), intervalMs);
