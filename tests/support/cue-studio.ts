@@ -104,9 +104,9 @@ export async function startCueStudio(options: CueStudioOptions): Promise<CueStud
 
   await ok<ProgramStatus>('program.start');
   await ok('program.switchScene', { sceneId });
-  const sources = async () => ok<SourceInfo[]>('sources.list');
+  const camera = async () => (await ok<SourceInfo[]>('sources.list')).find((source) => source.name === 'Camera');
   for (let waited = 0; ; waited += 250) {
-    if ((await sources()).every((source) => source.state === 'running')) break;
+    if ((await camera())?.state === 'running') break;
     if (waited > 30_000) throw new Error(`the camera did not come up:\n${studio.output().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
