@@ -1,4 +1,9 @@
-// `npm run bench -- pipeline [--seconds N] [--size 1920x1080] [--fps 30]` (default 600 s at 1080p30)
+// `npm run bench -- pipeline [--seconds N] [--size 1920x1080] [--fps 30] [--break | --break-every S]`
+// (default 600 s at 1080p30)
+//
+// --break keeps one ad break on air through the whole measured window; --break-every S alternates
+// breaks of S seconds with S seconds of program, so splices and returns happen inside the window.
+// Breaks go through the program's on-air control as the cue deck drives it (bench/lib/break-keeper.ts).
 //
 // The live program end to end, at full size: ffmpeg publishes a test pattern with tone over RTMP to
 // the embedded ingest; the Program composes that input with a logo PNG and a text lower third (the
@@ -35,6 +40,8 @@ import { spawnOwned } from '../src/main/engine/process/child.ts';
 import { Program, type ProgramCounters } from '../src/main/engine/program/program.ts';
 import { openStore } from '../src/main/engine/store/database.ts';
 import { StreamKeysRepository } from '../src/main/engine/store/stream-keys-repository.ts';
+import type { OnAirControl } from '../src/main/engine/program/on-air-control.ts';
+import { BreakKeeper, type BreakKeeperFigures } from './lib/break-keeper.ts';
 import { frameRateOf, option, round as roundTo, sleep, until } from './lib/common.ts';
 
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -116,6 +123,15 @@ interface StudioRun {
   tsBytes: number;
   warnings: string[];
   droppedAtStartup: number;
+  breaks: BreakKeeperFigures | null;
+}
+
+/** The program's on-air control (what the cue deck drives). */
+function onAirControlOf(program: Program): OnAirControl {
+  const candidate = program as unknown as { control?: OnAirControl | null; timeline?: unknown; cues?: unknown };
+  if (candidate.control) return candidate.control;
+  if (candidate.timeline && candidate.cues) return program as unknown as OnAirControl;
+  throw new Error('this Program has no on-air control: --break needs the on-air control core');
 }
 
 async function runStudio(options: {
@@ -125,6 +141,8 @@ async function runStudio(options: {
   streamKeyId: number;
   logoPath: string;
   seconds: number;
+  /** Breaks during the window: length and gap in seconds (gap 0 = one break through the window). */
+  breaks: { breakSeconds: number; gapSeconds: number } | null;
 }): Promise<StudioRun> {
   const { format, seconds } = options;
   const place = layout(format);
@@ -169,6 +187,11 @@ async function runStudio(options: {
 
   // start() resolves once the encoder has put out its first bytes and the frame clock runs.
   await program.start();
+  let keeper: BreakKeeper | null = null;
+  if (options.breaks) {
+    keeper = new BreakKeeper(onAirControlOf(program), { ...options.breaks, width: format.width, height: format.height });
+    await keeper.start();
+  }
   const started = performance.now();
   const deadline = started + seconds * 1000;
   // Drops while the encoder ffmpeg starts (x264 opens ~1 s after the first frame) are told apart from the rest.
@@ -188,6 +211,7 @@ async function runStudio(options: {
       );
     }
   }
+  keeper?.stop();
   const stats = program.stats();
   const source = program.sourceStatus('cam');
   const threadsAfter = threadCpuSeconds();
@@ -210,6 +234,7 @@ async function runStudio(options: {
     tsBytes,
     warnings,
     droppedAtStartup: droppedAtStartup ?? stats.framesDropped,
+    breaks: keeper ? { ...keeper.figures } : null,
   };
 }
 
@@ -335,6 +360,10 @@ export default async function pipelineBench(args: string[]): Promise<object> {
   const frameRate = frameRateOf(option(args, 'fps') ?? '30');
   const fps = frameRate.num / frameRate.den;
   const format: ProgramFormat = { ...DEFAULT_PROGRAM_FORMAT, width, height, frameRate };
+  const breakEvery = option(args, 'break-every');
+  if (breakEvery !== undefined && !(Number(breakEvery) >= 1)) throw new Error(`--break-every must be ≥ 1 s, got ${breakEvery}`);
+  // One break through the window: longer than it, so its return is never inside it.
+  const breaks = breakEvery !== undefined ? { breakSeconds: Number(breakEvery), gapSeconds: Number(breakEvery) } : args.includes('--break') ? { breakSeconds: seconds + 60, gapSeconds: 0 } : null;
   const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
   const loadBefore = os.loadavg();
 
@@ -373,7 +402,7 @@ export default async function pipelineBench(args: string[]): Promise<object> {
     const before = await runReference(ffmpeg, referenceArgs(format, url, logoPath, firstHalf));
     await sleep(3000);
     log(`studio run: ${seconds} s at ${width}x${height}@${round(fps, 3)}`);
-    const studio = await runStudio({ format, ffmpeg, ingest, streamKeyId: ingestInfo.streamKeyId, logoPath, seconds });
+    const studio = await runStudio({ format, ffmpeg, ingest, streamKeyId: ingestInfo.streamKeyId, logoPath, seconds, breaks });
     await sleep(3000);
     log(`reference run, second half: ${seconds - firstHalf} s`);
     const after = seconds - firstHalf > 0 ? await runReference(ffmpeg, referenceArgs(format, url, logoPath, seconds - firstHalf)) : null;
@@ -406,6 +435,13 @@ export default async function pipelineBench(args: string[]): Promise<object> {
       repeated_frames: cam.repeated,
       output_repeats: studio.stats.framesRepeated,
       late_ticks: studio.stats.lateTicks,
+      breaks: breaks
+        ? {
+            mode: breakEvery !== undefined ? `break ${breakEvery} s, program ${breakEvery} s, repeated` : 'one break through the window',
+            ...studio.breaks,
+            share_of_frames_on_break: round((studio.breaks?.framesOnBreak ?? 0) / Math.max(1, studio.frames)),
+          }
+        : null,
       compose_ms_per_frame: round(composeMs),
       compose_breakdown: {
         blend_workers_cpu_ms_per_frame: round(composeWorkerMs),
