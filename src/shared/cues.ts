@@ -235,3 +235,23 @@ export const AS_RUN_CSV_COLUMNS = [
   'actualReturnAt',
   'scte35LogIds',
 ] as const satisfies readonly (keyof AsRunRow)[];
+
+/** A cell that a spreadsheet would run as a formula (CWE-1236): = + - @, tab or CR first. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = Array.isArray(value) ? value.join(';') : String(value);
+  // Numbers are written as numbers (a negative PTS never occurs, but stays a number); text that
+  // starts like a formula is defused with a leading apostrophe (OWASP "CSV Injection").
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  // RFC 4180 § 2.6–2.7: a field with a comma, a quote or a line break is quoted, quotes doubled.
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The as-run log as CSV (RFC 4180: CRLF line ends, a header row of AS_RUN_CSV_COLUMNS). */
+export function asRunToCsv(rows: readonly AsRunRow[]): string {
+  const lines = [AS_RUN_CSV_COLUMNS.join(',')];
+  for (const row of rows) lines.push(AS_RUN_CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
