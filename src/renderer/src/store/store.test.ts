@@ -256,7 +256,11 @@ describe('cues slice', () => {
     });
     const store = createStudioStore(fake.client);
     await expect(store.getState().startBreak(60, '60 s break')).resolves.toBe(false);
-    expect(cuesSelectors.refusal(store.getState())).toMatchObject({ action: '60 s break', code: 'CONFLICT', message: 'cues.startBreak: break 12 is armed; cancel it first' });
+    expect(cuesSelectors.refusal(store.getState())).toMatchObject({
+      action: '60 s break',
+      code: 'CONFLICT',
+      message: 'cues.startBreak: break 12 is armed; cancel it first',
+    });
     expect(cuesSelectors.pending(store.getState())).toBeNull();
     refuse = false;
     await expect(store.getState().startBreak(30, '30 s break')).resolves.toBe(true);

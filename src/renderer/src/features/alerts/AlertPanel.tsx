@@ -76,12 +76,12 @@ export function AlertPanel() {
         <form className="alert-panel__form" onSubmit={(event) => void submit(event)} noValidate data-testid="alert-form">
           <Field label="Alert text" error={errorFor('text')} errorTestId="alert-error-text">
             {(props) => (
-              <textarea
+              <input
                 {...props}
-                className="input alert-panel__textarea"
-                rows={2}
+                className="input"
                 maxLength={ALERT_TEXT_MAX}
                 value={text}
+                placeholder="What viewers must know"
                 onChange={(e) => {
                   setText(e.target.value);
                   clearError();
@@ -90,8 +90,8 @@ export function AlertPanel() {
               />
             )}
           </Field>
-          <div className="form-grid">
-            <Field label="Style" error={errorFor('style')}>
+          <div className="alert-panel__row">
+            <Field label="Style" error={errorFor('style')} className="alert-panel__style-field">
               {(props) => (
                 <select {...props} className="input" value={style} onChange={(e) => setStyle(e.target.value as AlertStyle)} data-testid="alert-style">
                   <option value="fullscreen">{STYLE_LABEL.fullscreen}</option>
@@ -99,7 +99,7 @@ export function AlertPanel() {
                 </select>
               )}
             </Field>
-            <Field label="Duration (s, empty = until stopped)" error={errorFor('durationSeconds')} errorTestId="alert-error-durationSeconds">
+            <Field label="Duration (s)" error={errorFor('durationSeconds')} errorTestId="alert-error-durationSeconds" className="alert-panel__duration-field">
               {(props) => (
                 <input
                   {...props}
@@ -108,6 +108,7 @@ export function AlertPanel() {
                   min={1}
                   step={1}
                   value={duration}
+                  placeholder="until stopped"
                   onChange={(e) => {
                     setDuration(e.target.value);
                     clearError();
@@ -116,14 +117,12 @@ export function AlertPanel() {
                 />
               )}
             </Field>
-          </div>
-          <FormError testId="alert-error">{otherError}</FormError>
-          <div className="inline-row">
-            <button type="submit" className="button button--danger" disabled={!connected || busy} data-testid="alert-start">
+            <button type="submit" className="button button--danger alert-panel__start" disabled={!connected || busy} data-testid="alert-start">
               Start alert
             </button>
-            {!running ? <span className="panel__muted">Program stopped: the alert airs when the program runs.</span> : null}
           </div>
+          <FormError testId="alert-error">{otherError}</FormError>
+          {!running ? <p className="panel__muted">Program stopped: the alert airs when the program runs.</p> : null}
         </form>
       )}
     </Panel>

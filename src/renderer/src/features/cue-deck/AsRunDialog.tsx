@@ -62,7 +62,13 @@ export function AsRunDialog({ onClose }: { onClose: () => void }) {
       testId="as-run-dialog"
       className="dialog--wide"
       actions={
-        <button type="button" className="button button--small button--primary" onClick={() => void exportCsv()} disabled={exporting} data-testid="as-run-export">
+        <button
+          type="button"
+          className="button button--small button--primary"
+          onClick={() => void exportCsv()}
+          disabled={exporting}
+          data-testid="as-run-export"
+        >
           {exporting ? 'Exporting…' : 'Export CSV'}
         </button>
       }
@@ -77,7 +83,9 @@ export function AsRunDialog({ onClose }: { onClose: () => void }) {
           {error}
         </p>
       ) : null}
-      {loaded && sorted.length === 0 ? <p className="panel__muted">No breaks yet. Each break the deck cues gets a row here, written before the engine answers.</p> : null}
+      {loaded && sorted.length === 0 ? (
+        <p className="panel__muted">No breaks yet. Each break the deck cues gets a row here, written before the engine answers.</p>
+      ) : null}
       {sorted.length > 0 ? (
         <div className="as-run__scroll">
           <table className="as-run" data-testid="as-run-table">

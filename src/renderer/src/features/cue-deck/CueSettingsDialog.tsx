@@ -167,7 +167,12 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
             </div>
             <div className="form-grid">
               <label className="checkbox">
-                <input type="checkbox" checked={draft.heartbeatOn} onChange={(e) => edit({ heartbeatOn: e.target.checked })} data-testid="cue-settings-heartbeat-on" />
+                <input
+                  type="checkbox"
+                  checked={draft.heartbeatOn}
+                  onChange={(e) => edit({ heartbeatOn: e.target.checked })}
+                  data-testid="cue-settings-heartbeat-on"
+                />
                 splice_null heartbeat
               </label>
               <Field label="Every (s)" error={errorFor('heartbeatSeconds')}>
@@ -220,11 +225,19 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
               <div className="form-grid">
                 <Field label="Format identifier (4 chars)" error={null}>
                   {(props) => (
-                    <input {...props} className="input" maxLength={4} value={draft.upidFormatIdentifier} onChange={(e) => edit({ upidFormatIdentifier: e.target.value })} />
+                    <input
+                      {...props}
+                      className="input"
+                      maxLength={4}
+                      value={draft.upidFormatIdentifier}
+                      onChange={(e) => edit({ upidFormatIdentifier: e.target.value })}
+                    />
                   )}
                 </Field>
                 <Field label="Private data (hex)" error={null}>
-                  {(props) => <input {...props} className="input mono" value={draft.upidPrivateData} onChange={(e) => edit({ upidPrivateData: e.target.value })} />}
+                  {(props) => (
+                    <input {...props} className="input mono" value={draft.upidPrivateData} onChange={(e) => edit({ upidPrivateData: e.target.value })} />
+                  )}
                 </Field>
               </div>
             ) : null}
@@ -254,7 +267,16 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
               )}
             </Field>
             <Field label={`Slate text${draft.breakSceneId === null ? '' : ' (generated slate only)'}`} error={errorFor('slateText')}>
-              {(props) => <input {...props} className="input" maxLength={200} value={draft.slateText} onChange={(e) => edit({ slateText: e.target.value })} data-testid="cue-settings-slate-text" />}
+              {(props) => (
+                <input
+                  {...props}
+                  className="input"
+                  maxLength={200}
+                  value={draft.slateText}
+                  onChange={(e) => edit({ slateText: e.target.value })}
+                  data-testid="cue-settings-slate-text"
+                />
+              )}
             </Field>
             <Field label="Custom break (s)" error={errorFor('customDurationSeconds')}>
               {(props) => (
@@ -273,7 +295,9 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
             </Field>
 
             <h3 className="dock-section__title cue-settings__subtitle">Hotkeys</h3>
-            <p className="panel__muted">Click a key box, then press the key (with Ctrl, Alt, Shift or Meta if you like). Hotkeys never fire while you type in a field.</p>
+            <p className="panel__muted">
+              Click a key box, then press the key (with Ctrl, Alt, Shift or Meta if you like). Hotkeys never fire while you type in a field.
+            </p>
             <table className="hotkeys" data-testid="cue-settings-hotkeys">
               <tbody>
                 {DECK_ACTIONS.map((action) => (
@@ -362,7 +386,13 @@ function HotkeyRow({
         </button>
       </td>
       <td>
-        <button type="button" className="button button--tiny button--ghost" onClick={() => onChange(null)} disabled={!current} data-testid={`hotkey-clear-${action}`}>
+        <button
+          type="button"
+          className="button button--tiny button--ghost"
+          onClick={() => onChange(null)}
+          disabled={!current}
+          data-testid={`hotkey-clear-${action}`}
+        >
           Clear
         </button>
       </td>
