@@ -108,7 +108,7 @@ export function AlertPanel() {
                   min={1}
                   step={1}
                   value={duration}
-                  placeholder="until stopped"
+                  placeholder="optional"
                   onChange={(e) => {
                     setDuration(e.target.value);
                     clearError();

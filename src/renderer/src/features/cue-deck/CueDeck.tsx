@@ -24,6 +24,9 @@ const CUSTOM_MAX = 3600;
 
 type View = 'settings' | 'asRun' | null;
 
+/** The engine's message without the command it names first ("cues.startBreak: …"): the deck says what was asked. */
+const withoutCommandName = (message: string) => message.replace(/^(cues|alerts)\.\w+: /, '');
+
 /** Why the deck cannot cue a break now, or null when it can. */
 function whyNoBreak(connected: boolean, state: CueState | null, alertActive: boolean, loadError: string | null): string | null {
   if (!connected) return 'Not connected to the studio engine.';
@@ -180,7 +183,7 @@ export function CueDeck() {
       {refusal ? (
         <div className="cue-deck__refusal" role="alert" data-testid="cue-deck-refusal" key={refusal.at}>
           <p>
-            <strong>{refusal.action} refused:</strong> {refusal.message}
+            <strong>{refusal.action} refused:</strong> {withoutCommandName(refusal.message)}
           </p>
           <button type="button" className="button button--tiny button--ghost" onClick={dismissRefusal} aria-label="Dismiss">
             ×
@@ -211,7 +214,7 @@ function DeckButton({
   onFire: (action: CueAction) => void;
 }) {
   const key = hotkeyLabel(hotkey);
-  const tip = [ACTION_LABEL[action], key ? `(${key})` : '', disabled && reason ? `: ${reason}` : ''].join(' ').trim();
+  const tip = `${ACTION_LABEL[action]}${key ? ` (${key})` : ''}${disabled && reason ? `: ${reason}` : ''}`;
   return (
     <button
       type="button"
