@@ -287,6 +287,26 @@ describe('cues slice', () => {
     expect(loads()).toBe(afterArm + 1);
   });
 
+  it('drops a refusal once the program starts or stops, since its reason no longer holds', async () => {
+    const fake = fakeClient(
+      {
+        'cues.startBreak': () => {
+          throw new StudioApiError('CONFLICT', 'The program is not running: start it before cueing a break.');
+        },
+        'cues.asRun': () => [],
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('cues.state', idle({ programRunning: false }));
+    await store.getState().startBreak(30, '30 s break');
+    fake.emit('cues.state', idle({ programRunning: false, frame: 101 }));
+    expect(cuesSelectors.refusal(store.getState())?.message).toContain('not running');
+    fake.emit('cues.state', idle({ programRunning: true }));
+    expect(cuesSelectors.refusal(store.getState())).toBeNull();
+  });
+
   it('counts an alert on air from either event as blocking breaks', () => {
     const fake = fakeClient({}, 'closed');
     const store = createStudioStore(fake.client);

@@ -120,7 +120,9 @@ export function createCuesSlice(client: StudioClient): SliceCreator<CuesSlice> {
       },
       receiveCueState(state) {
         const before = get().cueState;
-        set({ cueState: state }, false, 'cues/state');
+        // A refusal speaks of the program as it was: once it starts or stops, the reason is stale.
+        const stale = before !== null && before.programRunning !== state.programRunning;
+        set(stale ? { cueState: state, deckRefusal: null } : { cueState: state }, false, 'cues/state');
         if (asRunChanged(before, state)) void get().loadAsRun();
       },
       receiveCueSettings(settings) {
