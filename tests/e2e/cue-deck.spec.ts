@@ -1,7 +1,8 @@
 // The ad-cue deck in the real renderer against a real `studio serve` with a running program (a
 // test pattern source in a scene): breaks from the buttons and from hotkeys, the armed countdown and
 // the time left as the engine reports them, refusals shown with the engine's message, Cancel and
-// Return now, hotkeys that stay quiet while typing, the as-run table and its CSV export.
+// Return now, hotkeys that stay quiet while typing, the as-run table and its CSV export, and the
+// emergency alert panel.
 import { readFile } from 'node:fs/promises';
 import { AS_RUN_CSV_COLUMNS, type AsRunRow, type CueState } from '../../src/shared/cues.ts';
 import type { SceneInfo, SourceInfo } from '../../src/shared/program.ts';
@@ -140,6 +141,26 @@ test('cue breaks from the deck and its hotkeys, see refusals, cancel, return, an
     expect(line).toContain(`,${row.plannedSpliceFrame},`);
   }
   await page.getByTestId('as-run-dialog-close').click();
+
+  // The emergency alert: a bad duration is refused at its field; then an alert airs with its time
+  // left, holds breaks off, and ends by hand.
+  const alertText = page.getByTestId('alert-text-input');
+  await alertText.fill('Severe weather warning: stay indoors.');
+  await page.getByTestId('alert-style').selectOption('crawl');
+  await page.getByTestId('alert-duration').fill('0');
+  await page.getByTestId('alert-start').click();
+  await expect(page.getByTestId('alert-error-durationSeconds')).toBeVisible();
+  await page.getByTestId('alert-duration').fill('60');
+  await page.getByTestId('alert-start').click();
+  await expect(page.getByTestId('alert-state')).toHaveAttribute('data-active', 'true');
+  await expect(page.getByTestId('alert-text')).toHaveText('Severe weather warning: stay indoors.');
+  await expect(page.getByTestId('alert-time-left')).toContainText(/\d:\d\d left/);
+  await expect(page.getByTestId('cue-status-reason')).toContainText('emergency alert');
+  await expect(page.getByTestId('cue-deck-break30')).toBeDisabled();
+  await page.getByTestId('alert-stop').click();
+  await expect(page.getByTestId('alert-form')).toBeVisible();
+  await expect(status).toHaveAttribute('data-phase', 'idle');
+  await expect(page.getByTestId('cue-deck-break30')).toBeEnabled();
 
   // Stopping the program leaves the deck off again, with why.
   await page.getByTestId('program-stop').click();

@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { CueAction, CueState } from '../../../../shared/cues.ts';
+import type { CueAction, CueState, SignalStyle } from '../../../../shared/cues.ts';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
@@ -117,7 +117,7 @@ export function CueDeck() {
         </>
       }
     >
-      <DeckStatus state={state} blocked={blocked} />
+      <DeckStatus state={state} blocked={blocked} prerollSeconds={settings?.prerollSeconds ?? null} signalStyle={settings?.signalStyle ?? null} />
       {/* biome-ignore lint/a11y/useSemanticElements: a group of buttons, not form fields; a fieldset would bring a form's semantics and styles */}
       <div className="cue-deck" role="group" aria-label="Cue an ad break" data-testid="cue-deck" data-phase={blocked ? 'blocked' : phase}>
         {(['break30', 'break60', 'break90', 'break120'] as const).map((action) => (
@@ -236,7 +236,17 @@ function DeckButton({
 }
 
 /** The deck's state line: armed and counting to the splice, on break with the time left, or ready. */
-function DeckStatus({ state, blocked }: { state: CueState | null; blocked: string | null }) {
+function DeckStatus({
+  state,
+  blocked,
+  prerollSeconds,
+  signalStyle,
+}: {
+  state: CueState | null;
+  blocked: string | null;
+  prerollSeconds: number | null;
+  signalStyle: SignalStyle | null;
+}) {
   const current = state?.current ?? null;
   const phase = state?.phase ?? 'idle';
   if (current && phase === 'armed') {
@@ -287,11 +297,18 @@ function DeckStatus({ state, blocked }: { state: CueState | null; blocked: strin
           {blocked ?? 'No break armed.'}
         </span>
       </div>
-      {last ? (
-        <p className="cue-status__facts" data-testid="cue-status-last">
-          Last: #{last.eventId} <span className={`state-pill state-pill--${OUTCOME_LEVEL[last.outcome]}`}>{OUTCOME_LABEL[last.outcome]}</span>
-        </p>
-      ) : null}
+      <p className="cue-status__facts">
+        {prerollSeconds !== null && signalStyle !== null ? (
+          <span title="From the settings: the splice is the first IDR at least this long after the request">
+            {prerollSeconds === 0 ? 'next IDR' : `preroll ${prerollSeconds} s`} · {signalStyle}
+          </span>
+        ) : null}
+        {last ? (
+          <span data-testid="cue-status-last">
+            last #{last.eventId} <span className={`state-pill state-pill--${OUTCOME_LEVEL[last.outcome]}`}>{OUTCOME_LABEL[last.outcome]}</span>
+          </span>
+        ) : null}
+      </p>
     </div>
   );
 }
