@@ -8,6 +8,7 @@ import { AsRunDialog } from './AsRunDialog.tsx';
 import { CueSettingsDialog } from './CueSettingsDialog.tsx';
 import {
   ACTION_LABEL,
+  ariaKeyShortcut,
   BREAK_ACTION_SECONDS,
   formatClock,
   formatDurationSeconds,
@@ -223,7 +224,7 @@ function DeckButton({
       title={tip}
       onClick={() => onFire(action)}
       data-testid={`cue-deck-${action}`}
-      aria-keyshortcuts={hotkey ?? undefined}
+      aria-keyshortcuts={ariaKeyShortcut(hotkey)}
     >
       <span className="cue-deck__label">{label}</span>
       {key ? (

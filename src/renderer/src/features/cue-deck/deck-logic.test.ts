@@ -3,6 +3,7 @@ import type { CueSettings } from '../../../../shared/cues.ts';
 import {
   actionForHotkey,
   actionsSharingHotkey,
+  ariaKeyShortcut,
   asRunFileName,
   formatClock,
   formatDurationSeconds,
@@ -108,6 +109,13 @@ describe('hotkeys', () => {
     expect(hotkeyLabel('Alt+Shift+KeyR')).toBe('Alt+Shift+R');
     expect(hotkeyLabel('Numpad7')).toBe('Num 7');
     expect(hotkeyLabel(null)).toBe('');
+  });
+
+  it('writes keys for aria-keyshortcuts as key values', () => {
+    expect(ariaKeyShortcut('Ctrl+Alt+KeyR')).toBe('Control+Alt+R');
+    expect(ariaKeyShortcut('Shift+Digit3')).toBe('Shift+3');
+    expect(ariaKeyShortcut('F9')).toBe('F9');
+    expect(ariaKeyShortcut(null)).toBeUndefined();
   });
 });
 

@@ -97,6 +97,15 @@ export function hotkeyLabel(text: string | null | undefined): string {
   return [...parts, key].join('+');
 }
 
+/** The hotkey in aria-keyshortcuts' form (key values, "Control" not "Ctrl"): "Control+Shift+R". */
+export function ariaKeyShortcut(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const parts = text.split('+');
+  const code = parts.pop() ?? '';
+  const key = /^Key[A-Z]$/.test(code) ? code.slice(3) : /^Digit[0-9]$/.test(code) ? code.slice(5) : code;
+  return [...parts.map((modifier) => (modifier === 'Ctrl' ? 'Control' : modifier)), key].join('+');
+}
+
 /** The part of an event's target that says whether the operator is typing there. */
 export interface KeyTarget {
   tagName?: string;
