@@ -101,8 +101,8 @@ export function AsRunDialog({ onClose }: { onClose: () => void }) {
                 <th scope="col" title="Planned return frame, and the actual one">
                   Return
                 </th>
-                <th scope="col" title="Asked for / planned on the GOP grid / actual">
-                  Duration
+                <th scope="col" title="Asked for · planned on the GOP grid · actual">
+                  Duration: asked · planned · actual
                 </th>
                 <th scope="col" title="Section copies logged in the SCTE-35 log">
                   Sections
@@ -149,7 +149,7 @@ function AsRunTableRow({ row }: { row: AsRunRow }) {
         <FramePair planned={row.plannedReturnFrame} actual={row.actualReturnFrame} at={row.actualReturnAt} />
       </td>
       <td className="mono">
-        {formatDurationSeconds(row.durationSecondsRequested)} / {formatDurationSeconds(row.durationSecondsPlanned)} /{' '}
+        {formatDurationSeconds(row.durationSecondsRequested)} · {formatDurationSeconds(row.durationSecondsPlanned)} ·{' '}
         {row.durationSecondsActual === null ? '–' : formatDurationSeconds(row.durationSecondsActual)}
       </td>
       <td className="mono">{row.scte35LogIds.length}</td>
