@@ -117,12 +117,12 @@ export function AlertPanel() {
                 />
               )}
             </Field>
-            <button type="submit" className="button button--danger alert-panel__start" disabled={!connected || busy} data-testid="alert-start">
+            <button type="submit" className="button button--danger alert-panel__start" disabled={!connected || busy || !running} data-testid="alert-start">
               Start alert
             </button>
           </div>
           <FormError testId="alert-error">{otherError}</FormError>
-          {!running ? <p className="panel__muted">Program stopped: the alert airs when the program runs.</p> : null}
+          {!running ? <p className="panel__muted">Program stopped: an alert airs on the running program; Go Live first.</p> : null}
         </form>
       )}
     </Panel>

@@ -78,6 +78,8 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
   const [draft, setDraft] = useState<Draft | null>(() => (settings ? draftOf(settings) : null));
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
+  // A blank period would go out as null, which the engine reads as "heartbeat off": caught here.
+  const [heartbeatBlank, setHeartbeatBlank] = useState(false);
 
   if (!draft) {
     return (
@@ -90,9 +92,15 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
   const edit = (patch: Partial<Draft>) => {
     setDraft((d) => (d ? { ...d, ...patch } : d));
     setSaved(false);
+    setHeartbeatBlank(false);
     clearError();
   };
-  const errorFor = (field: string) => (error && error.field === field ? fieldErrorText(error.message, field) : null);
+  const errorFor = (field: string) =>
+    field === 'heartbeatSeconds' && heartbeatBlank
+      ? 'must be a number of seconds'
+      : error && error.field === field
+        ? fieldErrorText(error.message, field)
+        : null;
   const errorUnder = (prefix: string) =>
     error?.field && (error.field === prefix || error.field.startsWith(`${prefix}.`)) ? fieldErrorText(error.message, error.field) : null;
   const shownFields = ['signalStyle', 'prerollSeconds', 'returnPrerollSeconds', 'breakSceneId', 'slateText', 'heartbeatSeconds', 'customDurationSeconds'];
@@ -102,6 +110,10 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
+    if (draft.heartbeatOn && !Number.isFinite(num(draft.heartbeatSeconds))) {
+      setHeartbeatBlank(true);
+      return;
+    }
     setBusy(true);
     try {
       setSaved(await save(settingsOf(draft)));
