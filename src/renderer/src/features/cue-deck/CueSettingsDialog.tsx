@@ -3,7 +3,7 @@ import { useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } fr
 import type { CueAction, CueSettings, SignalStyle, UpidSetting } from '../../../../shared/cues.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
-import { useStudio, useStudioShallow } from '../../store/context.tsx';
+import { useStudio } from '../../store/context.tsx';
 import { cuesSelectors } from '../../store/slices/cues.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
 import { ACTION_LABEL, actionsSharingHotkey, DECK_ACTIONS, hotkeyFromPress, hotkeyLabel, SIGNAL_STYLE_LABEL } from './deck-logic.ts';
@@ -74,7 +74,7 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
   const error = useStudio(cuesSelectors.settingsError);
   const save = useStudio((s) => s.saveCueSettings);
   const clearError = useStudio((s) => s.clearCueSettingsError);
-  const scenes = useStudioShallow((s) => scenesSelectors.list(s).map((scene) => ({ id: scene.id, name: scene.name })));
+  const scenes = useStudio(scenesSelectors.list);
   const [draft, setDraft] = useState<Draft | null>(() => (settings ? draftOf(settings) : null));
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
