@@ -24,6 +24,9 @@ test('cue breaks from the deck and its hotkeys, see refusals, cancel, return, an
   });
   const pattern = await call<SourceInfo>('sources.create', { name: 'Bars', config: { kind: 'test_pattern', width: 320, height: 180 } });
   await call<SceneInfo>('scenes.create', { name: 'Main', layers: [{ sourceId: pattern.id }] });
+  // A long preroll keeps each break armed long enough to see its refusal before it goes on air
+  // (a refusal goes away once the break moves on), however slow the machine.
+  await call('cues.setSettings', { prerollSeconds: 10 });
 
   await page.goto('/');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
@@ -62,7 +65,7 @@ test('cue breaks from the deck and its hotkeys, see refusals, cancel, return, an
   await expect(refusal).toContainText(String(firstEventId));
   await expect(status).toHaveAttribute('data-event-id', String(firstEventId));
 
-  await expect(status).toHaveAttribute('data-phase', 'onBreak', { timeout: 20_000 });
+  await expect(status).toHaveAttribute('data-phase', 'onBreak', { timeout: 30_000 });
   await expect(page.getByTestId('cue-status-figure')).toContainText(/\d:\d\d left/);
   await expect(page.getByTestId('cue-status-progress')).toBeVisible();
   await expect(page.getByTestId('cue-deck-returnNow')).toBeEnabled();

@@ -307,6 +307,26 @@ describe('cues slice', () => {
     expect(cuesSelectors.refusal(store.getState())).toBeNull();
   });
 
+  it('drops a refusal once the break it spoke of moves on (armed → on air)', async () => {
+    const fake = fakeClient(
+      {
+        'cues.startBreak': () => {
+          throw new StudioApiError('CONFLICT', 'Break 12 is armed (splice at frame 240): cancel it before cueing another.');
+        },
+        'cues.asRun': () => [],
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('cues.state', armed(110, 4));
+    await store.getState().startBreak(60, '60 s break');
+    fake.emit('cues.state', armed(116, 3.8));
+    expect(cuesSelectors.refusal(store.getState())?.message).toContain('Break 12 is armed');
+    fake.emit('cues.state', { ...armed(240, 0), phase: 'onBreak' });
+    expect(cuesSelectors.refusal(store.getState())).toBeNull();
+  });
+
   it('counts an alert on air from either event as blocking breaks', () => {
     const fake = fakeClient({}, 'closed');
     const store = createStudioStore(fake.client);

@@ -120,8 +120,9 @@ export function createCuesSlice(client: StudioClient): SliceCreator<CuesSlice> {
       },
       receiveCueState(state) {
         const before = get().cueState;
-        // A refusal speaks of the program as it was: once it starts or stops, the reason is stale.
-        const stale = before !== null && before.programRunning !== state.programRunning;
+        // A refusal speaks of the deck as it was ("break 12 is armed"): once the program starts or
+        // stops, or the break moves on (armed → on air → ended), its reason no longer holds.
+        const stale = before !== null && (before.programRunning !== state.programRunning || before.phase !== state.phase);
         set(stale ? { cueState: state, deckRefusal: null } : { cueState: state }, false, 'cues/state');
         if (asRunChanged(before, state)) void get().loadAsRun();
       },
