@@ -40,3 +40,15 @@ export const test = base.extend<{ studio: StudioFixture }>({
 });
 
 export { expect } from '@playwright/test';
+
+/** POST /api/v1/commands/<name> with the token; the result, or a thrown error with the status and the engine's error. */
+export async function callCommand<T>(studio: Pick<StudioFixture, 'baseURL' | 'token'>, name: string, args: unknown = {}): Promise<T> {
+  const response = await fetch(`${studio.baseURL}/api/v1/commands/${name}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${studio.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(args),
+  });
+  const body = (await response.json()) as { result?: T; error?: unknown };
+  if (!response.ok) throw new Error(`${name}: ${response.status} ${JSON.stringify(body.error)}`);
+  return body.result as T;
+}

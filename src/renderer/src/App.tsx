@@ -1,3 +1,4 @@
+import { AlertPanel } from './features/alerts/AlertPanel.tsx';
 import { ApiAccessPanel } from './features/api-access/ApiAccessPanel.tsx';
 import { CueDeck } from './features/cue-deck/CueDeck.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
@@ -21,7 +22,8 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
           <ProgramPreview />
           <ChannelTimeline />
         </div>
-        <aside className="sidebar" aria-label="Outputs, ingest and access">
+        <aside className="sidebar" aria-label="Emergency alert, outputs, ingest and access">
+          <AlertPanel />
           <OutputsPanel />
           <StreamKeysPanel />
           <ApiAccessPanel />

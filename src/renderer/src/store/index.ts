@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { StudioClient } from '../api/client.ts';
 import { createApiAccessSlice } from './slices/apiAccess.ts';
 import { createConnectionSlice } from './slices/connection.ts';
+import { createCuesSlice } from './slices/cues.ts';
 import { createEngineSlice } from './slices/engine.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
@@ -34,6 +35,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createSourcesSlice(client)(...a),
         ...createOutputsSlice(client)(...a),
         ...createStatsSlice(client)(...a),
+        ...createCuesSlice(client)(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),
@@ -55,6 +57,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     void state().loadScenes();
     void state().loadSources();
     void state().loadOutputs();
+    void state().loadCues();
   };
   const unsubscribers = [
     client.subscribe('engine.status', (status) => state().receiveEngineStatus(status)),
@@ -65,6 +68,9 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     client.subscribe('source.status', (status) => state().receiveSourceStatus(status)),
     client.subscribe('outputs.changed', (outputs) => state().receiveOutputs(outputs)),
     client.subscribe('outputs.status', (status) => state().receiveOutputStatus(status)),
+    client.subscribe('cues.state', (cueState) => state().receiveCueState(cueState)),
+    client.subscribe('cues.settings', (settings) => state().receiveCueSettings(settings)),
+    client.subscribe('alerts.state', (alert) => state().receiveAlertState(alert)),
     client.onConnectionState((connection) => {
       state().setConnection(connection);
       if (connection === 'open') loadAll();

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus, EventName, EventPayloads, StreamKeySummary } from '../../../shared/contract.ts';
+import type { CueState } from '../../../shared/cues.ts';
 import type { ConnectionState, StudioClient } from '../api/client.ts';
 import { StudioApiError } from '../api/errors.ts';
 import { bindStoreToClient, createStudioStore } from './index.ts';
 import { apiAccessSelectors } from './slices/apiAccess.ts';
+import { cuesSelectors } from './slices/cues.ts';
 import { engineSelectors, formatUptime } from './slices/engine.ts';
 import { streamKeysSelectors } from './slices/streamKeys.ts';
 
@@ -213,5 +215,124 @@ describe('formatUptime', () => {
     expect(formatUptime(0)).toBe('0:00:00');
     expect(formatUptime(61)).toBe('0:01:01');
     expect(formatUptime(3 * 86_400 + 4 * 3600 + 5 * 60 + 6)).toBe('3d 4:05:06');
+  });
+});
+
+describe('cues slice', () => {
+  const idle = (overrides: Partial<CueState> = {}): CueState => ({
+    phase: 'idle',
+    programRunning: true,
+    frame: 100,
+    fps: 30,
+    current: null,
+    last: null,
+    alertActive: false,
+    ...overrides,
+  });
+  const armed = (frame: number, secondsToSplice: number): CueState =>
+    idle({
+      phase: 'armed',
+      frame,
+      current: {
+        eventId: 12,
+        signalStyle: 'splice_insert',
+        splice: { frame: 240, pts: 111600, at: '2026-01-01T00:00:08.000Z' },
+        return: { frame: 1140, pts: 192600, at: '2026-01-01T00:00:38.000Z' },
+        durationSeconds: 30,
+        secondsToSplice,
+        secondsLeft: 30,
+        progress: 0,
+        returningEarly: false,
+      },
+    });
+
+  it("keeps the engine's refusal of a break, with its message, until the next request is taken", async () => {
+    let refuse = true;
+    const fake = fakeClient({
+      'cues.startBreak': () => {
+        if (refuse) throw new StudioApiError('CONFLICT', 'cues.startBreak: break 12 is armed; cancel it first');
+        return { eventId: 13 };
+      },
+    });
+    const store = createStudioStore(fake.client);
+    await expect(store.getState().startBreak(60, '60 s break')).resolves.toBe(false);
+    expect(cuesSelectors.refusal(store.getState())).toMatchObject({
+      action: '60 s break',
+      code: 'CONFLICT',
+      message: 'cues.startBreak: break 12 is armed; cancel it first',
+    });
+    expect(cuesSelectors.pending(store.getState())).toBeNull();
+    refuse = false;
+    await expect(store.getState().startBreak(30, '30 s break')).resolves.toBe(true);
+    expect(cuesSelectors.refusal(store.getState())).toBeNull();
+  });
+
+  it('reloads the as-run log when a break arms or ends, not on every countdown tick', async () => {
+    const fake = fakeClient({ 'cues.asRun': () => [] }, 'closed');
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('cues.state', idle());
+    fake.emit('cues.state', armed(110, 4));
+    await flush();
+    const loads = () => fake.calls.filter((c) => c === 'cues.asRun').length;
+    const afterArm = loads();
+    expect(afterArm).toBe(2);
+    fake.emit('cues.state', armed(116, 3.8));
+    fake.emit('cues.state', armed(122, 3.6));
+    await flush();
+    expect(loads()).toBe(afterArm);
+    expect(cuesSelectors.current(store.getState())?.secondsToSplice).toBe(3.6);
+    fake.emit('cues.state', idle({ last: { eventId: 12, outcome: 'cancelled', endedAt: '2026-01-01T00:00:05.000Z' } }));
+    await flush();
+    expect(loads()).toBe(afterArm + 1);
+  });
+
+  it('drops a refusal once the program starts or stops, since its reason no longer holds', async () => {
+    const fake = fakeClient(
+      {
+        'cues.startBreak': () => {
+          throw new StudioApiError('CONFLICT', 'The program is not running: start it before cueing a break.');
+        },
+        'cues.asRun': () => [],
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('cues.state', idle({ programRunning: false }));
+    await store.getState().startBreak(30, '30 s break');
+    fake.emit('cues.state', idle({ programRunning: false, frame: 101 }));
+    expect(cuesSelectors.refusal(store.getState())?.message).toContain('not running');
+    fake.emit('cues.state', idle({ programRunning: true }));
+    expect(cuesSelectors.refusal(store.getState())).toBeNull();
+  });
+
+  it('drops a refusal once the break it spoke of moves on (armed → on air)', async () => {
+    const fake = fakeClient(
+      {
+        'cues.startBreak': () => {
+          throw new StudioApiError('CONFLICT', 'Break 12 is armed (splice at frame 240): cancel it before cueing another.');
+        },
+        'cues.asRun': () => [],
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    fake.emit('cues.state', armed(110, 4));
+    await store.getState().startBreak(60, '60 s break');
+    fake.emit('cues.state', armed(116, 3.8));
+    expect(cuesSelectors.refusal(store.getState())?.message).toContain('Break 12 is armed');
+    fake.emit('cues.state', { ...armed(240, 0), phase: 'onBreak' });
+    expect(cuesSelectors.refusal(store.getState())).toBeNull();
+  });
+
+  it('counts an alert on air from either event as blocking breaks', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    bindStoreToClient(store, fake.client);
+    expect(cuesSelectors.alertActive(store.getState())).toBe(false);
+    fake.emit('cues.state', idle({ alertActive: true }));
+    expect(cuesSelectors.alertActive(store.getState())).toBe(true);
   });
 });

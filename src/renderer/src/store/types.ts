@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ApiAccessSlice } from './slices/apiAccess.ts';
 import type { ConnectionSlice } from './slices/connection.ts';
+import type { CuesSlice } from './slices/cues.ts';
 import type { EngineSlice } from './slices/engine.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
@@ -18,7 +19,8 @@ export type StudioState = ConnectionSlice &
   ScenesSlice &
   SourcesSlice &
   OutputsSlice &
-  StatsSlice;
+  StatsSlice &
+  CuesSlice;
 
 /** A slice creator for the combined store with the devtools middleware. */
 export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/devtools', never]], [], Slice>;
