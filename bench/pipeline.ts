@@ -363,7 +363,12 @@ export default async function pipelineBench(args: string[]): Promise<object> {
   const breakEvery = option(args, 'break-every');
   if (breakEvery !== undefined && !(Number(breakEvery) >= 1)) throw new Error(`--break-every must be ≥ 1 s, got ${breakEvery}`);
   // One break through the window: longer than it, so its return is never inside it.
-  const breaks = breakEvery !== undefined ? { breakSeconds: Number(breakEvery), gapSeconds: Number(breakEvery) } : args.includes('--break') ? { breakSeconds: seconds + 60, gapSeconds: 0 } : null;
+  const breaks =
+    breakEvery !== undefined
+      ? { breakSeconds: Number(breakEvery), gapSeconds: Number(breakEvery) }
+      : args.includes('--break')
+        ? { breakSeconds: seconds + 60, gapSeconds: 0 }
+        : null;
   const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
   const loadBefore = os.loadavg();
 

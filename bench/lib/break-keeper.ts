@@ -62,12 +62,23 @@ export class BreakKeeper {
     const back = splice + this.#breakFrames;
     const pts = timeline.ptsOfFrame(splice);
     if (pts !== null) {
-      const section = buildCueOut({ eventId: this.#eventId++, ptsTime: pts, durationTicks: Math.round((this.#breakFrames * 90_000) / timeline.fps), autoReturn: true });
+      const section = buildCueOut({
+        eventId: this.#eventId++,
+        ptsTime: pts,
+        durationTicks: Math.round((this.#breakFrames * 90_000) / timeline.fps),
+        autoReturn: true,
+      });
       cues.queue(encodeSection(section), { prerollSeconds: 0 });
     }
     timeline.at(splice, { kind: 'hold', layer: 'break', sceneId: BREAK_SCENE_ID });
     timeline.at(back, { kind: 'hold', layer: 'break', sceneId: null });
-    timeline.at(splice, { kind: 'call', run: () => (this.figures.breaks++, (this.#onBreakUntil = back)) });
+    timeline.at(splice, {
+      kind: 'call',
+      run: () => {
+        this.figures.breaks++;
+        this.#onBreakUntil = back;
+      },
+    });
     this.#nextSplice = back + this.#gapFrames;
   }
 

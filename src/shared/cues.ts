@@ -154,7 +154,15 @@ export interface CueState {
   alertActive: boolean;
 }
 
-export const asRunOutcomes = ['pending', 'aired', 'cancelled', 'returned_early', 'interrupted_by_stop', 'interrupted_by_crash', 'interrupted_by_alert'] as const;
+export const asRunOutcomes = [
+  'pending',
+  'aired',
+  'cancelled',
+  'returned_early',
+  'interrupted_by_stop',
+  'interrupted_by_crash',
+  'interrupted_by_alert',
+] as const;
 export type AsRunOutcome = (typeof asRunOutcomes)[number];
 
 /** One row of the as-run log: one break, planned and actual. */

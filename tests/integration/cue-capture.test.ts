@@ -107,7 +107,15 @@ describe('cue capture at the receiver', () => {
       expect(classify(pictureAt(pictures, returnPts), references).nearest, context).toBe('program');
       expect(classify(pictureAt(pictures, returnPts - tick), references).nearest, context).toBe('card');
 
-      await expect.poll(async () => (await playlist.poll(), playlist.startingAt(returnPts)), { timeout: 30_000, interval: 700 }).toBeDefined();
+      await expect
+        .poll(
+          async () => {
+            await playlist.poll();
+            return playlist.startingAt(returnPts);
+          },
+          { timeout: 30_000, interval: 700 },
+        )
+        .toBeDefined();
       expect(playlist.startingAt(splicePts)!.tags.some((tag) => tag.startsWith('#EXT-X-CUE-OUT:DURATION=3.000'))).toBe(true);
       expect(playlist.startingAt(returnPts)!.tags).toContain('#EXT-X-CUE-IN');
     } finally {

@@ -48,7 +48,12 @@ async function ptsOf(frame: number): Promise<number> {
 
 /** Waits until the receiver has video `seconds` past `pts` (the receiver's state, not a clock). */
 async function receiverPast(pts: number, seconds: number, what: string): Promise<void> {
-  await pollUntil(async () => receiver.hasPast(pts, seconds), Boolean, 60_000, `the receiver to get ${seconds} s past ${what} (PTS ${pts}); it has ${receiver.lastPts}`);
+  await pollUntil(
+    async () => receiver.hasPast(pts, seconds),
+    Boolean,
+    60_000,
+    `the receiver to get ${seconds} s past ${what} (PTS ${pts}); it has ${receiver.lastPts}`,
+  );
 }
 
 async function status(): Promise<CueState> {
@@ -174,7 +179,10 @@ describe('the cue deck, end to end at the receiver', () => {
     await playlist.poll();
     const outSegment = playlist.startingAt(splicePts);
     const inSegment = playlist.startingAt(returnPts);
-    expect(outSegment, `a preview segment starting at the splice; seen: ${JSON.stringify([...playlist.segments.values()].map((s) => s.startPts))}`).toBeDefined();
+    expect(
+      outSegment,
+      `a preview segment starting at the splice; seen: ${JSON.stringify([...playlist.segments.values()].map((s) => s.startPts))}`,
+    ).toBeDefined();
     expect(inSegment, 'a preview segment starting at the return').toBeDefined();
     expect(outSegment!.tags.some((tag) => tag.startsWith('#EXT-X-CUE-OUT:DURATION=30.000'))).toBe(true);
     expect(inSegment!.tags).toContain('#EXT-X-CUE-IN');
@@ -205,7 +213,12 @@ describe('the cue deck, end to end at the receiver', () => {
     const plan = await live.ok<BreakPlan>('cues.startBreak', { durationSeconds: 6, prerollSeconds: 8 });
     const splicePts = plan.splicePts!;
     // Cancel once the receiver has the first cue-out copy (so there is one to see stop).
-    await pollUntil(async () => sectionsWhere(receiver.poll(), isCueOut(plan.eventId)).length, (count) => count >= 1, 60_000, 'the first cue-out copy');
+    await pollUntil(
+      async () => sectionsWhere(receiver.poll(), isCueOut(plan.eventId)).length,
+      (count) => count >= 1,
+      60_000,
+      'the first cue-out copy',
+    );
     expect(await live.ok('cues.cancel')).toEqual({ eventId: plan.eventId, cancelled: true });
     await receiverPast(splicePts, 2, 'the would-be splice');
 
@@ -214,7 +227,10 @@ describe('the cue deck, end to end at the receiver', () => {
     for (const cancel of cancels) expect(ptsMinus(splicePts, cancel.clockPts), 'cancel copies stop at the would-be splice').toBeGreaterThanOrEqual(0);
     const cueOuts = sectionsWhere(receiver, isCueOut(plan.eventId));
     expect(cueOuts.length).toBeGreaterThanOrEqual(1);
-    expect(cueOuts.every((copy) => copy.packetIndex < cancels[0]!.packetIndex), 'no cue-out copy after the cancel').toBe(true);
+    expect(
+      cueOuts.every((copy) => copy.packetIndex < cancels[0]!.packetIndex),
+      'no cue-out copy after the cancel',
+    ).toBe(true);
     expectPicture(splicePts, 'program', 'would-be splice frame');
     expectPicture(ptsPlus(splicePts, SECOND), 'program', 'a second after the would-be splice');
     expect(await asRunRow(plan.eventId)).toMatchObject({ outcome: 'cancelled', actualSpliceFrame: null });
@@ -240,7 +256,12 @@ describe('the cue deck, end to end at the receiver', () => {
     expectOnIdr(returnPts, 'early return');
     expectPicture(returnPts, 'program', 'early return frame');
     expectPicture(frameBefore(returnPts), 'slate', 'frame before the early return');
-    expect(await asRunRow(plan.eventId)).toMatchObject({ outcome: 'returned_early', actualSpliceFrame: plan.spliceFrame, actualReturnFrame: early.returnFrame, actualReturnPts: returnPts });
+    expect(await asRunRow(plan.eventId)).toMatchObject({
+      outcome: 'returned_early',
+      actualSpliceFrame: plan.spliceFrame,
+      actualReturnFrame: early.returnFrame,
+      actualReturnPts: returnPts,
+    });
   }, 120_000);
 
   it('signals in the time_signal styles with their segmentation types and durations, and a splice_null heartbeat when enabled', async () => {

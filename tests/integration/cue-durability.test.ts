@@ -23,7 +23,12 @@ function integrityCheck(dir: string): unknown {
 }
 
 async function onAir(studio: CueStudio, eventId: number): Promise<void> {
-  await pollUntil(() => studio.ok<CueState>('cues.status'), (state) => state.phase === 'onBreak' && state.current?.eventId === eventId, 60_000, `break ${eventId} on air`);
+  await pollUntil(
+    () => studio.ok<CueState>('cues.status'),
+    (state) => state.phase === 'onBreak' && state.current?.eventId === eventId,
+    60_000,
+    `break ${eventId} on air`,
+  );
 }
 
 async function asRun(studio: CueStudio): Promise<AsRunRow[]> {
@@ -41,7 +46,12 @@ describe('cue deck durability', () => {
     live = await startCueStudio({ publishSeconds: 60 });
     dataDir = live.studio.dataDir;
     const first = await live.ok<BreakPlan>('cues.startBreak', { durationSeconds: 2, prerollSeconds: 1 });
-    await pollUntil(() => live!.ok<CueState>('cues.status'), (state) => state.phase === 'idle' && state.last?.eventId === first.eventId, 60_000, 'the first break to end');
+    await pollUntil(
+      () => live!.ok<CueState>('cues.status'),
+      (state) => state.phase === 'idle' && state.last?.eventId === first.eventId,
+      60_000,
+      'the first break to end',
+    );
     expect((await asRun(live)).find((row) => row.eventId === first.eventId)?.outcome).toBe('aired');
     await live.stop({ keepDataDir: true });
 
@@ -53,7 +63,12 @@ describe('cue deck durability', () => {
     await onAir(live, second.eventId);
     // The distributor saw the cue-out: this break really went out before the crash.
     const receiver = new CaptureReader(live.captureFile);
-    await pollUntil(async () => sectionsWhere(receiver.poll(), isCueOut(second.eventId)).length, (count) => count >= 1, 30_000, 'the cue-out at the receiver');
+    await pollUntil(
+      async () => sectionsWhere(receiver.poll(), isCueOut(second.eventId)).length,
+      (count) => count >= 1,
+      30_000,
+      'the cue-out at the receiver',
+    );
     const killed = live;
     const exited = new Promise((resolve) => killed.studio.process.once('exit', resolve));
     killed.studio.process.kill('SIGKILL');

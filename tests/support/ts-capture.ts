@@ -9,7 +9,13 @@ import { TsDemux } from '../../src/main/engine/mpegts/demux.ts';
 import { TsFramer, ptsDiff } from '../../src/main/engine/mpegts/packet.ts';
 import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { spawnOwned, type OwnedChild } from '../../src/main/engine/process/child.ts';
-import { decodeSection, type SegmentationDescriptor, type SpliceInfoSection, type SpliceInsertCommand, type TimeSignalCommand } from '../../src/main/engine/scte35/index.ts';
+import {
+  decodeSection,
+  type SegmentationDescriptor,
+  type SpliceInfoSection,
+  type SpliceInsertCommand,
+  type TimeSignalCommand,
+} from '../../src/main/engine/scte35/index.ts';
 
 export const PTS_WRAP = 2 ** 33;
 const ffmpegPath = () => resolveFfmpegBinaries().ffmpeg.path;
