@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import type { FrameSink } from '../frame-sink.ts';
 
 /** A socket read never returns more than this (Linux: the socket's receive queue per read). */
-const PARK_BYTES = 256 * 1024;
+export const PARK_BYTES = 256 * 1024;
 const CONNECT_RETRY_FIRST_MS = 5;
 const CONNECT_RETRY_MAX_MS = 100;
 
