@@ -194,10 +194,16 @@ describe('contract', () => {
     const upid = validateCommandArgs('cues.setSettings', { upid: { type: 'mpu', formatIdentifier: 'TOOLONG', privateData: '' } });
     expect(upid.ok).toBe(false);
     if (!upid.ok) expect(upid.error.field).toBe('upid.formatIdentifier');
-    // hotkeys is a whole map (every action, null for none): the one bad key is named.
+    // The one bad key is named, in a whole map or alone.
     const hotkey = validateCommandArgs('cues.setSettings', { hotkeys: { ...DEFAULT_CUE_SETTINGS.hotkeys, cancel: 'Ctrl+' } });
     expect(hotkey.ok).toBe(false);
     if (!hotkey.ok) expect(hotkey.error.field).toBe('hotkeys.cancel');
+    const alone = validateCommandArgs('cues.setSettings', { hotkeys: { returnNow: 'Ctrl+' } });
+    expect(alone.ok).toBe(false);
+    if (!alone.ok) expect(alone.error.field).toBe('hotkeys.returnNow');
+    // One action's key alone is a valid change (automation need not send the whole map); an unknown action is not.
+    expect(validateCommandArgs('cues.setSettings', { hotkeys: { returnNow: 'Ctrl+KeyR' } }).ok).toBe(true);
+    expect(validateCommandArgs('cues.setSettings', { hotkeys: { breakNow: 'F7' } }).ok).toBe(false);
   });
 
   it('maps every error code to an HTTP status', () => {

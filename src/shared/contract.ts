@@ -18,7 +18,7 @@ import {
 import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
 import type { StatsEvent } from './stats.ts';
 import {
-  cueSettingsSchema,
+  cueSettingsPatchSchema,
   startAlertArgs,
   startBreakArgs,
   type AlertLogRow,
@@ -155,7 +155,7 @@ export const commandArgs = {
   'cues.asRun': z.object({ limit: z.number().int().min(1).max(10_000).default(100) }).strict(),
   'cues.getSettings': noArgs,
   /** Any subset of the settings; the rest keep their values. */
-  'cues.setSettings': cueSettingsSchema.partial().strict(),
+  'cues.setSettings': cueSettingsPatchSchema,
 
   /** Emergency alert: takes the program above everything, a running break returns first. */
   'alerts.start': startAlertArgs,

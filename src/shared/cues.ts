@@ -79,6 +79,13 @@ export const cueSettingsSchema = z
   .strict();
 export type CueSettings = z.infer<typeof cueSettingsSchema>;
 
+/** What cues.setSettings takes: any subset, the hotkeys too (one action's key alone is fine). */
+export const cueSettingsPatchSchema = cueSettingsSchema
+  .partial()
+  .extend({ hotkeys: z.partialRecord(z.enum(cueActions), hotkeyText.nullable()).optional() })
+  .strict();
+export type CueSettingsPatch = z.infer<typeof cueSettingsPatchSchema>;
+
 export const DEFAULT_CUE_SETTINGS: CueSettings = {
   signalStyle: 'splice_insert',
   prerollSeconds: PREROLL_LIMITS.default,

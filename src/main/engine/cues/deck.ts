@@ -15,6 +15,7 @@ import {
   cueSettingsSchema,
   DEFAULT_CUE_SETTINGS,
   type FramePoint,
+  type CueSettingsPatch,
 } from '../../../shared/cues.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -276,8 +277,8 @@ export class CueDeck {
     return this.#settings;
   }
 
-  setSettings(given: { [K in keyof CueSettings]?: CueSettings[K] | undefined }): CueSettings {
-    const changes = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<CueSettings>;
+  setSettings(given: CueSettingsPatch): CueSettings {
+    const changes = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as CueSettingsPatch;
     if (changes.breakSceneId !== undefined && changes.breakSceneId !== null && this.#options.sceneExists && !this.#options.sceneExists(changes.breakSceneId)) {
       throw new CueError('BAD_SETTING', `breakSceneId: there is no scene with id ${changes.breakSceneId}.`, { field: 'breakSceneId' });
     }
