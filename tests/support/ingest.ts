@@ -8,14 +8,14 @@ export function ffmpegPath(): string {
 
 /**
  * ffmpeg publishing testsrc2 + a 1 kHz tone, as OBS would (H.264 + AAC in FLV), in real time,
- * for at most `seconds`.
+ * for at most `seconds`. `filters` are appended to the pattern's chain (e.g. burnt-in counters).
  */
-export function publishTestPattern(url: string, options: { seconds?: number; size?: string; rate?: number } = {}): OwnedChild {
+export function publishTestPattern(url: string, options: { seconds?: number; size?: string; rate?: number; filters?: string; name?: string } = {}): OwnedChild {
   const size = options.size ?? '640x360';
   const rate = options.rate ?? 30;
   return spawnOwned({
     command: ffmpegPath(),
-    name: 'test publisher',
+    name: options.name ?? 'test publisher',
     stdout: 'ignore',
     args: [
       '-hide_banner',
@@ -26,7 +26,7 @@ export function publishTestPattern(url: string, options: { seconds?: number; siz
       '-f',
       'lavfi',
       '-i',
-      `testsrc2=size=${size}:rate=${rate}`,
+      `testsrc2=size=${size}:rate=${rate}${options.filters ? `,${options.filters}` : ''}`,
       '-f',
       'lavfi',
       '-i',

@@ -7,8 +7,8 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { TS_PACKET_SIZE } from '../../src/main/engine/mpegts/constants.ts';
 import { TsDemux } from '../../src/main/engine/mpegts/demux.ts';
 import { TsFramer, ptsDiff } from '../../src/main/engine/mpegts/packet.ts';
-import { resolveFfmpegBinaries } from '../../src/main/engine/encoder/ffmpeg-binaries.ts';
-import { spawnOwned, type OwnedChild } from '../../src/main/engine/process/child.ts';
+import type { OwnedChild } from '../../src/main/engine/process/child.ts';
+import { ffmpegPath, publishTestPattern } from './ingest.ts';
 import {
   decodeSection,
   type SegmentationDescriptor,
@@ -18,7 +18,6 @@ import {
 } from '../../src/main/engine/scte35/index.ts';
 
 export const PTS_WRAP = 2 ** 33;
-const ffmpegPath = () => resolveFfmpegBinaries().ffmpeg.path;
 
 /** srt-live-transmit listening on `port`, writing every byte it receives to `file`. */
 export class SrtCapture {
@@ -297,47 +296,7 @@ export function publishCountingPattern(url: string, options: { seconds: number; 
   const rate = options.rate ?? 30;
   const text = `drawtext=fontfile=${FONT}:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6:x=8:y=8:text='f %{frame_num}'`;
   const timecode = `drawtext=fontfile=${FONT}:fontsize=20:fontcolor=yellow:box=1:boxcolor=black@0.6:x=8:y=h-32:timecode='00\\:00\\:00\\:00':rate=${rate}`;
-  return spawnOwned({
-    command: ffmpegPath(),
-    name: 'counting publisher',
-    stdout: 'ignore',
-    args: [
-      '-hide_banner',
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=size=${size}:rate=${rate},${text},${timecode}`,
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=1000:sample_rate=48000',
-      '-t',
-      String(options.seconds),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      String(rate),
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '64k',
-      '-f',
-      'flv',
-      url,
-    ],
-    timeoutMs: (options.seconds + 10) * 1000,
-    graceMs: 1000,
-  });
+  return publishTestPattern(url, { seconds: options.seconds, size, rate, filters: `${text},${timecode}`, name: 'counting publisher' });
 }
 
 // ---- The preview HLS ----
