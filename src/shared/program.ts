@@ -81,6 +81,11 @@ export const sourceConfigSchema = z.discriminatedUnion('kind', [
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
 export type SourceKind = SourceConfig['kind'];
+/** Kinds that carry sound (a decoder with an audio track); images, colours and texts are pictures only. */
+export const AUDIO_SOURCE_KINDS: ReadonlySet<SourceKind> = new Set<SourceKind>(['rtmp', 'media', 'test_pattern']);
+export function sourceKindHasAudio(kind: SourceKind): boolean {
+  return AUDIO_SOURCE_KINDS.has(kind);
+}
 
 export const audioSettingsSchema = z.object({ gainDb: z.number().min(-60).max(24).default(0), muted: z.boolean().default(false) }).strict();
 export type AudioSettings = z.output<typeof audioSettingsSchema>;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { LayerSettings } from '../../../../shared/program.ts';
+import { sourceKindHasAudio, type LayerSettings } from '../../../../shared/program.ts';
 import { describeError } from '../../api/errors.ts';
 import { FormError } from '../../components/Field.tsx';
 import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
@@ -192,7 +192,7 @@ function SourceRow({ id }: { id: number }) {
           {live.reason}
         </p>
       ) : null}
-      <SourceAudio id={id} />
+      {sourceKindHasAudio(source.config.kind) ? <SourceAudio id={id} /> : null}
       {error ? <p className="field__error item-row__error">{error}</p> : null}
     </li>
   );
