@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DECAY_DB_PER_SECOND,
-  PEAK_HOLD_MS,
-  STALE_AFTER_MS,
-  applyReading,
-  isStale,
-  meterFraction,
-  silentBallistics,
-  tick,
-  zoneOf,
-} from './ballistics';
+import { DECAY_DB_PER_SECOND, PEAK_HOLD_MS, STALE_AFTER_MS, applyReading, isStale, meterFraction, silentBallistics, tick, zoneOf } from './ballistics';
 
 describe('meter colour zones (OBS: yellow from −20 dBFS, red from −9 dBFS)', () => {
   it('puts each level in its zone, boundaries included', () => {
