@@ -15,6 +15,7 @@ import type { Engine } from '../engine/host/engine.ts';
 import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedToken, tokenCookieName, tokenMatches } from './auth.ts';
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
+import { TsFeed } from './ts-feed.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
 import { errorMessage } from '../engine/errors.ts';
 
@@ -23,6 +24,8 @@ const MAX_BODY_BYTES = 1 << 20;
 /** The as-run CSV's rows when no limit is asked: the most cues.asRun gives. */
 const AS_RUN_CSV_MAX_ROWS = 10_000;
 const WS_PATH = `${API_PREFIX}/ws`;
+/** The confidence monitor's live TS (see ts-feed.ts). */
+export const TS_FEED_PATH = `${API_PREFIX}/monitor/program.ts`;
 /** How often every connection's send buffer is looked at, so a consumer that went quiet is still closed. */
 const BACKPRESSURE_SWEEP_MS = 1000;
 /** A consumer closed for slowness does not read its close frame either: its socket goes after this. */
@@ -133,6 +136,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const loopbackBind = isLoopbackAddress(options.host);
   // Set from the bound port once listening; no request arrives before.
   let cookieName = tokenCookieName(options.port);
+  const tsFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped a confidence-monitor feed that ${reason}`) });
+  const stopEndsFeeds = engine.programLifecycle.onStopped(() => tsFeed.endAll());
 
   /**
    * Who may talk to us: a token holder, on every bind. On loopback, only requests addressed to a
@@ -201,6 +206,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return 'error' in envelope ? sendError(response, httpStatusOf[envelope.error.code], envelope.error) : sendJson(response, 200, envelope);
     }
     if (route === `${API_PREFIX}/cues/as-run.csv` && method === 'GET') return sendAsRunCsv(url, response);
+    if (route === TS_FEED_PATH && method === 'GET') {
+      const program = engine.programHost.program;
+      if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');
+      return tsFeed.attach(program, response);
+    }
     if (route === '/metrics' && method === 'GET') {
       const text = await engine.metrics.metrics();
       response.writeHead(200, { 'Content-Type': engine.metrics.contentType, 'Cache-Control': 'no-store' });
@@ -401,6 +411,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweep);
+        stopEndsFeeds();
+        tsFeed.destroyAll();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();
