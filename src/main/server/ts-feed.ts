@@ -10,8 +10,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Program } from '../engine/program/program.ts';
 
-/** About 2 s of a 4 Mbit/s program: more than that unread and the client is too slow to monitor. */
-export const MAX_PENDING_BYTES = 1 << 20;
+/** About 4.5 s of the default 7 Mbit/s mux: more than that unread and the client is too slow to monitor. */
+export const MAX_PENDING_BYTES = 4 << 20;
 
 export interface TsFeedOptions {
   maxPendingBytes?: number;
