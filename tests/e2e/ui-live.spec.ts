@@ -12,6 +12,14 @@ const PTS_HZ = 90_000;
 
 test('go live, watch the confidence monitor, see the cue tally and the stats, and get a field error on an output', async ({ page, studio }) => {
   test.setTimeout(150_000);
+  // hls.js used to add <track src="data:,WEBVTT">, refused by the page's media-src: no CSP violation
+  // and no uncaught error may reach the console while the monitor plays.
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
 
   async function call<T>(name: string, args: unknown = {}): Promise<T> {
     const response = await fetch(`${studio.baseURL}/api/v1/commands/${name}`, {
@@ -103,6 +111,8 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await page.getByTestId('program-stop').click();
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
     await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
   } finally {
     await publisher.stop('test over');
   }
