@@ -108,7 +108,17 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await expect(form.getByTestId('output-latency')).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByTestId('output-card')).toHaveCount(0);
 
+    // Stop asks first while live: Escape keeps the program on air; Tab to "Stop program" and Enter stops it.
     await page.getByTestId('program-stop').click();
+    await expect(page.getByTestId('program-stop-dialog')).toBeVisible();
+    await expect(page.getByTestId('program-stop-cancel')).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('program-stop-dialog')).toHaveCount(0);
+    await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'live');
+    await page.getByTestId('program-stop').click();
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('program-stop-confirm')).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
     await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
     expect(cspViolations).toEqual([]);
