@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
@@ -15,6 +15,12 @@ export function GoLive() {
   const stopProgram = useStudio((s) => s.stopProgram);
   // Stopping ends every output at once: while on air it is asked for, never done by one stray click.
   const [confirmingStop, setConfirmingStop] = useState(false);
+  const stayOnAirRef = useRef<HTMLButtonElement>(null);
+  // Focus lands on the safe choice, so Enter alone never ends the show. After the Dialog's own effect
+  // (showModal moves focus to its first button), since a parent's effects run after its children's.
+  useEffect(() => {
+    if (confirmingStop) stayOnAirRef.current?.focus();
+  }, [confirmingStop]);
 
   const state = action ?? (running ? 'live' : 'stopped');
   const label = { starting: 'Starting…', stopping: 'Stopping…', live: 'On air', stopped: 'Off air' }[state];
@@ -49,8 +55,7 @@ export function GoLive() {
         <Dialog title="Stop the program?" onClose={() => setConfirmingStop(false)} testId="program-stop-dialog">
           <p>Every output stops: viewers see the stream end.</p>
           <div className="dialog__footer">
-            {/* Focus lands on the safe choice, so Enter alone never ends the show. */}
-            <button type="button" className="button" autoFocus onClick={() => setConfirmingStop(false)} data-testid="program-stop-cancel">
+            <button type="button" className="button" ref={stayOnAirRef} onClick={() => setConfirmingStop(false)} data-testid="program-stop-cancel">
               Stay on air
             </button>
             <button
