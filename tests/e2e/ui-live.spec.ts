@@ -86,6 +86,15 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await expect(tally).toHaveAttribute('data-event-id', String(EVENT_ID));
     await expect(tally).toContainText(`#${EVENT_ID}`);
     await expect(tally).toContainText('OUT');
+    // The preview playlist carries the cue as EXT-X-DATERANGE; hls.js used to make a metadata track for it
+    // (the data:,WEBVTT source). Wait until the monitor has played past a reload of that playlist.
+    await expect
+      .poll(async () => (await (await fetch(`${studio.baseURL}/preview/program/index.m3u8`, { headers: { Authorization: `Bearer ${studio.token}` } })).text()).includes('#EXT-X-DATERANGE'), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    const cueListedAt = await page.getByTestId('confidence-monitor').evaluate((video) => (video as unknown as { currentTime: number }).currentTime);
+    await page.waitForFunction(currentTimeAbove, [monitor, cueListedAt + 4] as [string, number], { timeout: 30_000 });
 
     // Stats: the program's frame rate near its 30 fps target, coloured by OBS's thresholds.
     const fps = page.getByTestId('stat-fps');
