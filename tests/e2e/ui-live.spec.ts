@@ -121,6 +121,11 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await page.getByTestId('program-stop').click();
     await expect(page.getByTestId('program-stop-dialog')).toBeVisible();
     await expect(page.getByTestId('program-stop-cancel')).toBeFocused();
+    // Artifacts, not assertions: the dialog over the studio at the two sizes the layout must hold.
+    for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: test.info().outputPath(`stop-dialog-${viewport.width}x${viewport.height}.png`) });
+    }
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('program-stop-dialog')).toHaveCount(0);
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'live');
