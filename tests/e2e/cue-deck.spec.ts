@@ -167,6 +167,7 @@ test('cue breaks from the deck and its hotkeys, see refusals, cancel, return, an
 
   // Stopping the program leaves the deck off again, with why.
   await page.getByTestId('program-stop').click();
+  await page.getByTestId('program-stop-confirm').click();
   await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
   await expect(status).toHaveAttribute('data-phase', 'blocked');
   await expect(deck.getByTestId('cue-deck-break30')).toBeDisabled();

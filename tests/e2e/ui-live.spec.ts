@@ -12,6 +12,14 @@ const PTS_HZ = 90_000;
 
 test('go live, watch the confidence monitor, see the cue tally and the stats, and get a field error on an output', async ({ page, studio }) => {
   test.setTimeout(150_000);
+  // hls.js used to add <track src="data:,WEBVTT">, refused by the page's media-src: no CSP violation
+  // and no uncaught error may reach the console while the monitor plays.
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
 
   async function call<T>(name: string, args: unknown = {}): Promise<T> {
     const response = await fetch(`${studio.baseURL}/api/v1/commands/${name}`, {
@@ -78,6 +86,15 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await expect(tally).toHaveAttribute('data-event-id', String(EVENT_ID));
     await expect(tally).toContainText(`#${EVENT_ID}`);
     await expect(tally).toContainText('OUT');
+    // The preview playlist carries the cue as EXT-X-DATERANGE; hls.js used to make a metadata track for it
+    // (the data:,WEBVTT source). Wait until the monitor has played past a reload of that playlist.
+    await expect
+      .poll(async () => (await (await fetch(`${studio.baseURL}/preview/program/index.m3u8`, { headers: { Authorization: `Bearer ${studio.token}` } })).text()).includes('#EXT-X-DATERANGE'), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    const cueListedAt = await page.getByTestId('confidence-monitor').evaluate((video) => (video as unknown as { currentTime: number }).currentTime);
+    await page.waitForFunction(currentTimeAbove, [monitor, cueListedAt + 4] as [string, number], { timeout: 30_000 });
 
     // Stats: the program's frame rate near its 30 fps target, coloured by OBS's thresholds.
     const fps = page.getByTestId('stat-fps');
@@ -100,9 +117,26 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await expect(form.getByTestId('output-latency')).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByTestId('output-card')).toHaveCount(0);
 
+    // Stop asks first while live: Escape keeps the program on air; Tab to "Stop program" and Enter stops it.
     await page.getByTestId('program-stop').click();
+    await expect(page.getByTestId('program-stop-dialog')).toBeVisible();
+    await expect(page.getByTestId('program-stop-cancel')).toBeFocused();
+    // Artifacts, not assertions: the dialog over the studio at the two sizes the layout must hold.
+    for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: test.info().outputPath(`stop-dialog-${viewport.width}x${viewport.height}.png`) });
+    }
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('program-stop-dialog')).toHaveCount(0);
+    await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'live');
+    await page.getByTestId('program-stop').click();
+    await page.keyboard.press('Tab');
+    await expect(page.getByTestId('program-stop-confirm')).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
     await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
   } finally {
     await publisher.stop('test over');
   }

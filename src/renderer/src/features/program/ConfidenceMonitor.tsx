@@ -57,6 +57,17 @@ function HlsPlayer() {
         liveSyncDurationCount: 2,
         liveMaxLatencyDurationCount: 5,
         backBufferLength: 10,
+        // hls.js gives every text or metadata track a <track src="data:,WEBVTT">, which the page's CSP
+        // (media-src 'self' blob:) refuses. The monitor shows no captions, subtitles or ID3/emsg/date-range
+        // cues (its cue tally comes from the engine), so no track is created and media-src stays free of
+        // `data:`, which would let any injected markup play inline media.
+        enableID3MetadataCues: false,
+        enableEmsgMetadataCues: false,
+        enableDateRangeMetadataCues: false,
+        enableCEA708Captions: false,
+        enableWebVTT: false,
+        enableIMSC1: false,
+        renderTextTracksNatively: false,
         manifestLoadPolicy: { default: { maxTimeToFirstByteMs: 5000, maxLoadTimeMs: 10000, timeoutRetry: null, errorRetry: null } },
       });
       hls.on(Hls.Events.MANIFEST_PARSED, play);

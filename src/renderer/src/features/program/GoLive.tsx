@@ -1,3 +1,5 @@
+import { useEffect, useRef, useState } from 'react';
+import { Dialog } from '../../components/Dialog.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
 import { programSelectors } from '../../store/slices/program.ts';
@@ -11,6 +13,14 @@ export function GoLive() {
   const connected = useStudio(connectionSelectors.isOpen);
   const startProgram = useStudio((s) => s.startProgram);
   const stopProgram = useStudio((s) => s.stopProgram);
+  // Stopping ends every output at once: while on air it is asked for, never done by one stray click.
+  const [confirmingStop, setConfirmingStop] = useState(false);
+  const stayOnAirRef = useRef<HTMLButtonElement>(null);
+  // Focus lands on the safe choice, so Enter alone never ends the show. After the Dialog's own effect
+  // (showModal moves focus to its first button), since a parent's effects run after its children's.
+  useEffect(() => {
+    if (confirmingStop) stayOnAirRef.current?.focus();
+  }, [confirmingStop]);
 
   const state = action ?? (running ? 'live' : 'stopped');
   const label = { starting: 'Starting…', stopping: 'Stopping…', live: 'On air', stopped: 'Off air' }[state];
@@ -26,7 +36,7 @@ export function GoLive() {
           className="button button--danger"
           data-testid="program-stop"
           disabled={!connected || action !== null}
-          onClick={() => void stopProgram()}
+          onClick={() => setConfirmingStop(true)}
         >
           Stop
         </button>
@@ -41,6 +51,27 @@ export function GoLive() {
           Go Live
         </button>
       )}
+      {confirmingStop && running ? (
+        <Dialog title="Stop the program?" onClose={() => setConfirmingStop(false)} testId="program-stop-dialog">
+          <p>Every output stops: viewers see the stream end.</p>
+          <div className="dialog__footer">
+            <button type="button" className="button" ref={stayOnAirRef} onClick={() => setConfirmingStop(false)} data-testid="program-stop-cancel">
+              Stay on air
+            </button>
+            <button
+              type="button"
+              className="button button--danger"
+              data-testid="program-stop-confirm"
+              onClick={() => {
+                setConfirmingStop(false);
+                void stopProgram();
+              }}
+            >
+              Stop program
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
       {error ? (
         <span className="go-live__error" role="alert" data-testid="program-error" title={error}>
           {error}
