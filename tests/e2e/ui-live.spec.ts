@@ -89,9 +89,15 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     // The preview playlist carries the cue as EXT-X-DATERANGE; hls.js used to make a metadata track for it
     // (the data:,WEBVTT source). Wait until the monitor has played past a reload of that playlist.
     await expect
-      .poll(async () => (await (await fetch(`${studio.baseURL}/preview/program/index.m3u8`, { headers: { Authorization: `Bearer ${studio.token}` } })).text()).includes('#EXT-X-DATERANGE'), {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          (await (await fetch(`${studio.baseURL}/preview/program/index.m3u8`, { headers: { Authorization: `Bearer ${studio.token}` } })).text()).includes(
+            '#EXT-X-DATERANGE',
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe(true);
     const cueListedAt = await page.getByTestId('confidence-monitor').evaluate((video) => (video as unknown as { currentTime: number }).currentTime);
     await page.waitForFunction(currentTimeAbove, [monitor, cueListedAt + 4] as [string, number], { timeout: 30_000 });
@@ -122,7 +128,10 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
     await expect(page.getByTestId('program-stop-dialog')).toBeVisible();
     await expect(page.getByTestId('program-stop-cancel')).toBeFocused();
     // Artifacts, not assertions: the dialog over the studio at the two sizes the layout must hold.
-    for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 1920, height: 1080 },
+    ]) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: test.info().outputPath(`stop-dialog-${viewport.width}x${viewport.height}.png`) });
     }

@@ -31,7 +31,16 @@ function openFeed(headers: Record<string, string>): Promise<IncomingMessage> {
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-confidence-feed-'));
   studio = await startStudio({ dataDir });
-  await ok('program.setFormat', { width: 320, height: 180, frameRate: '30', videoBitrateKbps: 400, gopFrames: 30, x264Preset: 'ultrafast', audioBitrateKbps: 64, videoEncoder: 'libx264' });
+  await ok('program.setFormat', {
+    width: 320,
+    height: 180,
+    frameRate: '30',
+    videoBitrateKbps: 400,
+    gopFrames: 30,
+    x264Preset: 'ultrafast',
+    audioBitrateKbps: 64,
+    videoEncoder: 'libx264',
+  });
   const bars = await ok<SourceInfo>('sources.create', { name: 'Bars', config: { kind: 'test_pattern', width: 320, height: 180 } });
   await ok('scenes.create', { name: 'Main', layers: [{ sourceId: bars.id }] });
 }, 60_000);
