@@ -73,6 +73,13 @@ test('the confidence monitor plays the TS feed in mpegts.js, is torn down at Sto
     await expect(page.getByTestId('confidence-mute')).toHaveAttribute('aria-pressed', 'true');
     await page.getByTestId('confidence-mute').click();
     expect(await monitor.evaluate((video) => (video as unknown as { muted: boolean }).muted)).toBe(true);
+    // A picture whose clock stands still (here paused in the page) turns stale, never playing; it recovers when it moves again.
+    await monitor.evaluate((video) => (video as unknown as { pause(): void }).pause());
+    await expect(monitor).toHaveAttribute('data-state', 'stale');
+    await expect(page.getByTestId('confidence-stale')).toBeVisible();
+    await monitor.evaluate((video) => void (video as unknown as { play(): Promise<void> }).play());
+    await expect(monitor).toHaveAttribute('data-state', 'playing');
+    await expect(page.getByTestId('confidence-stale')).toHaveCount(0);
     await page.screenshot({ path: testInfo.outputPath('confidence-monitor-1280x720.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForFunction(currentTimeAbove, [MONITOR, firstRunAt + 2] as [string, number], { timeout: 20_000 });
