@@ -107,6 +107,14 @@ test('the confidence monitor plays the TS feed in mpegts.js, is torn down at Sto
     await expect(monitor).toHaveAttribute('data-state', 'playing');
     await page.screenshot({ path: testInfo.outputPath('confidence-monitor-second-run-1920x1080.png') });
 
+    // The HLS preview stays as the check of the HLS path: the switch plays it in hls.js.
+    await page.getByTestId('confidence-source-hls').click();
+    await expect(monitor).toHaveAttribute('data-source', 'hls');
+    await page.waitForFunction(currentTimeAbove, [MONITOR, 0.5] as [string, number], { timeout: 40_000 });
+    const hlsAt = await monitor.evaluate((video) => (video as unknown as { currentTime: number }).currentTime);
+    await page.waitForFunction(currentTimeAbove, [MONITOR, hlsAt + 1] as [string, number], { timeout: 20_000 });
+    await expect(monitor).toHaveAttribute('data-state', 'playing');
+
     await page.getByTestId('program-stop').click();
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
     await expect(page.locator(MONITOR)).toHaveCount(0);
