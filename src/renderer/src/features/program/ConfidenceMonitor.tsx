@@ -1,25 +1,39 @@
 import type Hls from 'hls.js';
+import type Mpegts from 'mpegts.js';
 import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../store/context.tsx';
 import { TALLY_HOLD_MS, programSelectors, type TallyCue } from '../../store/slices/program.ts';
 
+/** The running program's TS, the same bytes the outputs get (same origin: CSP connect-src 'self', token by cookie). */
+export const PROGRAM_TS_FEED = '/api/v1/monitor/program.ts';
 /** The built-in preview HLS the host serves while the program runs (same origin: CSP connect-src 'self'). */
 export const PREVIEW_PLAYLIST = '/preview/program/index.m3u8';
 /** The playlist appears after the first 2 s segment; until then, and after a fatal error, try again. */
 const RETRY_MS = 1500;
+/** A picture whose clock has not moved for this long is called stale, never playing. */
+export const STALE_AFTER_MS = 2000;
+const CLOCK_CHECK_MS = 250;
 
-type PlayerState = 'waiting' | 'playing' | 'unsupported';
+type PlayerState = 'waiting' | 'playing' | 'stale' | 'unsupported';
+type MonitorSource = 'ts' | 'hls';
 
 /**
- * The encoded program as it goes out (an HLS of the same TS bytes the outputs send), muted,
- * with the SCTE-35 tally over it.
+ * The encoded program as it goes out, with the SCTE-35 tally over it. By default the TS feed in
+ * mpegts.js (about a second behind); the HLS preview in hls.js stays as the check of the HLS path.
+ * A new player opens at each program start and is torn down at its stop, so an earlier run is never shown.
  */
 export function ConfidenceMonitor() {
   const running = useStudio(programSelectors.running);
+  const [source, setSource] = useState<MonitorSource>('ts');
+  const [muted, setMuted] = useState(true);
   return (
     <div className="confidence">
       {running ? (
-        <HlsPlayer />
+        source === 'ts' ? (
+          <TsPlayer muted={muted} />
+        ) : (
+          <HlsPlayer muted={muted} />
+        )
       ) : (
         <div className="monitor__idle" data-testid="program-stopped">
           <p className="monitor__idle-title">Program stopped</p>
@@ -27,13 +41,160 @@ export function ConfidenceMonitor() {
         </div>
       )}
       <CueTally />
+      <div className="confidence__controls">
+        <fieldset className="confidence__source" aria-label="Confidence monitor source">
+          <button
+            type="button"
+            data-testid="confidence-source-ts"
+            aria-pressed={source === 'ts'}
+            title="The program's TS feed in mpegts.js: about a second behind"
+            onClick={() => setSource('ts')}
+          >
+            TS
+          </button>
+          <button
+            type="button"
+            data-testid="confidence-source-hls"
+            aria-pressed={source === 'hls'}
+            title="The preview HLS in hls.js: checks the HLS path, several seconds behind"
+            onClick={() => setSource('hls')}
+          >
+            HLS
+          </button>
+        </fieldset>
+        <button
+          type="button"
+          className="confidence__mute"
+          data-testid="confidence-mute"
+          aria-pressed={!muted}
+          aria-label={muted ? 'Listen to the program audio' : 'Mute the program audio'}
+          onClick={() => setMuted((m) => !m)}
+        >
+          {muted ? 'Unmute' : 'Mute'}
+        </button>
+      </div>
     </div>
   );
 }
 
-function HlsPlayer() {
-  const videoRef = useRef<HTMLVideoElement>(null);
+/**
+ * The monitor's state from its clock, not from media events: 'playing' only while currentTime moves,
+ * 'stale' once it has stood still for STALE_AFTER_MS after it played (a frozen picture never says playing).
+ */
+function useClockState(videoRef: React.RefObject<HTMLVideoElement | null>): [PlayerState, (s: PlayerState) => void] {
   const [state, setState] = useState<PlayerState>('waiting');
+  const unsupported = state === 'unsupported';
+  useEffect(() => {
+    if (unsupported) return;
+    let lastTime = -1;
+    let lastAdvanceAt = 0;
+    const timer = setInterval(() => {
+      const video = videoRef.current;
+      if (!video) return;
+      const now = performance.now();
+      if (video.currentTime > lastTime + 0.001) {
+        if (lastTime >= 0) setState('playing');
+        lastTime = video.currentTime;
+        lastAdvanceAt = now;
+      } else if (lastAdvanceAt > 0 && now - lastAdvanceAt > STALE_AFTER_MS) {
+        setState((s) => (s === 'playing' ? 'stale' : s));
+      }
+    }, CLOCK_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [videoRef, unsupported]);
+  return [state, setState];
+}
+
+function TsPlayer({ muted }: { muted: boolean }) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [state, setState] = useClockState(videoRef);
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    let player: Mpegts.Player | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let disposed = false;
+    let feedEnded = false;
+
+    // mpegts.js loads only when a monitor opens, in its own chunk (as hls.js does).
+    let mpegts: typeof Mpegts | null = null;
+    const open = () => {
+      if (disposed || !mpegts || feedEnded) return;
+      const lib = mpegts;
+      player?.destroy();
+      player = lib.createPlayer(
+        { type: 'mpegts', isLive: true, url: PROGRAM_TS_FEED, withCredentials: true },
+        {
+          // In the page's thread: a worker would need a blob: script the CSP need not allow.
+          enableWorker: false,
+          // Hand every byte to MSE at once, and chase the live edge: about a second behind, not four.
+          enableStashBuffer: false,
+          liveBufferLatencyChasing: true,
+          liveBufferLatencyMaxLatency: 1.2,
+          liveBufferLatencyMinRemain: 0.3,
+          lazyLoad: false,
+          autoCleanupSourceBuffer: true,
+          autoCleanupMaxBackwardDuration: 10,
+          autoCleanupMinBackwardDuration: 5,
+        },
+      );
+      player.on(lib.Events.ERROR, () => {
+        if (disposed || feedEnded) return;
+        clearTimeout(retry);
+        retry = setTimeout(open, RETRY_MS);
+      });
+      // The feed ends when the program stops: this player's run is over; it never reopens for a
+      // later run (the next Go Live mounts a new player). Until it is torn down, its clock stops and it shows stale.
+      player.on(lib.Events.LOADING_COMPLETE, () => {
+        feedEnded = true;
+      });
+      player.attachMediaElement(video);
+      player.load();
+      void Promise.resolve(player.play()).catch(() => {});
+    };
+
+    void import('mpegts.js').then(
+      ({ default: lib }) => {
+        if (disposed) return;
+        lib.LoggingControl.applyConfig({ enableVerbose: false, enableDebug: false, enableInfo: false });
+        if (!lib.isSupported() || !lib.getFeatureList().mseLivePlayback) {
+          setState('unsupported');
+          return;
+        }
+        mpegts = lib;
+        open();
+      },
+      () => {
+        if (!disposed) setState('unsupported');
+      },
+    );
+
+    return () => {
+      disposed = true;
+      clearTimeout(retry);
+      if (player) {
+        player.pause();
+        player.unload();
+        player.detachMediaElement();
+        player.destroy();
+        player = null;
+      }
+      video.removeAttribute('src');
+      video.load();
+    };
+  }, [setState]);
+
+  useEffect(() => {
+    if (videoRef.current) videoRef.current.muted = muted;
+  }, [muted]);
+
+  return <MonitorVideo videoRef={videoRef} state={state} kind="ts" unsupportedText="This browser cannot play an MPEG-TS feed (no MediaSource)." />;
+}
+
+function HlsPlayer({ muted }: { muted: boolean }) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [state, setState] = useClockState(videoRef);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -42,8 +203,6 @@ function HlsPlayer() {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let disposed = false;
     const play = () => void video.play().catch(() => {});
-    const onPlaying = () => setState('playing');
-    video.addEventListener('playing', onPlaying);
 
     // hls.js is most of the UI's code: it loads only when a monitor opens, in its own chunk.
     let HlsPlayerClass: typeof Hls | null = null;
@@ -51,7 +210,6 @@ function HlsPlayer() {
       if (disposed || !HlsPlayerClass) return;
       const Hls = HlsPlayerClass;
       hls?.destroy();
-      setState('waiting');
       // Live edge two segments back: low delay without stalling on each new segment.
       hls = new Hls({
         liveSyncDurationCount: 2,
@@ -98,13 +256,30 @@ function HlsPlayer() {
     return () => {
       disposed = true;
       clearTimeout(retry);
-      video.removeEventListener('playing', onPlaying);
       hls?.destroy();
       video.removeAttribute('src');
       video.load();
     };
-  }, []);
+  }, [setState]);
 
+  useEffect(() => {
+    if (videoRef.current) videoRef.current.muted = muted;
+  }, [muted]);
+
+  return <MonitorVideo videoRef={videoRef} state={state} kind="hls" unsupportedText="This browser cannot play HLS." />;
+}
+
+function MonitorVideo({
+  videoRef,
+  state,
+  kind,
+  unsupportedText,
+}: {
+  videoRef: React.RefObject<HTMLVideoElement | null>;
+  state: PlayerState;
+  kind: MonitorSource;
+  unsupportedText: string;
+}) {
   return (
     <>
       <video
@@ -112,14 +287,19 @@ function HlsPlayer() {
         className="confidence__video"
         data-testid="confidence-monitor"
         data-state={state}
+        data-source={kind}
         muted
         playsInline
         autoPlay
         aria-label="Confidence monitor: the encoded program"
       />
-      {state !== 'playing' ? (
+      {state === 'stale' ? (
+        <p className="confidence__overlay confidence__overlay--stale" role="status" data-testid="confidence-stale">
+          Stale: the encoded picture has not moved for over {STALE_AFTER_MS / 1000} s
+        </p>
+      ) : state !== 'playing' ? (
         <p className="confidence__overlay" role="status">
-          {state === 'unsupported' ? 'This browser cannot play HLS.' : 'Waiting for the first encoded segment…'}
+          {state === 'unsupported' ? unsupportedText : kind === 'ts' ? 'Waiting for the encoded program…' : 'Waiting for the first encoded segment…'}
         </p>
       ) : null}
     </>
