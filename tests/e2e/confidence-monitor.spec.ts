@@ -91,6 +91,7 @@ test('the confidence monitor plays the TS feed in mpegts.js, is torn down at Sto
 
     // Stop: the player is torn down; nothing says playing.
     await page.getByTestId('program-stop').click();
+    await page.getByTestId('program-stop-confirm').click(); // Stop asks first while live
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
     await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
     await expect(page.locator(MONITOR)).toHaveCount(0);
@@ -116,6 +117,7 @@ test('the confidence monitor plays the TS feed in mpegts.js, is torn down at Sto
     await expect(monitor).toHaveAttribute('data-state', 'playing');
 
     await page.getByTestId('program-stop').click();
+    await page.getByTestId('program-stop-confirm').click(); // Stop asks first while live
     await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
     await expect(page.locator(MONITOR)).toHaveCount(0);
     expect(consoleErrors).toEqual([]);
