@@ -176,8 +176,10 @@ function SourceRow({ id }: { id: number }) {
   return (
     <li className="item-row source-row" data-testid="source-row" data-source-id={id} data-state={state ?? 'idle'}>
       <span className="item-row__main">
-        <span className="item-row__name">{source.name}</span>
-        <span className="item-row__meta">
+        <span className="item-row__name" title={source.name}>
+          {source.name}
+        </span>
+        <span className="item-row__meta" title={`${KIND_LABEL[source.config.kind]} · ${source.config.width}×${source.config.height}`}>
           {KIND_LABEL[source.config.kind]} · {source.config.width}×{source.config.height}
         </span>
         <span className={`state-pill state-pill--${state ? (STATE_LEVEL[state] ?? 'idle') : 'idle'}`} data-testid="source-state">
