@@ -176,9 +176,8 @@ describe('the cue deck, end to end at the receiver', () => {
     expectPicture(frameBefore(returnPts), 'slate', 'frame before the return');
 
     // The preview HLS: CUE-OUT on the segment that starts at the splice, CUE-IN on the one at the return.
-    await playlist.poll();
-    const outSegment = playlist.startingAt(splicePts);
-    const inSegment = playlist.startingAt(returnPts);
+    const outSegment = await playlist.segmentStartingAt(splicePts, 15_000);
+    const inSegment = await playlist.segmentStartingAt(returnPts, 15_000);
     expect(
       outSegment,
       `a preview segment starting at the splice; seen: ${JSON.stringify([...playlist.segments.values()].map((s) => s.startPts))}`,

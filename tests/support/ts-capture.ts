@@ -363,6 +363,21 @@ export class PlaylistWatcher {
     }
   }
 
+  /**
+   * Waits for the segment that starts at `pts`: the muxer lists a segment only once the next one
+   * has begun, so a segment at a point the receiver just passed may not be listed yet. Polls
+   * itself, so a timer poll in flight (where `poll()` returns at once) cannot end the wait early.
+   */
+  async segmentStartingAt(pts: number, timeoutMs: number): Promise<SeenSegment | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = this.startingAt(pts);
+      if (seen || Date.now() > deadline) return seen;
+      await this.poll();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   /** The segment that starts at `pts`, if one was seen. */
   startingAt(pts: number): SeenSegment | undefined {
     return [...this.segments.values()].find((segment) => segment.startPts === pts % PTS_WRAP);
