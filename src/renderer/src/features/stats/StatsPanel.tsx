@@ -10,7 +10,7 @@ export function StatsPanel() {
   const watchStats = useStudio((s) => s.watchStats);
   useEffect(() => watchStats(), [watchStats]);
   return (
-    <Panel title="Stats" testId="dock-stats">
+    <Panel title="Stats" className="stats-panel" testId="dock-stats">
       <ProgramFigures />
       <UsageFigures />
       <OutputFigures />
