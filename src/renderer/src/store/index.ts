@@ -5,6 +5,7 @@ import { createApiAccessSlice } from './slices/apiAccess.ts';
 import { createConnectionSlice } from './slices/connection.ts';
 import { createCuesSlice } from './slices/cues.ts';
 import { createEngineSlice } from './slices/engine.ts';
+import { createIngestSlice } from './slices/ingest.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
 import { createScenesSlice } from './slices/scenes.ts';
@@ -29,6 +30,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createConnectionSlice(client.transport)(...a),
         ...createEngineSlice(client)(...a),
         ...createStreamKeysSlice(client)(...a),
+        ...createIngestSlice(client)(...a),
         ...createApiAccessSlice(client)(...a),
         ...createProgramSlice(client)(...a),
         ...createScenesSlice(client)(...a),
@@ -52,6 +54,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
   const loadAll = () => {
     void state().loadEngineStatus();
     void state().loadStreamKeys();
+    void state().loadIngest();
     void state().loadApiAccess();
     void state().loadProgram();
     void state().loadScenes();
@@ -62,6 +65,9 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
   const unsubscribers = [
     client.subscribe('engine.status', (status) => state().receiveEngineStatus(status)),
     client.subscribe('streamKeys.changed', (keys) => state().receiveStreamKeys(keys)),
+    client.subscribe('ingest.published', (stream) => state().receiveIngestStream(stream)),
+    client.subscribe('ingest.stats', (stream) => state().receiveIngestStream(stream)),
+    client.subscribe('ingest.unpublished', ({ streamKeyId }) => state().receiveIngestUnpublished(streamKeyId)),
     client.subscribe('program.status', (status) => state().receiveProgramStatus(status)),
     client.subscribe('scenes.changed', (scenes) => state().receiveScenes(scenes)),
     client.subscribe('sources.changed', (sources) => state().receiveSources(sources)),

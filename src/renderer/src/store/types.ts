@@ -3,6 +3,7 @@ import type { ApiAccessSlice } from './slices/apiAccess.ts';
 import type { ConnectionSlice } from './slices/connection.ts';
 import type { CuesSlice } from './slices/cues.ts';
 import type { EngineSlice } from './slices/engine.ts';
+import type { IngestSlice } from './slices/ingest.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
 import type { ScenesSlice } from './slices/scenes.ts';
@@ -14,6 +15,7 @@ import type { StreamKeysSlice } from './slices/streamKeys.ts';
 export type StudioState = ConnectionSlice &
   EngineSlice &
   StreamKeysSlice &
+  IngestSlice &
   ApiAccessSlice &
   ProgramSlice &
   ScenesSlice &

@@ -1,0 +1,60 @@
+import type { IngestStreamEvent } from '../../../../shared/contract.ts';
+import type { StudioClient } from '../../api/client.ts';
+import { describeError } from '../../api/errors.ts';
+import type { SliceCreator, StudioState } from '../types.ts';
+
+export interface IngestSliceState {
+  /** Publishers on the RTMP ingest now, by stream key id, from ingest.list and the ingest.* events. */
+  ingestStreams: Record<number, IngestStreamEvent>;
+  ingestLoaded: boolean;
+  ingestError: string | null;
+}
+
+export interface IngestSliceActions {
+  loadIngest(): Promise<void>;
+  receiveIngestList(streams: IngestStreamEvent[]): void;
+  /** ingest.published and ingest.stats: the publisher and its latest figures. */
+  receiveIngestStream(stream: IngestStreamEvent): void;
+  receiveIngestUnpublished(streamKeyId: number): void;
+}
+
+export type IngestSlice = IngestSliceState & IngestSliceActions;
+
+export const ingestInitialState: IngestSliceState = { ingestStreams: {}, ingestLoaded: false, ingestError: null };
+
+export function createIngestSlice(client: StudioClient): SliceCreator<IngestSlice> {
+  return (set, get) => ({
+    ...ingestInitialState,
+    async loadIngest() {
+      try {
+        get().receiveIngestList(await client.call('ingest.list'));
+      } catch (error) {
+        set({ ingestError: describeError(error) }, false, 'ingest/loadFailed');
+      }
+    },
+    receiveIngestList(streams) {
+      set(
+        { ingestStreams: Object.fromEntries(streams.map((stream) => [stream.streamKeyId, stream])), ingestLoaded: true, ingestError: null },
+        false,
+        'ingest/list',
+      );
+    },
+    receiveIngestStream(stream) {
+      set((s) => ({ ingestStreams: { ...s.ingestStreams, [stream.streamKeyId]: stream } }), false, 'ingest/stream');
+    },
+    receiveIngestUnpublished(streamKeyId) {
+      set(
+        (s) => {
+          const { [streamKeyId]: _gone, ...rest } = s.ingestStreams;
+          return { ingestStreams: rest };
+        },
+        false,
+        'ingest/unpublished',
+      );
+    },
+  });
+}
+
+export const ingestSelectors = {
+  publishingCount: (s: StudioState) => Object.keys(s.ingestStreams).length,
+};
