@@ -1,6 +1,7 @@
 import { AlertPanel } from './features/alerts/AlertPanel.tsx';
 import { ApiAccessPanel } from './features/api-access/ApiAccessPanel.tsx';
 import { CueDeck } from './features/cue-deck/CueDeck.tsx';
+import { FirstRunGuide } from './features/first-run/FirstRunGuide.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
 import { GoLive } from './features/program/GoLive.tsx';
 import { ProgramPreview } from './features/program/ProgramPreview.tsx';
@@ -22,7 +23,8 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
           <ProgramPreview />
           <ChannelTimeline />
         </div>
-        <aside className="sidebar" aria-label="Emergency alert, outputs, ingest and access">
+        <aside className="sidebar" aria-label="Getting started, emergency alert, outputs, ingest and access">
+          <FirstRunGuide />
           <AlertPanel />
           <OutputsPanel />
           <StreamKeysPanel />

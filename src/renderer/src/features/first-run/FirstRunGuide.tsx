@@ -1,0 +1,91 @@
+import { useMemo, useState } from 'react';
+import { Panel } from '../../components/Panel.tsx';
+import { useStudio } from '../../store/context.tsx';
+import { programSelectors } from '../../store/slices/program.ts';
+import { firstRunSteps } from './first-run-steps.ts';
+
+const DISMISSED_KEY = 'studio.firstRunGuide.dismissed';
+
+function readDismissed(): boolean {
+  try {
+    return localStorage.getItem(DISMISSED_KEY) === '1';
+  } catch {
+    return false; // storage unavailable (privacy mode): the guide simply shows
+  }
+}
+
+/**
+ * Getting started, in the empty studio: the five steps from a stream key to Go Live, each ticked from
+ * the studio's own state. It goes away by itself once all are done, or when the creator hides it.
+ */
+export function FirstRunGuide() {
+  const streamKeyCount = useStudio((s) => s.streamKeys.length);
+  const ingestStreams = useStudio((s) => s.ingestStreams);
+  const sources = useStudio((s) => s.sources);
+  const scenes = useStudio((s) => s.scenes);
+  const outputCount = useStudio((s) => s.outputs.length);
+  const programRunning = useStudio(programSelectors.running);
+  const ingestUrl = useStudio((s) => s.engineStatus?.ingest.url ?? null);
+  const loaded = useStudio((s) => s.streamKeysLoaded && s.sourcesLoaded && s.scenesLoaded && s.outputsLoaded);
+  const [dismissed, setDismissed] = useState(readDismissed);
+
+  const steps = useMemo(
+    () =>
+      firstRunSteps({
+        streamKeyCount,
+        publishingKeyIds: Object.keys(ingestStreams).map(Number),
+        sources,
+        scenes,
+        outputCount,
+        programRunning,
+      }),
+    [streamKeyCount, ingestStreams, sources, scenes, outputCount, programRunning],
+  );
+  if (!loaded || dismissed || steps.every((step) => step.done)) return null;
+
+  const hide = () => {
+    setDismissed(true);
+    try {
+      localStorage.setItem(DISMISSED_KEY, '1');
+    } catch {
+      // not remembered across reloads; hidden for now
+    }
+  };
+  const next = steps.find((step) => !step.done);
+  return (
+    <Panel
+      title="Getting started"
+      className="first-run"
+      testId="first-run-guide"
+      aside={
+        <button type="button" className="button button--tiny" onClick={hide} data-testid="first-run-hide">
+          Hide
+        </button>
+      }
+    >
+      <ol className="first-run__steps">
+        {steps.map((step) => (
+          <li
+            key={step.id}
+            className={`first-run__step${step.done ? ' first-run__step--done' : ''}${step === next ? ' first-run__step--next' : ''}`}
+            data-testid={`first-run-${step.id}`}
+            data-done={step.done}
+          >
+            <span className="first-run__mark" aria-hidden="true">
+              {step.done ? '✓' : ''}
+            </span>
+            <span>
+              {step.title}
+              {step.id === 'publish' && !step.done && ingestUrl ? (
+                <span className="first-run__detail">
+                  OBS Settings → Stream → Custom: server <code>{ingestUrl}</code>, stream key: your key.
+                </span>
+              ) : null}
+              <span className="visually-hidden">{step.done ? ' (done)' : ''}</span>
+            </span>
+          </li>
+        ))}
+      </ol>
+    </Panel>
+  );
+}
