@@ -68,6 +68,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     client.subscribe('ingest.published', (stream) => state().receiveIngestStream(stream)),
     client.subscribe('ingest.stats', (stream) => state().receiveIngestStream(stream)),
     client.subscribe('ingest.unpublished', ({ streamKeyId }) => state().receiveIngestUnpublished(streamKeyId)),
+    client.subscribe('ingest.refused', (refused) => state().receiveIngestRefused(refused)),
     client.subscribe('program.status', (status) => state().receiveProgramStatus(status)),
     client.subscribe('scenes.changed', (scenes) => state().receiveScenes(scenes)),
     client.subscribe('sources.changed', (sources) => state().receiveSources(sources)),

@@ -6,6 +6,7 @@ import { fieldErrorText } from '../../components/Field.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
+import { ingestSelectors } from '../../store/slices/ingest.ts';
 import { streamKeysSelectors } from '../../store/slices/streamKeys.ts';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -27,6 +28,7 @@ export function StreamKeysPanel() {
       <CreateStreamKeyForm onCreated={setCreated} />
       {created ? <CreatedKeyNotice created={created} onDone={() => setCreated(null)} /> : null}
       <StreamKeyList />
+      <LastRefusedPublish />
     </Panel>
   );
 }
@@ -187,6 +189,7 @@ function StreamKeyRow({ id }: { id: number }) {
         <span className="item-row__name">{key.name}</span>
         <span className="key-row__date">{formatDate(key.createdAt)}</span>
       </div>
+      <IngestLine streamKeyId={id} />
       <div className="key-row__secret">
         {secret === null ? (
           <code className="key-row__masked" data-testid="stream-key-masked">
@@ -225,5 +228,44 @@ function StreamKeyRow({ id }: { id: number }) {
         </p>
       ) : null}
     </li>
+  );
+}
+
+/** What the ingest receives on this key now, as OBS's own stats name it. */
+function IngestLine({ streamKeyId }: { streamKeyId: number }) {
+  const stream = useStudio(ingestSelectors.byKeyId(streamKeyId));
+  if (!stream)
+    return (
+      <p className="key-row__ingest" data-testid="stream-key-ingest" data-live="false">
+        <span className="state-pill state-pill--idle">offline</span>
+      </p>
+    );
+  const video = stream.video;
+  const figures = [
+    video ? `${video.codec ?? 'video'} ${video.width}×${video.height}${video.fps > 0 ? ` ${Math.round(video.fps * 100) / 100} fps` : ''}` : 'no video',
+    stream.audio ? `${stream.audio.codec ?? 'audio'} ${stream.audio.sampleRate / 1000} kHz` : 'no audio',
+    `${Math.round(stream.bitrateKbps)} kbit/s`,
+  ].join(' · ');
+  return (
+    <p className="key-row__ingest" data-testid="stream-key-ingest" data-live="true" title={figures}>
+      <span className="state-pill state-pill--ok">live</span> <span className="mono">{figures}</span>
+    </p>
+  );
+}
+
+const REFUSED_REASON: Record<string, string> = {
+  'unknown stream key': 'a stream key this studio does not have',
+  'unknown app': 'a server path other than the ingest URL',
+  'already publishing': 'a second publisher on a key that is already live',
+};
+
+/** The last publish the ingest turned away: the usual "OBS cannot connect" is a mistyped key. */
+function LastRefusedPublish() {
+  const refused = useStudio(ingestSelectors.lastRefused);
+  if (!refused) return null;
+  return (
+    <p className="panel__hint text-warn" role="status" data-testid="ingest-last-refused">
+      Refused a publish at {new Date(refused.at).toLocaleTimeString()} from {refused.remoteAddress}: {REFUSED_REASON[refused.reason] ?? refused.reason}.
+    </p>
   );
 }

@@ -8,6 +8,8 @@ export interface IngestSliceState {
   ingestStreams: Record<number, IngestStreamEvent>;
   ingestLoaded: boolean;
   ingestError: string | null;
+  /** The last publish the ingest refused since this window connected (wrong key, wrong app, a second publisher). */
+  lastRefusedPublish: { reason: string; remoteAddress: string; at: number } | null;
 }
 
 export interface IngestSliceActions {
@@ -16,11 +18,12 @@ export interface IngestSliceActions {
   /** ingest.published and ingest.stats: the publisher and its latest figures. */
   receiveIngestStream(stream: IngestStreamEvent): void;
   receiveIngestUnpublished(streamKeyId: number): void;
+  receiveIngestRefused(refused: { reason: string; remoteAddress: string }): void;
 }
 
 export type IngestSlice = IngestSliceState & IngestSliceActions;
 
-export const ingestInitialState: IngestSliceState = { ingestStreams: {}, ingestLoaded: false, ingestError: null };
+export const ingestInitialState: IngestSliceState = { ingestStreams: {}, ingestLoaded: false, ingestError: null, lastRefusedPublish: null };
 
 export function createIngestSlice(client: StudioClient): SliceCreator<IngestSlice> {
   return (set, get) => ({
@@ -52,9 +55,13 @@ export function createIngestSlice(client: StudioClient): SliceCreator<IngestSlic
         'ingest/unpublished',
       );
     },
+    receiveIngestRefused({ reason, remoteAddress }) {
+      set({ lastRefusedPublish: { reason, remoteAddress, at: Date.now() } }, false, 'ingest/refused');
+    },
   });
 }
 
 export const ingestSelectors = {
-  publishingCount: (s: StudioState) => Object.keys(s.ingestStreams).length,
+  byKeyId: (streamKeyId: number) => (s: StudioState) => s.ingestStreams[streamKeyId] ?? null,
+  lastRefused: (s: StudioState) => s.lastRefusedPublish,
 };
