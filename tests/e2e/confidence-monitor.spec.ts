@@ -5,7 +5,7 @@
 import type { StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import type { SceneInfo, SourceInfo } from '../../src/shared/program.ts';
 import { publishTestPattern } from '../support/ingest.ts';
-import { callCommand, expect, test } from './fixtures.ts';
+import { callCommand, collectConsoleErrors, expect, test } from './fixtures.ts';
 
 const FEED_PATH = '/api/v1/monitor/program.ts';
 const MONITOR = '[data-testid="confidence-monitor"]';
@@ -21,11 +21,7 @@ test('the confidence monitor plays the TS feed in mpegts.js, is torn down at Sto
   studio,
 }, testInfo) => {
   test.setTimeout(180_000);
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const consoleErrors = collectConsoleErrors(page);
   const feedRequests: string[] = [];
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === FEED_PATH) feedRequests.push(request.url());

@@ -4,17 +4,13 @@
 import type { StreamKeySummary } from '../../src/shared/contract.ts';
 import type { SourceInfo } from '../../src/shared/program.ts';
 import { publishTestPattern } from '../support/ingest.ts';
-import { callCommand, expect, test } from './fixtures.ts';
+import { callCommand, collectConsoleErrors, expect, test } from './fixtures.ts';
 
 const STEPS = ['streamKey', 'publish', 'scene', 'output', 'goLive'] as const;
 
 test('the first-run guide follows the studio from an empty start, and Hide holds', async ({ page, studio }, testInfo) => {
   test.setTimeout(120_000);
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const consoleErrors = collectConsoleErrors(page);
   const guide = page.getByTestId('first-run-guide');
   const step = (id: (typeof STEPS)[number]) => page.getByTestId(`first-run-${id}`);
   const expectDone = async (done: ReadonlyArray<(typeof STEPS)[number]>) => {

@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 import type { Health } from '../../src/shared/contract.ts';
 import { tokenCookieName } from '../../src/main/server/auth.ts';
 import { startStudio } from '../support/studio-server.ts';
@@ -51,4 +51,14 @@ export async function callCommand<T>(studio: Pick<StudioFixture, 'baseURL' | 'to
   const body = (await response.json()) as { result?: T; error?: unknown };
   if (!response.ok) throw new Error(`${name}: ${response.status} ${JSON.stringify(body.error)}`);
   return body.result as T;
+}
+
+/** Collects what the page logs as an error and what it throws, from now on: a spec ends with `expect(errors).toEqual([])`. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
 }

@@ -3,15 +3,11 @@
 // last refused publish (a wrong key) without ever showing the key that was tried.
 import type { StreamKeyWithSecret } from '../../src/shared/contract.ts';
 import { publishTestPattern } from '../support/ingest.ts';
-import { callCommand, expect, test } from './fixtures.ts';
+import { callCommand, collectConsoleErrors, expect, test } from './fixtures.ts';
 
 test('the ingest status: a live publish with its figures, then offline, and a refused publish', async ({ page, studio }, testInfo) => {
   test.setTimeout(120_000);
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const consoleErrors = collectConsoleErrors(page);
   const key = await callCommand<StreamKeyWithSecret>(studio, 'streamKeys.create', { name: 'OBS' });
 
   await page.setViewportSize({ width: 1280, height: 720 });
