@@ -336,3 +336,48 @@ describe('cues slice', () => {
     expect(cuesSelectors.alertActive(store.getState())).toBe(true);
   });
 });
+
+describe('the ingest slice', () => {
+  const stream = (streamKeyId: number, bitrateKbps: number) => ({
+    streamKeyId,
+    streamKeyName: `Key ${streamKeyId}`,
+    video: { codec: 'h264', width: 1920, height: 1080, fps: 30 },
+    audio: { codec: 'aac', sampleRate: 48_000, channels: 2 },
+    bitrateKbps,
+    bytesIn: 0,
+  });
+
+  it('follows the ingest from its list and pushed events, and claims nothing after a failed reload', async () => {
+    let listFails = false;
+    const fake = fakeClient({
+      'ingest.list': () => {
+        if (listFails) throw new StudioApiError('UNAVAILABLE', 'engine restarting');
+        return [stream(1, 6000)];
+      },
+    });
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    fake.setConnection('open');
+    await flush();
+    expect(store.getState().ingestLoaded).toBe(true);
+    expect(store.getState().ingestStreams[1]?.bitrateKbps).toBe(6000);
+
+    fake.emit('ingest.published', stream(2, 0));
+    fake.emit('ingest.stats', stream(2, 2500));
+    expect(store.getState().ingestStreams[2]?.bitrateKbps).toBe(2500);
+    fake.emit('ingest.unpublished', { streamKeyId: 1, streamKeyName: 'Key 1', reason: 'publisher left' });
+    expect(Object.keys(store.getState().ingestStreams)).toEqual(['2']);
+    fake.emit('ingest.refused', { reason: 'unknown stream key', remoteAddress: '127.0.0.1' });
+    expect(store.getState().lastRefusedPublish).toMatchObject({ reason: 'unknown stream key', remoteAddress: '127.0.0.1' });
+
+    // Reconnect: events were missed meanwhile; a failed list must not leave the old publishers shown as live.
+    listFails = true;
+    fake.setConnection('closed');
+    fake.setConnection('open');
+    await flush();
+    expect(store.getState().ingestLoaded).toBe(false);
+    expect(store.getState().ingestStreams).toEqual({});
+    expect(store.getState().ingestError).toContain('engine restarting');
+    unbind();
+  });
+});

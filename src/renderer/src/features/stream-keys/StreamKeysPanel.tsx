@@ -234,6 +234,9 @@ function StreamKeyRow({ id }: { id: number }) {
 /** What the ingest receives on this key now, as OBS's own stats name it. */
 function IngestLine({ streamKeyId }: { streamKeyId: number }) {
   const stream = useStudio(ingestSelectors.byKeyId(streamKeyId));
+  const known = useStudio((s) => s.ingestLoaded);
+  // Until ingest.list has answered, "offline" would be a guess: say nothing rather than something untrue.
+  if (!known) return null;
   if (!stream)
     return (
       <p className="key-row__ingest" data-testid="stream-key-ingest" data-live="false">

@@ -32,7 +32,8 @@ export function createIngestSlice(client: StudioClient): SliceCreator<IngestSlic
       try {
         get().receiveIngestList(await client.call('ingest.list'));
       } catch (error) {
-        set({ ingestError: describeError(error) }, false, 'ingest/loadFailed');
+        // What was known before may be stale now (events missed while disconnected): no longer claimed.
+        set({ ingestError: describeError(error), ingestLoaded: false, ingestStreams: {} }, false, 'ingest/loadFailed');
       }
     },
     receiveIngestList(streams) {
