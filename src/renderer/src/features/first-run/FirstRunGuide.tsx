@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
@@ -29,18 +29,15 @@ export function FirstRunGuide() {
   const loaded = useStudio((s) => s.streamKeysLoaded && s.sourcesLoaded && s.scenesLoaded && s.outputsLoaded);
   const [dismissed, setDismissed] = useState(readDismissed);
 
-  const steps = useMemo(
-    () =>
-      firstRunSteps({
-        streamKeyCount,
-        publishingKeyIds: Object.keys(ingestStreams).map(Number),
-        sources,
-        scenes,
-        outputCount,
-        programRunning,
-      }),
-    [streamKeyCount, ingestStreams, sources, scenes, outputCount, programRunning],
-  );
+  // Five checks over small lists: cheaper to redo on each render than to memoise.
+  const steps = firstRunSteps({
+    streamKeyCount,
+    publishingKeyIds: Object.keys(ingestStreams).map(Number),
+    sources,
+    scenes,
+    outputCount,
+    programRunning,
+  });
   if (!loaded || dismissed || steps.every((step) => step.done)) return null;
 
   const hide = () => {

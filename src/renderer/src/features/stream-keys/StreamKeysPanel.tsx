@@ -3,6 +3,7 @@ import type { StreamKeyWithSecret } from '../../../../shared/contract.ts';
 import { describeError } from '../../api/errors.ts';
 import { CopyButton, SecretText } from '../../components/CopyButton.tsx';
 import { fieldErrorText } from '../../components/Field.tsx';
+import { formatKbps } from '../../components/format.ts';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
@@ -247,7 +248,7 @@ function IngestLine({ streamKeyId }: { streamKeyId: number }) {
   const figures = [
     video ? `${video.codec ?? 'video'} ${video.width}×${video.height}${video.fps > 0 ? ` ${Math.round(video.fps * 100) / 100} fps` : ''}` : 'no video',
     stream.audio ? `${stream.audio.codec ?? 'audio'} ${stream.audio.sampleRate / 1000} kHz` : 'no audio',
-    `${Math.round(stream.bitrateKbps)} kbit/s`,
+    formatKbps(stream.bitrateKbps),
   ].join(' · ');
   return (
     <p className="key-row__ingest" data-testid="stream-key-ingest" data-live="true" title={figures}>
