@@ -63,6 +63,16 @@ test('the first-run guide follows the studio from an empty start, and Hide holds
     await guide.scrollIntoViewIfNeeded();
     await page.screenshot({ path: testInfo.outputPath('first-run-one-step-left-1920x1080.png') });
 
+    // Going live completes the guide: it leaves, and a Stop does not bring it back.
+    await callCommand(studio, 'program.start');
+    await expect(guide).toHaveCount(0);
+    await callCommand(studio, 'program.stop');
+    await expect(page.getByTestId('program-stopped')).toBeVisible();
+    await expect(guide).toHaveCount(0);
+    await page.evaluate(() => localStorage.removeItem('studio.firstRunGuide.dismissed'));
+    await page.reload();
+    await expect(step('goLive')).toHaveAttribute('data-done', 'false');
+
     // When the publisher stops, the step un-ticks: the guide shows what is true now.
     await publisher.stop('publisher gone');
     await expectDone(['streamKey', 'scene', 'output']);

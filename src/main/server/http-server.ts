@@ -207,7 +207,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     if (route === `${API_PREFIX}/cues/as-run.csv` && method === 'GET') return sendAsRunCsv(url, response);
     if (route === TS_FEED_PATH && method === 'GET') {
-      const program = engine.programHost.program;
+      const program = engine.programHost.airingProgram;
       if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');
       return tsFeed.attach(program, response);
     }

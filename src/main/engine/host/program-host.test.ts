@@ -434,6 +434,31 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     expect(host.status().onAirSceneId).toBe(first.id);
   }, 30_000);
 
+  it('while the program closes it is off the host but still airing (a monitor opening its feed then gets the last bytes and an end, not a refusal); after stopped, neither', async () => {
+    repository.setFormat(TINY_FORMAT);
+    const host = makeHost({ ffmpegPath: () => ffmpeg });
+    await host.start();
+    const program = host.program;
+    if (!program) throw new Error('the program did not start');
+    expect(host.airingProgram).toBe(program);
+    const duringClose: Array<{ program: unknown; airing: unknown }> = [];
+    const close = program.close.bind(program);
+    program.close = () => {
+      duringClose.push({ program: host.program, airing: host.airingProgram });
+      return close();
+    };
+    let airingAtStopped: unknown = 'not heard';
+    host.events.onStopped(() => {
+      airingAtStopped = host.airingProgram;
+    });
+    await host.stop();
+    expect(duringClose).toHaveLength(1);
+    expect(duringClose[0]?.program).toBeNull();
+    expect(duringClose[0]?.airing).toBe(program);
+    expect(airingAtStopped).toBeNull();
+    expect(host.airingProgram).toBeNull();
+  }, 30_000);
+
   it('lifecycle events: started with the control; stopping runs while frames are still made and the TS still flows, awaited, bounded; then stopped', async () => {
     repository.setFormat(TINY_FORMAT);
     const red = repository.createSource('red', { kind: 'color', color: '#ff0000', width: 160, height: 90 }, { gainDb: 0, muted: false });

@@ -136,6 +136,8 @@ export class ProgramHost {
   readonly #lifecycle: LifecycleQueue;
   readonly #events: ProgramLifecycle;
   #program: Program | null = null;
+  /** The program being stopped: off the host already, but its TS flows until it has closed. */
+  #stopping: Program | null = null;
   #closed = false;
 
   constructor(options: ProgramHostOptions) {
@@ -151,6 +153,15 @@ export class ProgramHost {
 
   get program(): Program | null {
     return this.#program;
+  }
+
+  /**
+   * The program whose TS still flows: the running one, or the one stopping until it has closed. The
+   * UI hears "stopped" only then, so a monitor that opens its feed in between gets that run's last
+   * bytes and a clean end, not a refusal.
+   */
+  get airingProgram(): Program | null {
+    return this.#program ?? this.#stopping;
   }
 
   formatSettings(): ProgramFormatSettings {
@@ -258,8 +269,13 @@ export class ProgramHost {
     // Before the encoder stops: a break on air sends its return on an IDR the encoder still makes.
     if (program) await this.#events.stopping(this.#options.stoppingTimeoutMs ?? STOPPING_TIMEOUT_MS);
     this.#program = null;
+    this.#stopping = program;
     this.#unavailable.clear();
-    await program?.close();
+    try {
+      await program?.close();
+    } finally {
+      this.#stopping = null;
+    }
     if (program) this.#events.stopped();
     await this.#options.onStopped?.();
   }

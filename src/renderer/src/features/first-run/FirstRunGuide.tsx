@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
@@ -14,9 +14,18 @@ function readDismissed(): boolean {
   }
 }
 
+function rememberDismissed(): void {
+  try {
+    localStorage.setItem(DISMISSED_KEY, '1');
+  } catch {
+    // not remembered across reloads; hidden for now
+  }
+}
+
 /**
  * Getting started, in the empty studio: the five steps from a stream key to Go Live, each ticked from
- * the studio's own state. It goes away by itself once all are done, or when the creator hides it.
+ * the studio's own state. It goes away for good once all are done (the first Go Live), or when the
+ * creator hides it.
  */
 export function FirstRunGuide() {
   const streamKeyCount = useStudio((s) => s.streamKeys.length);
@@ -38,15 +47,18 @@ export function FirstRunGuide() {
     outputCount,
     programRunning,
   });
-  if (!loaded || dismissed || steps.every((step) => step.done)) return null;
+  const allDone = steps.every((step) => step.done);
+  // Done once is done: after the first Go Live, a Stop must not bring the guide back.
+  useEffect(() => {
+    if (!loaded || !allDone || dismissed) return;
+    setDismissed(true);
+    rememberDismissed();
+  }, [loaded, allDone, dismissed]);
+  if (!loaded || dismissed || allDone) return null;
 
   const hide = () => {
     setDismissed(true);
-    try {
-      localStorage.setItem(DISMISSED_KEY, '1');
-    } catch {
-      // not remembered across reloads; hidden for now
-    }
+    rememberDismissed();
   };
   const next = steps.find((step) => !step.done);
   return (
