@@ -120,7 +120,10 @@ export const sceneUpdateArgs = z.object({ id: rowId, name: sceneName.optional(),
 export const transitionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cut') }).strict(),
   z.object({ kind: z.literal('fade'), frames: z.number().int().min(1).max(600) }).strict(),
+  /** OBS's "Fade to Color" in black: out to black over the first half, in over the second. */
+  z.object({ kind: z.literal('fadeToBlack'), frames: z.number().int().min(2).max(600) }).strict(),
 ]);
+export type TransitionSettings = z.output<typeof transitionSchema>;
 
 export const switchSceneArgs = z
   .object({

@@ -281,6 +281,33 @@ describe('scene switches', () => {
     expect(frames[4]!.u.every((v) => v === 128)).toBe(true);
   });
 
+  it('fades to black: the old scene out over the first half, the background alone in the middle, the new scene in over the second', () => {
+    const frames: Captured[] = [];
+    const c = inline(8, 4, capture(frames));
+    c.setStaticSource('grey', staticImageFromRgba(solidRgba(8, 4, 128, 128, 128, 255), 8, 4));
+    c.setStaticSource('white', staticImageFromRgba(solidRgba(8, 4, 255, 255, 255, 255), 8, 4)); // Y 235
+    const full = { x: 0, y: 0, width: 8, height: 4 };
+    c.setScene({ id: 'A', layers: [layer('grey', 'grey', full)] });
+    c.setScene({ id: 'B', layers: [layer('white', 'white', full)] });
+    c.switchScene({ sceneId: 'A' });
+    c.switchScene({ sceneId: 'B', atFrame: 2, transition: { kind: 'fadeToBlack', frames: 4 } });
+    for (let n = 0; n < 8; n++) c.tick(n);
+    const grey = frames[0]!.y[0]!;
+    expect(grey).toBeGreaterThan(100);
+    const over = (y: number, w: number): number => Math.round((y * w + 16 * (255 - w)) / 255);
+    // t = 1/4: grey at 1 − 2t = 1/2; t = 2/4: black; t = 3/4: white at 2t − 1 = 1/2; t = 1: white alone.
+    expect(frames.map((f) => f.y[0])).toEqual([grey, grey, over(grey, 128), 16, over(235, 128), 235, 235, 235]);
+    expect(frames[3]!.u.every((v) => v === 128) && frames[3]!.y.every((v) => v === 16)).toBe(true);
+    expect(c.stats().onAir).toBe('B');
+  });
+
+  it('refuses a fade to black of no frames, naming the field', () => {
+    const c = twoColourCompositor([]);
+    expect(() => c.switchScene({ sceneId: 'B', transition: { kind: 'fadeToBlack', frames: 0 } })).toThrow(
+      expect.objectContaining({ field: 'transition.frames' }),
+    );
+  });
+
   it('switches on the next frame when no frame is given, and refuses a frame already composed', () => {
     const frames: Captured[] = [];
     const c = twoColourCompositor(frames);

@@ -20,7 +20,11 @@ export interface Scene {
   layers: readonly Layer[];
 }
 
-export type Transition = { kind: 'cut' } | { kind: 'fade'; frames: number };
+/**
+ * cut; fade: the new scene mixed over the old; fadeToBlack (OBS's "Fade to Color" in black): the old
+ * scene fades out to the background over the first half, the new one fades in over the second.
+ */
+export type Transition = { kind: 'cut' } | { kind: 'fade'; frames: number } | { kind: 'fadeToBlack'; frames: number };
 
 export interface SwitchRequest {
   sceneId: string;
@@ -49,13 +53,14 @@ export interface ProgramView {
 
 /** A cut, or a fade of 1..100000 frames; anything else is refused (BAD_OPTION on transition.frames). */
 export function validateTransition(transition: Transition): Transition {
-  if (transition.kind === 'fade' && (!Number.isInteger(transition.frames) || transition.frames < 1 || transition.frames > 100_000)) {
+  if (transition.kind !== 'cut' && (!Number.isInteger(transition.frames) || transition.frames < 1 || transition.frames > 100_000)) {
     throw new CompositorError('BAD_OPTION', `a fade lasts 1..100000 frames, got ${transition.frames}`, { field: 'transition.frames' });
   }
   return transition;
 }
 
 interface ActiveFade {
+  throughBlack: boolean;
   from: string | null;
   to: string;
   start: number;
@@ -128,9 +133,9 @@ export class SceneSwitcher {
         this.#current = this.#fade.to;
         this.#fade = null;
       }
-      const frames = next.transition.kind === 'fade' ? next.transition.frames : 1;
+      const frames = next.transition.kind === 'cut' ? 1 : next.transition.frames;
       if (frames <= 1) this.#current = next.sceneId;
-      else this.#fade = { from: this.#current, to: next.sceneId, start: n, frames };
+      else this.#fade = { throughBlack: next.transition.kind === 'fadeToBlack', from: this.#current, to: next.sceneId, start: n, frames };
     }
     const fade = this.#fade;
     if (fade) {
@@ -138,6 +143,16 @@ export class SceneSwitcher {
       if (k + 1 >= fade.frames) {
         this.#current = fade.to;
         this.#fade = null;
+      } else if (fade.throughBlack) {
+        // Over the background (no scene): the old scene at 1 − 2t, then the new one at 2t − 1, with
+        // t = (k+1)/N; the middle frame of an even N is the background alone.
+        const twice = 2 * (k + 1);
+        const fadingOut = twice <= fade.frames;
+        view.from = null;
+        view.to = fadingOut ? fade.from : fade.to;
+        view.weight = Math.round((255 * (fadingOut ? fade.frames - twice : twice - fade.frames)) / fade.frames);
+        if (view.to === null) view.weight = 0;
+        return;
       } else {
         view.from = fade.from;
         view.to = fade.to;
