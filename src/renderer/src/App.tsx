@@ -10,6 +10,7 @@ import { SourcesDock } from './features/sources/SourcesDock.tsx';
 import { StatsPanel } from './features/stats/StatsPanel.tsx';
 import { StatusBar } from './features/status-bar/StatusBar.tsx';
 import { StreamKeysPanel } from './features/stream-keys/StreamKeysPanel.tsx';
+import { TransitionsDock } from './features/transitions/TransitionsDock.tsx';
 import { ChannelTimeline } from './features/timeline/ChannelTimeline.tsx';
 import { useStudio } from './store/context.tsx';
 import { engineSelectors } from './store/slices/engine.ts';
@@ -34,6 +35,7 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
       <div className="docks">
         <ScenesDock />
         <SourcesDock />
+        <TransitionsDock />
         <CueDeck />
         <StatsPanel />
       </div>

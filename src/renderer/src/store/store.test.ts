@@ -381,3 +381,43 @@ describe('the ingest slice', () => {
     unbind();
   });
 });
+
+describe('studio mode and the transition', () => {
+  it("switches with the dock's transition in frames at the program's rate, or with a quick transition's own; a refusal is kept", async () => {
+    const switches: unknown[] = [];
+    const fake = fakeClient({
+      'program.switchScene': (args) => {
+        if (args.sceneId === 99) throw new StudioApiError('NOT_FOUND', 'scene 99 does not exist', 'sceneId');
+        switches.push(args);
+        return { sceneId: args.sceneId, atFrame: 120 };
+      },
+    });
+    const store = createStudioStore(fake.client);
+    const format = {
+      width: 1280,
+      height: 720,
+      frameRate: '25' as const,
+      videoBitrateKbps: 4000,
+      gopFrames: 50,
+      x264Preset: 'veryfast' as const,
+      audioBitrateKbps: 128,
+      videoEncoder: 'libx264',
+    };
+    store.setState({ programFormat: format });
+    expect(store.getState().studioMode).toBe(false);
+    expect(store.getState().transition).toEqual({ kind: 'fade', durationMs: 300 });
+
+    store.getState().setTransition({ kind: 'fadeToBlack', durationMs: 400 });
+    store.getState().setStudioMode(true);
+    expect(store.getState().studioMode).toBe(true);
+    await expect(store.getState().switchScene(3)).resolves.toBe(true);
+    await expect(store.getState().switchScene(4, { kind: 'cut', durationMs: 0 })).resolves.toBe(true);
+    expect(switches).toEqual([
+      { sceneId: 3, transition: { kind: 'fadeToBlack', frames: 10 } },
+      { sceneId: 4, transition: { kind: 'cut' } },
+    ]);
+
+    await expect(store.getState().switchScene(99)).resolves.toBe(false);
+    expect(store.getState().switchError).toContain('scene 99 does not exist');
+  });
+});

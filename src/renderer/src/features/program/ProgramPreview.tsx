@@ -1,12 +1,17 @@
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
+import { StudioTransition } from '../transitions/StudioTransition.tsx';
 import { ConfidenceMonitor } from './ConfidenceMonitor.tsx';
 
-/** The selected scene's layout on the left, the encoded program (confidence monitor) on the right. */
+/**
+ * The selected scene's layout on the left, the encoded program (confidence monitor) on the right; in
+ * Studio Mode the left is Preview, with the Transition button between the two, as in OBS.
+ */
 export function ProgramPreview() {
+  const studioMode = useStudio(programSelectors.studioMode);
   return (
-    <section className="program-preview" aria-label="Scene and Program">
+    <section className={`program-preview${studioMode ? ' program-preview--studio' : ''}`} aria-label="Scene and Program">
       <figure className="monitor">
         <figcaption className="monitor__label">
           <SelectedSceneCaption />
@@ -15,6 +20,7 @@ export function ProgramPreview() {
           <SceneLayout />
         </div>
       </figure>
+      {studioMode ? <StudioTransition /> : null}
       <figure className="monitor">
         <figcaption className="monitor__label">Program</figcaption>
         <div className="monitor__screen monitor__screen--program" data-testid="monitor-program">
@@ -28,10 +34,12 @@ export function ProgramPreview() {
 function SelectedSceneCaption() {
   const scene = useStudio(scenesSelectors.selected);
   const onAir = useStudio(programSelectors.onAirSceneId);
-  if (!scene) return <>Scene</>;
+  const studioMode = useStudio(programSelectors.studioMode);
+  const title = studioMode ? 'Preview' : 'Scene';
+  if (!scene) return <>{title}</>;
   return (
     <>
-      Scene · {scene.name}
+      {title} · {scene.name}
       {onAir === scene.id ? <span className="on-air-badge">on air</span> : null}
     </>
   );

@@ -7,7 +7,10 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
 
-/** Scenes as in OBS: click one to select it, and while on air to cut the program to it. */
+/**
+ * Scenes as in OBS: click one to select it (and edit it). While on air, that also takes the program to
+ * it with the dock's transition, unless Studio Mode is on: then it goes to Preview only.
+ */
 export function ScenesDock() {
   const ids = useStudioShallow((s) => s.scenes.map((scene) => scene.id));
   const loaded = useStudio(scenesSelectors.loaded);
@@ -48,6 +51,7 @@ function SceneRow({ id }: { id: number }) {
   const selected = useStudio((s) => s.selectedSceneId === id);
   const onAir = useStudio((s) => programSelectors.onAirSceneId(s) === id);
   const running = useStudio(programSelectors.running);
+  const studioMode = useStudio(programSelectors.studioMode);
   const selectScene = useStudio((s) => s.selectScene);
   const switchScene = useStudio((s) => s.switchScene);
   const removeScene = useStudio((s) => s.removeScene);
@@ -56,7 +60,7 @@ function SceneRow({ id }: { id: number }) {
 
   const choose = () => {
     selectScene(id);
-    if (running && !onAir) void switchScene(id);
+    if (running && !onAir && !studioMode) void switchScene(id);
   };
   const remove = async () => {
     setError(null);
@@ -81,13 +85,14 @@ function SceneRow({ id }: { id: number }) {
         type="button"
         className="item-row__main item-row__select"
         onClick={choose}
-        title={running ? 'Cut the program to this scene' : 'Select this scene'}
+        title={studioMode ? 'Put this scene in Preview' : running ? 'Take the program to this scene' : 'Select this scene'}
       >
         <span className="item-row__name">{scene.name}</span>
         <span className="item-row__meta">
           {scene.layers.length} {scene.layers.length === 1 ? 'layer' : 'layers'}
         </span>
         {onAir ? <span className="on-air-badge">on air</span> : null}
+        {studioMode && selected && !onAir ? <span className="preview-badge">preview</span> : null}
       </button>
       <span className="item-row__actions">
         <ConfirmRemove label={`Remove scene ${scene.name}`} onRemove={remove} />

@@ -1,5 +1,6 @@
 import type { Scte35SentEvent } from '../../../../shared/contract.ts';
 import type { ProgramFormatSettings, ProgramStatus } from '../../../../shared/program.ts';
+import { DEFAULT_TRANSITION, loadTransitionPreferences, saveTransitionPreferences, transitionAt, type TransitionChoice } from '../transition-choice.ts';
 import type { StudioClient } from '../../api/client.ts';
 import { describeError } from '../../api/errors.ts';
 import { sharedWatch } from '../telemetry.ts';
@@ -30,6 +31,10 @@ export interface ProgramSliceState {
   programError: string | null;
   switchError: string | null;
   tally: TallyCue | null;
+  /** OBS's Studio Mode: picking a scene puts it in Preview; only Transition takes it to Program. */
+  studioMode: boolean;
+  /** The transition a scene change uses (the Scene Transitions dock), in this browser. */
+  transition: TransitionChoice;
 }
 
 export interface ProgramSliceActions {
@@ -37,8 +42,13 @@ export interface ProgramSliceActions {
   receiveProgramStatus(status: ProgramStatus): void;
   startProgram(): Promise<void>;
   stopProgram(): Promise<void>;
-  /** Cuts to the scene at the next frame; errors land in switchError. */
-  switchScene(sceneId: number): Promise<void>;
+  /**
+   * Takes the scene to Program from the next frame with `transition` (default: the dock's). Errors
+   * land in switchError; resolves true when the engine took the switch.
+   */
+  switchScene(sceneId: number, transition?: TransitionChoice): Promise<boolean>;
+  setStudioMode(on: boolean): void;
+  setTransition(transition: TransitionChoice): void;
   /** Listens to `scte35.sent` while a monitor shows the tally; returns the unsubscribe. */
   watchCues(): () => void;
   receiveCue(event: Scte35SentEvent): void;
@@ -53,6 +63,8 @@ export const programInitialState: ProgramSliceState = {
   programError: null,
   switchError: null,
   tally: null,
+  studioMode: false,
+  transition: DEFAULT_TRANSITION,
 };
 
 const PTS_HZ = 90_000;
@@ -70,6 +82,8 @@ export function createProgramSlice(client: StudioClient): SliceCreator<ProgramSl
     const watchCues = sharedWatch(() => client.subscribe('scte35.sent', (event) => get().receiveCue(event)));
     return {
       ...programInitialState,
+      // This browser's choice, read when the store is made (not when the module loads).
+      ...loadTransitionPreferences(),
       async loadProgram() {
         try {
           const [status, format] = await Promise.all([client.call('program.status'), client.call('program.getFormat')]);
@@ -99,13 +113,25 @@ export function createProgramSlice(client: StudioClient): SliceCreator<ProgramSl
           set({ programAction: null, programError: describeError(error) }, false, 'program/stopFailed');
         }
       },
-      async switchScene(sceneId) {
+      async switchScene(sceneId, choice = get().transition) {
         set({ switchError: null }, false, 'program/switch');
+        // The rate the engine runs at: the running program's, else the format the next start uses.
+        const frameRate = get().programStatus?.format.frameRate ?? get().programFormat?.frameRate ?? '30';
         try {
-          await client.call('program.switchScene', { sceneId, transition: { kind: 'cut' } });
+          await client.call('program.switchScene', { sceneId, transition: transitionAt(choice, frameRate) });
+          return true;
         } catch (error) {
           set({ switchError: describeError(error) }, false, 'program/switchFailed');
+          return false;
         }
+      },
+      setStudioMode(studioMode) {
+        set({ studioMode }, false, 'program/studioMode');
+        saveTransitionPreferences({ studioMode, transition: get().transition });
+      },
+      setTransition(transition) {
+        set({ transition }, false, 'program/transition');
+        saveTransitionPreferences({ studioMode: get().studioMode, transition });
       },
       watchCues,
       receiveCue(event) {
@@ -134,4 +160,6 @@ export const programSelectors = {
   onAirSceneId: (s: StudioState) => (s.programStatus?.running ? s.programStatus.onAirSceneId : null),
   frame: (s: StudioState) => s.programStatus?.frame ?? -1,
   tally: (s: StudioState) => s.tally,
+  studioMode: (s: StudioState) => s.studioMode,
+  transition: (s: StudioState) => s.transition,
 };
