@@ -1,6 +1,9 @@
+import { useState } from 'react';
 import { AlertPanel } from './features/alerts/AlertPanel.tsx';
 import { ApiAccessPanel } from './features/api-access/ApiAccessPanel.tsx';
 import { CueDeck } from './features/cue-deck/CueDeck.tsx';
+import { HotkeysDialog } from './features/hotkeys/HotkeysDialog.tsx';
+import { useStudioHotkeys } from './features/hotkeys/useStudioHotkeys.ts';
 import { FirstRunGuide } from './features/first-run/FirstRunGuide.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
 import { GoLive } from './features/program/GoLive.tsx';
@@ -46,11 +49,17 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
 
 function TopBar() {
   const host = useStudio(engineSelectors.host);
+  const [hotkeysOpen, setHotkeysOpen] = useState(false);
+  useStudioHotkeys();
   return (
     <header className="top-bar">
       <h1 className="top-bar__title">Broadcast Studio</h1>
       {host ? <span className="top-bar__host">{host === 'electron' ? 'Desktop' : 'Headless · remote control'}</span> : null}
+      <button type="button" className="button button--small top-bar__hotkeys" onClick={() => setHotkeysOpen(true)} data-testid="hotkeys-open">
+        Hotkeys
+      </button>
       <GoLive />
+      {hotkeysOpen ? <HotkeysDialog onClose={() => setHotkeysOpen(false)} /> : null}
     </header>
   );
 }

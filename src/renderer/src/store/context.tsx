@@ -9,7 +9,8 @@ export function StudioStoreProvider({ store, children }: { store: StudioStore; c
   return <StudioStoreContext.Provider value={store}>{children}</StudioStoreContext.Provider>;
 }
 
-function useStudioStore(): StudioStore {
+/** The store itself, for handlers that act on the state at the moment they run (hotkeys), not at render. */
+export function useStudioStore(): StudioStore {
   const store = useContext(StudioStoreContext);
   if (!store) throw new Error('useStudio must be used inside <StudioStoreProvider>');
   return store;

@@ -5,6 +5,7 @@ import { createApiAccessSlice } from './slices/apiAccess.ts';
 import { createConnectionSlice } from './slices/connection.ts';
 import { createCuesSlice } from './slices/cues.ts';
 import { createEngineSlice } from './slices/engine.ts';
+import { createHotkeysSlice } from './slices/hotkeys.ts';
 import { createIngestSlice } from './slices/ingest.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
@@ -38,6 +39,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createOutputsSlice(client)(...a),
         ...createStatsSlice(client)(...a),
         ...createCuesSlice(client)(...a),
+        ...createHotkeysSlice()(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),

@@ -3,6 +3,7 @@ import type { ApiAccessSlice } from './slices/apiAccess.ts';
 import type { ConnectionSlice } from './slices/connection.ts';
 import type { CuesSlice } from './slices/cues.ts';
 import type { EngineSlice } from './slices/engine.ts';
+import type { HotkeysSlice } from './slices/hotkeys.ts';
 import type { IngestSlice } from './slices/ingest.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
@@ -22,7 +23,8 @@ export type StudioState = ConnectionSlice &
   SourcesSlice &
   OutputsSlice &
   StatsSlice &
-  CuesSlice;
+  CuesSlice &
+  HotkeysSlice;
 
 /** A slice creator for the combined store with the devtools middleware. */
 export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/devtools', never]], [], Slice>;

@@ -6,17 +6,8 @@ import { connectionSelectors } from '../../store/slices/connection.ts';
 import { cuesSelectors } from '../../store/slices/cues.ts';
 import { AsRunDialog } from './AsRunDialog.tsx';
 import { CueSettingsDialog } from './CueSettingsDialog.tsx';
-import {
-  ACTION_LABEL,
-  ariaKeyShortcut,
-  BREAK_ACTION_SECONDS,
-  formatClock,
-  formatDurationSeconds,
-  formatSecondsToSplice,
-  hotkeyLabel,
-  OUTCOME_LABEL,
-  OUTCOME_LEVEL,
-} from './deck-logic.ts';
+import { ACTION_LABEL, BREAK_ACTION_SECONDS, formatClock, formatDurationSeconds, formatSecondsToSplice, OUTCOME_LABEL, OUTCOME_LEVEL } from './deck-logic.ts';
+import { ariaKeyShortcut, hotkeyLabel } from '../../hotkeys/hotkey-text.ts';
 import { useDeckHotkeys } from './useDeckHotkeys.ts';
 
 /** The custom break's limits (BREAK_DURATION_LIMITS in cues.ts). */

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 // Types only: the shared module's values would pull zod into the renderer bundle.
 import type { CueAction, CueSettings, SignalStyle, UpidSetting } from '../../../../shared/cues.ts';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -6,7 +6,8 @@ import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { cuesSelectors } from '../../store/slices/cues.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
-import { ACTION_LABEL, actionsSharingHotkey, DECK_ACTIONS, hotkeyFromPress, hotkeyLabel, SIGNAL_STYLE_LABEL } from './deck-logic.ts';
+import { ACTION_LABEL, actionsSharingHotkey, DECK_ACTIONS, SIGNAL_STYLE_LABEL } from './deck-logic.ts';
+import { HotkeyCapture } from '../../hotkeys/HotkeyCapture.tsx';
 
 const SIGNAL_STYLES: SignalStyle[] = ['splice_insert', 'time_signal_placement_opportunity', 'time_signal_advertisement'];
 
@@ -344,7 +345,7 @@ export function CueSettingsDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** One action's hotkey: a box that takes the next key pressed in it (Escape cancels, Backspace clears). */
+/** One action's hotkey, its Clear, and any other action sharing it. */
 function HotkeyRow({
   action,
   hotkeys,
@@ -356,46 +357,14 @@ function HotkeyRow({
   error: string | null;
   onChange: (value: string | null) => void;
 }) {
-  const [capturing, setCapturing] = useState(false);
   const current = hotkeys[action] ?? null;
   const shared = actionsSharingHotkey(hotkeys, action);
-
-  function onKeyDown(event: ReactKeyboardEvent<HTMLButtonElement>) {
-    if (!capturing) return;
-    // Taken here: the deck's window listener sees defaultPrevented and leaves the key alone.
-    event.preventDefault();
-    event.stopPropagation();
-    if (event.repeat) return;
-    if (event.code === 'Escape' && !event.ctrlKey && !event.altKey && !event.shiftKey && !event.metaKey) {
-      setCapturing(false);
-      return;
-    }
-    if ((event.code === 'Backspace' || event.code === 'Delete') && !event.ctrlKey && !event.altKey && !event.metaKey) {
-      onChange(null);
-      setCapturing(false);
-      return;
-    }
-    const text = hotkeyFromPress(event);
-    if (!text) return; // a modifier alone: wait for the key it goes with
-    onChange(text);
-    setCapturing(false);
-  }
 
   return (
     <tr data-testid="hotkey-row" data-action={action}>
       <th scope="row">{ACTION_LABEL[action]}</th>
       <td>
-        <button
-          type="button"
-          className={`button button--small hotkey-capture ${capturing ? 'hotkey-capture--capturing' : ''}`}
-          onClick={() => setCapturing((c) => !c)}
-          onKeyDown={onKeyDown}
-          onBlur={() => setCapturing(false)}
-          aria-pressed={capturing}
-          data-testid={`hotkey-capture-${action}`}
-        >
-          {capturing ? 'Press a key…' : current ? <kbd>{hotkeyLabel(current)}</kbd> : 'None'}
-        </button>
+        <HotkeyCapture value={current} onChange={onChange} testId={`hotkey-capture-${action}`} />
       </td>
       <td>
         <button

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CueSettings } from '../../../../shared/cues.ts';
-import {
-  actionForHotkey,
-  actionsSharingHotkey,
-  ariaKeyShortcut,
-  asRunFileName,
-  formatClock,
-  formatDurationSeconds,
-  formatSecondsToSplice,
-  hotkeyFromPress,
-  hotkeyLabel,
-  isTypingTarget,
-  matchKeyDown,
-  normalizeHotkey,
-  type KeyDown,
-} from './deck-logic.ts';
+import { actionForHotkey, actionsSharingHotkey, asRunFileName, formatClock, formatDurationSeconds, formatSecondsToSplice, matchKeyDown } from './deck-logic.ts';
+import { ariaKeyShortcut, hotkeyFromPress, hotkeyLabel, isTypingTarget, normalizeHotkey, type KeyDown } from '../../hotkeys/hotkey-text.ts';
 
 const HOTKEYS: CueSettings['hotkeys'] = {
   break30: 'F1',

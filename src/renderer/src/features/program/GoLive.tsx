@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Dialog } from '../../components/Dialog.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
@@ -13,8 +13,11 @@ export function GoLive() {
   const connected = useStudio(connectionSelectors.isOpen);
   const startProgram = useStudio((s) => s.startProgram);
   const stopProgram = useStudio((s) => s.stopProgram);
-  // Stopping ends every output at once: while on air it is asked for, never done by one stray click.
-  const [confirmingStop, setConfirmingStop] = useState(false);
+  // Stopping ends every output at once: while on air it is asked for, never done by one stray click
+  // (or key: the Stop hotkey opens the same question).
+  const confirmingStop = useStudio(programSelectors.stopConfirmOpen);
+  const askToStop = useStudio((s) => s.askToStop);
+  const closeStopConfirm = useStudio((s) => s.closeStopConfirm);
   const stayOnAirRef = useRef<HTMLButtonElement>(null);
   // Focus lands on the safe choice, so Enter alone never ends the show. After the Dialog's own effect
   // (showModal moves focus to its first button), since a parent's effects run after its children's.
@@ -31,13 +34,7 @@ export function GoLive() {
         {known ? label : '…'}
       </span>
       {running ? (
-        <button
-          type="button"
-          className="button button--danger"
-          data-testid="program-stop"
-          disabled={!connected || action !== null}
-          onClick={() => setConfirmingStop(true)}
-        >
+        <button type="button" className="button button--danger" data-testid="program-stop" disabled={!connected || action !== null} onClick={askToStop}>
           Stop
         </button>
       ) : (
@@ -52,10 +49,10 @@ export function GoLive() {
         </button>
       )}
       {confirmingStop && running ? (
-        <Dialog title="Stop the program?" onClose={() => setConfirmingStop(false)} testId="program-stop-dialog">
+        <Dialog title="Stop the program?" onClose={closeStopConfirm} testId="program-stop-dialog">
           <p>Every output stops: viewers see the stream end.</p>
           <div className="dialog__footer">
-            <button type="button" className="button" ref={stayOnAirRef} onClick={() => setConfirmingStop(false)} data-testid="program-stop-cancel">
+            <button type="button" className="button" ref={stayOnAirRef} onClick={closeStopConfirm} data-testid="program-stop-cancel">
               Stay on air
             </button>
             <button
@@ -63,7 +60,7 @@ export function GoLive() {
               className="button button--danger"
               data-testid="program-stop-confirm"
               onClick={() => {
-                setConfirmingStop(false);
+                closeStopConfirm();
                 void stopProgram();
               }}
             >

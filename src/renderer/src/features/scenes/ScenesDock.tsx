@@ -52,16 +52,12 @@ function SceneRow({ id }: { id: number }) {
   const onAir = useStudio((s) => programSelectors.onAirSceneId(s) === id);
   const running = useStudio(programSelectors.running);
   const studioMode = useStudio(programSelectors.studioMode);
-  const selectScene = useStudio((s) => s.selectScene);
-  const switchScene = useStudio((s) => s.switchScene);
+  const chooseScene = useStudio((s) => s.chooseScene);
   const removeScene = useStudio((s) => s.removeScene);
   const [error, setError] = useState<string | null>(null);
   if (!scene) return null;
 
-  const choose = () => {
-    selectScene(id);
-    if (running && !onAir && !studioMode) void switchScene(id);
-  };
+  const choose = () => chooseScene(id);
   const remove = async () => {
     setError(null);
     try {

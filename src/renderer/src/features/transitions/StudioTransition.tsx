@@ -12,15 +12,9 @@ export function StudioTransition() {
   const previewId = useStudio(scenesSelectors.selectedId);
   const onAirId = useStudio(programSelectors.onAirSceneId);
   const transition = useStudio(programSelectors.transition);
-  const switchScene = useStudio((s) => s.switchScene);
-  const selectScene = useStudio((s) => s.selectScene);
+  const takePreview = useStudio((s) => s.takePreview);
   const pending = previewId === null || previewId === onAirId;
-
-  const take = async (choice: TransitionChoice) => {
-    if (previewId === null) return;
-    const previousProgram = onAirId;
-    if ((await switchScene(previewId, choice)) && previousProgram !== null) selectScene(previousProgram);
-  };
+  const take = (choice: TransitionChoice) => takePreview(choice);
 
   return (
     <div className="studio-transition" data-testid="studio-transition">

@@ -35,6 +35,8 @@ export interface ProgramSliceState {
   studioMode: boolean;
   /** The transition a scene change uses (the Scene Transitions dock), in this browser. */
   transition: TransitionChoice;
+  /** Stop's "are you sure" is open (from the button or its hotkey). */
+  stopConfirmOpen: boolean;
 }
 
 export interface ProgramSliceActions {
@@ -47,6 +49,15 @@ export interface ProgramSliceActions {
    * land in switchError; resolves true when the engine took the switch.
    */
   switchScene(sceneId: number, transition?: TransitionChoice): Promise<boolean>;
+  /**
+   * A scene picked (its row or its hotkey): it is selected for editing; while live it also goes to
+   * Program with the dock's transition, unless Studio Mode is on, where it only goes to Preview.
+   */
+  chooseScene(sceneId: number): void;
+  /** Studio Mode's Transition: the Preview scene to Program, then the old Program scene into Preview (OBS's swap). */
+  takePreview(transition?: TransitionChoice): Promise<void>;
+  askToStop(): void;
+  closeStopConfirm(): void;
   setStudioMode(on: boolean): void;
   setTransition(transition: TransitionChoice): void;
   /** Listens to `scte35.sent` while a monitor shows the tally; returns the unsubscribe. */
@@ -65,6 +76,7 @@ export const programInitialState: ProgramSliceState = {
   tally: null,
   studioMode: false,
   transition: DEFAULT_TRANSITION,
+  stopConfirmOpen: false,
 };
 
 const PTS_HZ = 90_000;
@@ -93,7 +105,8 @@ export function createProgramSlice(client: StudioClient): SliceCreator<ProgramSl
         }
       },
       receiveProgramStatus(status) {
-        set({ programStatus: status, programFormat: status.format }, false, 'program/status');
+        // A stop from anywhere closes the question: it must not pop up again at the next Go Live.
+        set({ programStatus: status, programFormat: status.format, ...(status.running ? {} : { stopConfirmOpen: false }) }, false, 'program/status');
       },
       async startProgram() {
         set({ programAction: 'starting', programError: null }, false, 'program/start');
@@ -124,6 +137,23 @@ export function createProgramSlice(client: StudioClient): SliceCreator<ProgramSl
           set({ switchError: describeError(error) }, false, 'program/switchFailed');
           return false;
         }
+      },
+      chooseScene(sceneId) {
+        get().selectScene(sceneId);
+        const running = get().programStatus?.running === true;
+        if (running && get().programStatus?.onAirSceneId !== sceneId && !get().studioMode) void get().switchScene(sceneId);
+      },
+      async takePreview(choice) {
+        const previewId = get().selectedSceneId;
+        const programId = get().programStatus?.running ? get().programStatus!.onAirSceneId : null;
+        if (previewId === null || previewId === programId) return;
+        if ((await get().switchScene(previewId, choice)) && programId !== null) get().selectScene(programId);
+      },
+      askToStop() {
+        if (get().programStatus?.running) set({ stopConfirmOpen: true }, false, 'program/askToStop');
+      },
+      closeStopConfirm() {
+        set({ stopConfirmOpen: false }, false, 'program/closeStopConfirm');
       },
       setStudioMode(studioMode) {
         set({ studioMode }, false, 'program/studioMode');
@@ -161,5 +191,6 @@ export const programSelectors = {
   frame: (s: StudioState) => s.programStatus?.frame ?? -1,
   tally: (s: StudioState) => s.tally,
   studioMode: (s: StudioState) => s.studioMode,
+  stopConfirmOpen: (s: StudioState) => s.stopConfirmOpen,
   transition: (s: StudioState) => s.transition,
 };
