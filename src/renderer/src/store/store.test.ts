@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus, EventName, EventPayloads, StreamKeySummary } from '../../../shared/contract.ts';
 import type { CueState } from '../../../shared/cues.ts';
+import type { OutputStatus } from '../../../shared/outputs.ts';
+import type { ProgramStatus } from '../../../shared/program.ts';
 import type { ConnectionState, StudioClient } from '../api/client.ts';
 import { StudioApiError } from '../api/errors.ts';
 import { bindStoreToClient, createStudioStore } from './index.ts';
 import { apiAccessSelectors } from './slices/apiAccess.ts';
 import { cuesSelectors } from './slices/cues.ts';
 import { engineSelectors, formatUptime } from './slices/engine.ts';
+import { outputFigures, outputsSelectors } from './slices/outputs.ts';
+import { sourcesSelectors } from './slices/sources.ts';
 import { streamKeysSelectors } from './slices/streamKeys.ts';
 
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -378,6 +382,101 @@ describe('the ingest slice', () => {
     expect(store.getState().ingestLoaded).toBe(false);
     expect(store.getState().ingestStreams).toEqual({});
     expect(store.getState().ingestError).toContain('engine restarting');
+    unbind();
+  });
+});
+
+describe('live state: output figures, sources and the program follow the pushed events', () => {
+  const outputStatus = (overrides: Partial<OutputStatus>): OutputStatus => ({
+    id: '3',
+    kind: 'recording',
+    state: 'running',
+    reason: undefined,
+    bytesIn: 0,
+    bytesOut: 0,
+    bitrateKbps: 0,
+    droppedBytes: 0,
+    droppedChunks: 0,
+    reconnects: 0,
+    lastError: undefined,
+    retryInMs: undefined,
+    target: '/data/recordings/show.ts',
+    since: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  });
+  const programStatus = (running: boolean): ProgramStatus => ({
+    running,
+    format: {
+      width: 1280,
+      height: 720,
+      frameRate: '30',
+      videoBitrateKbps: 4000,
+      gopFrames: 60,
+      x264Preset: 'veryfast',
+      audioBitrateKbps: 160,
+      videoEncoder: 'libx264',
+    },
+    frame: running ? 90 : -1,
+    framesComposed: 0,
+    framesRepeated: 0,
+    framesDropped: 0,
+    dropReasons: { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
+    encoderRestarts: 0,
+    composeMsPerFrame: 0,
+    encoder: { fps: null, speed: null, bitrateKbps: null },
+    nextIdrFrames: [],
+    nextIdrPts: [],
+    onAirSceneId: null,
+    outputStalls: { stalls: 0, framesSkipped: 0 },
+    scte35Pid: null,
+    videoEncoders: ['libx264'],
+  });
+  const sourceStatus = (state: string) => ({ id: '5', kind: 'test_pattern', state, reason: undefined, framesDecoded: 0, framesDropped: 0, restarts: 0 });
+
+  it("an output's figures are the pushed ones, each push replacing the last, without a command", () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    const figures = () => outputFigures(outputsSelectors.status(3)(store.getState()));
+    expect(figures()).toBeNull();
+    fake.emit('outputs.status', outputStatus({ bytesOut: 94_000, bitrateKbps: 640 }));
+    expect(figures()).toMatchObject({ state: 'running', bytesOut: 94_000, bitrateKbps: 640 });
+    fake.emit('outputs.status', outputStatus({ bytesOut: 3_145_728, bitrateKbps: 655.5, reconnects: 1, droppedBytes: 1880 }));
+    expect(figures()).toEqual({ state: 'running', bytesOut: 3_145_728, bitrateKbps: 655.5, reconnects: 1, droppedBytes: 1880, recoveredError: null });
+    expect(fake.calls).toEqual([]);
+    unbind();
+  });
+
+  it('a stopped, idle or failed output shows no rate (its last status still carries the rate of its last seconds); the bytes it sent stay', () => {
+    for (const state of ['stopped', 'idle', 'failed'] as const) {
+      expect(outputFigures(outputStatus({ state, bytesOut: 3_000_000, bitrateKbps: 650 }))).toMatchObject({ state, bytesOut: 3_000_000, bitrateKbps: null });
+    }
+    for (const state of ['starting', 'running', 'backoff'] as const) {
+      expect(outputFigures(outputStatus({ state, bitrateKbps: 650 }))?.bitrateKbps).toBe(650);
+    }
+  });
+
+  it('the last error shows once recovered; while failing or retrying the reason says it', () => {
+    expect(outputFigures(outputStatus({ state: 'running', lastError: 'connection lost' }))?.recoveredError).toBe('connection lost');
+    expect(outputFigures(outputStatus({ state: 'backoff', reason: 'connection lost', lastError: 'connection lost' }))?.recoveredError).toBeNull();
+    expect(outputFigures(outputStatus({ state: 'running' }))?.recoveredError).toBeNull();
+  });
+
+  it('a source shows no decoder state once the program stops, even when a push arrives late; the next run shows its own', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    const live = () => sourcesSelectors.liveState(5)(store.getState())?.state ?? null;
+    fake.emit('program.status', programStatus(true));
+    fake.emit('source.status', sourceStatus('running'));
+    expect(live()).toBe('running');
+    fake.emit('program.status', programStatus(false));
+    expect(live()).toBeNull();
+    fake.emit('source.status', sourceStatus('running')); // the decoder's last word, after the stop
+    expect(live()).toBeNull();
+    fake.emit('program.status', programStatus(true));
+    fake.emit('source.status', sourceStatus('starting'));
+    expect(live()).toBe('starting');
     unbind();
   });
 });

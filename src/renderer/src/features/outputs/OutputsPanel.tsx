@@ -6,7 +6,7 @@ import { formatBytes, formatKbps, OUTPUT_STATE_LEVEL } from '../../components/fo
 import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
-import { outputsSelectors } from '../../store/slices/outputs.ts';
+import { ACTIVE_OUTPUT_STATES, outputFigures, outputsSelectors } from '../../store/slices/outputs.ts';
 import { programSelectors } from '../../store/slices/program.ts';
 import { AddOutputForm } from './AddOutputForm.tsx';
 
@@ -92,7 +92,7 @@ function OutputCard({ id }: { id: number }) {
   if (!output) return null;
 
   const state: OutputState = status?.state ?? 'idle';
-  const active = state === 'running' || state === 'starting' || state === 'backoff';
+  const active = ACTIVE_OUTPUT_STATES.has(state);
   /** Runs one action at a time; true when it succeeded, else the error shows on the card. */
   const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
@@ -149,29 +149,44 @@ function OutputCard({ id }: { id: number }) {
   );
 }
 
+/** The output's own counters as the engine pushes them (twice a second while live): no reload, nothing interpolated. */
 function OutputFigures({ status }: { status: OutputStatus | null }) {
-  if (!status) return <p className="panel__muted">Not started.</p>;
+  const figures = outputFigures(status);
+  if (!figures) return <p className="panel__muted">Not started.</p>;
   return (
-    <dl className="figures">
-      <div>
-        <dt>Bitrate</dt>
-        <dd data-testid="output-bitrate">{formatKbps(status.bitrateKbps)}</dd>
-      </div>
-      <div>
-        <dt>Sent</dt>
-        <dd>{formatBytes(status.bytesOut)}</dd>
-      </div>
-      <div>
-        <dt>Reconnects</dt>
-        <dd data-testid="output-reconnects" className={status.reconnects > 0 ? 'text-warn' : undefined}>
-          {status.reconnects}
-        </dd>
-      </div>
-      <div>
-        <dt>Dropped</dt>
-        <dd className={status.droppedBytes > 0 ? 'text-warn' : undefined}>{formatBytes(status.droppedBytes)}</dd>
-      </div>
-    </dl>
+    <>
+      <dl className="figures">
+        <div>
+          <dt>Bitrate</dt>
+          <dd data-testid="output-bitrate" data-kbps={figures.bitrateKbps ?? undefined}>
+            {figures.bitrateKbps === null ? '—' : formatKbps(figures.bitrateKbps)}
+          </dd>
+        </div>
+        <div>
+          <dt>Sent</dt>
+          <dd data-testid="output-sent" data-bytes={figures.bytesOut} title={`${figures.bytesOut} bytes`}>
+            {formatBytes(figures.bytesOut)}
+          </dd>
+        </div>
+        <div>
+          <dt>Reconnects</dt>
+          <dd data-testid="output-reconnects" className={figures.reconnects > 0 ? 'text-warn' : undefined}>
+            {figures.reconnects}
+          </dd>
+        </div>
+        <div>
+          <dt>Dropped</dt>
+          <dd data-testid="output-dropped" className={figures.droppedBytes > 0 ? 'text-warn' : undefined}>
+            {formatBytes(figures.droppedBytes)}
+          </dd>
+        </div>
+      </dl>
+      {figures.recoveredError ? (
+        <p className="output-card__reason output-card__reason--warning" data-testid="output-last-error" title={figures.recoveredError}>
+          Last error (recovered): {figures.recoveredError}
+        </p>
+      ) : null}
+    </>
   );
 }
 

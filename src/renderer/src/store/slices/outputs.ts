@@ -1,5 +1,5 @@
 import type { OutputInfo } from '../../../../shared/contract.ts';
-import type { OutputSettingsInput, OutputStatus } from '../../../../shared/outputs.ts';
+import type { OutputSettingsInput, OutputState, OutputStatus } from '../../../../shared/outputs.ts';
 import type { StudioClient } from '../../api/client.ts';
 import { StudioApiError, describeError } from '../../api/errors.ts';
 import type { SliceCreator, StudioState } from '../types.ts';
@@ -99,6 +99,38 @@ export function createOutputsSlice(client: StudioClient): SliceCreator<OutputsSl
         get().receiveOutputs(await client.call('outputs.stopAll'));
       },
     };
+  };
+}
+
+/** An output sends (or tries to) in these states; in the others its bitrate is nothing. */
+export const ACTIVE_OUTPUT_STATES: ReadonlySet<OutputState> = new Set(['starting', 'running', 'backoff']);
+
+/** What an output card shows: the engine's own counters, pushed twice a second while live. */
+export interface OutputFigures {
+  state: OutputState;
+  bytesOut: number;
+  /** The engine's rate over its last seconds of bytes sent; null when the output is not sending (stopped, idle, failed). */
+  bitrateKbps: number | null;
+  reconnects: number;
+  droppedBytes: number;
+  /** The last error met, once recovered from (while failing, the reason says it). */
+  recoveredError: string | null;
+}
+
+/**
+ * The figures of a status as they are, never made up: a stopped output's last status still carries
+ * the rate of its last seconds, which it no longer sends, so it shows none.
+ */
+export function outputFigures(status: OutputStatus | null): OutputFigures | null {
+  if (!status) return null;
+  const active = ACTIVE_OUTPUT_STATES.has(status.state);
+  return {
+    state: status.state,
+    bytesOut: status.bytesOut,
+    bitrateKbps: active ? status.bitrateKbps : null,
+    reconnects: status.reconnects,
+    droppedBytes: status.droppedBytes,
+    recoveredError: status.state === 'running' && status.lastError ? status.lastError : null,
   };
 }
 

@@ -122,7 +122,11 @@ export const sourcesSelectors = {
   byId: (id: number) => (s: StudioState) => s.sources.find((source) => source.id === id) ?? null,
   loaded: (s: StudioState) => s.sourcesLoaded,
   error: (s: StudioState) => s.sourcesError,
-  liveState: (id: number) => (s: StudioState) => s.sourceStates[id] ?? null,
+  /**
+   * The decoder's state while the program runs. None while it is stopped: a source has no decoder
+   * then (the engine lists every state as null), so a push that arrives late never shows "running".
+   */
+  liveState: (id: number) => (s: StudioState) => (s.programStatus?.running === true ? (s.sourceStates[id] ?? null) : null),
   createError: (s: StudioState) => s.sourceCreateError,
   /** The loudest channel's peak in dBFS, or null when there is no reading. */
   peakDbfs: (id: number | 'master') => (s: StudioState) => {
