@@ -9,7 +9,7 @@ import { bindStoreToClient, createStudioStore } from './index.ts';
 import { apiAccessSelectors } from './slices/apiAccess.ts';
 import { cuesSelectors } from './slices/cues.ts';
 import { engineSelectors, formatUptime } from './slices/engine.ts';
-import { outputFigures, outputsSelectors } from './slices/outputs.ts';
+import { outputFigures, outputsSelectors, shownOutputState } from './slices/outputs.ts';
 import { sourcesSelectors } from './slices/sources.ts';
 import { streamKeysSelectors } from './slices/streamKeys.ts';
 
@@ -456,6 +456,15 @@ describe('live state: output figures, sources and the program follow the pushed 
     }
   });
 
+  it('an output that runs while the program is off air is shown ready, not running; other states as they are', () => {
+    expect(shownOutputState('running', false)).toBe('ready');
+    expect(shownOutputState('running', true)).toBe('running');
+    for (const state of ['idle', 'starting', 'backoff', 'failed', 'stopped'] as const) {
+      expect(shownOutputState(state, false)).toBe(state);
+      expect(shownOutputState(state, true)).toBe(state);
+    }
+  });
+
   it('the last error shows once recovered; while failing or retrying the reason says it', () => {
     expect(outputFigures(outputStatus({ state: 'running', lastError: 'connection lost' }))?.recoveredError).toBe('connection lost');
     expect(outputFigures(outputStatus({ state: 'backoff', reason: 'connection lost', lastError: 'connection lost' }))?.recoveredError).toBeNull();
@@ -477,6 +486,20 @@ describe('live state: output figures, sources and the program follow the pushed 
     fake.emit('program.status', programStatus(true));
     fake.emit('source.status', sourceStatus('starting'));
     expect(live()).toBe('starting');
+    unbind();
+  });
+
+  it('meters show no level once the program stops, though the last reading is still held', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    fake.emit('program.status', programStatus(true));
+    store.setState({ meters: { master: { peakDbfs: [-12, -14], rmsDbfs: [-20, -22] }, sources: { '5': { peakDbfs: [-9], rmsDbfs: [-18] } } } });
+    expect(sourcesSelectors.peakDbfs('master')(store.getState())).toBe(-12);
+    expect(sourcesSelectors.peakDbfs(5)(store.getState())).toBe(-9);
+    fake.emit('program.status', programStatus(false));
+    expect(sourcesSelectors.peakDbfs('master')(store.getState())).toBeNull();
+    expect(sourcesSelectors.peakDbfs(5)(store.getState())).toBeNull();
     unbind();
   });
 });

@@ -6,7 +6,7 @@ import { formatBytes, formatKbps, OUTPUT_STATE_LEVEL } from '../../components/fo
 import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
-import { ACTIVE_OUTPUT_STATES, outputFigures, outputsSelectors } from '../../store/slices/outputs.ts';
+import { ACTIVE_OUTPUT_STATES, outputFigures, outputsSelectors, shownOutputState } from '../../store/slices/outputs.ts';
 import { programSelectors } from '../../store/slices/program.ts';
 import { AddOutputForm } from './AddOutputForm.tsx';
 
@@ -84,6 +84,7 @@ export function OutputsPanel() {
 function OutputCard({ id }: { id: number }) {
   const output = useStudio(outputsSelectors.byId(id));
   const status = useStudio(outputsSelectors.status(id));
+  const programRunning = useStudio(programSelectors.running);
   const startOutput = useStudio((s) => s.startOutput);
   const stopOutput = useStudio((s) => s.stopOutput);
   const removeOutput = useStudio((s) => s.removeOutput);
@@ -93,6 +94,8 @@ function OutputCard({ id }: { id: number }) {
 
   const state: OutputState = status?.state ?? 'idle';
   const active = ACTIVE_OUTPUT_STATES.has(state);
+  const shown = shownOutputState(state, programRunning);
+  const level = shown === 'ready' ? 'idle' : OUTPUT_STATE_LEVEL[state];
   /** Runs one action at a time; true when it succeeded, else the error shows on the card. */
   const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
@@ -109,12 +112,16 @@ function OutputCard({ id }: { id: number }) {
   };
 
   return (
-    <li className={`output-card output-card--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-card" data-output-id={id} data-state={state}>
+    <li className={`output-card output-card--${level}`} data-testid="output-card" data-output-id={id} data-state={shown}>
       <div className="output-card__head">
         <span className="output-card__kind">{KIND_LABEL[output.settings.kind]}</span>
         <span className="output-card__name">{output.name}</span>
-        <span className={`state-pill state-pill--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-state">
-          {state}
+        <span
+          className={`state-pill state-pill--${level}`}
+          data-testid="output-state"
+          title={shown === 'ready' ? 'Ready: it sends once you Go Live' : undefined}
+        >
+          {shown}
         </span>
       </div>
       <p className="output-card__target mono" title={status?.target ?? targetOf(output.settings)}>

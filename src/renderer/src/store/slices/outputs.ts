@@ -105,6 +105,13 @@ export function createOutputsSlice(client: StudioClient): SliceCreator<OutputsSl
 /** An output sends (or tries to) in these states; in the others its bitrate is nothing. */
 export const ACTIVE_OUTPUT_STATES: ReadonlySet<OutputState> = new Set(['starting', 'running', 'backoff']);
 
+/** What a card calls an output's state: an output "running" with the program off air is only ready (nothing to send). */
+export type ShownOutputState = OutputState | 'ready';
+
+export function shownOutputState(state: OutputState, programRunning: boolean): ShownOutputState {
+  return state === 'running' && !programRunning ? 'ready' : state;
+}
+
 /** What an output card shows: the engine's own counters, pushed twice a second while live. */
 export interface OutputFigures {
   state: OutputState;

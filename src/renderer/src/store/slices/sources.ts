@@ -130,6 +130,8 @@ export const sourcesSelectors = {
   createError: (s: StudioState) => s.sourceCreateError,
   /** The loudest channel's peak in dBFS, or null when there is no reading. */
   peakDbfs: (id: number | 'master') => (s: StudioState) => {
+    // Off air there is no level: the last reading of the stopped program is no level now.
+    if (s.programStatus?.running !== true) return null;
     const reading = id === 'master' ? s.meters?.master : (s.meters?.sources[String(id)] ?? SILENT);
     if (!reading || reading.peakDbfs.length === 0) return null;
     return Math.max(...reading.peakDbfs);
