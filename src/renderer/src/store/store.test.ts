@@ -447,6 +447,39 @@ describe('live state: output figures, sources and the program follow the pushed 
     unbind();
   });
 
+  it("a command's answer never puts back a status older than one pushed while it was in flight", async () => {
+    const info = (status: OutputStatus) => ({
+      id: 3,
+      name: 'Archive',
+      settings: { kind: 'recording' as const, name: 'Archive', folder: '/data/recordings', fileNamePattern: 'show.ts' },
+      status,
+    });
+    let fake!: ReturnType<typeof fakeClient>;
+    fake = fakeClient(
+      {
+        // The engine pushes "starting" then, the file open, "running" over the socket; the answer (taken at "starting") lands last.
+        'outputs.start': () => {
+          fake.emit('outputs.status', outputStatus({ state: 'starting' }));
+          fake.emit('outputs.status', outputStatus({ state: 'running' }));
+          return info(outputStatus({ state: 'starting' }));
+        },
+        'outputs.stop': () => info(outputStatus({ state: 'stopped' })),
+        'outputs.list': () => [info(outputStatus({ state: 'stopped' }))],
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    await store.getState().loadOutputs();
+    await store.getState().startOutput(3);
+    expect(outputsSelectors.status(3)(store.getState())?.state).toBe('running');
+    expect(outputsSelectors.byId(3)(store.getState())?.name).toBe('Archive');
+    // With no push in flight, the answer is the newest word.
+    await store.getState().stopOutput(3);
+    expect(outputsSelectors.status(3)(store.getState())?.state).toBe('stopped');
+    unbind();
+  });
+
   it('a stopped, idle or failed output shows no rate (its last status still carries the rate of its last seconds); the bytes it sent stay', () => {
     for (const state of ['stopped', 'idle', 'failed'] as const) {
       expect(outputFigures(outputStatus({ state, bytesOut: 3_000_000, bitrateKbps: 650 }))).toMatchObject({ state, bytesOut: 3_000_000, bitrateKbps: null });

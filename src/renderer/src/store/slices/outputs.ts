@@ -45,11 +45,24 @@ export function createOutputsSlice(client: StudioClient): SliceCreator<OutputsSl
       const list = get().outputs;
       get().receiveOutputs(list.some((o) => o.id === output.id) ? list.map((o) => (o.id === output.id ? output : o)) : [...list, output]);
     };
+    // A command's answer holds each status as it was when the command ran; pushes come over the
+    // socket, in order, but not in order with answers. A status pushed while the command was in
+    // flight is newer than the answer's (a start answers "starting" and its "running" may arrive
+    // first): the answer must not put the older one back, or the card stays "starting" until the next change.
+    let pushes = 0;
+    const lastPushFor = new Map<string, number>();
+    const keepNewerPushes = (outputs: OutputInfo[], askedAfterPush: number): OutputInfo[] =>
+      outputs.map((output) => {
+        const id = String(output.id);
+        const pushed = get().outputStatuses[id];
+        return (lastPushFor.get(id) ?? 0) > askedAfterPush && pushed ? { ...output, status: pushed } : output;
+      });
     return {
       ...outputsInitialState,
       async loadOutputs() {
+        const asked = pushes;
         try {
-          get().receiveOutputs(await client.call('outputs.list'));
+          get().receiveOutputs(keepNewerPushes(await client.call('outputs.list'), asked));
         } catch (error) {
           set({ outputsError: describeError(error) }, false, 'outputs/loadFailed');
         }
@@ -66,6 +79,8 @@ export function createOutputsSlice(client: StudioClient): SliceCreator<OutputsSl
         );
       },
       receiveOutputStatus(status) {
+        pushes += 1;
+        lastPushFor.set(status.id, pushes);
         set((s) => ({ outputStatuses: { ...s.outputStatuses, [status.id]: status } }), false, 'outputs/status');
       },
       async createOutput(settings) {
@@ -87,16 +102,20 @@ export function createOutputsSlice(client: StudioClient): SliceCreator<OutputsSl
         if (removed) get().receiveOutputs(get().outputs.filter((output) => output.id !== id));
       },
       async startOutput(id) {
-        upsert(await client.call('outputs.start', { id }));
+        const asked = pushes;
+        upsert(keepNewerPushes([await client.call('outputs.start', { id })], asked)[0]!);
       },
       async stopOutput(id) {
-        upsert(await client.call('outputs.stop', { id }));
+        const asked = pushes;
+        upsert(keepNewerPushes([await client.call('outputs.stop', { id })], asked)[0]!);
       },
       async startAllOutputs() {
-        get().receiveOutputs(await client.call('outputs.startAll'));
+        const asked = pushes;
+        get().receiveOutputs(keepNewerPushes(await client.call('outputs.startAll'), asked));
       },
       async stopAllOutputs() {
-        get().receiveOutputs(await client.call('outputs.stopAll'));
+        const asked = pushes;
+        get().receiveOutputs(keepNewerPushes(await client.call('outputs.stopAll'), asked));
       },
     };
   };
