@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineStatus, EventName, EventPayloads, StreamKeySummary } from '../../../shared/contract.ts';
 import type { CueState } from '../../../shared/cues.ts';
 import type { OutputStatus } from '../../../shared/outputs.ts';
-import type { ProgramStatus } from '../../../shared/program.ts';
+import type { ProgramStatus, SourceInfo } from '../../../shared/program.ts';
 import type { ConnectionState, StudioClient } from '../api/client.ts';
 import { StudioApiError } from '../api/errors.ts';
 import { bindStoreToClient, createStudioStore } from './index.ts';
@@ -519,6 +519,44 @@ describe('live state: output figures, sources and the program follow the pushed 
     fake.emit('program.status', programStatus(true));
     fake.emit('source.status', sourceStatus('starting'));
     expect(live()).toBe('starting');
+    unbind();
+  });
+
+  it("a source command's answer leaves the other sources' pushed states alone, and its own when a push came while in flight", async () => {
+    const source = (id: number, state: string | null): SourceInfo => ({
+      id,
+      name: `Source ${id}`,
+      config: { kind: 'test_pattern', toneHz: 1000, width: 320, height: 180 },
+      audio: { gainDb: 0, muted: false },
+      state,
+      reason: null,
+    });
+    let fake!: ReturnType<typeof fakeClient>;
+    fake = fakeClient(
+      {
+        // Listed while the decoders were starting; they run by the time the gain changes.
+        'sources.list': () => [source(5, 'starting'), source(6, 'starting')],
+        'sources.update': () => {
+          fake.emit('source.status', { ...sourceStatus('running'), id: '5' });
+          return { ...source(5, 'starting'), audio: { gainDb: -6, muted: false } };
+        },
+        'sources.remove': () => ({ removed: true }),
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    fake.emit('program.status', programStatus(true));
+    await store.getState().loadSources();
+    fake.emit('source.status', { ...sourceStatus('running'), id: '6' });
+    const live = (id: number) => sourcesSelectors.liveState(id)(store.getState())?.state ?? null;
+    expect([live(5), live(6)]).toEqual(['starting', 'running']);
+    await store.getState().setSourceAudio(5, { gainDb: -6, muted: false });
+    expect(sourcesSelectors.byId(5)(store.getState())?.audio.gainDb).toBe(-6);
+    expect([live(5), live(6)]).toEqual(['running', 'running']);
+    await store.getState().removeSource(5);
+    expect(sourcesSelectors.ids(store.getState())).toEqual([6]);
+    expect(live(6)).toBe('running');
     unbind();
   });
 
