@@ -1,7 +1,9 @@
 // Live state in the UI against a real `studio serve` with a real encode, a real recording in the
-// data dir and an SRT output to a real srt-live-transmit listener on loopback: the output card's bytes rise on screen from pushed events (no reload); after Stop no
-// output card, source row or button says running; after the next Go Live the card is live again.
-// Screenshots at 1280×720 and 1920×1080, live and stopped, as artifacts. No console errors.
+// data dir and an SRT output to a real srt-live-transmit listener on loopback: the output cards'
+// bytes rise on screen from pushed events (no reload); after Stop no output card, source row or
+// button says running; after the next Go Live the cards are live again; a Stop from another client
+// (the API) reaches the page the same way. Screenshots at 1280×720 and 1920×1080, live and
+// stopped, as artifacts. No console errors.
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -150,6 +152,15 @@ test('output figures rise on screen while live; after Stop nothing shows running
     const srtAtRestart = await sentBytes(page, distributor.id);
     await expect(srtCard).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
     await expect.poll(() => sentBytes(page, distributor.id), { timeout: 30_000 }).toBeGreaterThan(srtAtRestart);
+
+    // Stopped by another client (the API): the button, the cards and the source row follow the pushed events.
+    await callCommand(studio, 'program.stop');
+    await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
+    await expect(page.getByTestId('program-go-live')).toBeEnabled();
+    await expect(card).toHaveAttribute('data-state', 'stopped');
+    await expect(srtCard).toHaveAttribute('data-state', 'stopped');
+    await expect(sourceRow).toHaveAttribute('data-state', 'idle');
+    expect((await shownStates(page)).filter((state) => /running|live/.test(state))).toEqual([]);
     expect(navigations).toBe(loadedNavigations);
 
     expect(consoleErrors).toEqual([]);
