@@ -352,7 +352,7 @@ export interface EventPayloads {
   'source.status': SourceStatusEvent;
   'sources.changed': SourceInfo[];
   'scenes.changed': SceneInfo[];
-  /** On every change of an output's state, reason or reconnects. */
+  /** On every change of an output's state, reason or reconnects; and twice a second for each active output while the program runs (its bytes and kbit/s). */
   'outputs.status': OutputStatus;
   'outputs.changed': OutputInfo[];
   'ingest.published': IngestStreamEvent;

@@ -12,7 +12,7 @@ import { Logger } from '../log.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { OutputsRepository } from '../store/outputs-repository.ts';
 import { LifecycleQueue } from './lifecycle-queue.ts';
-import { OutputsHost, PREVIEW_OUTPUT_ID } from './outputs-host.ts';
+import { FIGURES_INTERVAL_MS, OutputsHost, PREVIEW_OUTPUT_ID } from './outputs-host.ts';
 
 const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
 let work: string;
@@ -253,9 +253,77 @@ describe('OutputsHost: the preview output', () => {
     await expect.poll(() => stateOf(created.id), { timeout: 10_000 }).toBe('running');
     host.write(ts.subarray(0, 100)); // the encoder died mid-packet
     await host.programStopped();
+    host.programStarted();
+    await expect.poll(() => stateOf(created.id), { timeout: 10_000 }).toBe('running');
     feed(host);
     await host.stop(created.id);
-    expect(recordedBytes(folder).equals(ts)).toBe(true);
+    await host.programStopped();
+    // The first run's file holds nothing (the partial packet never went out); the second run's is the whole input.
+    const contents = readdirSync(folder)
+      .map((name) => readFileSync(path.join(folder, name)))
+      .sort((a, b) => a.length - b.length);
+    expect(contents).toHaveLength(2);
+    expect(contents[0]!.length).toBe(0);
+    expect(contents[1]!.equals(ts)).toBe(true);
+  });
+
+  it('a program stop stops every started output; the next start starts them again; one the operator stopped stays stopped', async () => {
+    const kept = host.create(recordingSettings('kept', path.join(dir, 'kept')));
+    const dropped = host.create(recordingSettings('dropped', path.join(dir, 'dropped')));
+    const never = host.create(recordingSettings('never', path.join(dir, 'never')));
+    host.programStarted();
+    await host.start(kept.id);
+    await host.start(dropped.id);
+    await expect.poll(() => [stateOf(kept.id), stateOf(dropped.id)], { timeout: 10_000 }).toEqual(['running', 'running']);
+
+    await host.programStopped();
+    // Nothing runs once the program has stopped: each says why.
+    expect(host.statuses().map((status) => [status.id, status.state, status.reason])).toEqual([
+      [PREVIEW_OUTPUT_ID, 'stopped', 'program stopped'],
+      [String(kept.id), 'stopped', 'program stopped'],
+      [String(dropped.id), 'stopped', 'program stopped'],
+    ]);
+    await host.stop(dropped.id); // the operator's choice, while stopped
+
+    host.programStarted();
+    await expect.poll(() => stateOf(kept.id), { timeout: 10_000 }).toBe('running');
+    expect(stateOf(dropped.id)).toBe('stopped');
+    expect(host.fanout.get(String(never.id))).toBeUndefined();
+    feed(host);
+    await host.programStopped();
+    expect(readdirSync(path.join(dir, 'kept'))).toHaveLength(2);
+    expect(readdirSync(path.join(dir, 'dropped'))).toHaveLength(1);
+
+    // stopAll and remove forget them too; an update keeps an output started for the next program.
+    await host.update(kept.id, recordingSettings('kept', path.join(dir, 'kept-moved')));
+    host.programStarted();
+    await expect.poll(() => stateOf(kept.id), { timeout: 10_000 }).toBe('running');
+    expect(readdirSync(path.join(dir, 'kept-moved'))).toHaveLength(1);
+    await host.stopAll();
+    await host.programStopped();
+    host.programStarted();
+    expect(stateOf(kept.id)).toBe('stopped');
+    await host.programStopped();
+  });
+
+  it('while the program runs, each active output pushes its figures from its own counters, without a state change; not once it stopped', async () => {
+    const created = host.create(recordingSettings('figures', path.join(dir, 'figures')));
+    host.programStarted();
+    await host.start(created.id);
+    await expect.poll(() => stateOf(created.id), { timeout: 10_000 }).toBe('running');
+    feed(host);
+    const from = statusEvents.length;
+    const pushed = () => statusEvents.slice(from).filter((status) => status.id === String(created.id));
+    await expect.poll(() => pushed().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    for (const status of pushed()) {
+      expect(status.state).toBe('running');
+      expect(status.bytesOut).toBe(ts.length);
+      expect(status.bytesIn).toBe(ts.length);
+    }
+    await host.programStopped();
+    const afterStop = statusEvents.length;
+    await new Promise((resolve) => setTimeout(resolve, FIGURES_INTERVAL_MS * 3));
+    expect(statusEvents.slice(afterStop)).toEqual([]);
   });
 
   it('close stops every output, the preview included, after the operation in flight', async () => {

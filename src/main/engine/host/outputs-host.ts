@@ -3,7 +3,7 @@
 // fan-out; each starts, stops and reconnects on its own.
 import path from 'node:path';
 import type { OutputInfo } from '../../../shared/contract.ts';
-import type { OutputSettings, OutputStatus } from '../../../shared/outputs.ts';
+import type { OutputSettings, OutputState, OutputStatus } from '../../../shared/outputs.ts';
 import type { Logger } from '../log.ts';
 import { createOutput, OutputFanout, type Output } from '../outputs/index.ts';
 import type { OutputsRepository, StoredOutput } from '../store/outputs-repository.ts';
@@ -11,6 +11,14 @@ import { publicStoredOutput } from '../store/outputs-repository.ts';
 import { LifecycleQueue } from './lifecycle-queue.ts';
 
 export const PREVIEW_OUTPUT_ID = 'program';
+
+/**
+ * While the program runs, each active output's status is pushed this often (bytes and kbit/s move
+ * without a state change): at least once a second for the output cards, with room for timer drift.
+ */
+export const FIGURES_INTERVAL_MS = 500;
+
+const ACTIVE_STATES: ReadonlySet<OutputState> = new Set(['starting', 'running', 'backoff']);
 
 export interface OutputsHostOptions {
   repository: OutputsRepository;
@@ -30,6 +38,12 @@ export class OutputsHost {
   readonly #options: OutputsHostOptions;
   readonly #lifecycle: LifecycleQueue;
   #preview: Output | null = null;
+  /**
+   * Stored outputs the operator started and has not stopped: a program stop stops them (nothing
+   * sends, nothing shows running), and the next program start starts them again.
+   */
+  readonly #armed = new Set<number>();
+  #figuresTimer: NodeJS.Timeout | undefined;
 
   constructor(options: OutputsHostOptions) {
     this.#options = options;
@@ -52,11 +66,33 @@ export class OutputsHost {
       this.fanout.add(this.#preview);
     }
     this.#preview.start();
+    for (const id of this.#armed) {
+      if (this.#isActive(id)) continue;
+      try {
+        this.#startNow(id);
+      } catch (error) {
+        this.#options.log.error(`output ${id} could not start with the program`, { error });
+      }
+    }
+    clearInterval(this.#figuresTimer);
+    this.#figuresTimer = setInterval(() => this.#pushFigures(), FIGURES_INTERVAL_MS);
+    this.#figuresTimer.unref();
   }
 
+  /** The program stopped: every output stops with it (the operator's stay armed for the next start). Inside its lifecycle operation. */
   async programStopped(): Promise<void> {
-    await this.#preview?.stop('program stopped');
+    clearInterval(this.#figuresTimer);
+    this.#figuresTimer = undefined;
+    await Promise.all([this.#preview?.stop('program stopped'), ...[...this.#armed].map((id) => this.fanout.get(String(id))?.stop('program stopped'))]);
     this.fanout.reset();
+  }
+
+  /** The figures of every active output, from their own counters (a state change pushes on its own). */
+  #pushFigures(): void {
+    for (const output of this.fanout.list()) {
+      const status = output.status();
+      if (ACTIVE_STATES.has(status.state)) this.#options.onStatus(status);
+    }
   }
 
   list(): OutputInfo[] {
@@ -85,16 +121,19 @@ export class OutputsHost {
   async #updateNow(id: number, settings: OutputSettings): Promise<OutputInfo> {
     this.#checkBuildable(settings);
     const wasRunning = this.#isActive(id);
+    const wasArmed = this.#armed.has(id);
     await this.#discard(id);
     const stored = this.#options.repository.update(id, settings);
     this.#registerSecrets(settings);
     if (wasRunning) this.#startNow(id);
+    else if (wasArmed) this.#armed.add(id);
     return this.info(this.#options.repository.get(stored.id));
   }
 
   remove(id: number): Promise<boolean> {
     return this.#lifecycle.run(async () => {
       await this.#discard(id);
+      this.#armed.delete(id);
       return this.#options.repository.remove(id);
     });
   }
@@ -111,12 +150,14 @@ export class OutputsHost {
       this.fanout.add(output);
     }
     output.start();
+    this.#armed.add(id);
     return this.info(stored);
   }
 
   stop(id: number): Promise<OutputInfo> {
     return this.#lifecycle.run(async () => {
       const stored = this.#options.repository.get(id);
+      this.#armed.delete(id);
       await this.fanout.get(String(id))?.stop('stopped by the operator');
       return this.info(stored);
     });
@@ -131,6 +172,7 @@ export class OutputsHost {
 
   stopAll(): Promise<OutputInfo[]> {
     return this.#lifecycle.run(async () => {
+      this.#armed.clear();
       await Promise.all(this.#options.repository.list().map((output) => this.fanout.get(String(output.id))?.stop('stopped by the operator')));
       return this.list();
     });
@@ -139,6 +181,8 @@ export class OutputsHost {
   /** Stops every output (the preview included), after whatever lifecycle operation is in flight. */
   close(): Promise<void> {
     return this.#lifecycle.run(async () => {
+      clearInterval(this.#figuresTimer);
+      this.#figuresTimer = undefined;
       await Promise.all(this.fanout.list().map((output) => output.stop('studio closing')));
     });
   }

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus, EventName, EventPayloads, StreamKeySummary } from '../../../shared/contract.ts';
 import type { CueState } from '../../../shared/cues.ts';
+import type { OutputStatus } from '../../../shared/outputs.ts';
+import type { ProgramStatus, SourceInfo } from '../../../shared/program.ts';
 import type { ConnectionState, StudioClient } from '../api/client.ts';
 import { StudioApiError } from '../api/errors.ts';
 import { bindStoreToClient, createStudioStore } from './index.ts';
 import { apiAccessSelectors } from './slices/apiAccess.ts';
 import { cuesSelectors } from './slices/cues.ts';
 import { engineSelectors, formatUptime } from './slices/engine.ts';
+import { outputFigures, outputsSelectors, shownOutputState } from './slices/outputs.ts';
+import { sourcesSelectors } from './slices/sources.ts';
 import { streamKeysSelectors } from './slices/streamKeys.ts';
 
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -419,5 +423,194 @@ describe('studio mode and the transition', () => {
 
     await expect(store.getState().switchScene(99)).resolves.toBe(false);
     expect(store.getState().switchError).toContain('scene 99 does not exist');
+  });
+});
+
+describe('live state: output figures, sources and the program follow the pushed events', () => {
+  const outputStatus = (overrides: Partial<OutputStatus>): OutputStatus => ({
+    id: '3',
+    kind: 'recording',
+    state: 'running',
+    reason: undefined,
+    bytesIn: 0,
+    bytesOut: 0,
+    bitrateKbps: 0,
+    droppedBytes: 0,
+    droppedChunks: 0,
+    reconnects: 0,
+    lastError: undefined,
+    retryInMs: undefined,
+    target: '/data/recordings/show.ts',
+    since: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  });
+  const programStatus = (running: boolean): ProgramStatus => ({
+    running,
+    format: {
+      width: 1280,
+      height: 720,
+      frameRate: '30',
+      videoBitrateKbps: 4000,
+      gopFrames: 60,
+      x264Preset: 'veryfast',
+      audioBitrateKbps: 160,
+      videoEncoder: 'libx264',
+    },
+    frame: running ? 90 : -1,
+    framesComposed: 0,
+    framesRepeated: 0,
+    framesDropped: 0,
+    dropReasons: { skipped: 0, busy: 0, poolExhausted: 0, failed: 0 },
+    encoderRestarts: 0,
+    composeMsPerFrame: 0,
+    encoder: { fps: null, speed: null, bitrateKbps: null },
+    nextIdrFrames: [],
+    nextIdrPts: [],
+    onAirSceneId: null,
+    outputStalls: { stalls: 0, framesSkipped: 0 },
+    scte35Pid: null,
+    videoEncoders: ['libx264'],
+  });
+  const sourceStatus = (state: string) => ({ id: '5', kind: 'test_pattern', state, reason: undefined, framesDecoded: 0, framesDropped: 0, restarts: 0 });
+
+  it("an output's figures are the pushed ones, each push replacing the last, without a command", () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    const figures = () => outputFigures(outputsSelectors.status(3)(store.getState()));
+    expect(figures()).toBeNull();
+    fake.emit('outputs.status', outputStatus({ bytesOut: 94_000, bitrateKbps: 640 }));
+    expect(figures()).toMatchObject({ state: 'running', bytesOut: 94_000, bitrateKbps: 640 });
+    fake.emit('outputs.status', outputStatus({ bytesOut: 3_145_728, bitrateKbps: 655.5, reconnects: 1, droppedBytes: 1880 }));
+    expect(figures()).toEqual({ state: 'running', bytesOut: 3_145_728, bitrateKbps: 655.5, reconnects: 1, droppedBytes: 1880, recoveredError: null });
+    expect(fake.calls).toEqual([]);
+    unbind();
+  });
+
+  it("a command's answer never puts back a status older than one pushed while it was in flight", async () => {
+    const info = (status: OutputStatus) => ({
+      id: 3,
+      name: 'Archive',
+      settings: { kind: 'recording' as const, name: 'Archive', folder: '/data/recordings', fileNamePattern: 'show.ts' },
+      status,
+    });
+    let fake!: ReturnType<typeof fakeClient>;
+    fake = fakeClient(
+      {
+        // The engine pushes "starting" then, the file open, "running" over the socket; the answer (taken at "starting") lands last.
+        'outputs.start': () => {
+          fake.emit('outputs.status', outputStatus({ state: 'starting' }));
+          fake.emit('outputs.status', outputStatus({ state: 'running' }));
+          return info(outputStatus({ state: 'starting' }));
+        },
+        'outputs.stop': () => info(outputStatus({ state: 'stopped' })),
+        'outputs.list': () => [info(outputStatus({ state: 'stopped' }))],
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    await store.getState().loadOutputs();
+    await store.getState().startOutput(3);
+    expect(outputsSelectors.status(3)(store.getState())?.state).toBe('running');
+    expect(outputsSelectors.byId(3)(store.getState())?.name).toBe('Archive');
+    // With no push in flight, the answer is the newest word.
+    await store.getState().stopOutput(3);
+    expect(outputsSelectors.status(3)(store.getState())?.state).toBe('stopped');
+    unbind();
+  });
+
+  it('a stopped, idle or failed output shows no rate (its last status still carries the rate of its last seconds); the bytes it sent stay', () => {
+    for (const state of ['stopped', 'idle', 'failed'] as const) {
+      expect(outputFigures(outputStatus({ state, bytesOut: 3_000_000, bitrateKbps: 650 }))).toMatchObject({ state, bytesOut: 3_000_000, bitrateKbps: null });
+    }
+    for (const state of ['starting', 'running', 'backoff'] as const) {
+      expect(outputFigures(outputStatus({ state, bitrateKbps: 650 }))?.bitrateKbps).toBe(650);
+    }
+  });
+
+  it('an output that runs while the program is off air is shown ready, not running; other states as they are', () => {
+    expect(shownOutputState('running', false)).toBe('ready');
+    expect(shownOutputState('running', true)).toBe('running');
+    for (const state of ['idle', 'starting', 'backoff', 'failed', 'stopped'] as const) {
+      expect(shownOutputState(state, false)).toBe(state);
+      expect(shownOutputState(state, true)).toBe(state);
+    }
+  });
+
+  it('the last error shows once recovered; while failing or retrying the reason says it', () => {
+    expect(outputFigures(outputStatus({ state: 'running', lastError: 'connection lost' }))?.recoveredError).toBe('connection lost');
+    expect(outputFigures(outputStatus({ state: 'backoff', reason: 'connection lost', lastError: 'connection lost' }))?.recoveredError).toBeNull();
+    expect(outputFigures(outputStatus({ state: 'running' }))?.recoveredError).toBeNull();
+  });
+
+  it('a source shows no decoder state once the program stops, even when a push arrives late; the next run shows its own', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    const live = () => sourcesSelectors.liveState(5)(store.getState())?.state ?? null;
+    fake.emit('program.status', programStatus(true));
+    fake.emit('source.status', sourceStatus('running'));
+    expect(live()).toBe('running');
+    fake.emit('program.status', programStatus(false));
+    expect(live()).toBeNull();
+    fake.emit('source.status', sourceStatus('running')); // the decoder's last word, after the stop
+    expect(live()).toBeNull();
+    fake.emit('program.status', programStatus(true));
+    fake.emit('source.status', sourceStatus('starting'));
+    expect(live()).toBe('starting');
+    unbind();
+  });
+
+  it("a source command's answer leaves the other sources' pushed states alone, and its own when a push came while in flight", async () => {
+    const source = (id: number, state: string | null): SourceInfo => ({
+      id,
+      name: `Source ${id}`,
+      config: { kind: 'test_pattern', toneHz: 1000, width: 320, height: 180 },
+      audio: { gainDb: 0, muted: false },
+      state,
+      reason: null,
+    });
+    let fake!: ReturnType<typeof fakeClient>;
+    fake = fakeClient(
+      {
+        // Listed while the decoders were starting; they run by the time the gain changes.
+        'sources.list': () => [source(5, 'starting'), source(6, 'starting')],
+        'sources.update': () => {
+          fake.emit('source.status', { ...sourceStatus('running'), id: '5' });
+          return { ...source(5, 'starting'), audio: { gainDb: -6, muted: false } };
+        },
+        'sources.remove': () => ({ removed: true }),
+      },
+      'closed',
+    );
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    fake.emit('program.status', programStatus(true));
+    await store.getState().loadSources();
+    fake.emit('source.status', { ...sourceStatus('running'), id: '6' });
+    const live = (id: number) => sourcesSelectors.liveState(id)(store.getState())?.state ?? null;
+    expect([live(5), live(6)]).toEqual(['starting', 'running']);
+    await store.getState().setSourceAudio(5, { gainDb: -6, muted: false });
+    expect(sourcesSelectors.byId(5)(store.getState())?.audio.gainDb).toBe(-6);
+    expect([live(5), live(6)]).toEqual(['running', 'running']);
+    await store.getState().removeSource(5);
+    expect(sourcesSelectors.ids(store.getState())).toEqual([6]);
+    expect(live(6)).toBe('running');
+    unbind();
+  });
+
+  it('meters show no level once the program stops, though the last reading is still held', () => {
+    const fake = fakeClient({}, 'closed');
+    const store = createStudioStore(fake.client);
+    const unbind = bindStoreToClient(store, fake.client);
+    fake.emit('program.status', programStatus(true));
+    store.setState({ meters: { master: { peakDbfs: [-12, -14], rmsDbfs: [-20, -22] }, sources: { '5': { peakDbfs: [-9], rmsDbfs: [-18] } } } });
+    expect(sourcesSelectors.peakDbfs('master')(store.getState())).toBe(-12);
+    expect(sourcesSelectors.peakDbfs(5)(store.getState())).toBe(-9);
+    fake.emit('program.status', programStatus(false));
+    expect(sourcesSelectors.peakDbfs('master')(store.getState())).toBeNull();
+    expect(sourcesSelectors.peakDbfs(5)(store.getState())).toBeNull();
+    unbind();
   });
 });

@@ -6,7 +6,7 @@ import { formatBytes, formatKbps, OUTPUT_STATE_LEVEL } from '../../components/fo
 import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
-import { outputsSelectors } from '../../store/slices/outputs.ts';
+import { ACTIVE_OUTPUT_STATES, outputFigures, outputsSelectors, shownOutputState } from '../../store/slices/outputs.ts';
 import { programSelectors } from '../../store/slices/program.ts';
 import { AddOutputForm } from './AddOutputForm.tsx';
 
@@ -84,6 +84,7 @@ export function OutputsPanel() {
 function OutputCard({ id }: { id: number }) {
   const output = useStudio(outputsSelectors.byId(id));
   const status = useStudio(outputsSelectors.status(id));
+  const programRunning = useStudio(programSelectors.running);
   const startOutput = useStudio((s) => s.startOutput);
   const stopOutput = useStudio((s) => s.stopOutput);
   const removeOutput = useStudio((s) => s.removeOutput);
@@ -92,7 +93,9 @@ function OutputCard({ id }: { id: number }) {
   if (!output) return null;
 
   const state: OutputState = status?.state ?? 'idle';
-  const active = state === 'running' || state === 'starting' || state === 'backoff';
+  const active = ACTIVE_OUTPUT_STATES.has(state);
+  const shown = shownOutputState(state, programRunning);
+  const level = shown === 'ready' ? 'idle' : OUTPUT_STATE_LEVEL[state];
   /** Runs one action at a time; true when it succeeded, else the error shows on the card. */
   const run = async (action: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
@@ -109,12 +112,16 @@ function OutputCard({ id }: { id: number }) {
   };
 
   return (
-    <li className={`output-card output-card--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-card" data-output-id={id} data-state={state}>
+    <li className={`output-card output-card--${level}`} data-testid="output-card" data-output-id={id} data-state={shown}>
       <div className="output-card__head">
         <span className="output-card__kind">{KIND_LABEL[output.settings.kind]}</span>
         <span className="output-card__name">{output.name}</span>
-        <span className={`state-pill state-pill--${OUTPUT_STATE_LEVEL[state]}`} data-testid="output-state">
-          {state}
+        <span
+          className={`state-pill state-pill--${level}`}
+          data-testid="output-state"
+          title={shown === 'ready' ? 'Ready: it sends once you Go Live' : undefined}
+        >
+          {shown}
         </span>
       </div>
       <p className="output-card__target mono" title={status?.target ?? targetOf(output.settings)}>
@@ -149,29 +156,44 @@ function OutputCard({ id }: { id: number }) {
   );
 }
 
+/** The output's own counters as the engine pushes them (twice a second while live): no reload, nothing interpolated. */
 function OutputFigures({ status }: { status: OutputStatus | null }) {
-  if (!status) return <p className="panel__muted">Not started.</p>;
+  const figures = outputFigures(status);
+  if (!figures) return <p className="panel__muted">Not started.</p>;
   return (
-    <dl className="figures">
-      <div>
-        <dt>Bitrate</dt>
-        <dd data-testid="output-bitrate">{formatKbps(status.bitrateKbps)}</dd>
-      </div>
-      <div>
-        <dt>Sent</dt>
-        <dd>{formatBytes(status.bytesOut)}</dd>
-      </div>
-      <div>
-        <dt>Reconnects</dt>
-        <dd data-testid="output-reconnects" className={status.reconnects > 0 ? 'text-warn' : undefined}>
-          {status.reconnects}
-        </dd>
-      </div>
-      <div>
-        <dt>Dropped</dt>
-        <dd className={status.droppedBytes > 0 ? 'text-warn' : undefined}>{formatBytes(status.droppedBytes)}</dd>
-      </div>
-    </dl>
+    <>
+      <dl className="figures">
+        <div>
+          <dt>Bitrate</dt>
+          <dd data-testid="output-bitrate" data-kbps={figures.bitrateKbps ?? undefined}>
+            {figures.bitrateKbps === null ? '—' : formatKbps(figures.bitrateKbps)}
+          </dd>
+        </div>
+        <div>
+          <dt>Sent</dt>
+          <dd data-testid="output-sent" data-bytes={figures.bytesOut} title={`${figures.bytesOut} bytes`}>
+            {formatBytes(figures.bytesOut)}
+          </dd>
+        </div>
+        <div>
+          <dt>Reconnects</dt>
+          <dd data-testid="output-reconnects" className={figures.reconnects > 0 ? 'text-warn' : undefined}>
+            {figures.reconnects}
+          </dd>
+        </div>
+        <div>
+          <dt>Dropped</dt>
+          <dd data-testid="output-dropped" className={figures.droppedBytes > 0 ? 'text-warn' : undefined}>
+            {formatBytes(figures.droppedBytes)}
+          </dd>
+        </div>
+      </dl>
+      {figures.recoveredError ? (
+        <p className="output-card__reason output-card__reason--warning" data-testid="output-last-error" title={figures.recoveredError}>
+          Last error (recovered): {figures.recoveredError}
+        </p>
+      ) : null}
+    </>
   );
 }
 

@@ -52,9 +52,25 @@ export const sourcesInitialState: SourcesSliceState = {
 
 export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSlice> {
   return (set, get) => {
-    const upsert = (source: SourceInfo) => {
+    // Decoder states come by push, over the socket and in order; a command's answer is not in order
+    // with them. An answer sets the state of its own source only when no push for it arrived while
+    // it was in flight, and never those of the others (the list's are as old as its last load).
+    let pushes = 0;
+    const lastPushFor = new Map<number, number>();
+    const pushedSince = (id: number, asked: number) => (lastPushFor.get(id) ?? 0) > asked;
+    const upsert = (source: SourceInfo, asked: number) => {
       const list = get().sources;
-      get().receiveSources(list.some((s) => s.id === source.id) ? list.map((s) => (s.id === source.id ? source : s)) : [...list, source]);
+      const sources = list.some((s) => s.id === source.id) ? list.map((s) => (s.id === source.id ? source : s)) : [...list, source];
+      set(
+        (s) => ({
+          sources,
+          sourceStates: pushedSince(source.id, asked) ? s.sourceStates : { ...s.sourceStates, [source.id]: { state: source.state, reason: source.reason } },
+          sourcesLoaded: true,
+          sourcesError: null,
+        }),
+        false,
+        'sources/answer',
+      );
     };
     const watchMeters = sharedWatch(() => {
       const throttled = throttleLatest<MetersEvent>((meters) => set({ meters }, false, 'sources/meters'), METERS_INTERVAL_MS);
@@ -68,8 +84,19 @@ export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSl
     return {
       ...sourcesInitialState,
       async loadSources() {
+        const asked = pushes;
         try {
-          get().receiveSources(await client.call('sources.list'));
+          const sources = await client.call('sources.list');
+          const pushed = get().sourceStates;
+          get().receiveSources(sources);
+          const newer = sources.filter((source) => pushedSince(source.id, asked) && pushed[source.id]);
+          if (newer.length > 0) {
+            set(
+              (s) => ({ sourceStates: { ...s.sourceStates, ...Object.fromEntries(newer.map((source) => [source.id, pushed[source.id]!])) } }),
+              false,
+              'sources/keepPushed',
+            );
+          }
         } catch (error) {
           set({ sourcesError: describeError(error) }, false, 'sources/loadFailed');
         }
@@ -82,6 +109,8 @@ export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSl
       receiveSourceStatus(status) {
         const id = Number(status.id);
         if (!Number.isInteger(id)) return;
+        pushes += 1;
+        lastPushFor.set(id, pushes);
         const previous = get().sourceStates[id];
         const reason = status.reason ?? null;
         if (previous && previous.state === status.state && previous.reason === reason) return;
@@ -89,9 +118,10 @@ export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSl
       },
       async createSource(name, config) {
         set({ sourceCreateError: null }, false, 'sources/create');
+        const asked = pushes;
         try {
           const source = await client.call('sources.create', { name, config });
-          upsert(source);
+          upsert(source, asked);
           return source;
         } catch (error) {
           const field = error instanceof StudioApiError ? (error.field ?? null) : null;
@@ -104,10 +134,19 @@ export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSl
       },
       async removeSource(id) {
         const { removed } = await client.call('sources.remove', { id });
-        if (removed) get().receiveSources(get().sources.filter((source) => source.id !== id));
+        if (!removed) return;
+        set(
+          (s) => {
+            const { [id]: _gone, ...sourceStates } = s.sourceStates;
+            return { sources: s.sources.filter((source) => source.id !== id), sourceStates };
+          },
+          false,
+          'sources/removed',
+        );
       },
       async setSourceAudio(id, audio) {
-        upsert(await client.call('sources.update', { id, audio }));
+        const asked = pushes;
+        upsert(await client.call('sources.update', { id, audio }), asked);
       },
       watchMeters,
     };
@@ -122,10 +161,16 @@ export const sourcesSelectors = {
   byId: (id: number) => (s: StudioState) => s.sources.find((source) => source.id === id) ?? null,
   loaded: (s: StudioState) => s.sourcesLoaded,
   error: (s: StudioState) => s.sourcesError,
-  liveState: (id: number) => (s: StudioState) => s.sourceStates[id] ?? null,
+  /**
+   * The decoder's state while the program runs. None while it is stopped: a source has no decoder
+   * then (the engine lists every state as null), so a push that arrives late never shows "running".
+   */
+  liveState: (id: number) => (s: StudioState) => (s.programStatus?.running === true ? (s.sourceStates[id] ?? null) : null),
   createError: (s: StudioState) => s.sourceCreateError,
   /** The loudest channel's peak in dBFS, or null when there is no reading. */
   peakDbfs: (id: number | 'master') => (s: StudioState) => {
+    // Off air there is no level: the last reading of the stopped program is no level now.
+    if (s.programStatus?.running !== true) return null;
     const reading = id === 'master' ? s.meters?.master : (s.meters?.sources[String(id)] ?? SILENT);
     if (!reading || reading.peakDbfs.length === 0) return null;
     return Math.max(...reading.peakDbfs);
