@@ -293,6 +293,16 @@ export class Program implements OnAirControl {
     this.#decoded.setAudio(id, gainDb, muted);
   }
 
+  /** The master fader: gain and mute on the whole mix, from the next frame (the encoded output and the master meter follow). */
+  setMasterAudio(gainDb: number, muted: boolean): void {
+    this.#mixer.setMasterGain(gainDb);
+    this.#mixer.setMasterMuted(muted);
+  }
+
+  get masterAudio(): { gainDb: number; muted: boolean } {
+    return this.#mixer.master;
+  }
+
   sourceStatuses(): SourceStatus[] {
     return this.#decoded.statuses();
   }
