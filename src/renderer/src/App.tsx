@@ -3,6 +3,7 @@ import { ApiAccessPanel } from './features/api-access/ApiAccessPanel.tsx';
 import { CueDeck } from './features/cue-deck/CueDeck.tsx';
 import { FirstRunGuide } from './features/first-run/FirstRunGuide.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
+import { MixerDock } from './features/mixer/MixerDock.tsx';
 import { GoLive } from './features/program/GoLive.tsx';
 import { ProgramPreview } from './features/program/ProgramPreview.tsx';
 import { ScenesDock } from './features/scenes/ScenesDock.tsx';
@@ -34,6 +35,7 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
       <div className="docks">
         <ScenesDock />
         <SourcesDock />
+        <MixerDock />
         <CueDeck />
         <StatsPanel />
       </div>

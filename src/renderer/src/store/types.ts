@@ -4,6 +4,7 @@ import type { ConnectionSlice } from './slices/connection.ts';
 import type { CuesSlice } from './slices/cues.ts';
 import type { EngineSlice } from './slices/engine.ts';
 import type { IngestSlice } from './slices/ingest.ts';
+import type { MixerSlice } from './slices/mixer.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
 import type { ScenesSlice } from './slices/scenes.ts';
@@ -20,6 +21,7 @@ export type StudioState = ConnectionSlice &
   ProgramSlice &
   ScenesSlice &
   SourcesSlice &
+  MixerSlice &
   OutputsSlice &
   StatsSlice &
   CuesSlice;

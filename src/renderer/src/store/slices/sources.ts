@@ -1,5 +1,5 @@
 import type { SourceStatusEvent } from '../../../../shared/contract.ts';
-import type { AudioSettings, MeterReadingInfo, MetersEvent, SourceConfigInput, SourceInfo } from '../../../../shared/program.ts';
+import type { AudioSettings, MetersEvent, SourceConfigInput, SourceInfo } from '../../../../shared/program.ts';
 import type { StudioClient } from '../../api/client.ts';
 import { StudioApiError, describeError } from '../../api/errors.ts';
 import { sharedWatch, throttleLatest } from '../telemetry.ts';
@@ -114,8 +114,6 @@ export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSl
   };
 }
 
-const SILENT: MeterReadingInfo = { peakDbfs: [], rmsDbfs: [] };
-
 export const sourcesSelectors = {
   list: (s: StudioState) => s.sources,
   ids: (s: StudioState) => s.sources.map((source) => source.id),
@@ -124,10 +122,4 @@ export const sourcesSelectors = {
   error: (s: StudioState) => s.sourcesError,
   liveState: (id: number) => (s: StudioState) => s.sourceStates[id] ?? null,
   createError: (s: StudioState) => s.sourceCreateError,
-  /** The loudest channel's peak in dBFS, or null when there is no reading. */
-  peakDbfs: (id: number | 'master') => (s: StudioState) => {
-    const reading = id === 'master' ? s.meters?.master : (s.meters?.sources[String(id)] ?? SILENT);
-    if (!reading || reading.peakDbfs.length === 0) return null;
-    return Math.max(...reading.peakDbfs);
-  },
 };
