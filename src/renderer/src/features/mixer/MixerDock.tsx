@@ -6,6 +6,7 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { mixerSelectors } from '../../store/slices/mixer.ts';
 import { sourcesSelectors } from '../../store/slices/sources.ts';
 import { FADER_MAX_DB, FADER_MIN_DB, dbAtFaderPosition, faderPositionOf, formatDb, mixerSources, stepDb } from './fader.ts';
+import { latestCommitter } from './latest-commit.ts';
 import { PeakMeter } from './PeakMeter.tsx';
 
 /** Steps of the fader's range input: fine enough that every 0.1 dB near unity has its own step. */
@@ -63,53 +64,36 @@ function MasterStrip() {
   );
 }
 
-/**
- * Sends the newest fader value, one call at a time: while a call is out, later moves replace each
- * other, so a drag never queues up stale gains and the engine ends on where the hand stopped.
- */
+/** The strip's fader and mute through latestCommitter: shows the value being sent, then the engine's. */
 function useLatestCommit(send: (audio: AudioSettings) => Promise<void>) {
   const [local, setLocal] = useState<AudioSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const pending = useRef<AudioSettings | null>(null);
-  const inFlight = useRef(false);
   const sendRef = useRef(send);
   sendRef.current = send;
   const alive = useRef(true);
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    alive.current = true;
+    return () => {
       alive.current = false;
-    },
-    [],
-  );
-
-  const pump = useCallback(async () => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    let failure: string | null = null;
-    while (pending.current) {
-      const next = pending.current;
-      pending.current = null;
-      try {
-        await sendRef.current(next);
-      } catch (err) {
-        failure = describeError(err);
-        pending.current = null;
-      }
-    }
-    inFlight.current = false;
-    if (!alive.current) return;
-    setError(failure);
-    // The store now holds what the engine took (or kept): show that.
-    setLocal(null);
+    };
   }, []);
-
+  const [committer] = useState(() =>
+    latestCommitter<AudioSettings>(
+      (audio) => sendRef.current(audio),
+      (failure) => {
+        if (!alive.current) return;
+        setError(failure === null ? null : describeError(failure));
+        // The store now holds what the engine took (or kept): show that.
+        setLocal(null);
+      },
+    ),
+  );
   const push = useCallback(
     (audio: AudioSettings) => {
       setLocal(audio);
-      pending.current = audio;
-      void pump();
+      committer.push(audio);
     },
-    [pump],
+    [committer],
   );
   return { local, error, push };
 }
