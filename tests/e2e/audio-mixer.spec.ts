@@ -144,6 +144,11 @@ test('the mixer dock: one strip per source with sound, meters moving, fader, mut
       await page.screenshot({ path: test.info().outputPath(`studio-${viewport.width}x${viewport.height}.png`) });
       await dock.screenshot({ path: test.info().outputPath(`audio-mixer-${viewport.width}x${viewport.height}.png`) });
     }
+    // Stopped: no readings come, and the meters fall empty instead of freezing on the last level.
+    await callCommand(studio, 'program.stop');
+    await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
+    await expect(strip.getByTestId('mixer-meter')).toHaveAttribute('data-peak-db', 'silent', { timeout: 10_000 });
+    await expect(master.getByTestId('mixer-meter')).toHaveAttribute('data-peak-db', 'silent');
     expect(errors).toEqual([]);
   } finally {
     feed?.close();

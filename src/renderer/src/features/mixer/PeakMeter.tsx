@@ -47,49 +47,7 @@ export function PeakMeter({ reading, muted, label, testId }: { reading: MeterRea
   mutedRef.current = muted;
 
   useEffect(() => {
-    const draw = () => {
-      const canvas = canvasRef.current;
-      if (!canvas) return;
-      const ratio = window.devicePixelRatio || 1;
-      const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-      const height = Math.round((CHANNELS * BAR_HEIGHT + (CHANNELS - 1) * BAR_GAP) * ratio);
-      if (canvas.width !== width || canvas.height !== height) {
-        canvas.width = width;
-        canvas.height = height;
-      }
-      const context = canvas.getContext('2d');
-      if (!context) return;
-      context.setTransform(ratio, 0, 0, ratio, 0, 0);
-      const w = width / ratio;
-      context.clearRect(0, 0, w, height / ratio);
-      const background = mutedRef.current ? COLOURS.mutedBackground : COLOURS.background;
-      const foreground = mutedRef.current ? COLOURS.mutedForeground : COLOURS.foreground;
-      state.current.forEach((channel, index) => {
-        const y = index * (BAR_HEIGHT + BAR_GAP);
-        const level = meterFraction(channel.shownDb) * w;
-        for (const { zone, from, to } of ZONES) {
-          const x0 = meterFraction(from) * w;
-          const x1 = meterFraction(to) * w;
-          context.fillStyle = background[zone];
-          context.fillRect(x0, y, x1 - x0, BAR_HEIGHT);
-          if (level > x0) {
-            context.fillStyle = foreground[zone];
-            context.fillRect(x0, y, Math.min(level, x1) - x0, BAR_HEIGHT);
-          }
-        }
-        if (Number.isFinite(channel.holdDb) && channel.holdDb > METER_FLOOR_DB) {
-          const x = Math.min(w - HOLD_WIDTH, meterFraction(channel.holdDb) * w);
-          context.fillStyle = foreground[zoneOf(channel.holdDb)];
-          context.fillRect(x, y, HOLD_WIDTH, BAR_HEIGHT);
-        }
-      });
-      const wrap = wrapRef.current;
-      if (wrap) {
-        const peak = Math.max(...state.current.map((channel) => channel.holdDb));
-        const shown = Number.isFinite(peak) && peak > METER_FLOOR_DB ? peak.toFixed(1) : 'silent';
-        if (wrap.dataset.peakDb !== shown) wrap.dataset.peakDb = shown;
-      }
-    };
+    const draw = () => drawMeter(canvasRef.current, wrapRef.current, state.current, mutedRef.current);
     const loop = (now: number) => {
       const elapsed = now - lastTick.current;
       lastTick.current = now;
@@ -110,6 +68,11 @@ export function PeakMeter({ reading, muted, label, testId }: { reading: MeterRea
       draw();
     }
   }, [reading]);
+
+  // Muting recolours the meter at once, even with no readings coming (the program stopped).
+  useEffect(() => {
+    if (frame.current === null) drawMeter(canvasRef.current, wrapRef.current, state.current, muted);
+  }, [muted]);
 
   useEffect(
     () => () => {
@@ -142,4 +105,47 @@ export function PeakMeter({ reading, muted, label, testId }: { reading: MeterRea
       </div>
     </div>
   );
+}
+
+/** One frame of the meter: dim zones, the bright level, the held peak; and the held peak as data-peak-db for tests and tools. */
+function drawMeter(canvas: HTMLCanvasElement | null, wrap: HTMLDivElement | null, channels: readonly MeterBallistics[], muted: boolean): void {
+  if (!canvas) return;
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+  const height = Math.round((CHANNELS * BAR_HEIGHT + (CHANNELS - 1) * BAR_GAP) * ratio);
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const w = width / ratio;
+  context.clearRect(0, 0, w, height / ratio);
+  const background = muted ? COLOURS.mutedBackground : COLOURS.background;
+  const foreground = muted ? COLOURS.mutedForeground : COLOURS.foreground;
+  channels.forEach((channel, index) => {
+    const y = index * (BAR_HEIGHT + BAR_GAP);
+    const level = meterFraction(channel.shownDb) * w;
+    for (const { zone, from, to } of ZONES) {
+      const x0 = meterFraction(from) * w;
+      const x1 = meterFraction(to) * w;
+      context.fillStyle = background[zone];
+      context.fillRect(x0, y, x1 - x0, BAR_HEIGHT);
+      if (level > x0) {
+        context.fillStyle = foreground[zone];
+        context.fillRect(x0, y, Math.min(level, x1) - x0, BAR_HEIGHT);
+      }
+    }
+    if (Number.isFinite(channel.holdDb) && channel.holdDb > METER_FLOOR_DB) {
+      const x = Math.min(w - HOLD_WIDTH, meterFraction(channel.holdDb) * w);
+      context.fillStyle = foreground[zoneOf(channel.holdDb)];
+      context.fillRect(x, y, HOLD_WIDTH, BAR_HEIGHT);
+    }
+  });
+  if (wrap) {
+    const peak = Math.max(...channels.map((channel) => channel.holdDb));
+    const shown = Number.isFinite(peak) && peak > METER_FLOOR_DB ? peak.toFixed(1) : 'silent';
+    if (wrap.dataset.peakDb !== shown) wrap.dataset.peakDb = shown;
+  }
 }
