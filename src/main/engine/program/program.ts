@@ -299,10 +299,6 @@ export class Program implements OnAirControl {
     this.#mixer.setMasterMuted(muted);
   }
 
-  get masterAudio(): { gainDb: number; muted: boolean } {
-    return this.#mixer.master;
-  }
-
   sourceStatuses(): SourceStatus[] {
     return this.#decoded.statuses();
   }
