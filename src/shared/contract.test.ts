@@ -65,6 +65,8 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   },
   'sources.update': { good: { id: 1, audio: { gainDb: -6, muted: false } }, bad: { id: 1, audio: { gainDb: 99 } }, badField: 'audio.gainDb' },
   'sources.remove': { good: { id: 4 }, bad: {}, badField: 'id' },
+  'audio.getMaster': { good: {}, bad: { gainDb: 0 }, badField: 'gainDb' },
+  'audio.setMaster': { good: { gainDb: -12, muted: false }, bad: { gainDb: 30, muted: false }, badField: 'gainDb' },
   'outputs.list': { good: {}, bad: { kind: 'srt' }, badField: 'kind' },
   'outputs.create': {
     good: { settings: { kind: 'srt', url: 'srt://distributor.example:9000', latencyMs: 200, passphrase: 'correct horse battery' } },

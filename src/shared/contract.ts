@@ -2,6 +2,7 @@
 // Types and constants only: imported by main, preload and renderer; imports nothing of ours.
 import { z } from 'zod';
 import {
+  audioSettingsSchema,
   programFormatSchema,
   rowId,
   sceneCreateArgs,
@@ -9,6 +10,7 @@ import {
   sourceCreateArgs,
   sourceUpdateArgs,
   switchSceneArgs,
+  type AudioSettings,
   type MetersEvent,
   type ProgramFormatSettings,
   type ProgramStatus,
@@ -105,6 +107,11 @@ export const commandArgs = {
   'sources.create': sourceCreateArgs,
   'sources.update': sourceUpdateArgs,
   'sources.remove': byId,
+
+  /** The program's master fader: gain in dB and mute on the whole mix, kept for the next start. */
+  'audio.getMaster': noArgs,
+  /** Applied from the next frame while the program runs (nothing restarts), and stored. */
+  'audio.setMaster': audioSettingsSchema,
 
   /** The latest live figures (also pushed as the `stats` event once a second). */
   'stats.get': noArgs,
@@ -265,6 +272,8 @@ export interface CommandResults {
   'sources.create': SourceInfo;
   'sources.update': SourceInfo;
   'sources.remove': { removed: boolean };
+  'audio.getMaster': AudioSettings;
+  'audio.setMaster': AudioSettings;
   'outputs.list': OutputInfo[];
   'outputs.create': OutputInfo;
   'outputs.update': OutputInfo;
@@ -349,6 +358,8 @@ export interface EventPayloads {
   'program.status': ProgramStatus;
   /** Peak and RMS in dBFS, 10 times a second while the program runs. */
   'audio.meters': MetersEvent;
+  /** On every change of the master fader. */
+  'audio.master': AudioSettings;
   'source.status': SourceStatusEvent;
   'sources.changed': SourceInfo[];
   'scenes.changed': SceneInfo[];
@@ -391,6 +402,7 @@ export const eventNames = [
   'streamKeys.changed',
   'program.status',
   'audio.meters',
+  'audio.master',
   'source.status',
   'sources.changed',
   'scenes.changed',

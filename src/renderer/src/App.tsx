@@ -6,6 +6,7 @@ import { HotkeysDialog } from './features/hotkeys/HotkeysDialog.tsx';
 import { useStudioHotkeys } from './features/hotkeys/useStudioHotkeys.ts';
 import { FirstRunGuide } from './features/first-run/FirstRunGuide.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
+import { MixerDock } from './features/mixer/MixerDock.tsx';
 import { GoLive } from './features/program/GoLive.tsx';
 import { ProgramPreview } from './features/program/ProgramPreview.tsx';
 import { ScenesDock } from './features/scenes/ScenesDock.tsx';
@@ -38,6 +39,7 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
       <div className="docks">
         <ScenesDock />
         <SourcesDock />
+        <MixerDock />
         <TransitionsDock />
         <CueDeck />
         <StatsPanel />

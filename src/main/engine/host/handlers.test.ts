@@ -389,3 +389,14 @@ describe('program running (a fresh engine, ffmpeg at 160x90)', () => {
     expect(await refused('program.ptsOfFrame', { frame: 1 }, live)).toMatchObject({ code: 'CONFLICT' });
   }, 20_000);
 });
+
+describe('audio master', () => {
+  it('audio.setMaster stores the master fader, pushes audio.master, and audio.getMaster answers it; out of range is 400 naming gainDb', async () => {
+    expect(await ok('audio.getMaster')).toEqual({ gainDb: 0, muted: false });
+    expect(await ok('audio.setMaster', { gainDb: -6.5, muted: true })).toEqual({ gainDb: -6.5, muted: true });
+    expect(eventsNamed('audio.master').at(-1)).toEqual({ gainDb: -6.5, muted: true });
+    expect(await ok('audio.getMaster')).toEqual({ gainDb: -6.5, muted: true });
+    expect(await refused('audio.setMaster', { gainDb: 25, muted: false })).toMatchObject({ code: 'BAD_ARGUMENT', field: 'gainDb', status: 400 });
+    expect(await ok('audio.getMaster')).toEqual({ gainDb: -6.5, muted: true });
+  });
+});

@@ -155,6 +155,13 @@ export function createHandlers(engine: Engine): HandlerTable {
       return { removed };
     },
 
+    'audio.getMaster': () => host.masterAudio(),
+    'audio.setMaster': async (audio) => {
+      const master = await host.setMasterAudio(audio);
+      engine.events.emit('audio.master', master);
+      return master;
+    },
+
     'stats.get': () => engine.stats.last,
     'stats.history': ({ limit }) => engine.stats.history(limit),
 

@@ -1,6 +1,15 @@
 // Binds the stored set-up (format, sources, scenes) to the live Program: builds it on start,
 // applies edits to it while it runs, and reports its state for the contract.
-import type { MetersEvent, ProgramFigures, ProgramFormatSettings, ProgramStatus, SceneInfo, SourceConfig, SourceInfo } from '../../../shared/program.ts';
+import type {
+  AudioSettings,
+  MetersEvent,
+  ProgramFigures,
+  ProgramFormatSettings,
+  ProgramStatus,
+  SceneInfo,
+  SourceConfig,
+  SourceInfo,
+} from '../../../shared/program.ts';
 import { FRAME_RATES, type Layer, type Scene, type Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
@@ -242,6 +251,8 @@ export class ProgramHost {
           this.#options.log.warn(`source ${source.id} (${source.name}) left out of the program: ${errorMessage(error)}`);
         }
       }
+      const master = repository.masterAudio();
+      program.setMasterAudio(master.gainDb, master.muted);
       for (const scene of repository.scenes()) program.setScene(this.#scene(scene));
       const onAir = repository.onAirSceneId();
       const first = repository.scenes()[0];
@@ -281,6 +292,22 @@ export class ProgramHost {
   }
 
   // --- edits while running ----------------------------------------------------
+
+  masterAudio(): AudioSettings {
+    return this.#options.repository.masterAudio();
+  }
+
+  /**
+   * Stored, then applied to the running program from its next frame: nothing restarts. Queued like
+   * a source's audio change, so a program starting meanwhile cannot miss it.
+   */
+  setMasterAudio(audio: AudioSettings): Promise<AudioSettings> {
+    return this.#lifecycle.run(async () => {
+      this.#options.repository.setMasterAudio(audio);
+      this.#program?.setMasterAudio(audio.gainDb, audio.muted);
+      return audio;
+    });
+  }
 
   // Queued too: a source added while the program starts would otherwise miss it.
   sourceAdded(source: StoredSource): Promise<void> {

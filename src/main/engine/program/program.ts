@@ -293,6 +293,12 @@ export class Program implements OnAirControl {
     this.#decoded.setAudio(id, gainDb, muted);
   }
 
+  /** The master fader: gain and mute on the whole mix, from the next frame (the encoded output and the master meter follow). */
+  setMasterAudio(gainDb: number, muted: boolean): void {
+    this.#mixer.setMasterGain(gainDb);
+    this.#mixer.setMasterMuted(muted);
+  }
+
   sourceStatuses(): SourceStatus[] {
     return this.#decoded.statuses();
   }

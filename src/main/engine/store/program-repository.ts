@@ -13,6 +13,7 @@ export interface StoredSource {
 
 const FORMAT_KEY = 'program.format';
 const ON_AIR_KEY = 'program.onAirSceneId';
+const MASTER_AUDIO_KEY = 'program.masterAudio';
 
 interface SourceRow {
   id: number;
@@ -49,6 +50,16 @@ export class ProgramRepository {
 
   setOnAirSceneId(id: number | null): void {
     this.#setSetting(ON_AIR_KEY, id);
+  }
+
+  /** The master fader; unity and unmuted until one is stored. */
+  masterAudio(): AudioSettings {
+    const row = this.#db.prepare('SELECT value FROM settings WHERE key = ?').get(MASTER_AUDIO_KEY) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as AudioSettings) : { gainDb: 0, muted: false };
+  }
+
+  setMasterAudio(audio: AudioSettings): void {
+    this.#setSetting(MASTER_AUDIO_KEY, audio);
   }
 
   #setSetting(key: string, value: unknown): void {

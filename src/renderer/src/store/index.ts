@@ -7,6 +7,7 @@ import { createCuesSlice } from './slices/cues.ts';
 import { createEngineSlice } from './slices/engine.ts';
 import { createHotkeysSlice } from './slices/hotkeys.ts';
 import { createIngestSlice } from './slices/ingest.ts';
+import { createMixerSlice } from './slices/mixer.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
 import { createScenesSlice } from './slices/scenes.ts';
@@ -36,6 +37,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createProgramSlice(client)(...a),
         ...createScenesSlice(client)(...a),
         ...createSourcesSlice(client)(...a),
+        ...createMixerSlice(client)(...a),
         ...createOutputsSlice(client)(...a),
         ...createStatsSlice(client)(...a),
         ...createCuesSlice(client)(...a),
@@ -61,6 +63,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     void state().loadProgram();
     void state().loadScenes();
     void state().loadSources();
+    void state().loadMasterAudio();
     void state().loadOutputs();
     void state().loadCues();
   };
@@ -75,6 +78,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     client.subscribe('scenes.changed', (scenes) => state().receiveScenes(scenes)),
     client.subscribe('sources.changed', (sources) => state().receiveSources(sources)),
     client.subscribe('source.status', (status) => state().receiveSourceStatus(status)),
+    client.subscribe('audio.master', (audio) => state().receiveMasterAudio(audio)),
     client.subscribe('outputs.changed', (outputs) => state().receiveOutputs(outputs)),
     client.subscribe('outputs.status', (status) => state().receiveOutputStatus(status)),
     client.subscribe('cues.state', (cueState) => state().receiveCueState(cueState)),

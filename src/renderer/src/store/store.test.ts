@@ -11,6 +11,7 @@ import { cuesSelectors } from './slices/cues.ts';
 import { engineSelectors, formatUptime } from './slices/engine.ts';
 import { outputFigures, outputsSelectors, shownOutputState } from './slices/outputs.ts';
 import { sourcesSelectors } from './slices/sources.ts';
+import { mixerSelectors } from './slices/mixer.ts';
 import { streamKeysSelectors } from './slices/streamKeys.ts';
 
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -606,11 +607,11 @@ describe('live state: output figures, sources and the program follow the pushed 
     const unbind = bindStoreToClient(store, fake.client);
     fake.emit('program.status', programStatus(true));
     store.setState({ meters: { master: { peakDbfs: [-12, -14], rmsDbfs: [-20, -22] }, sources: { '5': { peakDbfs: [-9], rmsDbfs: [-18] } } } });
-    expect(sourcesSelectors.peakDbfs('master')(store.getState())).toBe(-12);
-    expect(sourcesSelectors.peakDbfs(5)(store.getState())).toBe(-9);
+    expect(mixerSelectors.reading('master')(store.getState())?.peakDbfs).toEqual([-12, -14]);
+    expect(mixerSelectors.reading(5)(store.getState())?.peakDbfs).toEqual([-9]);
     fake.emit('program.status', programStatus(false));
-    expect(sourcesSelectors.peakDbfs('master')(store.getState())).toBeNull();
-    expect(sourcesSelectors.peakDbfs(5)(store.getState())).toBeNull();
+    expect(mixerSelectors.reading('master')(store.getState())).toBeNull();
+    expect(mixerSelectors.reading(5)(store.getState())).toBeNull();
     unbind();
   });
 });

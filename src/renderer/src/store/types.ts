@@ -5,6 +5,7 @@ import type { CuesSlice } from './slices/cues.ts';
 import type { EngineSlice } from './slices/engine.ts';
 import type { HotkeysSlice } from './slices/hotkeys.ts';
 import type { IngestSlice } from './slices/ingest.ts';
+import type { MixerSlice } from './slices/mixer.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
 import type { ScenesSlice } from './slices/scenes.ts';
@@ -21,6 +22,7 @@ export type StudioState = ConnectionSlice &
   ProgramSlice &
   ScenesSlice &
   SourcesSlice &
+  MixerSlice &
   OutputsSlice &
   StatsSlice &
   CuesSlice &

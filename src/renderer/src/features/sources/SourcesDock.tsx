@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { sourceKindHasAudio, type LayerSettings } from '../../../../shared/program.ts';
+import { useState } from 'react';
+import type { LayerSettings } from '../../../../shared/program.ts';
 import { describeError } from '../../api/errors.ts';
 import { FormError } from '../../components/Field.tsx';
 import { ConfirmRemove } from '../../components/ConfirmRemove.tsx';
@@ -9,11 +9,9 @@ import { scenesSelectors } from '../../store/slices/scenes.ts';
 import { sourcesSelectors } from '../../store/slices/sources.ts';
 import { AddSourceForm, KIND_LABEL } from './AddSourceForm.tsx';
 
-/** The layers of the selected scene, then every source with its state, audio and meter. */
+/** The layers of the selected scene, then every source with its state (gain, mute and meters are in the Audio Mixer dock). */
 export function SourcesDock() {
   const [adding, setAdding] = useState(false);
-  const watchMeters = useStudio((s) => s.watchMeters);
-  useEffect(() => watchMeters(), [watchMeters]);
 
   return (
     <Panel
@@ -194,82 +192,7 @@ function SourceRow({ id }: { id: number }) {
           {live.reason}
         </p>
       ) : null}
-      {sourceKindHasAudio(source.config.kind) ? <SourceAudio id={id} /> : null}
       {error ? <p className="field__error item-row__error">{error}</p> : null}
     </li>
-  );
-}
-
-/** Gain and mute, committed to the engine shortly after the slider settles; the post-fader peak meter. */
-function SourceAudio({ id }: { id: number }) {
-  const audio = useStudio((s) => sourcesSelectors.byId(id)(s)?.audio);
-  const peak = useStudio(sourcesSelectors.peakDbfs(id));
-  const setSourceAudio = useStudio((s) => s.setSourceAudio);
-  const [gain, setGain] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  if (!audio) return null;
-  const shownGain = gain ?? audio.gainDb;
-
-  const commit = (next: { gainDb: number; muted: boolean }) => {
-    setError(null);
-    setSourceAudio(id, next).then(
-      () => setGain(null),
-      (err: unknown) => setError(describeError(err)),
-    );
-  };
-
-  return (
-    <div className="source-audio">
-      <button
-        type="button"
-        className={`button button--tiny ${audio.muted ? 'button--muted' : 'button--ghost'}`}
-        aria-pressed={audio.muted}
-        data-testid="source-mute"
-        onClick={() => commit({ gainDb: shownGain, muted: !audio.muted })}
-      >
-        {audio.muted ? 'Muted' : 'Mute'}
-      </button>
-      <input
-        type="range"
-        className="source-audio__gain"
-        min={-60}
-        max={24}
-        step={0.5}
-        value={shownGain}
-        aria-label="Gain (dB)"
-        onChange={(event) => {
-          const value = Number(event.target.value);
-          setGain(value);
-          clearTimeout(timer.current);
-          timer.current = setTimeout(() => commit({ gainDb: value, muted: audio.muted }), 200);
-        }}
-      />
-      <span className="source-audio__db mono">
-        {shownGain > 0 ? '+' : ''}
-        {shownGain.toFixed(1)} dB
-      </span>
-      <Meter dbfs={audio.muted ? null : peak} />
-      {error ? <p className="field__error">{error}</p> : null}
-    </div>
-  );
-}
-
-const METER_FLOOR_DB = -60;
-
-export function Meter({ dbfs, testId }: { dbfs: number | null; testId?: string }) {
-  const level = dbfs === null || !Number.isFinite(dbfs) ? METER_FLOOR_DB : Math.max(METER_FLOOR_DB, Math.min(0, dbfs));
-  const percent = ((level - METER_FLOOR_DB) / -METER_FLOOR_DB) * 100;
-  const zone = level > -6 ? 'danger' : level > -20 ? 'warning' : 'ok';
-  return (
-    <span
-      className="meter"
-      data-testid={testId}
-      data-dbfs={dbfs === null ? undefined : dbfs.toFixed(1)}
-      title={dbfs === null ? 'silent' : `${dbfs.toFixed(1)} dBFS peak`}
-    >
-      <span className={`meter__bar meter__bar--${zone}`} style={{ width: `${percent}%` }} />
-    </span>
   );
 }

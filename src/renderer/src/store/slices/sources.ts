@@ -1,5 +1,5 @@
 import type { SourceStatusEvent } from '../../../../shared/contract.ts';
-import type { AudioSettings, MeterReadingInfo, MetersEvent, SourceConfigInput, SourceInfo } from '../../../../shared/program.ts';
+import type { AudioSettings, MetersEvent, SourceConfigInput, SourceInfo } from '../../../../shared/program.ts';
 import type { StudioClient } from '../../api/client.ts';
 import { StudioApiError, describeError } from '../../api/errors.ts';
 import { sharedWatch, throttleLatest } from '../telemetry.ts';
@@ -153,8 +153,6 @@ export function createSourcesSlice(client: StudioClient): SliceCreator<SourcesSl
   };
 }
 
-const SILENT: MeterReadingInfo = { peakDbfs: [], rmsDbfs: [] };
-
 export const sourcesSelectors = {
   list: (s: StudioState) => s.sources,
   ids: (s: StudioState) => s.sources.map((source) => source.id),
@@ -167,12 +165,4 @@ export const sourcesSelectors = {
    */
   liveState: (id: number) => (s: StudioState) => (s.programStatus?.running === true ? (s.sourceStates[id] ?? null) : null),
   createError: (s: StudioState) => s.sourceCreateError,
-  /** The loudest channel's peak in dBFS, or null when there is no reading. */
-  peakDbfs: (id: number | 'master') => (s: StudioState) => {
-    // Off air there is no level: the last reading of the stopped program is no level now.
-    if (s.programStatus?.running !== true) return null;
-    const reading = id === 'master' ? s.meters?.master : (s.meters?.sources[String(id)] ?? SILENT);
-    if (!reading || reading.peakDbfs.length === 0) return null;
-    return Math.max(...reading.peakDbfs);
-  },
 };
