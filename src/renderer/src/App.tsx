@@ -14,6 +14,7 @@ import { SourcesDock } from './features/sources/SourcesDock.tsx';
 import { StatsPanel } from './features/stats/StatsPanel.tsx';
 import { StatusBar } from './features/status-bar/StatusBar.tsx';
 import { StreamKeysPanel } from './features/stream-keys/StreamKeysPanel.tsx';
+import { StudioModeToggle } from './features/transitions/StudioModeToggle.tsx';
 import { TransitionsDock } from './features/transitions/TransitionsDock.tsx';
 import { ChannelTimeline } from './features/timeline/ChannelTimeline.tsx';
 import { useStudio } from './store/context.tsx';
@@ -57,7 +58,8 @@ function TopBar() {
     <header className="top-bar">
       <h1 className="top-bar__title">Broadcast Studio</h1>
       {host ? <span className="top-bar__host">{host === 'electron' ? 'Desktop' : 'Headless · remote control'}</span> : null}
-      <button type="button" className="button button--small top-bar__hotkeys" onClick={() => setHotkeysOpen(true)} data-testid="hotkeys-open">
+      <StudioModeToggle />
+      <button type="button" className="button button--small" onClick={() => setHotkeysOpen(true)} data-testid="hotkeys-open">
         Hotkeys
       </button>
       <GoLive />

@@ -5,11 +5,10 @@ import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { parseDurationMs, TRANSITION_KINDS, type TransitionKind } from '../../store/transition-choice.ts';
 
-/** OBS's Scene Transitions dock, with its Studio Mode switch: the transition every scene change uses. */
+/** OBS's Scene Transitions dock: the transition every scene change uses (Studio Mode's switch is in the top bar). */
 export function TransitionsDock() {
   const studioMode = useStudio(programSelectors.studioMode);
   const transition = useStudio(programSelectors.transition);
-  const setStudioMode = useStudio((s) => s.setStudioMode);
   const setTransition = useStudio((s) => s.setTransition);
   const [durationText, setDurationText] = useState(String(transition.durationMs));
   const [durationError, setDurationError] = useState<string | null>(null);
@@ -26,22 +25,7 @@ export function TransitionsDock() {
   };
 
   return (
-    <Panel
-      title="Scene Transitions"
-      testId="dock-transitions"
-      aside={
-        <button
-          type="button"
-          className={`button button--tiny${studioMode ? ' button--active' : ''}`}
-          aria-pressed={studioMode}
-          onClick={() => setStudioMode(!studioMode)}
-          data-testid="studio-mode-toggle"
-          title="Studio Mode: pick scenes into Preview, take them to Program with Transition"
-        >
-          Studio Mode
-        </button>
-      }
-    >
+    <Panel title="Scene Transitions" testId="dock-transitions">
       <div className="transitions-dock">
         <Field label="Transition" error={null}>
           {(props) => (
