@@ -98,6 +98,7 @@ export const sourceUpdateArgs = z
   .strict();
 
 const pixels = z.number().int().min(-7680).max(7680);
+const layerSize = z.number().int().min(1).max(7680);
 const cropEdge = z.number().int().min(0).max(7680).default(0);
 
 export const layerSchema = z
@@ -105,9 +106,16 @@ export const layerSchema = z
     sourceId: rowId,
     x: pixels.default(0),
     y: pixels.default(0),
+    /** The layer's own size on the canvas; omitted = the source's own size. The same source may have
+     * different sizes in different scenes: the layer, not the source, owns its rect. */
+    width: layerSize.optional(),
+    height: layerSize.optional(),
     crop: z.object({ top: cropEdge, right: cropEdge, bottom: cropEdge, left: cropEdge }).strict().optional(),
     opacity: z.number().min(0).max(1).default(1),
     visible: z.boolean().default(true),
+    /** Stored and returned for the editor, which refuses to move a locked layer; the engine ignores it.
+     * Optional (omitted = unlocked) so layers built in code need not name it; the store always returns it. */
+    locked: z.boolean().optional(),
   })
   .strict();
 export type LayerSettings = z.output<typeof layerSchema>;
