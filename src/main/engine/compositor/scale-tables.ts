@@ -1,0 +1,233 @@
+// Where a scaled layer's samples come from: the tables the scale_rows kernel reads
+// (blend-kernels.wat, "scaling"), built once per layer geometry on the compositor's thread and
+// kept in the frame memory, so a frame only passes their offset. Nothing here runs per frame.
+//
+// Mapping (pixel centres, as ffmpeg's and OpenCV's bilinear): the cropped part of the source,
+// S samples wide in a plane, fills the layer's D columns; column i samples the source at
+//   s = cropLeft + (i + 0.5)·S/D − 0.5
+// clamped to the cropped part, and mixes the samples at floor(s) and floor(s) + 1 by the 7-bit
+// weight round((s − floor(s))·128). Rows the same way. Chroma planes use the same formula at
+// half the size (crop and size halved), so odd crops stay exact.
+import type { Crop, Rect } from './plan.ts';
+import type { WasmMemory } from './wasm.ts';
+
+/** Bytes of one line buffer: a source row of the widest frame (8192) and the 32 a record may read past it. */
+export const SCALE_LINE_BYTES = 8192 + 64;
+/** A core's scratch for scale_rows: the vertical mix, the scaled row, the scaled alpha. */
+export const SCALE_SCRATCH_BYTES = 3 * SCALE_LINE_BYTES;
+
+/** The 7-bit weights of both passes. */
+export const SCALE_WEIGHT_ONE = 128;
+
+const PLANE_HEADER_BYTES = 32;
+const RECORD_BYTES = 64;
+const COLUMN_BYTES = 12;
+const ROW_BYTES = 12;
+/** Luma header at 0, chroma header after it; then the tables. */
+const HEADER_BYTES = 2 * PLANE_HEADER_BYTES;
+
+/**
+ * A scaled layer's place in the frame: the rect rounded to even (4:2:0), the part of it inside
+ * the frame (dx, dy, w, h, all even) and how much of the rect is clipped off at its left and top.
+ */
+export interface ScaledGeometry {
+  /** The rect's size, even. */
+  width: number;
+  height: number;
+  /** Columns and rows of the rect clipped off at its left and top (even). */
+  clipLeft: number;
+  clipTop: number;
+  dx: number;
+  dy: number;
+  w: number;
+  h: number;
+}
+
+const floorEven = (value: number): number => Math.floor(value / 2) * 2;
+
+/** The crop edges, integers ≥ 0. */
+function cropEdges(crop: Crop | undefined): Crop {
+  return {
+    left: Math.max(0, Math.floor(crop?.left ?? 0)),
+    top: Math.max(0, Math.floor(crop?.top ?? 0)),
+    right: Math.max(0, Math.floor(crop?.right ?? 0)),
+    bottom: Math.max(0, Math.floor(crop?.bottom ?? 0)),
+  };
+}
+
+/**
+ * Where a scaled layer lands: the rect's origin rounded down to even and its size down to even
+ * (at least 2), clipped to the frame. False when nothing shows (outside the frame, or a crop
+ * that leaves nothing of the source).
+ */
+export function resolveScaledGeometry(
+  rect: Rect,
+  crop: Crop | undefined,
+  srcWidth: number,
+  srcHeight: number,
+  frameWidth: number,
+  frameHeight: number,
+  out: ScaledGeometry,
+): boolean {
+  const c = cropEdges(crop);
+  if (c.left + c.right >= srcWidth || c.top + c.bottom >= srcHeight) return false;
+  const width = Math.max(2, floorEven(rect.width));
+  const height = Math.max(2, floorEven(rect.height));
+  const x = floorEven(rect.x);
+  const y = floorEven(rect.y);
+  const x0 = Math.max(x, 0);
+  const y0 = Math.max(y, 0);
+  const x1 = Math.min(x + width, frameWidth);
+  const y1 = Math.min(y + height, frameHeight);
+  if (x1 <= x0 || y1 <= y0) return false;
+  out.width = width;
+  out.height = height;
+  out.clipLeft = x0 - x;
+  out.clipTop = y0 - y;
+  out.dx = x0;
+  out.dy = y0;
+  out.w = x1 - x0;
+  out.h = y1 - y0;
+  return true;
+}
+
+/** Whether the layer is its source's cropped part at 1:1 with an even crop: drawn as a plain blend. */
+export function isUnscaled(g: ScaledGeometry, crop: Crop | undefined, srcWidth: number, srcHeight: number): boolean {
+  const c = cropEdges(crop);
+  return g.width === srcWidth - c.left - c.right && g.height === srcHeight - c.top - c.bottom && c.left % 2 === 0 && c.top % 2 === 0;
+}
+
+/** One axis of one plane: per destination sample, the two source samples and the weight of the second. */
+export interface AxisTaps {
+  first: Int32Array;
+  second: Int32Array;
+  weight: Int32Array;
+}
+
+/**
+ * The taps of `count` destination samples starting `from` samples into a layer of `size`,
+ * filling the source span [cropStart, cropStart + span) of a plane `planeSize` samples long
+ * (crop and span may be fractional: chroma of an odd crop).
+ */
+export function axisTaps(from: number, count: number, size: number, cropStart: number, span: number, planeSize: number): AxisTaps {
+  const first = new Int32Array(count);
+  const second = new Int32Array(count);
+  const weight = new Int32Array(count);
+  const low = Math.max(0, cropStart);
+  const high = Math.min(planeSize - 1, cropStart + span - 1);
+  const step = span / size;
+  for (let k = 0; k < count; k++) {
+    const s = Math.min(high, Math.max(low, cropStart + (from + k + 0.5) * step - 0.5));
+    let a = Math.floor(s);
+    let w = Math.round((s - a) * SCALE_WEIGHT_ONE);
+    if (w === SCALE_WEIGHT_ONE) {
+      a += 1;
+      w = 0;
+    }
+    first[k] = a;
+    second[k] = w === 0 ? a : Math.min(a + 1, planeSize - 1);
+    weight[k] = w;
+  }
+  return { first, second, weight };
+}
+
+interface PlaneTaps {
+  columns: AxisTaps;
+  rows: AxisTaps;
+  lineStart: number;
+  lineLength: number;
+}
+
+function planeTaps(g: ScaledGeometry, c: Crop, srcWidth: number, srcHeight: number, factor: 1 | 2): PlaneTaps {
+  const columns = axisTaps(g.clipLeft / factor, g.w / factor, g.width / factor, c.left / factor, (srcWidth - c.left - c.right) / factor, srcWidth / factor);
+  const rows = axisTaps(g.clipTop / factor, g.h / factor, g.height / factor, c.top / factor, (srcHeight - c.top - c.bottom) / factor, srcHeight / factor);
+  const lineStart = columns.first[0]!;
+  const lineLength = columns.second[columns.second.length - 1]! + 1 - lineStart;
+  return { columns, rows, lineStart, lineLength };
+}
+
+function planeBytes(taps: PlaneTaps): number {
+  const width = taps.columns.first.length;
+  return Math.floor(width / 16) * RECORD_BYTES + width * COLUMN_BYTES + taps.rows.first.length * ROW_BYTES;
+}
+
+/** Writes one plane's header at `header` and its tables from `at`; returns the end. */
+function writePlane(bytes: Uint8Array, view: DataView, header: number, at: number, taps: PlaneTaps): number {
+  const { columns, rows, lineStart } = taps;
+  const width = columns.first.length;
+  const chunks = Math.floor(width / 16);
+  const records = at;
+  const scalar = records + chunks * RECORD_BYTES;
+  const rowTable = scalar + width * COLUMN_BYTES;
+  view.setInt32(header, width, true);
+  view.setInt32(header + 4, chunks, true);
+  view.setInt32(header + 8, records, true);
+  view.setInt32(header + 12, scalar, true);
+  view.setInt32(header + 16, lineStart, true);
+  view.setInt32(header + 20, taps.lineLength, true);
+  view.setInt32(header + 24, rowTable, true);
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const record = records + chunk * RECORD_BYTES;
+    const base = columns.first[chunk * 16]! - lineStart;
+    let simd = 1;
+    for (let k = 0; k < 16; k++) {
+      const i = chunk * 16 + k;
+      const left = columns.first[i]! - lineStart - base;
+      const right = columns.second[i]! - lineStart - base;
+      if (right > 31) simd = 0;
+      bytes[record + 16 + k] = simd ? left : 0;
+      bytes[record + 32 + k] = simd ? right : 0;
+      bytes[record + 48 + k] = columns.weight[i]!;
+    }
+    view.setInt32(record, base, true);
+    view.setInt32(record + 4, simd, true);
+  }
+  for (let i = 0; i < width; i++) {
+    const entry = scalar + i * COLUMN_BYTES;
+    view.setInt32(entry, columns.first[i]! - lineStart, true);
+    view.setInt32(entry + 4, columns.second[i]! - lineStart, true);
+    view.setInt32(entry + 8, columns.weight[i]!, true);
+  }
+  for (let j = 0; j < rows.first.length; j++) {
+    const entry = rowTable + j * ROW_BYTES;
+    view.setInt32(entry, rows.first[j]!, true);
+    view.setInt32(entry + 4, rows.second[j]!, true);
+    view.setInt32(entry + 8, rows.weight[j]!, true);
+  }
+  return rowTable + rows.first.length * ROW_BYTES;
+}
+
+/** Bytes the tables of a scaled layer take (what to allocate for writeScaleTables). */
+export function scaleTableBytes(g: ScaledGeometry, crop: Crop | undefined, srcWidth: number, srcHeight: number): number {
+  const c = cropEdges(crop);
+  return HEADER_BYTES + planeBytes(planeTaps(g, c, srcWidth, srcHeight, 1)) + planeBytes(planeTaps(g, c, srcWidth, srcHeight, 2));
+}
+
+/** Offsets of the luma and chroma plane tables within a table block written at `offset`. */
+export const lumaTable = (offset: number): number => offset;
+export const chromaTable = (offset: number): number => offset + PLANE_HEADER_BYTES;
+
+/**
+ * Writes the tables of a scaled layer at `offset` of the frame memory (scaleTableBytes bytes):
+ * the luma plane's header at lumaTable(offset), the chroma planes' (U and V share it) at
+ * chromaTable(offset). Line starts are source columns; rows are source rows of each plane.
+ */
+export function writeScaleTables(memory: WasmMemory, offset: number, g: ScaledGeometry, crop: Crop | undefined, srcWidth: number, srcHeight: number): void {
+  const c = cropEdges(crop);
+  const luma = planeTaps(g, c, srcWidth, srcHeight, 1);
+  const chroma = planeTaps(g, c, srcWidth, srcHeight, 2);
+  const size = HEADER_BYTES + planeBytes(luma) + planeBytes(chroma);
+  const bytes = new Uint8Array(memory.buffer, offset, size);
+  const view = new DataView(memory.buffer, offset, size);
+  bytes.fill(0);
+  // Offsets in the headers are absolute (the kernel reads them as pointers); the writes are relative to the block.
+  const end = writePlane(bytes, view, 0, HEADER_BYTES, luma);
+  writePlane(bytes, view, PLANE_HEADER_BYTES, end, chroma);
+  relocate(view, 0, offset);
+  relocate(view, PLANE_HEADER_BYTES, offset);
+}
+
+/** Turns a header's block-relative table offsets into frame-memory offsets. */
+function relocate(view: DataView, header: number, offset: number): void {
+  for (const field of [8, 12, 24]) view.setInt32(header + field, view.getInt32(header + field, true) + offset, true);
+}
