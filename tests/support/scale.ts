@@ -9,7 +9,7 @@ const floorEven = (v: number): number => Math.floor(v / 2) * 2;
 /** The source sample pair and 7-bit weight for destination sample i of `size`, filling [cropStart, cropStart + span) of a plane `planeSize` long. */
 export function referenceTap(i: number, size: number, cropStart: number, span: number, planeSize: number): [number, number, number] {
   const low = Math.max(0, cropStart);
-  const high = Math.min(planeSize - 1, cropStart + span - 1);
+  const high = Math.max(low, Math.min(planeSize - 1, cropStart + span - 1));
   const s = Math.min(high, Math.max(low, cropStart + ((i + 0.5) * span) / size - 0.5));
   let a = Math.floor(s);
   let w = Math.round((s - a) * 128);

@@ -32,7 +32,8 @@ export interface BlendKernels {
   /**
    * Rows [row, row + rows) of a scaled plane (table: a plane table of scale-tables.ts) drawn at
    * dst from the plane at src, by its alpha plane (same stride) when hasAlpha, scaled by opacity.
-   * scratch: three line buffers of lineBytes each, this core's own.
+   * scratch: a source row and 32 bytes (the vertical mix); scaled, scaledAlpha: a destination row
+   * each; all this core's own.
    */
   scale_rows(
     dst: number,
@@ -45,7 +46,8 @@ export interface BlendKernels {
     row: number,
     rows: number,
     scratch: number,
-    lineBytes: number,
+    scaled: number,
+    scaledAlpha: number,
     opacity: number,
   ): void;
 }

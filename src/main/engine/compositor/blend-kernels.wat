@@ -265,7 +265,7 @@
   ;; +32 16 right offsets from base, +48 16 weights wx. Records not simd, and the columns past
   ;; the last full record, use the scalar table: 12 bytes per column, i32 left, i32 right, i32 wx
   ;; (line offsets).
-  ;; The line buffers (three of LINE bytes, see scale-tables.ts) are the calling core's own.
+  ;; The line buffers (see scaleScratchBytes in scale-tables.ts) are the calling core's own.
 
   ;; 16 lanes: (l·(128 − w) + r·w + 64) >> 7.
   (func $lerp16 (param $l v128) (param $r v128) (param $w v128) (result v128)
@@ -382,20 +382,17 @@
   ;; Rows [row, row + rows) of the plane table, drawn at dst (the first of those rows) from the
   ;; plane at src (same stride as its alpha plane, when has_alpha), by the source's alpha scaled
   ;; by opacity; an opaque layer at full opacity is written straight into dst.
-  ;; scratch: three line buffers of `line_bytes` each.
+  ;; scratch: the vertical mix (a source row and 32 bytes); scaled, scaled_alpha: a destination row each.
   (func (export "scale_rows")
     (param $dst i32) (param $dst_stride i32) (param $src i32) (param $src_stride i32)
     (param $alpha i32) (param $has_alpha i32) (param $table i32) (param $row i32) (param $rows i32)
-    (param $scratch i32) (param $line_bytes i32) (param $opacity i32)
+    (param $scratch i32) (param $scaled i32) (param $scaled_alpha i32) (param $opacity i32)
     (local $width i32) (local $line_start i32) (local $length i32) (local $entry i32)
     (local $top i32) (local $bottom i32) (local $wy i32)
-    (local $scaled i32) (local $scaled_alpha i32)
     (local.set $width (i32.load (local.get $table)))
     (local.set $line_start (i32.load offset=16 (local.get $table)))
     (local.set $length (i32.load offset=20 (local.get $table)))
     (local.set $entry (i32.add (i32.load offset=24 (local.get $table)) (i32.mul (local.get $row) (i32.const 12))))
-    (local.set $scaled (i32.add (local.get $scratch) (local.get $line_bytes)))
-    (local.set $scaled_alpha (i32.add (local.get $scaled) (local.get $line_bytes)))
     (block $done
       (loop $row_loop
         (br_if $done (i32.eqz (local.get $rows)))

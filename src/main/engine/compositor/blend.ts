@@ -5,7 +5,7 @@
 // turn a band and a layer's geometry into plane offsets: no views, no objects, per call.
 import type { BlendKernels } from './blend-kernels.ts';
 import type { FrameLayout } from './frame-pool.ts';
-import { SCALE_LINE_BYTES, chromaTable, lumaTable } from './scale-tables.ts';
+import { chromaTable, lumaTable, scaledAlphaRow, scaledRow } from './scale-tables.ts';
 
 /** Fills the band of all three planes of the frame at `dst` with one colour. */
 export function fillBand(k: BlendKernels, dst: number, layout: FrameLayout, bandY0: number, bandY1: number, y: number, u: number, v: number): void {
@@ -97,7 +97,7 @@ export function mixBand(k: BlendKernels, dst: number, over: number, layout: Fram
  * Draws a scaled layer within the band: the w×h block at (dx, dy) of the frame at `dst` is the
  * source frame at `src` resampled by the tables at `table` (scale-tables.ts, built for this
  * geometry and this source's layout). Blending as blendBand: by the source's alpha (AC for
- * chroma) times opacity, or opacity alone. `scratch`: this core's SCALE_SCRATCH_BYTES.
+ * chroma) times opacity, or opacity alone. `scratch`: this core's scaleScratchBytes(dstLayout.width).
  */
 export function scaleBand(
   k: BlendKernels,
@@ -121,6 +121,8 @@ export function scaleBand(
   const a = Math.min(opacity, 255);
   const hasAlpha = srcLayout.alpha ? 1 : 0;
   const luma = lumaTable(table);
+  const scaled = scaledRow(scratch);
+  const scaledAlpha = scaledAlphaRow(scratch, dstLayout.width);
   const chroma = chromaTable(table);
   k.scale_rows(
     dst + r0 * dstLayout.width + dx,
@@ -133,7 +135,8 @@ export function scaleBand(
     r0 - dy,
     r1 - r0,
     scratch,
-    SCALE_LINE_BYTES,
+    scaled,
+    scaledAlpha,
     a,
   );
   const c0 = r0 >> 1;
@@ -153,7 +156,8 @@ export function scaleBand(
     row,
     crows,
     scratch,
-    SCALE_LINE_BYTES,
+    scaled,
+    scaledAlpha,
     a,
   );
   k.scale_rows(
@@ -167,7 +171,8 @@ export function scaleBand(
     row,
     crows,
     scratch,
-    SCALE_LINE_BYTES,
+    scaled,
+    scaledAlpha,
     a,
   );
 }

@@ -9,14 +9,14 @@ import { frameArena } from './frame-arena.ts';
 import { FramePool, frameLayout, planesAt } from './frame-pool.ts';
 import type { FramePlanes } from './frame-pool.ts';
 import type { Crop, Rect } from './plan.ts';
-import { SCALE_SCRATCH_BYTES, axisTaps, resolveScaledGeometry, scaleTableBytes, writeScaleTables } from './scale-tables.ts';
+import { scaleScratchBytes, axisTaps, resolveScaledGeometry, scaleTableBytes, writeScaleTables } from './scale-tables.ts';
 import type { ScaledGeometry } from './scale-tables.ts';
 import { fillPseudoRandom, firstDifference } from '../../../../tests/support/compositor.ts';
 import { referenceDrawScaled, referenceTap } from '../../../../tests/support/scale.ts';
 
 const arena = frameArena();
 const kernels = blendKernels(arena.memory);
-const scratch = arena.allocate(SCALE_SCRATCH_BYTES);
+const scratch = arena.allocate(scaleScratchBytes(128));
 afterAll(() => arena.free(scratch));
 
 interface Case {

@@ -11,10 +11,20 @@
 import type { Crop, Rect } from './plan.ts';
 import type { WasmMemory } from './wasm.ts';
 
-/** Bytes of one line buffer: a source row of the widest frame (8192) and the 32 a record may read past it. */
+/** The vertical mix's line: a source row of the widest frame (8192) and the 32 a record may read past it. */
 export const SCALE_LINE_BYTES = 8192 + 64;
-/** A core's scratch for scale_rows: the vertical mix, the scaled row, the scaled alpha. */
-export const SCALE_SCRATCH_BYTES = 3 * SCALE_LINE_BYTES;
+
+/** A destination row of a frame `frameWidth` wide, rounded up to a cache line. */
+const rowBytes = (frameWidth: number): number => Math.ceil((frameWidth + 16) / 64) * 64;
+
+/** A core's scratch for scale_rows into frames `frameWidth` wide: the vertical mix, the scaled row, the scaled alpha. */
+export function scaleScratchBytes(frameWidth: number): number {
+  return SCALE_LINE_BYTES + 2 * rowBytes(frameWidth);
+}
+
+/** Where the scaled row and the scaled alpha row lie in a core's scratch (after the vertical mix's line). */
+export const scaledRow = (scratch: number): number => scratch + SCALE_LINE_BYTES;
+export const scaledAlphaRow = (scratch: number, frameWidth: number): number => scratch + SCALE_LINE_BYTES + rowBytes(frameWidth);
 
 /** The 7-bit weights of both passes. */
 export const SCALE_WEIGHT_ONE = 128;
@@ -114,7 +124,8 @@ export function axisTaps(from: number, count: number, size: number, cropStart: n
   const second = new Int32Array(count);
   const weight = new Int32Array(count);
   const low = Math.max(0, cropStart);
-  const high = Math.min(planeSize - 1, cropStart + span - 1);
+  // A span under one sample (the chroma of a 1-row crop) has one place to sample: its start.
+  const high = Math.max(low, Math.min(planeSize - 1, cropStart + span - 1));
   const step = span / size;
   for (let k = 0; k < count; k++) {
     const s = Math.min(high, Math.max(low, cropStart + (from + k + 0.5) * step - 0.5));
