@@ -166,12 +166,30 @@ export class ProgramRepository {
       const source = this.#db.prepare('SELECT config FROM sources WHERE id = ?').get(layer.sourceId) as { config: string } | undefined;
       if (!source)
         throw new StoreError('NOT_FOUND', `Layer ${index + 1} uses source ${layer.sourceId}, which does not exist.`, { field: `layers.${index}.sourceId` });
-      // Omitted width/height = the source's own size, resolved now and stored, so a scene read back
-      // always has a full rect (and scenes written before layers had sizes read the same way).
       const own = JSON.parse(source.config) as { width: number; height: number };
-      const width = layer.width ?? own.width;
-      const height = layer.height ?? own.height;
       const crop = layer.crop ?? { top: 0, right: 0, bottom: 0, left: 0 };
+      // The cropped part of the source fills the layer: something of it must be left.
+      if (crop.left + crop.right >= own.width)
+        throw new StoreError(
+          'BAD_ARGUMENT',
+          `Layer ${index + 1}: crop left + right (${crop.left + crop.right}) must be less than its source's width ${own.width}.`,
+          {
+            field: `layers.${index}.crop.right`,
+          },
+        );
+      if (crop.top + crop.bottom >= own.height)
+        throw new StoreError(
+          'BAD_ARGUMENT',
+          `Layer ${index + 1}: crop top + bottom (${crop.top + crop.bottom}) must be less than its source's height ${own.height}.`,
+          {
+            field: `layers.${index}.crop.bottom`,
+          },
+        );
+      // Omitted width/height = the size of the source's cropped part (its own size uncropped), drawn
+      // 1:1, resolved now and stored, so a scene read back always has a full rect (and scenes
+      // written before layers had sizes read the same way).
+      const width = layer.width ?? own.width - crop.left - crop.right;
+      const height = layer.height ?? own.height - crop.top - crop.bottom;
       insert.run(
         sceneId,
         layer.sourceId,
@@ -193,7 +211,9 @@ export class ProgramRepository {
 
   #layers(sceneId: number): LayerSettings[] {
     const rows = this.#db
-      .prepare('SELECT source_id, x, y, width, height, crop_top, crop_right, crop_bottom, crop_left, opacity, visible, locked FROM scene_layers WHERE scene_id = ? ORDER BY z_order')
+      .prepare(
+        'SELECT source_id, x, y, width, height, crop_top, crop_right, crop_bottom, crop_left, opacity, visible, locked FROM scene_layers WHERE scene_id = ? ORDER BY z_order',
+      )
       .all(sceneId) as Array<{
       source_id: number;
       x: number;
