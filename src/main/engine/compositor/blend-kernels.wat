@@ -260,9 +260,11 @@
   ;;   +0 width (destination columns)   +4 chunks (full 16-column records)   +8 records
   ;;   +12 scalar columns               +16 line start (first source column) +20 line length
   ;;   +24 rows (12 bytes per destination row: i32 top row, i32 bottom row, i32 wy)
-  ;; A record (64 bytes) covers 16 columns: +0 i32 base (line offset of its first sample),
-  ;; +4 i32 simd (1 when every sample lies in base..base+31), +16 16 left offsets from base,
-  ;; +32 16 right offsets from base, +48 16 weights wx. Records not simd, and the columns past
+  ;; A record (96 bytes) covers 16 columns: +0 i32 base (line offset of its first sample),
+  ;; +4 i32 loads (1 when every sample lies in base..base+15, as when scaling up; 2 when in
+  ;; base..base+31, as down to half; 0 otherwise), +16 16 left offsets from base, +32 16 right
+  ;; offsets from base, +48 16 weights wx, +64 and +80 the left and right offsets less 16 (for the
+  ;; second load; wrapping past 255 where they belong to the first). Records of 0 loads, and the columns past
   ;; the last full record, use the scalar table: 12 bytes per column, i32 left, i32 right, i32 wx
   ;; (line offsets).
   ;; The line buffers (see scaleScratchBytes in scale-tables.ts) are the calling core's own.
@@ -343,36 +345,45 @@
 
   ;; out[0..width) = the line resampled by the plane table's columns.
   (func $scale_horizontal (param $out i32) (param $line i32) (param $table i32)
-    (local $chunk i32) (local $chunks i32) (local $record i32) (local $base i32)
-    (local $a v128) (local $b v128) (local $left v128) (local $right v128)
+    (local $chunk i32) (local $chunks i32) (local $record i32) (local $base i32) (local $loads i32)
+    (local $a v128) (local $b v128)
     (local.set $chunks (i32.load offset=4 (local.get $table)))
     (local.set $record (i32.load offset=8 (local.get $table)))
     (block $chunks_done
       (loop $chunk_loop
         (br_if $chunks_done (i32.ge_u (local.get $chunk) (local.get $chunks)))
-        (if (i32.load offset=4 (local.get $record))
+        (local.set $loads (i32.load offset=4 (local.get $record)))
+        (if (i32.eq (local.get $loads) (i32.const 1))
           (then
-            ;; Two loads cover the 32 samples; swizzle gives 0 for an index ≥ 16, so each half
-            ;; picks its own lanes and an or joins them.
-            (local.set $base (i32.add (local.get $line) (i32.load (local.get $record))))
-            (local.set $a (v128.load (local.get $base)))
-            (local.set $b (v128.load offset=16 (local.get $base)))
-            (local.set $left (v128.load offset=16 (local.get $record)))
-            (local.set $right (v128.load offset=32 (local.get $record)))
+            ;; Every sample in one load: one swizzle each for the left and right samples.
+            (local.set $a (v128.load (i32.add (local.get $line) (i32.load (local.get $record)))))
             (v128.store (i32.add (local.get $out) (i32.shl (local.get $chunk) (i32.const 4)))
               (call $lerp16
-                (v128.or
-                  (i8x16.swizzle (local.get $a) (local.get $left))
-                  (i8x16.swizzle (local.get $b) (i8x16.sub (local.get $left) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
-                (v128.or
-                  (i8x16.swizzle (local.get $a) (local.get $right))
-                  (i8x16.swizzle (local.get $b) (i8x16.sub (local.get $right) (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16))))
+                (i8x16.swizzle (local.get $a) (v128.load offset=16 (local.get $record)))
+                (i8x16.swizzle (local.get $a) (v128.load offset=32 (local.get $record)))
                 (v128.load offset=48 (local.get $record)))))
           (else
-            (call $scale_columns (local.get $out) (local.get $line) (i32.load offset=12 (local.get $table))
-              (i32.shl (local.get $chunk) (i32.const 4))
-              (i32.shl (i32.add (local.get $chunk) (i32.const 1)) (i32.const 4)))))
-        (local.set $record (i32.add (local.get $record) (i32.const 64)))
+            (if (i32.eq (local.get $loads) (i32.const 2))
+              (then
+                ;; Two loads cover the 32 samples; swizzle gives 0 for an index ≥ 16, so each half
+                ;; picks its own lanes (the second by the offsets less 16) and an or joins them.
+                (local.set $base (i32.add (local.get $line) (i32.load (local.get $record))))
+                (local.set $a (v128.load (local.get $base)))
+                (local.set $b (v128.load offset=16 (local.get $base)))
+                (v128.store (i32.add (local.get $out) (i32.shl (local.get $chunk) (i32.const 4)))
+                  (call $lerp16
+                    (v128.or
+                      (i8x16.swizzle (local.get $a) (v128.load offset=16 (local.get $record)))
+                      (i8x16.swizzle (local.get $b) (v128.load offset=64 (local.get $record))))
+                    (v128.or
+                      (i8x16.swizzle (local.get $a) (v128.load offset=32 (local.get $record)))
+                      (i8x16.swizzle (local.get $b) (v128.load offset=80 (local.get $record))))
+                    (v128.load offset=48 (local.get $record)))))
+              (else
+                (call $scale_columns (local.get $out) (local.get $line) (i32.load offset=12 (local.get $table))
+                  (i32.shl (local.get $chunk) (i32.const 4))
+                  (i32.shl (i32.add (local.get $chunk) (i32.const 1)) (i32.const 4)))))))
+        (local.set $record (i32.add (local.get $record) (i32.const 96)))
         (local.set $chunk (i32.add (local.get $chunk) (i32.const 1)))
         (br $chunk_loop)))
     (call $scale_columns (local.get $out) (local.get $line) (i32.load offset=12 (local.get $table))

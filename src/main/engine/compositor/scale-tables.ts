@@ -30,7 +30,7 @@ export const scaledAlphaRow = (scratch: number, frameWidth: number): number => s
 export const SCALE_WEIGHT_ONE = 128;
 
 const PLANE_HEADER_BYTES = 32;
-const RECORD_BYTES = 64;
+const RECORD_BYTES = 96;
 const COLUMN_BYTES = 12;
 const ROW_BYTES = 12;
 /** Luma header at 0, chroma header after it; then the tables. */
@@ -180,18 +180,22 @@ function writePlane(bytes: Uint8Array, view: DataView, header: number, at: numbe
   for (let chunk = 0; chunk < chunks; chunk++) {
     const record = records + chunk * RECORD_BYTES;
     const base = columns.first[chunk * 16]! - lineStart;
-    let simd = 1;
-    for (let k = 0; k < 16; k++) {
+    // Samples within 16 of the base take one load, within 32 two; wider records go scalar.
+    const reach = columns.second[chunk * 16 + 15]! - lineStart - base;
+    const loads = reach <= 15 ? 1 : reach <= 31 ? 2 : 0;
+    for (let k = 0; k < 16 && loads > 0; k++) {
       const i = chunk * 16 + k;
       const left = columns.first[i]! - lineStart - base;
       const right = columns.second[i]! - lineStart - base;
-      if (right > 31) simd = 0;
-      bytes[record + 16 + k] = simd ? left : 0;
-      bytes[record + 32 + k] = simd ? right : 0;
+      bytes[record + 16 + k] = left;
+      bytes[record + 32 + k] = right;
       bytes[record + 48 + k] = columns.weight[i]!;
+      // Less 16, as a byte: the second load's lanes; the first load's wrap to ≥ 240, which swizzle zeroes.
+      bytes[record + 64 + k] = (left - 16) & 0xff;
+      bytes[record + 80 + k] = (right - 16) & 0xff;
     }
     view.setInt32(record, base, true);
-    view.setInt32(record + 4, simd, true);
+    view.setInt32(record + 4, loads, true);
   }
   for (let i = 0; i < width; i++) {
     const entry = scalar + i * COLUMN_BYTES;
