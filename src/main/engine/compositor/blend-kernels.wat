@@ -256,10 +256,18 @@
   ;;   out = (v[l]·(128 − wx) + v[r]·wx + 64) >> 7             for every destination column
   ;; The largest sum is 255·128 + 64 = 32704: i16 lanes hold it.
   ;;
+  ;; Below half size on an axis, a sample is the area average of the source samples it covers
+  ;; instead (no aliasing): weights in Q14 summing to 16384 per destination sample,
+  ;;   v = (Σ weight·sample + 8192) >> 14
+  ;; for the rows (into the line) and for the columns; an axis at half size or more is bilinear.
+  ;;
   ;; Plane table header (i32s at `table`):
   ;;   +0 width (destination columns)   +4 chunks (full 16-column records)   +8 records
   ;;   +12 scalar columns               +16 line start (first source column) +20 line length
   ;;   +24 rows (12 bytes per destination row: i32 top row, i32 bottom row, i32 wy)
+  ;;   +28 area flags: 1 the columns, 2 the rows. An area axis's 12-byte entries are
+  ;;       i32 first (a line offset for columns, a plane row for rows), i32 count, i32 weights
+  ;;       (the address of count i32 weights); an area plane has no records.
   ;; A record (96 bytes) covers 16 columns: +0 i32 base (line offset of its first sample),
   ;; +4 i32 loads (1 when every sample lies in base..base+15, as when scaling up; 2 when in
   ;; base..base+31, as down to half; 0 otherwise), +16 16 left offsets from base, +32 16 right
@@ -343,10 +351,93 @@
         (local.set $from (i32.add (local.get $from) (i32.const 1)))
         (br $column))))
 
+  ;; line[0..length) = Σ weights[t]·row t, rounded from Q14: the rows `stride` apart from `first`.
+  (func $scale_vertical_area (param $line i32) (param $first i32) (param $stride i32) (param $count i32) (param $weights i32) (param $length i32)
+    (local $i i32) (local $vector_length i32) (local $t i32) (local $p i32) (local $sum i32)
+    (local $v v128) (local $lo v128) (local $hi v128) (local $w v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $vector_length (i32.and (local.get $length) (i32.const -16)))
+    (block $vectors_done
+      (loop $vector
+        (br_if $vectors_done (i32.ge_u (local.get $i) (local.get $vector_length)))
+        (local.set $a0 (v128.const i32x4 8192 8192 8192 8192))
+        (local.set $a1 (v128.const i32x4 8192 8192 8192 8192))
+        (local.set $a2 (v128.const i32x4 8192 8192 8192 8192))
+        (local.set $a3 (v128.const i32x4 8192 8192 8192 8192))
+        (local.set $p (i32.add (local.get $first) (local.get $i)))
+        (local.set $t (i32.const 0))
+        (block $taps_done
+          (loop $tap
+            (br_if $taps_done (i32.ge_u (local.get $t) (local.get $count)))
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $w (i16x8.splat (i32.load (i32.add (local.get $weights) (i32.shl (local.get $t) (i32.const 2))))))
+            (local.set $lo (i16x8.extend_low_i8x16_u (local.get $v)))
+            (local.set $hi (i16x8.extend_high_i8x16_u (local.get $v)))
+            (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extmul_low_i16x8_u (local.get $lo) (local.get $w))))
+            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extmul_high_i16x8_u (local.get $lo) (local.get $w))))
+            (local.set $a2 (i32x4.add (local.get $a2) (i32x4.extmul_low_i16x8_u (local.get $hi) (local.get $w))))
+            (local.set $a3 (i32x4.add (local.get $a3) (i32x4.extmul_high_i16x8_u (local.get $hi) (local.get $w))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tap)))
+        ;; Every sum is at most 255·16384 + 8192: after the shift each lane is ≤ 255, and the
+        ;; saturating narrows only repack.
+        (v128.store (i32.add (local.get $line) (local.get $i))
+          (i8x16.narrow_i16x8_u
+            (i16x8.narrow_i32x4_u (i32x4.shr_u (local.get $a0) (i32.const 14)) (i32x4.shr_u (local.get $a1) (i32.const 14)))
+            (i16x8.narrow_i32x4_u (i32x4.shr_u (local.get $a2) (i32.const 14)) (i32x4.shr_u (local.get $a3) (i32.const 14)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vector)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $length)))
+        (local.set $sum (i32.const 8192))
+        (local.set $p (i32.add (local.get $first) (local.get $i)))
+        (local.set $t (i32.const 0))
+        (block $taps_done
+          (loop $tap
+            (br_if $taps_done (i32.ge_u (local.get $t) (local.get $count)))
+            (local.set $sum
+              (i32.add (local.get $sum)
+                (i32.mul (i32.load8_u (local.get $p)) (i32.load (i32.add (local.get $weights) (i32.shl (local.get $t) (i32.const 2)))))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tap)))
+        (i32.store8 (i32.add (local.get $line) (local.get $i)) (i32.shr_u (local.get $sum) (i32.const 14)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
+  ;; out[0..width) by the area entries of the scalar table: Σ weights[t]·line[first + t], rounded from Q14.
+  (func $scale_columns_area (param $out i32) (param $line i32) (param $scalar i32) (param $width i32)
+    (local $i i32) (local $entry i32) (local $p i32) (local $count i32) (local $weights i32) (local $sum i32)
+    (block $done
+      (loop $column
+        (br_if $done (i32.ge_u (local.get $i) (local.get $width)))
+        (local.set $entry (i32.add (local.get $scalar) (i32.mul (local.get $i) (i32.const 12))))
+        (local.set $p (i32.add (local.get $line) (i32.load (local.get $entry))))
+        (local.set $count (i32.load offset=4 (local.get $entry)))
+        (local.set $weights (i32.load offset=8 (local.get $entry)))
+        (local.set $sum (i32.const 8192))
+        (block $taps_done
+          (loop $tap
+            (br_if $taps_done (i32.eqz (local.get $count)))
+            (local.set $sum (i32.add (local.get $sum) (i32.mul (i32.load8_u (local.get $p)) (i32.load (local.get $weights)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (local.set $weights (i32.add (local.get $weights) (i32.const 4)))
+            (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+            (br $tap)))
+        (i32.store8 (i32.add (local.get $out) (local.get $i)) (i32.shr_u (local.get $sum) (i32.const 14)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $column))))
+
   ;; out[0..width) = the line resampled by the plane table's columns.
   (func $scale_horizontal (param $out i32) (param $line i32) (param $table i32)
     (local $chunk i32) (local $chunks i32) (local $record i32) (local $base i32) (local $loads i32)
     (local $a v128) (local $b v128)
+    (if (i32.and (i32.load offset=28 (local.get $table)) (i32.const 1))
+      (then
+        (call $scale_columns_area (local.get $out) (local.get $line) (i32.load offset=12 (local.get $table)) (i32.load (local.get $table)))
+        (return)))
     (local.set $chunks (i32.load offset=4 (local.get $table)))
     (local.set $record (i32.load offset=8 (local.get $table)))
     (block $chunks_done
@@ -390,6 +481,25 @@
       (i32.shl (local.get $chunks) (i32.const 4))
       (i32.load (local.get $table))))
 
+  ;; The line of the row table's entry from the plane at src: bilinear or area by the table's flags.
+  (func $scale_line (param $line i32) (param $src i32) (param $src_stride i32) (param $entry i32) (param $table i32)
+    (local $line_start i32)
+    (local.set $line_start (i32.load offset=16 (local.get $table)))
+    (if (i32.and (i32.load offset=28 (local.get $table)) (i32.const 2))
+      (then
+        (call $scale_vertical_area (local.get $line)
+          (i32.add (i32.add (local.get $src) (i32.mul (i32.load (local.get $entry)) (local.get $src_stride))) (local.get $line_start))
+          (local.get $src_stride)
+          (i32.load offset=4 (local.get $entry))
+          (i32.load offset=8 (local.get $entry))
+          (i32.load offset=20 (local.get $table))))
+      (else
+        (call $scale_vertical (local.get $line)
+          (i32.add (i32.add (local.get $src) (i32.mul (i32.load (local.get $entry)) (local.get $src_stride))) (local.get $line_start))
+          (i32.add (i32.add (local.get $src) (i32.mul (i32.load offset=4 (local.get $entry)) (local.get $src_stride))) (local.get $line_start))
+          (i32.load offset=20 (local.get $table))
+          (i32.load offset=8 (local.get $entry))))))
+
   ;; Rows [row, row + rows) of the plane table, drawn at dst (the first of those rows) from the
   ;; plane at src (same stride as its alpha plane, when has_alpha), by the source's alpha scaled
   ;; by opacity; an opaque layer at full opacity is written straight into dst.
@@ -398,23 +508,17 @@
     (param $dst i32) (param $dst_stride i32) (param $src i32) (param $src_stride i32)
     (param $alpha i32) (param $has_alpha i32) (param $table i32) (param $row i32) (param $rows i32)
     (param $scratch i32) (param $scaled i32) (param $scaled_alpha i32) (param $opacity i32)
-    (local $width i32) (local $line_start i32) (local $length i32) (local $entry i32)
-    (local $top i32) (local $bottom i32) (local $wy i32)
+    (local $width i32) (local $entry i32)
     (local.set $width (i32.load (local.get $table)))
-    (local.set $line_start (i32.load offset=16 (local.get $table)))
-    (local.set $length (i32.load offset=20 (local.get $table)))
     (local.set $entry (i32.add (i32.load offset=24 (local.get $table)) (i32.mul (local.get $row) (i32.const 12))))
     (block $done
       (loop $row_loop
         (br_if $done (i32.eqz (local.get $rows)))
-        (local.set $top (i32.add (i32.mul (i32.load (local.get $entry)) (local.get $src_stride)) (local.get $line_start)))
-        (local.set $bottom (i32.add (i32.mul (i32.load offset=4 (local.get $entry)) (local.get $src_stride)) (local.get $line_start)))
-        (local.set $wy (i32.load offset=8 (local.get $entry)))
-        (call $scale_vertical (local.get $scratch) (i32.add (local.get $src) (local.get $top)) (i32.add (local.get $src) (local.get $bottom)) (local.get $length) (local.get $wy))
+        (call $scale_line (local.get $scratch) (local.get $src) (local.get $src_stride) (local.get $entry) (local.get $table))
         (if (local.get $has_alpha)
           (then
             (call $scale_horizontal (local.get $scaled) (local.get $scratch) (local.get $table))
-            (call $scale_vertical (local.get $scratch) (i32.add (local.get $alpha) (local.get $top)) (i32.add (local.get $alpha) (local.get $bottom)) (local.get $length) (local.get $wy))
+            (call $scale_line (local.get $scratch) (local.get $alpha) (local.get $src_stride) (local.get $entry) (local.get $table))
             (call $scale_horizontal (local.get $scaled_alpha) (local.get $scratch) (local.get $table))
             (call $blend_alpha (local.get $dst) (i32.const 0) (local.get $scaled) (i32.const 0) (local.get $scaled_alpha) (local.get $width) (i32.const 1) (local.get $opacity)))
           (else

@@ -9,10 +9,10 @@ import { frameArena } from './frame-arena.ts';
 import { FramePool, frameLayout, planesAt } from './frame-pool.ts';
 import type { FramePlanes } from './frame-pool.ts';
 import type { Crop, Rect } from './plan.ts';
-import { scaleScratchBytes, axisTaps, resolveScaledGeometry, scaleTableBytes, writeScaleTables } from './scale-tables.ts';
+import { AREA_WEIGHT_ONE, areaTaps, scaleScratchBytes, axisTaps, resolveScaledGeometry, scaleTableBytes, writeScaleTables } from './scale-tables.ts';
 import type { ScaledGeometry } from './scale-tables.ts';
 import { fillPseudoRandom, firstDifference } from '../../../../tests/support/compositor.ts';
-import { referenceDrawScaled, referenceTap } from '../../../../tests/support/scale.ts';
+import { referenceAreaTaps, referenceDrawScaled, referenceTap } from '../../../../tests/support/scale.ts';
 
 const arena = frameArena();
 const kernels = blendKernels(arena.memory);
@@ -94,7 +94,8 @@ const base: Omit<Case, 'rect' | 'srcW' | 'srcH'> = {
 };
 
 describe('scale kernel against the reference', () => {
-  it('downscales 2:1 (the SIMD path) and 3:1 (records too wide for it, the scalar path)', () => {
+  it('downscales 2:1 (bilinear, two-load records) and 3:1 and 5:2 (area averages, both axes)', () => {
+    expectSame(run({ ...base, srcW: 100, srcH: 60, rect: { x: 2, y: 0, width: 40, height: 24 } }), '5:2');
     expectSame(run({ ...base, srcW: 96, srcH: 64, rect: { x: 0, y: 0, width: 48, height: 32 } }), '2:1');
     expectSame(run({ ...base, srcW: 120, srcH: 90, rect: { x: 4, y: 2, width: 40, height: 30 } }), '3:1');
   });
@@ -147,6 +148,41 @@ describe('scale kernel against the reference', () => {
 });
 
 describe('scale taps', () => {
+  it('average by area below half size: the documented weights, summing to one', () => {
+    for (const [size, cropStart, span, planeSize] of [
+      [480, 0, 1920, 1920],
+      [7, 1.5, 30.5, 40],
+      [3, 0, 1000, 1000],
+    ] as const) {
+      const taps = areaTaps(0, size, size, cropStart, span, planeSize);
+      for (let i = 0; i < size; i++) {
+        const weights = Array.from(taps.weights.subarray(taps.start[i]!, taps.start[i]! + taps.count[i]!));
+        expect(weights.reduce((sum, w) => sum + w, 0)).toBe(AREA_WEIGHT_ONE);
+        expect(weights.map((w, t) => [taps.first[i]! + t, w])).toEqual(referenceAreaTaps(i, size, cropStart, span, planeSize));
+      }
+    }
+  });
+  it('keep what bilinear would skip: a 1-in-4 line pattern shrunk 4:1 is its average, on both axes', () => {
+    const g: ScaledGeometry = { width: 0, height: 0, clipLeft: 0, clipTop: 0, dx: 0, dy: 0, w: 0, h: 0 };
+    const src = new FramePool(frameLayout(64, 64), 1);
+    const dst = new FramePool(frameLayout(16, 16), 1);
+    src.acquire();
+    dst.acquire();
+    const planes = src.slots[0]!.planes;
+    // A bright line every 4th column and every 4th row (at 0, 4, 8, ...): bilinear at 4:1 samples
+    // columns 4i+1 and 4i+2 and would see none of them.
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) planes.y[y * 64 + x] = x % 4 === 0 || y % 4 === 0 ? 236 : 16;
+    expect(resolveScaledGeometry({ x: 0, y: 0, width: 16, height: 16 }, undefined, 64, 64, 16, 16, g)).toBe(true);
+    const table = arena.allocate(scaleTableBytes(g, undefined, 64, 64));
+    writeScaleTables(arena.memory, table, g, undefined, 64, 64);
+    scaleBand(kernels, dst.byteOffset, dst.layout, src.byteOffset, src.layout, table, g.dx, g.dy, g.w, g.h, 255, 0, 16, scratch);
+    // 7 of 16 source pixels bright: 16 + 220·7/16 = 112.25.
+    for (const value of dst.slots[0]!.planes.y) expect(Math.abs(value - 112.25)).toBeLessThanOrEqual(1);
+    arena.free(table);
+    src.dispose();
+    dst.dispose();
+  });
+
   it('are the documented formula (the tables and the reference agree on every sample)', () => {
     for (const [size, cropStart, span, planeSize] of [
       [960, 0, 1920, 1920],

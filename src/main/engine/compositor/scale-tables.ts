@@ -7,7 +7,8 @@
 //   s = cropLeft + (i + 0.5)·S/D − 0.5
 // clamped to the cropped part, and mixes the samples at floor(s) and floor(s) + 1 by the 7-bit
 // weight round((s − floor(s))·128). Rows the same way. Chroma planes use the same formula at
-// half the size (crop and size halved), so odd crops stay exact.
+// half the size (crop and size halved), so odd crops stay exact. An axis shrunk below half its
+// size is averaged by area instead (areaTaps): bilinear would skip source samples and alias.
 import type { Crop, Rect } from './plan.ts';
 import type { WasmMemory } from './wasm.ts';
 
@@ -142,74 +143,160 @@ export function axisTaps(from: number, count: number, size: number, cropStart: n
   return { first, second, weight };
 }
 
+/** Area taps of one axis: per destination sample, its first source sample and how many, and their Q14 weights. */
+export interface AreaTaps {
+  first: Int32Array;
+  count: Int32Array;
+  /** Where each sample's weights start in `weights`. */
+  start: Int32Array;
+  weights: Int32Array;
+}
+
+/** The Q14 unit of area weights: a sample's weights sum to it exactly. */
+export const AREA_WEIGHT_ONE = 16384;
+
+/** Whether an axis shrinks below half its size: then it is averaged by area, not bilinear. */
+export const isAreaAxis = (span: number, size: number): boolean => span > 2 * size;
+
+/**
+ * The area taps of `count` destination samples starting `from` into a layer of `size` filling
+ * [cropStart, cropStart + span) of a plane: sample i averages the source over
+ * [cropStart + i·S/D, cropStart + (i + 1)·S/D), each source sample weighted by its overlap,
+ * rounded to Q14, the rounding left over given to the largest weight (the first of equals).
+ */
+export function areaTaps(from: number, count: number, size: number, cropStart: number, span: number, planeSize: number): AreaTaps {
+  const first = new Int32Array(count);
+  const counts = new Int32Array(count);
+  const start = new Int32Array(count);
+  const weights: number[] = [];
+  const step = span / size;
+  for (let k = 0; k < count; k++) {
+    const a = Math.max(0, cropStart + (from + k) * step);
+    const b = Math.min(planeSize, cropStart + (from + k + 1) * step);
+    const lo = Math.floor(a);
+    const hi = Math.max(lo + 1, Math.ceil(b));
+    first[k] = lo;
+    counts[k] = hi - lo;
+    start[k] = weights.length;
+    let sum = 0;
+    let largest = weights.length;
+    for (let j = lo; j < hi; j++) {
+      const w = Math.round(((Math.min(b, j + 1) - Math.max(a, j)) / (b - a)) * AREA_WEIGHT_ONE);
+      if (w > weights[largest]! || weights.length === start[k]) largest = weights.length;
+      weights.push(w);
+      sum += w;
+    }
+    weights[largest] = weights[largest]! + AREA_WEIGHT_ONE - sum;
+  }
+  return { first, count: counts, start, weights: Int32Array.from(weights) };
+}
+
+type Axis = { area: false; taps: AxisTaps } | { area: true; taps: AreaTaps };
+
 interface PlaneTaps {
-  columns: AxisTaps;
-  rows: AxisTaps;
+  columns: Axis;
+  rows: Axis;
   lineStart: number;
   lineLength: number;
 }
 
-function planeTaps(g: ScaledGeometry, c: Crop, srcWidth: number, srcHeight: number, factor: 1 | 2): PlaneTaps {
-  const columns = axisTaps(g.clipLeft / factor, g.w / factor, g.width / factor, c.left / factor, (srcWidth - c.left - c.right) / factor, srcWidth / factor);
-  const rows = axisTaps(g.clipTop / factor, g.h / factor, g.height / factor, c.top / factor, (srcHeight - c.top - c.bottom) / factor, srcHeight / factor);
-  const lineStart = columns.first[0]!;
-  const lineLength = columns.second[columns.second.length - 1]! + 1 - lineStart;
-  return { columns, rows, lineStart, lineLength };
+function axis(from: number, count: number, size: number, cropStart: number, span: number, planeSize: number): Axis {
+  return isAreaAxis(span, size)
+    ? { area: true, taps: areaTaps(from, count, size, cropStart, span, planeSize) }
+    : { area: false, taps: axisTaps(from, count, size, cropStart, span, planeSize) };
 }
+
+const axisLength = (a: Axis): number => a.taps.first.length;
+
+function planeTaps(g: ScaledGeometry, c: Crop, srcWidth: number, srcHeight: number, factor: 1 | 2): PlaneTaps {
+  const columns = axis(g.clipLeft / factor, g.w / factor, g.width / factor, c.left / factor, (srcWidth - c.left - c.right) / factor, srcWidth / factor);
+  const rows = axis(g.clipTop / factor, g.h / factor, g.height / factor, c.top / factor, (srcHeight - c.top - c.bottom) / factor, srcHeight / factor);
+  const last = axisLength(columns) - 1;
+  const lineStart = columns.taps.first[0]!;
+  const lineEnd = columns.area ? columns.taps.first[last]! + columns.taps.count[last]! : columns.taps.second[last]! + 1;
+  return { columns, rows, lineStart, lineLength: lineEnd - lineStart };
+}
+
+const weightBytes = (a: Axis): number => (a.area ? a.taps.weights.length * 4 : 0);
 
 function planeBytes(taps: PlaneTaps): number {
-  const width = taps.columns.first.length;
-  return Math.floor(width / 16) * RECORD_BYTES + width * COLUMN_BYTES + taps.rows.first.length * ROW_BYTES;
+  const width = axisLength(taps.columns);
+  const records = taps.columns.area ? 0 : Math.floor(width / 16) * RECORD_BYTES;
+  return records + width * COLUMN_BYTES + axisLength(taps.rows) * ROW_BYTES + weightBytes(taps.columns) + weightBytes(taps.rows);
 }
 
-/** Writes one plane's header at `header` and its tables from `at`; returns the end. */
-function writePlane(bytes: Uint8Array, view: DataView, header: number, at: number, taps: PlaneTaps): number {
+/** Writes the 12-byte entries of an area axis at `entries` and its weights at `weights` (block-relative; pointers absolute). */
+function writeArea(view: DataView, offset: number, entries: number, weights: number, taps: AreaTaps, firstOffset: number): void {
+  for (let i = 0; i < taps.first.length; i++) {
+    const entry = entries + i * 12;
+    view.setInt32(entry, taps.first[i]! - firstOffset, true);
+    view.setInt32(entry + 4, taps.count[i]!, true);
+    view.setInt32(entry + 8, offset + weights + taps.start[i]! * 4, true);
+  }
+  for (let j = 0; j < taps.weights.length; j++) view.setInt32(weights + j * 4, taps.weights[j]!, true);
+}
+
+/** Writes one plane's header at `header` and its tables from `at` (both block-relative; the block is at `offset`); returns the end. */
+function writePlane(bytes: Uint8Array, view: DataView, offset: number, header: number, at: number, taps: PlaneTaps): number {
   const { columns, rows, lineStart } = taps;
-  const width = columns.first.length;
-  const chunks = Math.floor(width / 16);
+  const width = axisLength(columns);
+  const chunks = columns.area ? 0 : Math.floor(width / 16);
   const records = at;
   const scalar = records + chunks * RECORD_BYTES;
   const rowTable = scalar + width * COLUMN_BYTES;
+  const columnWeights = rowTable + axisLength(rows) * ROW_BYTES;
+  const rowWeights = columnWeights + weightBytes(columns);
   view.setInt32(header, width, true);
   view.setInt32(header + 4, chunks, true);
-  view.setInt32(header + 8, records, true);
-  view.setInt32(header + 12, scalar, true);
+  view.setInt32(header + 8, offset + records, true);
+  view.setInt32(header + 12, offset + scalar, true);
   view.setInt32(header + 16, lineStart, true);
   view.setInt32(header + 20, taps.lineLength, true);
-  view.setInt32(header + 24, rowTable, true);
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    const record = records + chunk * RECORD_BYTES;
-    const base = columns.first[chunk * 16]! - lineStart;
-    // Samples within 16 of the base take one load, within 32 two; wider records go scalar.
-    const reach = columns.second[chunk * 16 + 15]! - lineStart - base;
-    const loads = reach <= 15 ? 1 : reach <= 31 ? 2 : 0;
-    for (let k = 0; k < 16 && loads > 0; k++) {
-      const i = chunk * 16 + k;
-      const left = columns.first[i]! - lineStart - base;
-      const right = columns.second[i]! - lineStart - base;
-      bytes[record + 16 + k] = left;
-      bytes[record + 32 + k] = right;
-      bytes[record + 48 + k] = columns.weight[i]!;
-      // Less 16, as a byte: the second load's lanes; the first load's wrap to ≥ 240, which swizzle zeroes.
-      bytes[record + 64 + k] = (left - 16) & 0xff;
-      bytes[record + 80 + k] = (right - 16) & 0xff;
+  view.setInt32(header + 24, offset + rowTable, true);
+  view.setInt32(header + 28, (columns.area ? 1 : 0) | (rows.area ? 2 : 0), true);
+  if (columns.area) {
+    writeArea(view, offset, scalar, columnWeights, columns.taps, lineStart);
+  } else {
+    const c = columns.taps;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const record = records + chunk * RECORD_BYTES;
+      const base = c.first[chunk * 16]! - lineStart;
+      // Samples within 16 of the base take one load, within 32 two; wider records go scalar.
+      const reach = c.second[chunk * 16 + 15]! - lineStart - base;
+      const loads = reach <= 15 ? 1 : reach <= 31 ? 2 : 0;
+      for (let k = 0; k < 16 && loads > 0; k++) {
+        const i = chunk * 16 + k;
+        const left = c.first[i]! - lineStart - base;
+        const right = c.second[i]! - lineStart - base;
+        bytes[record + 16 + k] = left;
+        bytes[record + 32 + k] = right;
+        bytes[record + 48 + k] = c.weight[i]!;
+        // Less 16, as a byte: the second load's lanes; the first load's wrap to ≥ 240, which swizzle zeroes.
+        bytes[record + 64 + k] = (left - 16) & 0xff;
+        bytes[record + 80 + k] = (right - 16) & 0xff;
+      }
+      view.setInt32(record, base, true);
+      view.setInt32(record + 4, loads, true);
     }
-    view.setInt32(record, base, true);
-    view.setInt32(record + 4, loads, true);
+    for (let i = 0; i < width; i++) {
+      const entry = scalar + i * COLUMN_BYTES;
+      view.setInt32(entry, c.first[i]! - lineStart, true);
+      view.setInt32(entry + 4, c.second[i]! - lineStart, true);
+      view.setInt32(entry + 8, c.weight[i]!, true);
+    }
   }
-  for (let i = 0; i < width; i++) {
-    const entry = scalar + i * COLUMN_BYTES;
-    view.setInt32(entry, columns.first[i]! - lineStart, true);
-    view.setInt32(entry + 4, columns.second[i]! - lineStart, true);
-    view.setInt32(entry + 8, columns.weight[i]!, true);
+  if (rows.area) {
+    writeArea(view, offset, rowTable, rowWeights, rows.taps, 0);
+  } else {
+    const r = rows.taps;
+    for (let j = 0; j < r.first.length; j++) {
+      const entry = rowTable + j * ROW_BYTES;
+      view.setInt32(entry, r.first[j]!, true);
+      view.setInt32(entry + 4, r.second[j]!, true);
+      view.setInt32(entry + 8, r.weight[j]!, true);
+    }
   }
-  for (let j = 0; j < rows.first.length; j++) {
-    const entry = rowTable + j * ROW_BYTES;
-    view.setInt32(entry, rows.first[j]!, true);
-    view.setInt32(entry + 4, rows.second[j]!, true);
-    view.setInt32(entry + 8, rows.weight[j]!, true);
-  }
-  return rowTable + rows.first.length * ROW_BYTES;
+  return rowWeights + weightBytes(rows);
 }
 
 /** Bytes the tables of a scaled layer take (what to allocate for writeScaleTables). */
@@ -225,7 +312,8 @@ export const chromaTable = (offset: number): number => offset + PLANE_HEADER_BYT
 /**
  * Writes the tables of a scaled layer at `offset` of the frame memory (scaleTableBytes bytes):
  * the luma plane's header at lumaTable(offset), the chroma planes' (U and V share it) at
- * chromaTable(offset). Line starts are source columns; rows are source rows of each plane.
+ * chromaTable(offset). Line starts are source columns; rows are source rows of each plane;
+ * every pointer the kernel reads is a frame-memory offset.
  */
 export function writeScaleTables(memory: WasmMemory, offset: number, g: ScaledGeometry, crop: Crop | undefined, srcWidth: number, srcHeight: number): void {
   const c = cropEdges(crop);
@@ -235,14 +323,6 @@ export function writeScaleTables(memory: WasmMemory, offset: number, g: ScaledGe
   const bytes = new Uint8Array(memory.buffer, offset, size);
   const view = new DataView(memory.buffer, offset, size);
   bytes.fill(0);
-  // Offsets in the headers are absolute (the kernel reads them as pointers); the writes are relative to the block.
-  const end = writePlane(bytes, view, 0, HEADER_BYTES, luma);
-  writePlane(bytes, view, PLANE_HEADER_BYTES, end, chroma);
-  relocate(view, 0, offset);
-  relocate(view, PLANE_HEADER_BYTES, offset);
-}
-
-/** Turns a header's block-relative table offsets into frame-memory offsets. */
-function relocate(view: DataView, header: number, offset: number): void {
-  for (const field of [8, 12, 24]) view.setInt32(header + field, view.getInt32(header + field, true) + offset, true);
+  const end = writePlane(bytes, view, offset, 0, HEADER_BYTES, luma);
+  writePlane(bytes, view, offset, PLANE_HEADER_BYTES, end, chroma);
 }
