@@ -192,6 +192,36 @@ describe('scaled layers in the compositor', () => {
     expect(compositor.scaleTableCount).toBe(0);
   });
 
+  it('keeps tables read by plans in flight on the workers until they finish, and leaks none over resizes on air', async () => {
+    const before = frameArena().stats().ranges;
+    const frames: Frame[] = [];
+    const layout = frameLayout(320, 180);
+    const compositor = new Compositor({
+      width: 320,
+      height: 180,
+      onFrame: capture(frames),
+      executor: new WorkerExecutor({ layout, workers: 2, planSlots: 4 }),
+    });
+    const input = compositor.openVideoInput('camera', { width: 640, height: 360 });
+    for (const slot of input.pool.slots) fillPseudoRandom(slot.i420, 5 + slot.index);
+    compositor.setScene({ id: 'a', layers: [scaledLayer('l', 'camera', { x: 0, y: 0, width: 320, height: 180 })] });
+    compositor.switchScene({ sceneId: 'a' });
+    // Each frame a new size, set while the plans of the frames before may still run on the workers.
+    for (let n = 0; n < 40; n++) {
+      const slot = input.acquire();
+      if (slot) input.publish(slot);
+      compositor.setScene({ id: 'a', layers: [scaledLayer('l', 'camera', { x: n, y: n, width: 100 + 5 * n, height: 60 + 3 * n })] });
+      compositor.tick(n);
+    }
+    // Every frame index comes out once, composed or (plan slots busy) repeated.
+    await expect.poll(() => frames.length, { timeout: 10_000 }).toBe(40);
+    expect(compositor.stats().dropped.failed).toBe(0);
+    // Only the newest layer can hold tables (older ones were retired as their scene was replaced).
+    expect(compositor.scaleTableCount).toBeLessThanOrEqual(1);
+    await compositor.close();
+    await expect.poll(() => frameArena().stats().ranges, { timeout: 5_000 }).toBe(before);
+  });
+
   it('makes a layer its tables once, again only when its rect changes, and frees them with its scene', () => {
     const frames: Frame[] = [];
     const compositor = Compositor.inline({ width: 64, height: 48, onFrame: capture(frames) });
