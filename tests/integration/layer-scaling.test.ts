@@ -113,6 +113,29 @@ afterAll(async () => {
   await studio?.stop();
 });
 
+describe('layer crop through the API', () => {
+  it("refuses a crop that leaves nothing of the layer's source, naming the field, and stores a valid one", async () => {
+    const source = await ok<SourceInfo>('sources.create', { name: 'Blue', config: { kind: 'color', color: '#0000ff', width: 320, height: 180 } });
+    const refused = await studio.command<{ error?: { code: string; field?: string } }>('scenes.create', {
+      name: 'Over-cropped',
+      layers: [{ sourceId: source.id, crop: { left: 200, right: 120 } }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'BAD_ARGUMENT', field: 'layers.0.crop.right' });
+    const negative = await studio.command<{ error?: { code: string; field?: string } }>('scenes.create', {
+      name: 'Negative',
+      layers: [{ sourceId: source.id, crop: { top: -2 } }],
+    });
+    expect(negative.status).toBe(400);
+    expect(negative.body.error).toMatchObject({ code: 'BAD_ARGUMENT', field: 'layers.0.crop.top' });
+    const stored = await ok<SceneInfo>('scenes.create', { name: 'Cropped', layers: [{ sourceId: source.id, crop: { left: 20, bottom: 30 } }] });
+    expect(stored.layers[0]).toMatchObject({ width: 300, height: 150, crop: { left: 20, right: 0, top: 0, bottom: 30 } });
+    expect((await ok<SceneInfo[]>('scenes.list')).map((scene) => scene.name)).toEqual(['Cropped']);
+    await ok('scenes.remove', { id: stored.id });
+    await ok('sources.remove', { id: source.id });
+  });
+});
+
 describe('layer geometry in the program output', () => {
   it('scales video layers to their rect, fills the rect with the cropped part, draws a static layer at its size, and resizes on air without restarting the decoder', async () => {
     const clip = path.join(studio.dataDir, 'quadrants.mp4');
