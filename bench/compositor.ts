@@ -1,8 +1,11 @@
-// `npm run bench -- compositor [--frames N] [--workers N] [--realtime-seconds S] [--sharp-frames N]`
+// `npm run bench -- compositor [--frames N] [--workers N] [--realtime-seconds S] [--sharp-frames N] [--scaled-frames N]`
 // 1080p program: a full-frame live base, a 300x120 logo with alpha and a 1920x200 lower third
 // (text on a translucent box), composed in I420 through the worker pool. References in the same
 // run: a plain Buffer.copy of one 1080p I420 frame, the same composition inline on one thread,
 // and sharp compositing the same layers in RGBA.
+// The scaled case (#13): two video layers scaled per frame by the wasm scale kernel (a 1280x720
+// source drawn full frame at 1920x1080, a 1920x1080 source drawn as a 960x540 picture-in-picture)
+// under the same two static overlays; target ≤ 2 ms per frame.
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { Compositor } from '../src/main/engine/compositor/compositor.ts';
@@ -41,6 +44,41 @@ const logoSvg = Buffer.from(
 interface Program {
   compositor: Compositor;
   feed: () => void;
+}
+
+/** Scaled-case target: compose ≤ 2 ms per frame at 1080p30 (issue #13). */
+const SCALED_TARGET_MS = 2;
+
+/** Two scaled video layers and two static overlays; the inputs' slots are filled once, re-published per tick. */
+async function buildScaledProgram(onFrame: (n: number, frame: FrameSlot | null) => void, executor?: WorkerExecutor): Promise<Program> {
+  const compositor = executor
+    ? new Compositor({ width: WIDTH, height: HEIGHT, executor, onFrame: (n, f) => onFrame(n, f) })
+    : Compositor.inline({ width: WIDTH, height: HEIGHT, onFrame: (n, f) => onFrame(n, f) });
+  const wide: VideoSourceInput = compositor.openVideoInput('camera720', { width: 1280, height: 720 });
+  const pip: VideoSourceInput = compositor.openVideoInput('camera1080', { width: WIDTH, height: HEIGHT });
+  for (const input of [wide, pip]) for (const slot of input.pool.slots) fillPseudoRandom(slot.i420, 11 + slot.index);
+  compositor.setStaticSource('logo', await rasterizeImage(logoSvg, LOGO.width, LOGO.height));
+  compositor.setStaticSource(
+    'third',
+    await rasterizeText('Breaking: the compositor scales in YUV', THIRD.width, THIRD.height, { fontSize: 64, background: 'rgba(10,20,60,0.7)', padding: 60 }),
+  );
+  compositor.setScene({
+    id: 'program',
+    layers: [
+      { id: 'wide', sourceId: 'camera720', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true, scaled: true },
+      { id: 'pip', sourceId: 'camera1080', rect: { x: WIDTH - 960 - 60, y: 60, width: 960, height: 540 }, opacity: 1, visible: true, scaled: true },
+      { id: 'logo', sourceId: 'logo', rect: { x: 60, y: 50, ...LOGO }, opacity: 0.9, visible: true, scaled: true },
+      { id: 'third', sourceId: 'third', rect: { x: 0, y: HEIGHT - THIRD.height - 80, ...THIRD }, opacity: 1, visible: true, scaled: true },
+    ],
+  });
+  compositor.switchScene({ sceneId: 'program' });
+  const feed = (): void => {
+    for (const input of [wide, pip]) {
+      const slot = input.acquire();
+      if (slot) input.publish(slot);
+    }
+  };
+  return { compositor, feed };
 }
 
 /** The scene, on any executor. The base input's slots are filled once; per tick one is re-published. */
@@ -139,6 +177,7 @@ export default async function compositorBench(args: string[]): Promise<object> {
   const workers = option(args, 'workers', 2);
   const realtimeSeconds = option(args, 'realtime-seconds', 10);
   const sharpFrames = option(args, 'sharp-frames', 30);
+  const scaledFrames = option(args, 'scaled-frames', frames);
   const layout = frameLayout(WIDTH, HEIGHT);
 
   // Reference 1: one plain copy of a 1080p I420 frame.
@@ -188,6 +227,42 @@ export default async function compositorBench(args: string[]): Promise<object> {
     };
   }
   await pooled.compositor.close();
+
+  // The scaled case: on the worker pool (ms per frame, one in flight, and pipelined CPU), and inline on one thread.
+  let scaled: object | undefined;
+  if (scaledFrames > 0) {
+    const scaledDone: Done = { n: -1, at: 0, wake: null };
+    const scaledProgram = await buildScaledProgram((n, frame) => frameDone(n, frame, scaledDone), new WorkerExecutor({ layout, workers }));
+    await latency(scaledProgram, 30, scaledDone);
+    const scaledLatency = summary(await latency(scaledProgram, scaledFrames, scaledDone));
+    const scaledThroughput = await throughput(scaledProgram, scaledFrames, scaledDone);
+    const scaledStats = scaledProgram.compositor.stats();
+    await scaledProgram.compositor.close();
+    const scaledInlineDone: Done = { n: -1, at: 0, wake: null };
+    const scaledInline = await buildScaledProgram((n, frame) => frameDone(n, frame, scaledInlineDone));
+    await latency(scaledInline, 10, scaledInlineDone);
+    const scaledInlineTimes = summary(await latency(scaledInline, Math.min(scaledFrames, 120), scaledInlineDone));
+    await scaledInline.compositor.close();
+    scaled = {
+      layers: [
+        'video 1280x720 scaled to 1920x1080 (full frame)',
+        'video 1920x1080 scaled to 960x540 (picture in picture)',
+        `logo ${LOGO.width}x${LOGO.height} alpha, opacity 0.9`,
+        `lower third ${THIRD.width}x${THIRD.height} alpha`,
+      ],
+      frames: scaledFrames,
+      worker_pool: {
+        ms_per_frame: scaledLatency,
+        frames_per_s_pipelined: scaledThroughput.fps,
+        cpu_ms_per_frame: scaledThroughput.cpuMsPerFrame,
+        main_thread_cpu_ms_per_frame: scaledThroughput.mainThreadCpuMsPerFrame,
+        dropped: scaledStats.dropped,
+      },
+      inline_one_thread_ms: scaledInlineTimes,
+      target_ms_per_frame: SCALED_TARGET_MS,
+      within_target: scaledLatency.p50 <= SCALED_TARGET_MS,
+    };
+  }
 
   // Reference 2: the same composition on this thread alone.
   const inlineDone: Done = { n: -1, at: 0, wake: null };
@@ -241,6 +316,7 @@ export default async function compositorBench(args: string[]): Promise<object> {
       dropped: pooledStats.dropped,
     },
     realtime_30fps: realtime,
+    scaled_two_video_two_static: scaled,
     reference_buffer_copy_ms: summary(copyTimes),
     reference_inline_one_thread_ms: summary(inlineTimes),
     reference_sharp_rgba_composite: sharpRef,

@@ -57,7 +57,9 @@ const cssColor = z
     'must be #rrggbb, #rrggbbaa, rgb(...) or rgba(...)',
   );
 
-const size = { width: evenSize('width', 3840), height: evenSize('height', 2160) };
+const MAX_SOURCE_WIDTH = 3840;
+const MAX_SOURCE_HEIGHT = 2160;
+const size = { width: evenSize('width', MAX_SOURCE_WIDTH), height: evenSize('height', MAX_SOURCE_HEIGHT) };
 
 export const sourceConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rtmp'), streamKeyId: rowId, ...size, slateText: z.string().min(1).max(200).default('Stand by') }).strict(),
@@ -98,6 +100,7 @@ export const sourceUpdateArgs = z
   .strict();
 
 const pixels = z.number().int().min(-7680).max(7680);
+const layerSize = z.number().int().min(1).max(7680);
 const cropEdge = z.number().int().min(0).max(7680).default(0);
 
 export const layerSchema = z
@@ -105,9 +108,28 @@ export const layerSchema = z
     sourceId: rowId,
     x: pixels.default(0),
     y: pixels.default(0),
-    crop: z.object({ top: cropEdge, right: cropEdge, bottom: cropEdge, left: cropEdge }).strict().optional(),
+    /** The layer's own size on the canvas; omitted = the source's own size. The same source may have
+     * different sizes in different scenes: the layer, not the source, owns its rect. */
+    width: layerSize.optional(),
+    height: layerSize.optional(),
+    /** Source pixels cut from each edge; the rest of the source fills the layer's rect. Opposite edges
+     * together stay under the source's size (checked here against the largest source, and against
+     * the layer's own source when the scene is stored). */
+    crop: z
+      .object({ top: cropEdge, right: cropEdge, bottom: cropEdge, left: cropEdge })
+      .strict()
+      .superRefine((crop, ctx) => {
+        if (crop.left + crop.right >= MAX_SOURCE_WIDTH)
+          ctx.addIssue({ code: 'custom', path: ['right'], message: `left + right must be less than ${MAX_SOURCE_WIDTH} (the widest source)` });
+        if (crop.top + crop.bottom >= MAX_SOURCE_HEIGHT)
+          ctx.addIssue({ code: 'custom', path: ['bottom'], message: `top + bottom must be less than ${MAX_SOURCE_HEIGHT} (the tallest source)` });
+      })
+      .optional(),
     opacity: z.number().min(0).max(1).default(1),
     visible: z.boolean().default(true),
+    /** Stored and returned for the editor, which refuses to move a locked layer; the engine ignores it.
+     * Optional (omitted = unlocked) so layers built in code need not name it; the store always returns it. */
+    locked: z.boolean().optional(),
   })
   .strict();
 export type LayerSettings = z.output<typeof layerSchema>;

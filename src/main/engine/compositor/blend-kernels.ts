@@ -29,6 +29,27 @@ export interface BlendKernels {
   ): void;
   /** One plane blended with one weight a for every sample (constant opacity, fades). */
   blend_constant(dst: number, dstStride: number, src: number, srcStride: number, width: number, rows: number, a: number): void;
+  /**
+   * Rows [row, row + rows) of a scaled plane (table: a plane table of scale-tables.ts) drawn at
+   * dst from the plane at src, by its alpha plane (same stride) when hasAlpha, scaled by opacity.
+   * scratch: a source row and 32 bytes (the vertical mix); scaled, scaledAlpha: a destination row
+   * each; all this core's own.
+   */
+  scale_rows(
+    dst: number,
+    dstStride: number,
+    src: number,
+    srcStride: number,
+    alpha: number,
+    hasAlpha: number,
+    table: number,
+    row: number,
+    rows: number,
+    scratch: number,
+    scaled: number,
+    scaledAlpha: number,
+    opacity: number,
+  ): void;
 }
 
 let compiled: WasmModule | null = null;

@@ -12,6 +12,7 @@ if (!port) throw new Error('blend-worker.ts runs only as a worker thread');
 const data = workerData as BlendWorkerData;
 const core = new BlendCore(data.memory);
 core.setScratch(data.scratch, data.layout);
+core.setScaleScratch(data.scaleScratch);
 const plans = new Int32Array(data.plans);
 
 port.on('message', (message: BlendWorkerMessage) => {

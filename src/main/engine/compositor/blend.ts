@@ -5,6 +5,7 @@
 // turn a band and a layer's geometry into plane offsets: no views, no objects, per call.
 import type { BlendKernels } from './blend-kernels.ts';
 import type { FrameLayout } from './frame-pool.ts';
+import { chromaTable, lumaTable, scaledAlphaRow, scaledRow } from './scale-tables.ts';
 
 /** Fills the band of all three planes of the frame at `dst` with one colour. */
 export function fillBand(k: BlendKernels, dst: number, layout: FrameLayout, bandY0: number, bandY1: number, y: number, u: number, v: number): void {
@@ -90,4 +91,88 @@ export function mixBand(k: BlendKernels, dst: number, over: number, layout: Fram
   k.blend_constant(dst + l0, lumaLength, over + l0, lumaLength, lumaLength, 1, weight);
   k.blend_constant(dst + layout.uOffset + c0, chromaLength, over + layout.uOffset + c0, chromaLength, chromaLength, 1, weight);
   k.blend_constant(dst + layout.vOffset + c0, chromaLength, over + layout.vOffset + c0, chromaLength, chromaLength, 1, weight);
+}
+
+/**
+ * Draws a scaled layer within the band: the w×h block at (dx, dy) of the frame at `dst` is the
+ * source frame at `src` resampled by the tables at `table` (scale-tables.ts, built for this
+ * geometry and this source's layout). Blending as blendBand: by the source's alpha (AC for
+ * chroma) times opacity, or opacity alone. `scratch`: this core's scaleScratchBytes(dstLayout.width).
+ */
+export function scaleBand(
+  k: BlendKernels,
+  dst: number,
+  dstLayout: FrameLayout,
+  src: number,
+  srcLayout: FrameLayout,
+  table: number,
+  dx: number,
+  dy: number,
+  w: number,
+  h: number,
+  opacity: number,
+  bandY0: number,
+  bandY1: number,
+  scratch: number,
+): void {
+  const r0 = Math.max(dy, bandY0);
+  const r1 = Math.min(dy + h, bandY1);
+  if (r0 >= r1 || w <= 0 || opacity <= 0) return;
+  const a = Math.min(opacity, 255);
+  const hasAlpha = srcLayout.alpha ? 1 : 0;
+  const luma = lumaTable(table);
+  const scaled = scaledRow(scratch);
+  const scaledAlpha = scaledAlphaRow(scratch, dstLayout.width);
+  const chroma = chromaTable(table);
+  k.scale_rows(
+    dst + r0 * dstLayout.width + dx,
+    dstLayout.width,
+    src,
+    srcLayout.width,
+    src + srcLayout.aOffset,
+    hasAlpha,
+    luma,
+    r0 - dy,
+    r1 - r0,
+    scratch,
+    scaled,
+    scaledAlpha,
+    a,
+  );
+  const c0 = r0 >> 1;
+  const crows = (r1 >> 1) - c0;
+  const dstC = c0 * dstLayout.chromaWidth + (dx >> 1);
+  const row = c0 - (dy >> 1);
+  const alphaC = src + srcLayout.acOffset;
+  const cStride = srcLayout.chromaWidth;
+  k.scale_rows(
+    dst + dstLayout.uOffset + dstC,
+    dstLayout.chromaWidth,
+    src + srcLayout.uOffset,
+    cStride,
+    alphaC,
+    hasAlpha,
+    chroma,
+    row,
+    crows,
+    scratch,
+    scaled,
+    scaledAlpha,
+    a,
+  );
+  k.scale_rows(
+    dst + dstLayout.vOffset + dstC,
+    dstLayout.chromaWidth,
+    src + srcLayout.vOffset,
+    cStride,
+    alphaC,
+    hasAlpha,
+    chroma,
+    row,
+    crows,
+    scratch,
+    scaled,
+    scaledAlpha,
+    a,
+  );
 }

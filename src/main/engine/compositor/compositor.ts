@@ -8,10 +8,13 @@ import { FramePool, frameLayout } from './frame-pool.ts';
 import type { FrameLayout, FrameSlot } from './frame-pool.ts';
 import { InlineExecutor, WorkerExecutor } from './executor.ts';
 import type { PlanExecutor } from './executor.ts';
+import { frameArena } from './frame-arena.ts';
 import { MAX_PLAN_OPS, PlanWriter, TARGET_OUTPUT, TARGET_SCRATCH, resolveLayerGeometry } from './plan.ts';
 import type { LayerGeometry } from './plan.ts';
+import { isUnscaled, resolveScaledGeometry, scaleTableBytes, writeScaleTables } from './scale-tables.ts';
+import type { ScaledGeometry } from './scale-tables.ts';
 import { SceneSwitcher } from './scene.ts';
-import type { ProgramView, Scene, ScheduledSwitch, SwitchRequest } from './scene.ts';
+import type { Layer, ProgramView, Scene, ScheduledSwitch, SwitchRequest } from './scene.ts';
 import { VideoSourceInput } from './sources.ts';
 import type { StaticImage, VideoInputOptions, VideoInputStats } from './sources.ts';
 
@@ -66,6 +69,31 @@ interface SourceEntry {
   paused: boolean;
 }
 
+/**
+ * The scale tables of one scaled layer for one geometry and source size, in the frame memory.
+ * Made the first time the layer is drawn that way, never per frame; freed once the layer's
+ * geometry or scene changed and no plan in flight reads them.
+ */
+interface ScaleTable {
+  offset: number;
+  srcWidth: number;
+  srcHeight: number;
+  geometry: ScaledGeometry;
+  /** Plans in flight that read it. */
+  readers: number;
+  retired: boolean;
+}
+
+const sameGeometry = (a: ScaledGeometry, b: ScaledGeometry): boolean =>
+  a.width === b.width &&
+  a.height === b.height &&
+  a.clipLeft === b.clipLeft &&
+  a.clipTop === b.clipTop &&
+  a.dx === b.dx &&
+  a.dy === b.dy &&
+  a.w === b.w &&
+  a.h === b.h;
+
 const ENTRY_WAITING = 0;
 const ENTRY_DONE = 1;
 const ENTRY_DROPPED = 2;
@@ -86,6 +114,13 @@ export class Compositor {
   readonly #writer: PlanWriter;
   readonly #view: ProgramView = { from: null, to: null, weight: 0 };
   readonly #geometry: LayerGeometry = { sx: 0, sy: 0, dx: 0, dy: 0, w: 0, h: 0 };
+  readonly #scaled: ScaledGeometry = { width: 0, height: 0, clipLeft: 0, clipTop: 0, dx: 0, dy: 0, w: 0, h: 0 };
+  /** The unscaled rect a 1:1 scaled layer is drawn through (a plain blend). */
+  readonly #plainRect = { x: 0, y: 0, width: 0, height: 0 };
+  readonly #scaleTables = new Map<Layer, ScaleTable>();
+  // Scale tables each plan in flight reads: released when the plan completes.
+  readonly #retainedTables: ScaleTable[][];
+  readonly #retainedTableCount: Int32Array;
   // Source frames each plan in flight reads: released when the plan completes.
   readonly #retainedPools: FramePool[][];
   readonly #retainedSlots: Int32Array[];
@@ -127,6 +162,9 @@ export class Compositor {
       this.#retainedSlots.push(new Int32Array(MAX_PLAN_OPS));
     }
     this.#retainedCount = new Int32Array(this.executor.planSlots);
+    this.#retainedTables = [];
+    for (let s = 0; s < this.executor.planSlots; s++) this.#retainedTables.push(new Array<ScaleTable>(MAX_PLAN_OPS));
+    this.#retainedTableCount = new Int32Array(this.executor.planSlots);
     this.#abandoned = new Int32Array(this.executor.planSlots).fill(-1);
     this.executor.onComplete = (planSlot, error) => this.#complete(planSlot, error);
     this.executor.register(this.output);
@@ -144,10 +182,13 @@ export class Compositor {
   /** Adds or replaces a scene; changes show from the next frame composed. */
   setScene(scene: Scene): void {
     this.#scenes.set(scene.id, scene);
+    this.#retireUnusedTables();
   }
 
   removeScene(sceneId: string): boolean {
-    return this.#scenes.delete(sceneId);
+    const removed = this.#scenes.delete(sceneId);
+    if (removed) this.#retireUnusedTables();
+    return removed;
   }
 
   /** Switch now (next frame) or at an exact frame index, by cut or fade. */
@@ -253,6 +294,7 @@ export class Compositor {
     const writer = this.#writer;
     writer.reset(planSlot, this.output.id, out.index);
     this.#retainedCount[planSlot] = 0;
+    this.#retainedTableCount[planSlot] = 0;
     try {
       this.#drawScene(view.from, TARGET_OUTPUT, planSlot);
       if (view.to !== null) {
@@ -286,7 +328,18 @@ export class Compositor {
       if (!layer.visible || layer.opacity < 1) continue;
       const entry = this.#sources.get(layer.sourceId);
       if (!entry || entry.current < 0 || entry.pool.layout.alpha) continue;
-      if (!resolveLayerGeometry(layer.rect, layer.crop, entry.pool.layout.width, entry.pool.layout.height, width, height, g)) continue;
+      const srcWidth = entry.pool.layout.width;
+      const srcHeight = entry.pool.layout.height;
+      if (layer.scaled) {
+        const sg = this.#scaled;
+        if (!resolveScaledGeometry(layer.rect, layer.crop, srcWidth, srcHeight, width, height, sg)) continue;
+        if (sg.dx === 0 && sg.dy === 0 && sg.w === width && sg.h === height) {
+          start = i;
+          break;
+        }
+        continue;
+      }
+      if (!resolveLayerGeometry(layer.rect, layer.crop, srcWidth, srcHeight, width, height, g)) continue;
       if (g.dx === 0 && g.dy === 0 && g.w === width && g.h === height) {
         start = i;
         break;
@@ -305,12 +358,69 @@ export class Compositor {
         continue;
       }
       const layout = entry.pool.layout;
-      if (!resolveLayerGeometry(layer.rect, layer.crop, layout.width, layout.height, width, height, g)) continue;
       const opacity = layer.opacity >= 1 ? 255 : Math.round(layer.opacity * 255);
       if (opacity === 0) continue;
+      let rect = layer.rect;
+      if (layer.scaled) {
+        const sg = this.#scaled;
+        if (!resolveScaledGeometry(layer.rect, layer.crop, layout.width, layout.height, width, height, sg)) continue;
+        if (!isUnscaled(sg, layer.crop, layout.width, layout.height)) {
+          const table = this.#scaleTable(layer, layout.width, layout.height, sg);
+          writer.scale(target, entry.pool.id, entry.current, table.offset, sg, opacity);
+          this.#retain(planSlot, entry.pool, entry.current);
+          this.#retainTable(planSlot, table);
+          continue;
+        }
+        // The cropped part at its own size: the source's top-left sits the crop away from the rect's.
+        const plain = this.#plainRect;
+        plain.x = Math.floor(layer.rect.x / 2) * 2 - (layer.crop?.left ?? 0);
+        plain.y = Math.floor(layer.rect.y / 2) * 2 - (layer.crop?.top ?? 0);
+        plain.width = layout.width;
+        plain.height = layout.height;
+        rect = plain;
+      }
+      if (!resolveLayerGeometry(rect, layer.crop, layout.width, layout.height, width, height, g)) continue;
       writer.blend(target, entry.pool.id, entry.current, g, opacity);
       this.#retain(planSlot, entry.pool, entry.current);
     }
+  }
+
+  /** The tables for `layer` drawn at `g` from a source of this size: the ones made before, or new ones. */
+  #scaleTable(layer: Layer, srcWidth: number, srcHeight: number, g: ScaledGeometry): ScaleTable {
+    const known = this.#scaleTables.get(layer);
+    if (known && known.srcWidth === srcWidth && known.srcHeight === srcHeight && sameGeometry(known.geometry, g)) return known;
+    if (known) this.#retireTable(layer, known);
+    const arena = frameArena();
+    const offset = arena.allocate(scaleTableBytes(g, layer.crop, srcWidth, srcHeight));
+    writeScaleTables(arena.memory, offset, g, layer.crop, srcWidth, srcHeight);
+    const table: ScaleTable = { offset, srcWidth, srcHeight, geometry: { ...g }, readers: 0, retired: false };
+    this.#scaleTables.set(layer, table);
+    return table;
+  }
+
+  #retireTable(layer: Layer, table: ScaleTable): void {
+    this.#scaleTables.delete(layer);
+    table.retired = true;
+    if (table.readers === 0) frameArena().free(table.offset);
+  }
+
+  /** Tables of layers no scene holds any more go (once the plans reading them are done). */
+  #retireUnusedTables(): void {
+    if (this.#scaleTables.size === 0) return;
+    const inUse = new Set<Layer>();
+    for (const scene of this.#scenes.values()) for (const layer of scene.layers) inUse.add(layer);
+    for (const [layer, table] of this.#scaleTables) if (!inUse.has(layer)) this.#retireTable(layer, table);
+  }
+
+  #retainTable(planSlot: number, table: ScaleTable): void {
+    table.readers++;
+    this.#retainedTables[planSlot]![this.#retainedTableCount[planSlot]!] = table;
+    this.#retainedTableCount[planSlot] = this.#retainedTableCount[planSlot]! + 1;
+  }
+
+  /** Scale tables held in the compositor's frame memory (tests: none may leak). */
+  get scaleTableCount(): number {
+    return this.#scaleTables.size;
   }
 
   #retain(planSlot: number, pool: FramePool, slot: number): void {
@@ -326,6 +436,12 @@ export class Compositor {
     const slots = this.#retainedSlots[planSlot]!;
     for (let i = 0; i < this.#retainedCount[planSlot]!; i++) pools[i]!.release(slots[i]!);
     this.#retainedCount[planSlot] = 0;
+    const tables = this.#retainedTables[planSlot]!;
+    for (let i = 0; i < this.#retainedTableCount[planSlot]!; i++) {
+      const table = tables[i]!;
+      if (--table.readers === 0 && table.retired) frameArena().free(table.offset);
+    }
+    this.#retainedTableCount[planSlot] = 0;
   }
 
   #complete(planSlot: number, error: Error | null): void {
@@ -431,6 +547,7 @@ export class Compositor {
     if (this.#closed) return;
     this.#closed = true;
     await this.executor.close();
+    for (const [layer, table] of [...this.#scaleTables]) this.#retireTable(layer, table);
     for (const id of [...this.#sources.keys()]) this.removeSource(id);
     if (this.#lastDelivered >= 0) this.output.release(this.#lastDelivered);
     this.#lastDelivered = -1;

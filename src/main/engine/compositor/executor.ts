@@ -11,6 +11,7 @@ import type { FrameArena } from './frame-arena.ts';
 import type { FrameLayout, PoolDescriptor } from './frame-pool.ts';
 import type { WasmMemory } from './wasm.ts';
 import { BlendCore, PLAN_INTS, balancedBandEdges, bandEdges } from './plan.ts';
+import { scaleScratchBytes } from './scale-tables.ts';
 
 export type PlanCompletion = (planSlot: number, error: Error | null) => void;
 
@@ -51,7 +52,7 @@ export class InlineExecutor implements PlanExecutor {
   readonly #bandRows: number[];
   readonly #busy: Uint8Array;
   readonly #arena: FrameArena;
-  /** The core's scratch frame (fades), in the frame memory; freed by close(). */
+  /** The core's scratch frame (fades) and its scale line buffers after it, in the frame memory; freed by close(). */
   readonly #scratch: number;
   #closed = false;
 
@@ -63,8 +64,9 @@ export class InlineExecutor implements PlanExecutor {
     this.#bandRows = bandEdges(this.#height, options.bands ?? 1);
     this.#busy = new Uint8Array(this.planSlots);
     this.#arena = frameArena();
-    this.#scratch = this.#arena.allocate(options.layout.slotBytes);
+    this.#scratch = this.#arena.allocate(options.layout.slotBytes + scaleScratchBytes(options.layout.width));
     this.core.setScratch(this.#scratch, options.layout);
+    this.core.setScaleScratch(this.#scratch + options.layout.slotBytes);
   }
 
   register(pool: PoolDescriptor): void {
@@ -115,6 +117,8 @@ export interface BlendWorkerData {
   memory: WasmMemory;
   /** Byte offset of this worker's scratch frame (layout.slotBytes bytes) in the memory. */
   scratch: number;
+  /** Byte offset of this worker's scale line buffers (scaleScratchBytes(layout.width)). */
+  scaleScratch: number;
   layout: FrameLayout;
 }
 
@@ -182,8 +186,9 @@ export class WorkerExecutor implements PlanExecutor {
   readonly #bandScratch: Int32Array;
   readonly #hasAlpha = (poolId: number): boolean => this.#pools.get(poolId)?.layout.alpha ?? true;
   readonly #arena: FrameArena;
-  /** One scratch frame per worker (fades), consecutive in the frame memory; freed by close(). */
+  /** One scratch frame per worker (fades), consecutive in the frame memory, then each worker's scale line buffers; freed by close(). */
   readonly #scratch: number;
+  readonly #workerTotal: number;
   #nextSeq = 1;
   #closed = false;
   #runs = 0;
@@ -207,7 +212,8 @@ export class WorkerExecutor implements PlanExecutor {
     this.#workerUrl = options.workerUrl ?? defaultBlendWorkerUrl();
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
     this.#arena = frameArena();
-    this.#scratch = this.#arena.allocate(options.layout.slotBytes * workers);
+    this.#workerTotal = workers;
+    this.#scratch = this.#arena.allocate((options.layout.slotBytes + scaleScratchBytes(options.layout.width)) * workers);
     this.#runMessages = [];
     for (let s = 0; s < this.planSlots; s++) {
       const perWorker: [number, number, number, number][] = [];
@@ -222,6 +228,7 @@ export class WorkerExecutor implements PlanExecutor {
       plans: this.plans.buffer as SharedArrayBuffer,
       memory: this.#arena.memory,
       scratch: this.#scratch + index * this.#layout.slotBytes,
+      scaleScratch: this.#scratch + this.#workerTotal * this.#layout.slotBytes + index * scaleScratchBytes(this.#layout.width),
       layout: this.#layout,
     };
     const worker = new Worker(this.#workerUrl, { workerData, name: `blend-${index}` });

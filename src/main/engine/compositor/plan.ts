@@ -4,16 +4,19 @@
 // it, so both produce the same bytes.
 import { blendKernels } from './blend-kernels.ts';
 import type { BlendKernels } from './blend-kernels.ts';
-import { blendBand, fillBand, mixBand } from './blend.ts';
+import { blendBand, fillBand, mixBand, scaleBand } from './blend.ts';
 import { CompositorError } from './errors.ts';
 import { frameArena } from './frame-arena.ts';
 import type { FrameLayout, PoolDescriptor } from './frame-pool.ts';
+import type { ScaledGeometry } from './scale-tables.ts';
 import type { WasmMemory } from './wasm.ts';
 
 export const OP_FILL = 1;
 export const OP_BLEND = 2;
 /** Cross-fade the scratch frame over the output frame. */
 export const OP_MIX = 3;
+/** Draw a layer scaled to its rect, by the tables of scale-tables.ts. */
+export const OP_SCALE = 4;
 
 export const TARGET_OUTPUT = 0;
 /** A private, worker-local frame the incoming scene of a fade is composed into. */
@@ -25,6 +28,7 @@ export const PLAN_HEADER_INTS = 4;
 //   FILL  y, u, v
 //   BLEND srcPool, srcSlot, sx, sy, dx, dy, w, h, opacity (0..255)
 //   MIX   weight (0..255)
+//   SCALE srcPool, srcSlot, table (frame-memory offset), dx, dy, w, h, opacity (0..255)
 export const OP_INTS = 12;
 export const MAX_PLAN_OPS = 64;
 export const PLAN_INTS = PLAN_HEADER_INTS + OP_INTS * MAX_PLAN_OPS;
@@ -115,6 +119,8 @@ export function bandEdges(height: number, count: number): number[] {
 // is ~8× cheaper than a SIMD alpha blend of the same row.
 const COST_COPY = 1;
 const COST_BLEND = 8;
+// A scaled row: a vertical mix over the source row and a shuffle per 16 samples, about two blends.
+const COST_SCALE = 16;
 
 /**
  * Band edges that give each worker about the same work for this plan, rather than the same
@@ -146,6 +152,10 @@ export function balancedBandEdges(
       to = (ints[at + 7]! + ints[at + 9]!) >> 1;
       const opaque = ints[at + 10]! >= 255 && !sourceHasAlpha(ints[at + 2]!);
       cost = ints[at + 8]! * (opaque ? COST_COPY : COST_BLEND);
+    } else if (kind === OP_SCALE) {
+      from = ints[at + 6]! >> 1;
+      to = (ints[at + 6]! + ints[at + 8]!) >> 1;
+      cost = ints[at + 7]! * COST_SCALE;
     } else if (kind === OP_FILL) {
       cost = layout.width * COST_COPY;
     }
@@ -217,6 +227,20 @@ export class PlanWriter {
     ints[at + 10] = opacity;
   }
 
+  /** A layer scaled into g's block of the target by the tables at `table` (scale-tables.ts). */
+  scale(target: number, srcPool: number, srcSlot: number, table: number, g: ScaledGeometry, opacity: number): void {
+    const at = this.#op(OP_SCALE, target);
+    const ints = this.ints;
+    ints[at + 2] = srcPool;
+    ints[at + 3] = srcSlot;
+    ints[at + 4] = table;
+    ints[at + 5] = g.dx;
+    ints[at + 6] = g.dy;
+    ints[at + 7] = g.w;
+    ints[at + 8] = g.h;
+    ints[at + 9] = opacity;
+  }
+
   mix(weight: number): void {
     const at = this.#op(OP_MIX, TARGET_OUTPUT);
     this.ints[at + 2] = weight;
@@ -254,6 +278,17 @@ function checkGeometry(ints: Int32Array, at: number, src: FrameLayout, dst: Fram
   }
 }
 
+/** A scaled block must lie inside its output frame, even (the tables were made for its source). */
+function checkScaledBlock(ints: Int32Array, at: number, dst: FrameLayout): void {
+  const dx = ints[at + 5]!;
+  const dy = ints[at + 6]!;
+  const w = ints[at + 7]!;
+  const h = ints[at + 8]!;
+  if (dx < 0 || dy < 0 || w < 0 || h < 0 || dx + w > dst.width || dy + h > dst.height || ((dx | dy | w | h) & 1) !== 0) {
+    throw new CompositorError('BAD_OPTION', `scaled block ${w}x${h} at (${dx}, ${dy}) is outside a ${dst.width}x${dst.height} frame or odd`);
+  }
+}
+
 interface RegisteredPool {
   layout: FrameLayout;
   byteOffset: number;
@@ -271,6 +306,8 @@ export class BlendCore {
   readonly #pools = new Map<number, RegisteredPool>();
   #scratch = -1;
   #scratchLayout: FrameLayout | null = null;
+  /** scaleScratchBytes(output width) of line buffers for scaled layers, this core's own. */
+  #scaleScratch = -1;
 
   /** `memory`: the frame memory the pools live in (a worker gets it from its executor). */
   constructor(memory: WasmMemory = frameArena().memory) {
@@ -281,6 +318,11 @@ export class BlendCore {
   setScratch(byteOffset: number, layout: FrameLayout): void {
     this.#scratch = byteOffset;
     this.#scratchLayout = layout;
+  }
+
+  /** The line buffers for scaled layers: scaleScratchBytes(output width) at `byteOffset` that only this core uses. */
+  setScaleScratch(byteOffset: number): void {
+    this.#scaleScratch = byteOffset;
   }
 
   register(pool: PoolDescriptor): void {
@@ -350,6 +392,26 @@ export class BlendCore {
           ints[at + 10]!,
           bandY0,
           bandY1,
+        );
+      } else if (kind === OP_SCALE) {
+        if (this.#scaleScratch < 0) throw new CompositorError('BAD_OPTION', 'no scale scratch in this blend core');
+        const src = this.#pool(ints[at + 2]!);
+        checkScaledBlock(ints, at, layout);
+        scaleBand(
+          k,
+          target,
+          layout,
+          this.#slot(src, ints[at + 3]!),
+          src.layout,
+          ints[at + 4]! >>> 0,
+          ints[at + 5]!,
+          ints[at + 6]!,
+          ints[at + 7]!,
+          ints[at + 8]!,
+          ints[at + 9]!,
+          bandY0,
+          bandY1,
+          this.#scaleScratch,
         );
       } else if (kind === OP_MIX) {
         mixBand(k, out, this.#scratchFor(layout), layout, bandY0, bandY1, ints[at + 2]!);

@@ -6,6 +6,7 @@ import type { Sharp } from 'sharp';
 import { rgbaToYuva } from './color.ts';
 import { CompositorError } from './errors.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
+import type { Crop } from './plan.ts';
 import type { StaticImage } from './sources.ts';
 import { errorMessage } from '../errors.ts';
 
@@ -86,8 +87,18 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-/** The SVG a text layer is drawn from: one line per \n, vertically centred in the box. */
-export function textSvg(text: string, width: number, height: number, style: TextStyle = {}): string {
+/**
+ * A layer's view of a static source: the source's cropped part drawn at the layer's size
+ * (width × height, even), so a scaled static layer is rasterized at its own size, not scaled per frame.
+ */
+export interface RasterView {
+  crop: Crop;
+  width: number;
+  height: number;
+}
+
+/** The SVG a text layer is drawn from: one line per \n, vertically centred in the box; `view`: its cropped part at another size. */
+export function textSvg(text: string, width: number, height: number, style: TextStyle = {}, view?: RasterView): string {
   const fontSize = style.fontSize ?? 48;
   const padding = style.padding ?? 24;
   const align = style.align ?? 'left';
@@ -99,19 +110,58 @@ export function textSvg(text: string, width: number, height: number, style: Text
   const font = escapeXml(style.fontFamily ?? 'DejaVu Sans, Arial, sans-serif');
   const fill = escapeXml(style.color ?? '#ffffff');
   const weight = escapeXml(String(style.fontWeight ?? 'normal'));
-  const box = style.background ? `<rect width="100%" height="100%" fill="${escapeXml(style.background)}"/>` : '';
+  const box = style.background ? `<rect width="${width}" height="${height}" fill="${escapeXml(style.background)}"/>` : '';
   const tspans = lines
     .map((line, i) => `<text x="${x}" y="${(firstBaseline + i * lineHeight).toFixed(1)}" text-anchor="${anchor}">${escapeXml(line)}</text>`)
     .join('');
+  // A view shows the cropped part of the same drawing, stretched to its size (as a scaled layer).
+  const frame = view
+    ? `width="${view.width}" height="${view.height}" viewBox="${view.crop.left} ${view.crop.top} ${width - view.crop.left - view.crop.right} ${height - view.crop.top - view.crop.bottom}" preserveAspectRatio="none"`
+    : `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" ${frame}>` +
     `${box}<g font-family="${font}" font-size="${fontSize}" font-weight="${weight}" fill="${fill}">${tspans}</g></svg>`
   );
 }
 
-/** Text rendered by sharp (librsvg) from textSvg; call again to restyle. */
-export async function rasterizeText(text: string, width: number, height: number, style: TextStyle = {}): Promise<StaticImage> {
+/** Text rendered by sharp (librsvg) from textSvg; call again to restyle. `view`: the cropped part at the layer's size. */
+export async function rasterizeText(text: string, width: number, height: number, style: TextStyle = {}, view?: RasterView): Promise<StaticImage> {
   const w = evenUp(width, 'width');
   const h = evenUp(height, 'height');
-  return fromSharp(sharp(Buffer.from(textSvg(text, w, h, style))).resize(w, h, { fit: 'fill' }), w, h, 'text');
+  const outW = view ? evenUp(view.width, 'width') : w;
+  const outH = view ? evenUp(view.height, 'height') : h;
+  const svg = textSvg(text, w, h, style, view ? { crop: view.crop, width: outW, height: outH } : undefined);
+  return fromSharp(sharp(Buffer.from(svg)).resize(outW, outH, { fit: 'fill' }), outW, outH, 'text');
+}
+
+/**
+ * An image as rasterizeImage draws it at width × height, then its cropped part resized by sharp
+ * to the view's size: what a scaled image layer shows, made once per size.
+ */
+export async function rasterizeImageView(
+  input: Buffer | string,
+  width: number,
+  height: number,
+  view: RasterView,
+  fit: ImageFit = 'contain',
+): Promise<StaticImage> {
+  const w = evenUp(width, 'width');
+  const h = evenUp(height, 'height');
+  const outW = evenUp(view.width, 'width');
+  const outH = evenUp(view.height, 'height');
+  let source: Buffer;
+  try {
+    source = await sharp(input, { failOn: 'error' })
+      .resize(w, h, { fit, background: { r: 0, g: 0, b: 0, alpha: 0 } })
+      .ensureAlpha()
+      .raw()
+      .toBuffer();
+  } catch (cause) {
+    throw new CompositorError('RASTER_FAILED', `could not rasterize image: ${errorMessage(cause)}`, { cause });
+  }
+  const { left, top, right, bottom } = view.crop;
+  const part = sharp(source, { raw: { width: w, height: h, channels: 4 } })
+    .extract({ left, top, width: w - left - right, height: h - top - bottom })
+    .resize(outW, outH, { fit: 'fill' });
+  return fromSharp(part, outW, outH, 'image');
 }

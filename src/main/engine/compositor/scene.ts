@@ -6,9 +6,15 @@ import type { Crop, Rect } from './plan.ts';
 export interface Layer {
   id: string;
   sourceId: string;
-  /** Where the source's top-left lands; the source is drawn at its own size, clipped to the rect. */
+  /**
+   * Scaled: the source's cropped part fills the rect, scaled to its size. Not scaled: the source's
+   * top-left lands at the rect's origin at the source's own size, clipped to the rect, and crop
+   * removes edges in place (generated layers: slates, cards).
+   */
   rect: Rect;
   crop?: Crop;
+  /** Whether the layer is drawn scaled to its rect (see rect); default false. */
+  scaled?: boolean;
   /** 0..1 */
   opacity: number;
   visible: boolean;

@@ -119,13 +119,13 @@ describe('programScene', () => {
     stored(2, { kind: 'color', color: '#00ff00', width: 64, height: 36 }),
   ];
 
-  it('sizes each layer as its source, places it at x/y, ids it "scene:index", and keeps crop, opacity and visibility', () => {
+  it('sizes each layer by its own rect (its source\'s size when it has none), scaled, ids it "scene:index", and keeps crop, opacity and visibility', () => {
     const scene = programScene(
       {
         id: 9,
         name: 'Main',
         layers: [
-          { sourceId: 1, x: 0, y: 0, opacity: 1, visible: true },
+          { sourceId: 1, x: 0, y: 0, width: 160, height: 90, opacity: 1, visible: true },
           { sourceId: 2, x: 10, y: -4, crop: { top: 2, right: 0, bottom: 0, left: 4 }, opacity: 0.5, visible: false },
         ],
       },
@@ -134,7 +134,7 @@ describe('programScene', () => {
     expect(scene).toEqual({
       id: '9',
       layers: [
-        { id: '9:0', sourceId: '1', rect: { x: 0, y: 0, width: 320, height: 180 }, opacity: 1, visible: true },
+        { id: '9:0', sourceId: '1', rect: { x: 0, y: 0, width: 160, height: 90 }, opacity: 1, visible: true, scaled: true },
         {
           id: '9:1',
           sourceId: '2',
@@ -142,6 +142,7 @@ describe('programScene', () => {
           crop: { top: 2, right: 0, bottom: 0, left: 4 },
           opacity: 0.5,
           visible: false,
+          scaled: true,
         },
       ],
     });

@@ -116,8 +116,9 @@ export function sourceSpec(source: StoredSource): SourceSpec {
 }
 
 /**
- * What the program makes of a stored scene: each layer sized as its source, its id "scene:index";
- * a layer whose source is gone is left out.
+ * What the program makes of a stored scene: each layer scaled to its own rect (the cropped part
+ * of its source fills it; a layer stored without a size is its source's size), its id
+ * "scene:index"; a layer whose source is gone is left out.
  */
 export function programScene(scene: SceneInfo, storedSources: StoredSource[]): Scene {
   const sources = new Map(storedSources.map((source) => [source.id, source]));
@@ -128,8 +129,9 @@ export function programScene(scene: SceneInfo, storedSources: StoredSource[]): S
       {
         id: `${scene.id}:${index}`,
         sourceId: String(layer.sourceId),
-        rect: { x: layer.x, y: layer.y, width: source.config.width, height: source.config.height },
+        rect: { x: layer.x, y: layer.y, width: layer.width ?? source.config.width, height: layer.height ?? source.config.height },
         ...(layer.crop ? { crop: layer.crop } : {}),
+        scaled: true,
         opacity: layer.opacity,
         visible: layer.visible,
       },

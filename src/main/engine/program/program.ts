@@ -40,6 +40,7 @@ import { AUDIO_BYTES_PER_SAMPLE, MAX_PTS } from '../media.ts';
 import { ProgramError } from './errors.ts';
 import { DecodedSources } from './decoded-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
+import { StaticViews, type StaticSpec } from './static-views.ts';
 import { errorMessage } from '../errors.ts';
 import { EncoderRunner } from './encoder-runner.ts';
 import { ProgramCueChannel } from './cue-channel.ts';
@@ -178,6 +179,8 @@ export class Program implements OnAirControl {
   #ticker: FrameTicker | null = null;
   readonly #decoded: DecodedSources;
   readonly #statics = new Set<string>();
+  /** Scaled static layers: each size rasterized once (static-views.ts). */
+  readonly #views: StaticViews;
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
   /** Generated sources (the deck's slate text, the alert's card): id → the latest request, so an older rasterization never wins. */
@@ -238,6 +241,7 @@ export class Program implements OnAirControl {
       ...(options.onSourceStatus ? { onSourceStatus: options.onSourceStatus } : {}),
       onFallbackChange: (sourceId) => this.#redrawScenesShowing(sourceId),
     });
+    this.#views = new StaticViews({ compositor: this.#compositor, logger: this.#log, onReady: (sourceId) => this.#redrawScenesShowing(sourceId) });
     this.cues = new ProgramCueChannel({ logger: this.#log, ...(options.scte35Pid === undefined ? {} : { pid: options.scte35Pid }) });
     this.cues.onSent((sent) =>
       this.#options.onCueSent?.({ section: sent.section, splicePts: sent.splicePts, clockPts: sent.clockPts, heartbeat: sent.id < 0, copy: sent.copy }),
@@ -268,13 +272,13 @@ export class Program implements OnAirControl {
     }
     switch (spec.kind) {
       case 'image':
-        this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
+        this.#setStatic(spec, await rasterizeFor(spec.id, () => rasterizeImage(spec.path, spec.width, spec.height)));
         return;
       case 'color':
-        this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeColor(spec.color, spec.width, spec.height)));
+        this.#setStatic(spec, await rasterizeFor(spec.id, () => rasterizeColor(spec.color, spec.width, spec.height)));
         return;
       case 'text':
-        this.#setStatic(spec.id, await rasterizeFor(spec.id, () => rasterizeText(spec.text, spec.width, spec.height, spec.style)));
+        this.#setStatic(spec, await rasterizeFor(spec.id, () => rasterizeText(spec.text, spec.width, spec.height, spec.style)));
         return;
       default:
         await this.#decoded.add(spec);
@@ -284,7 +288,10 @@ export class Program implements OnAirControl {
 
   async removeSource(id: string): Promise<boolean> {
     if (await this.#decoded.remove(id)) return true;
-    if (this.#statics.delete(id)) return this.#compositor.removeSource(id);
+    if (this.#statics.delete(id)) {
+      this.#views.removeSource(id);
+      return this.#compositor.removeSource(id);
+    }
     return false;
   }
 
@@ -307,9 +314,10 @@ export class Program implements OnAirControl {
     return this.#decoded.status(id);
   }
 
-  #setStatic(id: string, image: StaticImage): void {
-    placeStatic(this.#compositor, id, image);
-    this.#statics.add(id);
+  #setStatic(spec: StaticSpec, image: StaticImage): void {
+    placeStatic(this.#compositor, spec.id, image);
+    this.#statics.add(spec.id);
+    this.#views.setSpec(spec);
   }
 
   // --- scenes ---------------------------------------------------------------
@@ -326,6 +334,7 @@ export class Program implements OnAirControl {
     this.#scenes.set(scene.id, scene);
     this.#compositor.setScene(this.#effectiveScene(scene));
     this.#sceneChanged(scene.id);
+    this.#sweepViews();
     // A scene held before it existed airs from now on.
     if (!known) this.#arbiter.invalidate();
   }
@@ -335,7 +344,14 @@ export class Program implements OnAirControl {
     this.#dropComposites(id);
     this.#arbiter.invalidate();
     this.#audio.invalidate();
-    return this.#compositor.removeScene(id);
+    const removed = this.#compositor.removeScene(id);
+    this.#sweepViews();
+    return removed;
+  }
+
+  /** Static views no creator's scene shows any more are freed. */
+  #sweepViews(): void {
+    this.#views.sweep([...this.#scenes.values()].flatMap((scene) => scene.layers));
   }
 
   /**
@@ -375,11 +391,14 @@ export class Program implements OnAirControl {
     return this.#composites.get(airing)?.overlay ?? airing;
   }
 
-  /** What goes on air for a scene: each frozen live input's layers show its slate instead. */
+  /**
+   * What goes on air for a scene: each frozen live input's layers show its slate instead, and a
+   * scaled static layer its rasterization at its size once that is ready.
+   */
   #effectiveScene(scene: Scene): Scene {
     const layers: Layer[] = scene.layers.map((layer) => {
       const onAir = this.#decoded.onAir(layer.sourceId);
-      return onAir === layer.sourceId ? layer : { ...layer, sourceId: onAir };
+      return onAir === layer.sourceId ? this.#views.layerFor(layer) : { ...layer, sourceId: onAir };
     });
     return { id: scene.id, layers };
   }

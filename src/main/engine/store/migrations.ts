@@ -263,4 +263,14 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Layer geometry (#13): a layer owns its rect and lock. width/height existed since version 1
+    // (filled with the source's size at write time), so stored scenes keep their size; only the
+    // lock is new, and it defaults to unlocked.
+    version: 5,
+    name: 'scene layers: locked',
+    up: (db) => {
+      db.exec(`ALTER TABLE scene_layers ADD COLUMN locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1));`);
+    },
+  },
 ];

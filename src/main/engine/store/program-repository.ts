@@ -170,15 +170,37 @@ export class ProgramRepository {
 
   #writeLayers(sceneId: number, layers: LayerSettings[]): void {
     const insert = this.#db.prepare(
-      `INSERT INTO scene_layers (scene_id, source_id, z_order, x, y, width, height, crop_top, crop_right, crop_bottom, crop_left, opacity, visible)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO scene_layers (scene_id, source_id, z_order, x, y, width, height, crop_top, crop_right, crop_bottom, crop_left, opacity, visible, locked)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     layers.forEach((layer, index) => {
       const source = this.#db.prepare('SELECT config FROM sources WHERE id = ?').get(layer.sourceId) as { config: string } | undefined;
       if (!source)
         throw new StoreError('NOT_FOUND', `Layer ${index + 1} uses source ${layer.sourceId}, which does not exist.`, { field: `layers.${index}.sourceId` });
-      const { width, height } = JSON.parse(source.config) as { width: number; height: number };
+      const own = JSON.parse(source.config) as { width: number; height: number };
       const crop = layer.crop ?? { top: 0, right: 0, bottom: 0, left: 0 };
+      // The cropped part of the source fills the layer: something of it must be left.
+      if (crop.left + crop.right >= own.width)
+        throw new StoreError(
+          'BAD_ARGUMENT',
+          `Layer ${index + 1}: crop left + right (${crop.left + crop.right}) must be less than its source's width ${own.width}.`,
+          {
+            field: `layers.${index}.crop.right`,
+          },
+        );
+      if (crop.top + crop.bottom >= own.height)
+        throw new StoreError(
+          'BAD_ARGUMENT',
+          `Layer ${index + 1}: crop top + bottom (${crop.top + crop.bottom}) must be less than its source's height ${own.height}.`,
+          {
+            field: `layers.${index}.crop.bottom`,
+          },
+        );
+      // Omitted width/height = the size of the source's cropped part (its own size uncropped), drawn
+      // 1:1, resolved now and stored, so a scene read back always has a full rect (and scenes
+      // written before layers had sizes read the same way).
+      const width = layer.width ?? own.width - crop.left - crop.right;
+      const height = layer.height ?? own.height - crop.top - crop.bottom;
       insert.run(
         sceneId,
         layer.sourceId,
@@ -193,31 +215,40 @@ export class ProgramRepository {
         crop.left,
         layer.opacity,
         layer.visible ? 1 : 0,
+        layer.locked ? 1 : 0,
       );
     });
   }
 
   #layers(sceneId: number): LayerSettings[] {
     const rows = this.#db
-      .prepare('SELECT source_id, x, y, crop_top, crop_right, crop_bottom, crop_left, opacity, visible FROM scene_layers WHERE scene_id = ? ORDER BY z_order')
+      .prepare(
+        'SELECT source_id, x, y, width, height, crop_top, crop_right, crop_bottom, crop_left, opacity, visible, locked FROM scene_layers WHERE scene_id = ? ORDER BY z_order',
+      )
       .all(sceneId) as Array<{
       source_id: number;
       x: number;
       y: number;
+      width: number;
+      height: number;
       crop_top: number;
       crop_right: number;
       crop_bottom: number;
       crop_left: number;
       opacity: number;
       visible: number;
+      locked: number;
     }>;
     return rows.map((row) => ({
       sourceId: row.source_id,
       x: row.x,
       y: row.y,
+      width: row.width,
+      height: row.height,
       crop: { top: row.crop_top, right: row.crop_right, bottom: row.crop_bottom, left: row.crop_left },
       opacity: row.opacity,
       visible: row.visible === 1,
+      locked: row.locked === 1,
     }));
   }
 }
