@@ -42,7 +42,10 @@ describe('program repository: layer geometry', () => {
     const repository = new ProgramRepository(store.db);
     const source = colorSource(repository, 320, 180);
     const big = repository.createScene('Big', sceneCreateArgs.parse({ name: 'Big', layers: [{ sourceId: source, width: 1280, height: 720 }] }).layers);
-    const small = repository.createScene('Small', sceneCreateArgs.parse({ name: 'Small', layers: [{ sourceId: source, x: 8, y: 4, width: 160, height: 90, locked: true }] }).layers);
+    const small = repository.createScene(
+      'Small',
+      sceneCreateArgs.parse({ name: 'Small', layers: [{ sourceId: source, x: 8, y: 4, width: 160, height: 90, locked: true }] }).layers,
+    );
     const unsized = repository.createScene('Own size', sceneCreateArgs.parse({ name: 'Own size', layers: [{ sourceId: source }] }).layers);
     const read = (id: number) => repository.scenes().find((scene) => scene.id === id)!.layers[0];
     expect(read(big.id)).toMatchObject({ width: 1280, height: 720, locked: false });
@@ -55,9 +58,7 @@ describe('program repository: layer geometry', () => {
     const old = new ProgramRepository(before.db);
     const source = colorSource(old, 320, 180);
     const sceneId = Number(before.db.prepare(`INSERT INTO scenes (name, position, created_at) VALUES ('Old', 0, 'x')`).run().lastInsertRowid);
-    before.db
-      .prepare('INSERT INTO scene_layers (scene_id, source_id, z_order, x, y, width, height) VALUES (?, ?, 0, 5, 6, 320, 180)')
-      .run(sceneId, source);
+    before.db.prepare('INSERT INTO scene_layers (scene_id, source_id, z_order, x, y, width, height) VALUES (?, ?, 0, 5, 6, 320, 180)').run(sceneId, source);
     before.close();
 
     store = openStore(dir);
