@@ -36,9 +36,12 @@ describe('RecordingOutput bounds', () => {
     for (let offset = 0; rounds < MAX_REMEMBERED_FILES + 20; offset = (offset + step) % (program.bytes.length - step), rounds++) {
       clock += 61_000;
       const opened = readdirSync(work).length;
+      const writing = output.file;
       fanout.write(program.bytes.subarray(offset, offset + step));
+      // Until the output has taken the new file as its own (which also sets its next rotation time),
+      // not only until it shows on disk: the next round's clock must not run ahead of that.
       await waitFor(
-        () => readdirSync(work).length > opened,
+        () => output.file !== writing && readdirSync(work).length > opened,
         () => `round ${rounds}: no new file`,
       );
     }
