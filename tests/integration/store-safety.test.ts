@@ -2,26 +2,14 @@
 // database or a read-only disk refused at start with exit 1 and a message naming the file, a
 // damaged WAL reported in status with the data as found kept aside.
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../src/shared/contract.ts';
 import { openStore } from '../../src/main/engine/store/database.ts';
+import { dataDirWithDamagedWal } from '../support/store-damage.ts';
 import { repoRoot, startStudio, studioBin } from '../support/studio-server.ts';
 import { until } from '../support/wait.ts';
 
@@ -112,19 +100,7 @@ describe('studio serve and its data dir', () => {
   }, 60_000);
 
   it('starts on a damaged WAL with the warning in status and the data as found backed up', async () => {
-    const live = path.join(root, 'live');
-    openStore(live).close();
-    const db = new BetterSqlite3(path.join(live, 'studio.db'));
-    db.pragma('wal_autocheckpoint = 0');
-    const insert = db.prepare("INSERT INTO scte35_log (sent_at, splice_command_type, section_hex, outcome) VALUES (?, 5, 'fc', 'sent')");
-    for (let i = 0; i < 20; i++) insert.run(new Date(i * 1000).toISOString());
-    const dataDir = path.join(root, 'data');
-    mkdirSync(dataDir);
-    for (const name of ['studio.db', 'studio.db-wal']) copyFileSync(path.join(live, name), path.join(dataDir, name));
-    db.close();
-    const fd = openSync(path.join(dataDir, 'studio.db-wal'), 'r+');
-    writeSync(fd, Buffer.from([0x5a]), 0, 1, 32 + 4 * (24 + 4096) + 24 + 2000);
-    closeSync(fd);
+    const dataDir = dataDirWithDamagedWal(root);
 
     const studio = await startStudio({ dataDir });
     try {

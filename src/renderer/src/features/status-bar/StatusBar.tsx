@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { ConnectionState } from '../../api/client.ts';
+import { Dialog } from '../../components/Dialog.tsx';
 import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { connectionSelectors } from '../../store/slices/connection.ts';
 import { REQUIRED_CAPABILITIES, engineSelectors, formatUptime } from '../../store/slices/engine.ts';
@@ -24,6 +26,7 @@ export function StatusBar({ onReconnect }: { onReconnect?: (() => void) | undefi
       <Version />
       <Ffmpeg />
       <DataDir />
+      <StoreWarnings />
       <Uptime />
     </footer>
   );
@@ -129,6 +132,33 @@ function DataDir() {
       <span className="mono status-bar__ellipsis" title={dataDir ?? undefined}>
         {dataDir ?? '…'}
       </span>
+    </div>
+  );
+}
+
+/**
+ * What the store found wrong at start and worked around (a damaged WAL backed up and recovered, say):
+ * the studio runs, but the creator must know, so it stays in the status bar until the next start.
+ */
+function StoreWarnings() {
+  const warnings = useStudioShallow((s) => s.engineStatus?.store.warnings ?? []);
+  const [open, setOpen] = useState(false);
+  if (warnings.length === 0) return null;
+  return (
+    <div className="status-bar__item">
+      <button type="button" className="button button--tiny status-bar__warning" onClick={() => setOpen(true)} data-testid="status-store-warnings">
+        ⚠ {warnings.length === 1 ? '1 data warning' : `${warnings.length} data warnings`}
+      </button>
+      {open ? (
+        <Dialog title="Found at start" onClose={() => setOpen(false)} testId="store-warnings-dialog" className="store-warnings-dialog">
+          <p className="panel__muted">The studio started, working around what it found. Nothing was lost that the messages do not name.</p>
+          <ul className="store-warnings">
+            {warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        </Dialog>
+      ) : null}
     </div>
   );
 }
