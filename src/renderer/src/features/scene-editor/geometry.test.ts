@@ -12,6 +12,7 @@ import {
   resolveGeometry,
   snapMove,
   snapResize,
+  withCrop,
 } from './geometry.ts';
 
 const canvas = { width: 1920, height: 1080 };
@@ -91,6 +92,18 @@ describe('cropping (Alt-drag)', () => {
     const cropped = layer(0, 0, 600, 360, { left: 0, right: 40, top: 0, bottom: 0 });
     expect(cropRect(cropped, 'e', 100, 0, source)).toEqual(layer(0, 0, 640, 360));
     expect(cropRect(layer(0, 0, 640, 360), 'e', -5000, 0, source).crop.right).toBe(638);
+  });
+});
+
+describe('crop typed in Edit Transform', () => {
+  it('keeps the scale and the top-left corner: the size follows the crop', () => {
+    const start = layer(150, 100, 120, 60); // an 80×40 source at 1.5×
+    expect(withCrop(start, { left: 0, right: 40, top: 0, bottom: 0 }, { width: 80, height: 40 })).toEqual(
+      layer(150, 100, 60, 60, { left: 0, right: 40, top: 0, bottom: 0 }),
+    );
+    expect(
+      withCrop(layer(0, 0, 60, 60, { left: 0, right: 40, top: 0, bottom: 0 }), { left: 0, right: 0, top: 10, bottom: 0 }, { width: 80, height: 40 }),
+    ).toEqual(layer(0, 0, 120, 45, { left: 0, right: 0, top: 10, bottom: 0 }));
   });
 });
 

@@ -219,8 +219,8 @@ export function snapResize<T extends Rect>(
   // Dragging the handle by the snap's shift is what snapping means: redo the resize from the start.
   const useX = snapX !== null && (!keepAspect || snapY === null || Math.abs(snapX.shift) <= Math.abs(snapY.shift));
   const useY = snapY !== null && (!keepAspect || !useX);
-  const dx = (resized.x + (sides.x === -1 ? 0 : resized.width)) - (start.x + (sides.x === -1 ? 0 : start.width)) + (useX ? snapX!.shift : 0);
-  const dy = (resized.y + (sides.y === -1 ? 0 : resized.height)) - (start.y + (sides.y === -1 ? 0 : start.height)) + (useY ? snapY!.shift : 0);
+  const dx = resized.x + (sides.x === -1 ? 0 : resized.width) - (start.x + (sides.x === -1 ? 0 : start.width)) + (useX ? snapX!.shift : 0);
+  const dy = resized.y + (sides.y === -1 ? 0 : resized.height) - (start.y + (sides.y === -1 ? 0 : start.height)) + (useY ? snapY!.shift : 0);
   let rect: T;
   if (keepAspect) {
     // Lead with the snapped axis so the other follows the aspect.
@@ -308,4 +308,22 @@ export function reorder<T>(list: readonly T[], from: number, to: number): T[] {
   const [moved] = result.splice(from, 1);
   result.splice(to, 0, moved as T);
   return result;
+}
+
+/**
+ * A new crop typed in Edit Transform, as OBS applies it: the layer keeps its scale and its top-left
+ * corner, so its size grows or shrinks by what the crop gives or takes.
+ */
+export function withCrop(start: LayerGeometry, crop: Crop, source: Size): LayerGeometry {
+  const shownWidth = source.width - start.crop.left - start.crop.right;
+  const shownHeight = source.height - start.crop.top - start.crop.bottom;
+  const scaleX = shownWidth > 0 ? start.width / shownWidth : 1;
+  const scaleY = shownHeight > 0 ? start.height / shownHeight : 1;
+  return {
+    x: start.x,
+    y: start.y,
+    width: size((source.width - crop.left - crop.right) * scaleX),
+    height: size((source.height - crop.top - crop.bottom) * scaleY),
+    crop: { ...crop },
+  };
 }
