@@ -89,7 +89,8 @@ function TransformForm({
   const layer = scene.layers[index]!;
   const source = sources.find((s) => s.id === layer.sourceId);
   const size = sourceSize(sources, layer.sourceId, format);
-  const [values, setValues] = useState<Values>(() => valuesOf(resolveGeometry(layer, size)));
+  const stored = resolveGeometry(layer, size);
+  const [values, setValues] = useState<Values>(() => valuesOf(stored));
   const [bounds, setBounds] = useState<BoundsType | 'none'>('none');
   const [box, setBox] = useState({ x: '0', y: '0', width: String(format.width), height: String(format.height) });
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
@@ -139,11 +140,16 @@ function TransformForm({
             const next = { ...values, [name]: event.target.value };
             setBounds('none');
             // A crop keeps the layer's scale, as in OBS: its size follows (when every number reads).
+            // A crop that leaves nothing keeps the size as typed (the engine says why on Apply); the scale
+            // then comes from the stored layer again.
             const before = geometryOf(values);
             const after = geometryOf(next);
-            const readable = (g: LayerGeometry) => [g.width, g.height, ...Object.values(g.crop)].every(Number.isFinite);
-            if (name.startsWith('crop.') && readable(before) && readable(after)) {
-              const cropped = withCrop(before, after.crop, size);
+            const usable = (g: LayerGeometry) =>
+              [g.width, g.height, ...Object.values(g.crop)].every(Number.isFinite) &&
+              g.crop.left + g.crop.right < size.width &&
+              g.crop.top + g.crop.bottom < size.height;
+            if (name.startsWith('crop.') && usable(after)) {
+              const cropped = withCrop(usable(before) ? before : stored, after.crop, size);
               setValues({ ...next, width: String(cropped.width), height: String(cropped.height) });
             } else setValues(next);
           }}
