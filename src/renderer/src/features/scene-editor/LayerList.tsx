@@ -107,35 +107,39 @@ export function LayerList() {
                 <span className="layer-row__grip" aria-hidden="true">
                   ⋮⋮
                 </span>
-                <span className={`item-row__name ${layer.visible ? '' : 'text-faint'}`}>{name}</span>
-                <span className="item-row__meta">
-                  {layer.width ?? '?'}×{layer.height ?? '?'} at {layer.x},{layer.y}
+                <span className="layer-row__text">
+                  <span className={`item-row__name ${layer.visible ? '' : 'text-faint'}`}>{name}</span>
+                  <span className="item-row__meta">
+                    {layer.width ?? '?'}×{layer.height ?? '?'} at {layer.x},{layer.y}
+                  </span>
                 </span>
               </button>
               <span className="item-row__actions">
                 <button
                   type="button"
-                  className="button button--tiny button--ghost"
+                  className="button button--tiny button--ghost layer-row__icon"
                   aria-pressed={layer.visible}
-                  title={layer.visible ? 'Hide this layer' : 'Show this layer'}
+                  aria-label={layer.visible ? `Hide ${name}` : `Show ${name}`}
+                  title={layer.visible ? 'Shown: click to hide this layer' : 'Hidden: click to show this layer'}
                   data-testid="layer-visible"
                   onClick={() => void update(scene.layers.map((l, i) => (i === index ? { ...l, visible: !l.visible } : l)))}
                 >
-                  {layer.visible ? 'Shown' : 'Hidden'}
+                  <Icon name={layer.visible ? 'eye' : 'eye-off'} />
                 </button>
                 <button
                   type="button"
-                  className="button button--tiny button--ghost"
+                  className="button button--tiny button--ghost layer-row__icon"
                   aria-pressed={layer.locked === true}
-                  title={layer.locked ? 'Unlock: let the canvas move and resize it' : 'Lock: the canvas will not move or resize it'}
+                  aria-label={layer.locked ? `Unlock ${name}` : `Lock ${name}`}
+                  title={layer.locked ? 'Locked: click to let the canvas move and resize it' : 'Click to lock: the canvas will not move or resize it'}
                   data-testid="layer-lock"
                   onClick={() => void update(scene.layers.map((l, i) => (i === index ? { ...l, locked: !l.locked } : l)))}
                 >
-                  {layer.locked ? 'Locked' : 'Lock'}
+                  <Icon name={layer.locked ? 'lock' : 'unlock'} />
                 </button>
                 <button
                   type="button"
-                  className="button button--tiny button--ghost"
+                  className="button button--tiny button--ghost layer-row__icon"
                   title="Edit Transform (Ctrl+E)"
                   aria-label={`Edit the transform of ${name}`}
                   data-testid="layer-transform"
@@ -144,7 +148,7 @@ export function LayerList() {
                     openTransform();
                   }}
                 >
-                  ⤢
+                  <Icon name="transform" />
                 </button>
                 <button
                   type="button"
@@ -194,5 +198,22 @@ export function LayerList() {
       ) : null}
       <FormError>{error}</FormError>
     </section>
+  );
+}
+
+const ICON_PATHS: Record<'eye' | 'eye-off' | 'lock' | 'unlock' | 'transform', string> = {
+  eye: 'M1 8s2.5-5 7-5 7 5 7 5-2.5 5-7 5-7-5-7-5Z M8 10.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Z',
+  'eye-off': 'M1 8s2.5-5 7-5 7 5 7 5-2.5 5-7 5-7-5-7-5Z M2 2l12 12',
+  lock: 'M4 7V5a4 4 0 0 1 8 0v2 M3 7h10v7H3Z',
+  unlock: 'M4 7V5a4 4 0 0 1 7.5-2 M3 7h10v7H3Z',
+  transform: 'M2 6V2h4 M14 6V2h-4 M2 10v4h4 M14 10v4h-4 M5 5h6v6H5Z',
+};
+
+/** A 16 px line icon (OBS's eye and lock); the button around it carries the label. */
+function Icon({ name }: { name: keyof typeof ICON_PATHS }) {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+      <path d={ICON_PATHS[name]} fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
   );
 }

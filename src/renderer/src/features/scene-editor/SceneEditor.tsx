@@ -71,7 +71,9 @@ function Canvas({ scene, format, sources, children }: { scene: SceneInfo; format
   const select = useEditorSelection((s) => s.select);
   const openTransform = useEditorSelection((s) => s.openTransform);
   const rootRef = useRef<HTMLDivElement>(null);
-  const [screenWidth, setScreenWidth] = useState(0);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  // The canvas's size on screen: the largest with the program's aspect that fits the monitor.
+  const [room, setRoom] = useState({ width: 0, height: 0 });
   const [draft, setDraftState] = useState<{ index: number; geometry: LayerGeometry } | null>(null);
   // Pointer-up and key-up read the draft as the last move left it, not as the last render saw it.
   const draftRef = useRef<{ index: number; geometry: LayerGeometry } | null>(null);
@@ -84,15 +86,18 @@ function Canvas({ scene, format, sources, children }: { scene: SceneInfo; format
   const drag = useRef<Drag | null>(null);
 
   useEffect(() => {
-    const root = rootRef.current;
-    if (!root) return;
-    const observer = new ResizeObserver(() => setScreenWidth(root.clientWidth));
-    observer.observe(root);
-    setScreenWidth(root.clientWidth);
+    const wrap = wrapRef.current;
+    if (!wrap) return;
+    const measure = () => setRoom({ width: wrap.clientWidth, height: wrap.clientHeight });
+    const observer = new ResizeObserver(measure);
+    observer.observe(wrap);
+    measure();
     return () => observer.disconnect();
   }, []);
 
-  const scale = screenWidth > 0 ? screenWidth / format.width : 1;
+  const screenWidth = Math.max(1, Math.min(room.width, room.height > 0 ? (room.height * format.width) / format.height : room.width));
+  const screenHeight = (screenWidth * format.height) / format.width;
+  const scale = screenWidth / format.width;
   const canvas: Size = { width: format.width, height: format.height };
   const sizeOf = (sourceId: number) => sourceSize(sources, sourceId, format);
   const geometries = scene.layers.map((layer, index) => (draft?.index === index ? draft.geometry : resolveGeometry(layer, sizeOf(layer.sourceId))));
@@ -227,11 +232,11 @@ function Canvas({ scene, format, sources, children }: { scene: SceneInfo; format
   const selectedLocked = selected !== null && scene.layers[selected]?.locked === true;
 
   return (
-    <div className="scene-editor-wrap">
+    <div ref={wrapRef} className="scene-editor-wrap">
       <div
         ref={rootRef}
         className="scene-editor"
-        style={{ aspectRatio: `${format.width} / ${format.height}` }}
+        style={{ width: screenWidth, height: screenHeight }}
         // An application region: the editor takes focus and its own keys (arrows nudge, Ctrl+E, Ctrl+Up/Down).
         role="application"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the editor takes focus so the arrows nudge the selected layer

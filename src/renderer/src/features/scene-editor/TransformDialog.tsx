@@ -139,6 +139,7 @@ function TransformForm({
           onChange={(event) => {
             const next = { ...values, [name]: event.target.value };
             setBounds('none');
+            if (fieldErrors[name]) setFieldErrors({ ...fieldErrors, [name]: undefined });
             // A crop keeps the layer's scale, as in OBS: its size follows (when every number reads).
             // A crop that leaves nothing keeps the size as typed (the engine says why on Apply); the scale
             // then comes from the stored layer again.
