@@ -256,3 +256,107 @@ test('Scene editor: drag and resize a layer with the mouse, crop it in Edit Tran
   }
   expect(consoleErrors).toEqual([]);
 });
+
+test('Scene editor: reorder by dragging in the layer list, visibility, a snap guide, Shift-free resize, and Fill bounds in Edit Transform', async ({
+  page,
+  studio,
+}) => {
+  test.setTimeout(120_000);
+  const consoleErrors = collectConsoleErrors(page);
+  const call = <T>(name: string, args: unknown = {}) => callCommand<T>(studio, name, args);
+  await call('program.setFormat', {
+    width: WIDTH,
+    height: HEIGHT,
+    frameRate: String(FPS),
+    videoBitrateKbps: 800,
+    gopFrames: 30,
+    x264Preset: 'ultrafast',
+    audioBitrateKbps: 96,
+    videoEncoder: 'libx264',
+  });
+  const colour = (name: string, color: string, width: number, height: number) =>
+    call<SourceInfo>('sources.create', { name, config: { kind: 'color', color, width, height } });
+  const background = await colour('Background', '#202020', WIDTH, HEIGHT);
+  const red = await colour('Red', '#ff0000', 80, 40);
+  const green = await colour('Green', '#00ff00', 64, 36);
+  const scene = await call<SceneInfo>('scenes.create', {
+    name: 'Layout',
+    layers: [{ sourceId: background.id }, { sourceId: red.id, x: 20, y: 20 }, { sourceId: green.id, x: 200, y: 100 }],
+  });
+  const stored = async () => (await call<SceneInfo[]>('scenes.list')).find((s) => s.id === scene.id)!.layers;
+  const order = async () => (await stored()).map((layer) => layer.sourceId);
+
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  const editor = page.getByTestId('scene-editor');
+  await expect(editor.getByTestId('editor-layer')).toHaveCount(3);
+  const row = (sourceId: number) => page.locator(`[data-testid="scene-layer"][data-source-id="${sourceId}"]`);
+
+  // The list is top first: Green, Red, Background. Drag Red onto Green: Red goes on top.
+  await expect(page.getByTestId('scene-layer').first()).toHaveAttribute('data-source-id', String(green.id));
+  await row(red.id).dragTo(row(green.id));
+  await expect.poll(order, { timeout: 10_000 }).toEqual([background.id, green.id, red.id]);
+  await expect(page.getByTestId('scene-layer').first()).toHaveAttribute('data-source-id', String(red.id));
+
+  // Hide the background from the list, then show it again.
+  await row(background.id).getByTestId('layer-visible').click();
+  await expect.poll(async () => (await stored())[0]!.visible, { timeout: 10_000 }).toBe(false);
+  await expect(editor.locator(`[data-testid="editor-layer"][data-source-id="${background.id}"]`)).toHaveClass(/scene-editor__layer--hidden/);
+  await row(background.id).getByTestId('layer-visible').click();
+  await expect.poll(async () => (await stored())[0]!.visible, { timeout: 10_000 }).toBe(true);
+
+  // Drag Red (20,20 80×40) until its centre is 3 px from the canvas centre line, far from any line
+  // across: one guide shows, and it lands on the line (x = 160 − 40).
+  const frame = (await editor.boundingBox())!;
+  const scale = frame.width / WIDTH;
+  const screen = (x: number, y: number) => ({ x: frame.x + x * scale, y: frame.y + y * scale });
+  const grab = screen(60, 40);
+  const drop = screen(60 + 97, 40 + 5);
+  await page.mouse.move(grab.x, grab.y);
+  await page.mouse.down();
+  await page.mouse.move(drop.x, drop.y, { steps: 10 });
+  await expect(editor.getByTestId('editor-guide')).toHaveCount(1);
+  await page.mouse.up();
+  await expect(editor.getByTestId('editor-guide')).toHaveCount(0);
+  await expect.poll(async () => (await stored())[2], { timeout: 10_000 }).toMatchObject({ x: 120, y: 25, width: 80, height: 40 });
+
+  // Select Green (200,100 64×36) and pull its right edge 30 px with Shift: the width alone changes.
+  const greenMiddle = screen(250, 130);
+  await page.mouse.click(greenMiddle.x, greenMiddle.y);
+  await expect(editor.locator(`[data-testid="editor-layer"][data-source-id="${green.id}"]`)).toHaveAttribute('data-selected', 'true');
+  await expect(row(green.id)).toHaveAttribute('data-selected', 'true');
+  const handle = (await editor.getByTestId('editor-handle-e').boundingBox())!;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 + 30 * scale, handle.y + handle.height / 2 + 15 * scale, { steps: 10 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect.poll(async () => (await stored())[1], { timeout: 10_000 }).toMatchObject({ x: 200, y: 100, width: 94, height: 36 });
+
+  // Edit Transform from the list: Fill a 160×160 box. A 64×36 source scaled 4.44× covers it; 36 of its
+  // 64 columns fit, so 14 are cut from each side.
+  await row(green.id).getByTestId('layer-transform').click();
+  const dialog = page.getByTestId('transform-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId('transform-box-width').fill('160');
+  await dialog.getByTestId('transform-box-height').fill('160');
+  await dialog.getByTestId('transform-bounds').selectOption('fill');
+  await expect(dialog.getByTestId('transform-width')).toHaveValue('160');
+  await expect(dialog.getByTestId('transform-crop-left')).toHaveValue('14');
+  await expect(dialog.getByTestId('transform-crop-right')).toHaveValue('14');
+  // Fit instead: the whole source inside the box, 160×90, centred at y 35.
+  await dialog.getByTestId('transform-bounds').selectOption('fit');
+  await expect(dialog.getByTestId('transform-y')).toHaveValue('35');
+  await expect(dialog.getByTestId('transform-height')).toHaveValue('90');
+  await expect(dialog.getByTestId('transform-crop-left')).toHaveValue('0');
+  await dialog.getByTestId('transform-bounds').selectOption('fill');
+  await dialog.getByTestId('transform-apply').click();
+  await expect(dialog).toBeHidden();
+  await expect
+    .poll(async () => (await stored())[1], { timeout: 10_000 })
+    .toMatchObject({ x: 0, y: 0, width: 160, height: 160, crop: { left: 14, right: 14, top: 0, bottom: 0 } });
+  await expect(editor.locator(`[data-testid="editor-layer"][data-source-id="${green.id}"]`)).toHaveAttribute('data-rect', '0,0,160,160');
+  expect(consoleErrors).toEqual([]);
+});

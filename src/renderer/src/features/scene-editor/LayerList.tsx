@@ -139,7 +139,7 @@ export function LayerList() {
                 </button>
                 <button
                   type="button"
-                  className="button button--tiny button--ghost layer-row__icon"
+                  className="button button--tiny button--ghost layer-row__icon layer-row__extra"
                   title="Edit Transform (Ctrl+E)"
                   aria-label={`Edit the transform of ${name}`}
                   data-testid="layer-transform"
@@ -152,7 +152,7 @@ export function LayerList() {
                 </button>
                 <button
                   type="button"
-                  className="button button--tiny button--ghost"
+                  className="button button--tiny button--ghost layer-row__extra"
                   aria-label={`Remove ${name} from ${scene.name}`}
                   onClick={() => {
                     if (selected !== null && selected >= index) select(scene.id, selected === index ? null : selected - 1);
