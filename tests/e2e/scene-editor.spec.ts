@@ -257,7 +257,7 @@ test('Scene editor: drag and resize a layer with the mouse, crop it in Edit Tran
   expect(consoleErrors).toEqual([]);
 });
 
-test('Scene editor: reorder by dragging in the layer list, visibility, a snap guide, Shift-free resize, and Fill bounds in Edit Transform', async ({
+test('Scene editor: reorder by dragging in the layer list, visibility, a snap guide, Alt-crop, Shift-free resize, and Fill bounds in Edit Transform', async ({
   page,
   studio,
 }) => {
@@ -320,6 +320,18 @@ test('Scene editor: reorder by dragging in the layer list, visibility, a snap gu
   await page.mouse.up();
   await expect(editor.getByTestId('editor-guide')).toHaveCount(0);
   await expect.poll(async () => (await stored())[2], { timeout: 10_000 }).toMatchObject({ x: 120, y: 25, width: 80, height: 40 });
+
+  // Alt-drag Red's left handle 20 px right: 20 source pixels cropped from the left, the right edge stays.
+  const left = (await editor.getByTestId('editor-handle-w').boundingBox())!;
+  await page.keyboard.down('Alt');
+  await page.mouse.move(left.x + left.width / 2, left.y + left.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(left.x + left.width / 2 + 20 * scale, left.y + left.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await page.keyboard.up('Alt');
+  await expect
+    .poll(async () => (await stored())[2], { timeout: 10_000 })
+    .toMatchObject({ x: 140, y: 25, width: 60, height: 40, crop: { left: 20, right: 0, top: 0, bottom: 0 } });
 
   // Select Green (200,100 64×36) and pull its right edge 30 px with Shift: the width alone changes.
   const greenMiddle = screen(250, 130);
