@@ -35,7 +35,8 @@ export function LayerList() {
   };
   const move = (from: number, to: number) => {
     if (to < 0 || to >= scene.layers.length || from === to) return;
-    if (selected === from) select(scene.id, to);
+    // The selection follows its layer, wherever the move puts it.
+    if (selected !== null) select(scene.id, reorder([...scene.layers.keys()], from, to).indexOf(selected));
     void update(reorder(scene.layers, from, to));
   };
   const nameOf = (id: number) => sources.find((source) => source.id === id)?.name ?? `source #${id}`;

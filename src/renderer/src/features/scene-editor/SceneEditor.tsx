@@ -58,6 +58,8 @@ export function SceneEditor({ children }: { children?: ReactNode }) {
 type DragMode = 'move' | 'resize' | 'crop';
 interface Drag {
   mode: DragMode;
+  /** The dragged layer's source: a scene changed under the drag (a layer removed elsewhere) is not overwritten. */
+  sourceId: number;
   handle: Handle | null;
   index: number;
   start: LayerGeometry;
@@ -150,7 +152,15 @@ function Canvas({ scene, format, sources, children }: { scene: SceneInfo; format
     if (scene.layers[index]?.locked) return;
     event.preventDefault();
     event.currentTarget.setPointerCapture(event.pointerId);
-    drag.current = { mode, handle: handle ?? null, index, start: geometries[index]!, startX: point.x, startY: point.y };
+    drag.current = {
+      mode,
+      sourceId: scene.layers[index]!.sourceId,
+      handle: handle ?? null,
+      index,
+      start: geometries[index]!,
+      startX: point.x,
+      startY: point.y,
+    };
   };
 
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
@@ -183,7 +193,7 @@ function Canvas({ scene, format, sources, children }: { scene: SceneInfo; format
     setGuides([]);
     if (!current) return;
     const last = draftRef.current;
-    if (keep && last?.index === current.index) void commit(current.index, last.geometry);
+    if (keep && last?.index === current.index && scene.layers[current.index]?.sourceId === current.sourceId) void commit(current.index, last.geometry);
     else setDraft(null);
   };
 
