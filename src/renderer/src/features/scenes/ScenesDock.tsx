@@ -35,7 +35,7 @@ export function ScenesDock() {
       ) : ids.length === 0 ? (
         <p className="panel__muted">No scenes yet. Add one, then put sources in it.</p>
       ) : (
-        <ul className="item-list" aria-label="Scenes" data-testid="scene-list">
+        <ul className="item-list scene-list" aria-label="Scenes" data-testid="scene-list">
           {ids.map((id) => (
             <SceneRow key={id} id={id} />
           ))}
