@@ -57,6 +57,7 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
     bad: { sceneId: 2, atFrame: -1 },
     badField: 'atFrame',
   },
+  'program.tbar': { good: { sceneId: 2, position: 0.5 }, bad: { sceneId: 2, position: 1.5 }, badField: 'position' },
   'sources.list': { good: {}, bad: { kind: 'rtmp' }, badField: 'kind' },
   'sources.create': {
     good: { name: 'Logo', config: { kind: 'image', path: '/srv/logo.png', width: 300, height: 120 } },

@@ -10,6 +10,7 @@ import {
   sourceCreateArgs,
   sourceUpdateArgs,
   switchSceneArgs,
+  tbarArgs,
   type AudioSettings,
   type MetersEvent,
   type ProgramFormatSettings,
@@ -102,6 +103,8 @@ export const commandArgs = {
   'program.ptsOfFrame': z.object({ frame: z.number().int().min(0) }).strict(),
   /** Now (next frame) or at an exact frame index, by cut or fade. */
   'program.switchScene': switchSceneArgs,
+  /** The T-bar: the scene mixed over Program at a position held by hand; 1 completes, 0 lets go. */
+  'program.tbar': tbarArgs,
 
   'sources.list': noArgs,
   'sources.create': sourceCreateArgs,
@@ -267,6 +270,7 @@ export interface CommandResults {
   'program.stop': ProgramStatus;
   'program.status': ProgramStatus;
   'program.switchScene': { sceneId: number; atFrame: number | null };
+  'program.tbar': { sceneId: number | null; position: number; atFrame: number | null };
   'program.ptsOfFrame': { frame: number; pts: number | null };
   'sources.list': SourceInfo[];
   'sources.create': SourceInfo;

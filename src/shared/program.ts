@@ -156,6 +156,14 @@ export const switchSceneArgs = z
   })
   .strict();
 
+/** The T-bar: the scene it takes to Program and how far (0 lets go, 1 completes). */
+export const tbarArgs = z
+  .object({
+    sceneId: rowId.nullable(),
+    position: z.number().min(0, 'must be 0..1').max(1, 'must be 0..1'),
+  })
+  .strict();
+
 export interface SourceInfo {
   id: number;
   name: string;

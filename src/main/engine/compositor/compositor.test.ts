@@ -308,6 +308,29 @@ describe('scene switches', () => {
     );
   });
 
+  it('holds a T-bar mix where the hand leaves it, lets go back to the scene on air, and a switch that falls due ends it', () => {
+    const frames: Captured[] = [];
+    const c = twoColourCompositor(frames);
+    const mix = (w: number): number => Math.round((235 * w + 16 * (255 - w)) / 255);
+    c.tick(0);
+    c.setManualMix('B', 64);
+    c.tick(1);
+    c.tick(2); // held: the same mix, not a fade running on
+    c.setManualMix('B', 191);
+    c.tick(3);
+    c.setManualMix(null, 0);
+    c.tick(4);
+    c.setManualMix('B', 128);
+    c.switchScene({ sceneId: 'B', atFrame: 6 });
+    c.tick(5);
+    c.tick(6);
+    c.tick(7);
+    expect(frames.map((f) => f.y[0])).toEqual([16, mix(64), mix(64), mix(191), 16, mix(128), 235, 235]);
+    expect(c.switcher.manualTarget).toBeNull();
+    expect(() => c.setManualMix('nope', 10)).toThrow(/no scene/);
+    expect(() => c.setManualMix('B', 256)).toThrow(expect.objectContaining({ field: 'position' }));
+  });
+
   it('switches on the next frame when no frame is given, and refuses a frame already composed', () => {
     const frames: Captured[] = [];
     const c = twoColourCompositor(frames);

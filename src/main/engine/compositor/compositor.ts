@@ -201,6 +201,12 @@ export class Compositor {
     return this.switcher.cancel(id);
   }
 
+  /** The T-bar: `to` mixed over the scene on air at weight/255 from the next frame; null lets go. */
+  setManualMix(to: string | null, weight: number): void {
+    if (to !== null && !this.#scenes.has(to)) throw new CompositorError('UNKNOWN_SCENE', `no scene ${to}`, { field: 'sceneId' });
+    this.switcher.setManualMix(to, weight);
+  }
+
   // --- sources ------------------------------------------------------------
 
   /**

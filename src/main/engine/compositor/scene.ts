@@ -82,6 +82,9 @@ interface ActiveFade {
 export class SceneSwitcher {
   #current: string | null;
   #fade: ActiveFade | null = null;
+  /** A transition held by hand (the T-bar): `to` over the current scene at weight/255, until let go or a switch falls due. */
+  #manualTo: string | null = null;
+  #manualWeight = 0;
   #pending: ScheduledSwitch[] = [];
   #nextId = 1;
   #nextFrame: number;
@@ -103,6 +106,23 @@ export class SceneSwitcher {
 
   pending(): readonly ScheduledSwitch[] {
     return this.#pending;
+  }
+
+  /**
+   * The T-bar: from the next frame, `to` shows over the scene on air at weight/255 (0..255), and stays
+   * so until it is moved again, let go (null), or a scheduled switch falls due, which ends it.
+   */
+  setManualMix(to: string | null, weight: number): void {
+    if (to !== null && (!Number.isInteger(weight) || weight < 0 || weight > 255)) {
+      throw new CompositorError('BAD_OPTION', `a T-bar weight is 0..255, got ${weight}`, { field: 'position' });
+    }
+    this.#manualTo = to;
+    this.#manualWeight = to === null ? 0 : weight;
+  }
+
+  /** The scene the T-bar is taking to, or null. */
+  get manualTarget(): string | null {
+    return this.#manualTo;
   }
 
   schedule(request: SwitchRequest): ScheduledSwitch {
@@ -135,6 +155,7 @@ export class SceneSwitcher {
       const next = this.#pending[0]!;
       if (next.atFrame !== null && next.atFrame > n) break;
       this.#pending.shift();
+      this.#manualTo = null; // a switch that falls due takes over from the hand
       if (this.#fade) {
         this.#current = this.#fade.to;
         this.#fade = null;
@@ -169,5 +190,9 @@ export class SceneSwitcher {
     view.from = this.#current;
     view.to = null;
     view.weight = 0;
+    if (this.#manualTo !== null && this.#manualTo !== this.#current) {
+      view.to = this.#manualTo;
+      view.weight = this.#manualWeight;
+    }
   }
 }

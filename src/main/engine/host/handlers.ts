@@ -116,6 +116,7 @@ export function createHandlers(engine: Engine): HandlerTable {
     'program.status': () => host.status(),
     'program.ptsOfFrame': ({ frame }) => ({ frame, pts: host.ptsOfFrame(frame) }),
     'program.switchScene': ({ sceneId, atFrame, transition }) => host.switchScene(sceneId, atFrame, transition),
+    'program.tbar': ({ sceneId, position }) => host.tbar(sceneId, position),
 
     'sources.list': () => programRepository.sources().map((source) => host.sourceInfo(source)),
     'sources.create': async ({ name, config, audio }) => {

@@ -388,6 +388,15 @@ export class ProgramHost {
     return { sceneId, atFrame: scheduled.atFrame };
   }
 
+  /** The T-bar (Program.setTbar); only while the program runs. */
+  tbar(sceneId: number | null, position: number): { sceneId: number | null; position: number; atFrame: number | null } {
+    if (sceneId !== null) this.#options.repository.scene(sceneId); // NOT_FOUND names the scene
+    const program = this.#program;
+    if (!program) throw new ProgramError('NOT_RUNNING', 'The program is not running: the T-bar moves what is on air.');
+    const moved = program.setTbar(sceneId === null ? null : String(sceneId), position);
+    return { sceneId, position: moved.position, atFrame: moved.atFrame };
+  }
+
   /** The operator layer took a scene (inside a frame tick): stored just after, off the frame path. */
   #operatorTook(sceneId: string | null): void {
     if (sceneId === null || !/^\d+$/.test(sceneId)) return;

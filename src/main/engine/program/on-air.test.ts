@@ -218,6 +218,32 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
     await program.removeSource('tone');
   }, 60_000);
 
+  it('the T-bar: a mix held where the hand leaves it, refused while a break holds the air and ended by it, completed on the next frame at 1', async () => {
+    const timeline = program.timeline;
+    expect(program.holding('operator')).toBe('blue');
+    // Red half over blue, held over several frames (not a fade running on).
+    expect(program.setTbar('red', 0.5)).toEqual({ sceneId: 'red', position: 0.5, atFrame: null });
+    const tbarFrom = timeline.frame + 1;
+    await step(4);
+    const tbarTo = timeline.frame;
+    // A break takes the air: the T-bar's mix ends with it, and the T-bar is refused while it holds.
+    timeline.at(timeline.frame + 1, { kind: 'hold', layer: 'break', sceneId: 'cue:break' });
+    await step(2);
+    expect(() => program.setTbar('red', 0.3)).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'sceneId' }));
+    timeline.at(timeline.frame + 1, { kind: 'hold', layer: 'break', sceneId: null });
+    await step(2);
+    const afterBreak = timeline.frame;
+    expect(program.onAirScene()).toBe('blue');
+    // All the way: red from the next frame, the operator's scene from then on.
+    const { atFrame } = program.setTbar('red', 1);
+    expect(atFrame).toBe(timeline.frame + 1);
+    await step(3);
+    expect(program.holding('operator')).toBe('red');
+    expect(() => program.setTbar('nope', 0.5)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => program.setTbar('blue', 1.5)).toThrow(expect.objectContaining({ field: 'position' }));
+    Object.assign(marks, { tbarFrom, tbarTo, afterBreak, tbarComplete: atFrame });
+  }, 30_000);
+
   it('the encoded picture: red, the slate from the splice frame, its new text from the frame after the swap, blue on the return frame; the crawl', async () => {
     await program.stop();
     const file = path.join(work, 'program.ts');
@@ -239,5 +265,13 @@ describe('the on-air core in a running program (fake clock, real ffmpeg)', () =>
     for (let n = crawlFrom; n < playoutRelease; n++) expect(near(luma[n]!, (red + white) / 2)).toBe(true);
     for (let n = playoutRelease; n < crawlEnd; n++) expect(near(luma[n]!, (blue + white) / 2)).toBe(true);
     expect(near(luma[crawlEnd]!, blue)).toBe(true);
+    // The T-bar at half: red at 128/255 over blue on every frame it was held; blue again after the
+    // break that ended it; red alone from the frame the completion named, with no frame between.
+    const { tbarFrom, tbarTo, afterBreak, tbarComplete } = marks as { tbarFrom: number; tbarTo: number; afterBreak: number; tbarComplete: number };
+    expect(near(luma[tbarFrom - 1]!, blue)).toBe(true);
+    for (let n = tbarFrom; n <= tbarTo; n++) expect(near(luma[n]!, (red * 128 + blue * 127) / 255), `T-bar frame ${n}: ${luma[n]}`).toBe(true);
+    expect(near(luma[afterBreak]!, blue)).toBe(true);
+    expect(colours[tbarComplete - 1]).toBe('blue');
+    expect(colours[tbarComplete]).toBe('red');
   }, 30_000);
 });

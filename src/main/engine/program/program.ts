@@ -47,7 +47,7 @@ import { ProgramCueChannel } from './cue-channel.ts';
 import { ProgramTimeline } from './frame-timeline.ts';
 import { OnAirArbiter } from './on-air-arbiter.ts';
 import { AudioFollowsPicture } from './audio-follows-picture.ts';
-import type { FrameAction, GeneratedLayer, GeneratedTextStyle, OnAirControl, OnAirLayer } from './on-air-control.ts';
+import { ON_AIR_LAYERS, type FrameAction, type GeneratedLayer, type GeneratedTextStyle, type OnAirControl, type OnAirLayer } from './on-air-control.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
@@ -141,6 +141,7 @@ export const EMPTY_SCENE_ID = 'program:nothing';
 const PRIMING_FRAMES = 3;
 const ENCODER_READY_TIMEOUT_MS = 10_000;
 const CUT: Transition = { kind: 'cut' };
+const OPERATOR_LAYER = ON_AIR_LAYERS.indexOf('operator');
 const isOperatorHold = (action: FrameAction): boolean => action.kind === 'hold' && action.layer === 'operator';
 
 /**
@@ -373,6 +374,36 @@ export class Program implements OnAirControl {
     const atFrame = request.atFrame ?? this.timeline.frame + 1;
     const id = this.timeline.at(atFrame, { kind: 'hold', layer: 'operator', sceneId: request.sceneId, transition });
     return { id, sceneId: request.sceneId, atFrame, transition };
+  }
+
+  /**
+   * The T-bar, as OBS's: `sceneId` shows over the operator's scene at `position` (0..1) from the next
+   * frame and stays there until moved again; 1 completes it (the operator holds the scene from the
+   * next frame, by cut: the picture is already all of it); 0 or a null scene lets go. Only while the
+   * operator's scene is what airs: a break, an alert or the playout on air refuse it (CONFLICT), and
+   * one that takes the air meanwhile ends it (its switch falls due).
+   */
+  setTbar(sceneId: string | null, position: number): { sceneId: string | null; position: number; atFrame: number | null } {
+    if (sceneId === null || position <= 0) {
+      this.#compositor.setManualMix(null, 0);
+      return { sceneId: null, position: 0, atFrame: null };
+    }
+    if (!this.#scenes.has(sceneId)) throw new ProgramError('NOT_FOUND', `no scene ${sceneId}`, { field: 'sceneId' });
+    if (!Number.isFinite(position) || position > 1)
+      throw new ProgramError('BAD_SWITCH', `the T-bar's position is 0..1, got ${position}`, { field: 'position' });
+    const decision = this.#arbiter.decision;
+    if (decision.overlay !== null || (decision.baseLayer !== -1 && decision.baseLayer !== OPERATOR_LAYER)) {
+      const holder = decision.overlay !== null ? 'alert' : ON_AIR_LAYERS[decision.baseLayer];
+      throw new ProgramError('CONFLICT', `the T-bar moves the operator's scene only; the ${holder} holds the air now`, { field: 'sceneId' });
+    }
+    if (position >= 1) {
+      // Held until the switch falls due on the next frame, so no frame shows the old scene in between.
+      this.#compositor.setManualMix(sceneId, 255);
+      const { atFrame } = this.switchScene({ sceneId, transition: CUT });
+      return { sceneId, position: 1, atFrame };
+    }
+    this.#compositor.setManualMix(sceneId, Math.round(position * 255));
+    return { sceneId, position, atFrame: null };
   }
 
   /** Takes back a switch not yet made; false when it was made or never was. */
