@@ -159,3 +159,80 @@ test('Studio Mode: Preview is edited while Program stays, then Transition fades 
   }
   expect(consoleErrors).toEqual([]);
 });
+
+test('the T-bar: dragged half way the output holds the mix there; let go at the end, Preview is on air and the scenes swap', async ({ page, studio }) => {
+  test.setTimeout(180_000);
+  const consoleErrors = collectConsoleErrors(page);
+  const call = <T>(name: string, args: unknown = {}) => callCommand<T>(studio, name, args);
+  await call('program.setFormat', {
+    width: 320,
+    height: 180,
+    frameRate: String(FPS),
+    videoBitrateKbps: 800,
+    gopFrames: 30,
+    x264Preset: 'ultrafast',
+    audioBitrateKbps: 96,
+    videoEncoder: 'libx264',
+  });
+  const colour = (name: string, color: string) => call<SourceInfo>('sources.create', { name, config: { kind: 'color', color, width: 320, height: 180 } });
+  const red = await colour('Red', '#ff0000');
+  const blue = await colour('Blue', '#0000ff');
+  const redScene = await call<SceneInfo>('scenes.create', { name: 'Red show', layers: [{ sourceId: red.id }] });
+  const blueScene = await call<SceneInfo>('scenes.create', { name: 'Blue show', layers: [{ sourceId: blue.id }] });
+  await call('program.switchScene', { sceneId: redScene.id });
+  const received = path.join(studio.dataDir, 'received');
+  mkdirSync(received, { recursive: true });
+  const srtPort = await freePort('udp');
+  const srt = await call<OutputInfo>('outputs.create', { settings: { kind: 'srt', name: 'Distributor', url: `srt://127.0.0.1:${srtPort}`, latencyMs: 400 } });
+  const captureFile = path.join(received, 'program.ts');
+  const capture = new SrtCapture(srtPort, captureFile);
+  try {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto('/');
+    await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+    await page.getByTestId('program-go-live').click();
+    await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'live');
+    await call<OutputInfo[]>('outputs.startAll');
+    await expect
+      .poll(async () => (await call<OutputStatus[]>('outputs.status')).find((o) => o.id === String(srt.id))?.state, { timeout: 20_000 })
+      .toBe('running');
+    await page.getByTestId('studio-mode-toggle').click();
+    const sceneRow = (id: number) => page.locator(`[data-testid="scene-row"][data-scene-id="${id}"]`);
+    await sceneRow(blueScene.id).locator('.item-row__select').click();
+    await expect(sceneRow(blueScene.id)).toHaveAttribute('data-selected', 'true');
+
+    // Half way by hand, and let go there: the engine holds that mix.
+    const tbar = page.getByTestId('tbar');
+    const box = await tbar.boundingBox();
+    if (!box) throw new Error('no T-bar on screen');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + 2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, y, { steps: 8 });
+    await page.mouse.up();
+    const position = Number(await tbar.getAttribute('data-position'));
+    expect(position).toBeGreaterThan(0.3);
+    expect(position).toBeLessThan(0.7);
+    expect((await call<{ onAirSceneId: number }>('program.status')).onAirSceneId).toBe(redScene.id);
+    const held = (await call<{ frame: number }>('program.status')).frame + 15;
+    await expect.poll(async () => (await call<{ frame: number }>('program.status')).frame, { timeout: 20_000 }).toBeGreaterThan(held + FPS);
+    const heldPts = (await call<{ pts: number }>('program.ptsOfFrame', { frame: held })).pts;
+    await expect.poll(() => decodeThumbnails(captureFile).has(heldPts), { timeout: 30_000, intervals: [1000] }).toBe(true);
+    const picture = decodeThumbnails(captureFile).get(heldPts)!;
+    const [r, , b] = pixel(picture, THUMB_WIDTH - 4, THUMB_HEIGHT - 4);
+    expect(Math.abs(b! / 255 - position), `blue at ${(b! / 255).toFixed(2)} for the T-bar at ${position.toFixed(2)}`).toBeLessThan(0.12);
+    expect(Math.abs(r! / 255 - (1 - position)), `red at ${(r! / 255).toFixed(2)}`).toBeLessThan(0.12);
+
+    // All the way, let go at the end: Blue is on air, and the old Program scene is in Preview.
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + 20, y, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(async () => (await call<{ onAirSceneId: number }>('program.status')).onAirSceneId, { timeout: 10_000 }).toBe(blueScene.id);
+    await expect(sceneRow(redScene.id)).toHaveAttribute('data-selected', 'true');
+    await expect(page.getByTestId('tbar')).toHaveAttribute('data-position', '0');
+  } finally {
+    await capture.stop();
+  }
+  expect(consoleErrors).toEqual([]);
+});

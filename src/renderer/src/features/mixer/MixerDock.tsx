@@ -6,7 +6,7 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { mixerSelectors } from '../../store/slices/mixer.ts';
 import { sourcesSelectors } from '../../store/slices/sources.ts';
 import { FADER_MAX_DB, FADER_MIN_DB, dbAtFaderPosition, faderPositionOf, formatDb, mixerSources, stepDb } from './fader.ts';
-import { latestCommitter } from './latest-commit.ts';
+import { latestCommitter } from '../../api/latest-commit.ts';
 import { PeakMeter } from './PeakMeter.tsx';
 
 /** Steps of the fader's range input: fine enough that every 0.1 dB near unity has its own step. */

@@ -1,3 +1,5 @@
+import { useMemo, useState } from 'react';
+import { latestCommitter } from '../../api/latest-commit.ts';
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
@@ -29,6 +31,8 @@ export function StudioTransition() {
         Transition
       </button>
       <span className="studio-transition__current">{transitionLabel(transition)}</span>
+      {/* A new Preview scene (after a completed transition, or picked by hand) starts from the bottom. */}
+      <TBar key={previewId ?? 'none'} disabled={pending} />
       <fieldset className="studio-transition__quick" aria-label="Quick transitions">
         {QUICK_TRANSITIONS.map((choice) => (
           <button
@@ -46,5 +50,56 @@ export function StudioTransition() {
         ))}
       </fieldset>
     </div>
+  );
+}
+
+const TBAR_STEPS = 1000;
+
+/**
+ * OBS's T-bar: dragging mixes the Preview scene over Program where the hand is (the engine holds
+ * it there); letting go at the end completes the transition, and at the start takes it back. Only
+ * the newest position is sent while a call is out, so a fast drag never queues stale ones.
+ */
+function TBar({ disabled }: { disabled: boolean }) {
+  const moveTbar = useStudio((s) => s.moveTbar);
+  const [value, setValue] = useState(0);
+  const committer = useMemo(
+    () =>
+      latestCommitter<number>(
+        async (position) => void (await moveTbar(position)),
+        () => {},
+      ),
+    [moveTbar],
+  );
+
+  const release = () => {
+    if (value >= TBAR_STEPS) {
+      committer.push(1);
+      setValue(0);
+    } else if (value <= 0) committer.push(0);
+  };
+  return (
+    <label className="studio-transition__tbar">
+      <span className="studio-transition__tbar-label">T-bar</span>
+      <input
+        type="range"
+        min={0}
+        max={TBAR_STEPS}
+        step={1}
+        value={value}
+        disabled={disabled}
+        aria-label="T-bar: drag to mix Preview into Program; let go at the end to complete"
+        data-testid="tbar"
+        data-position={value / TBAR_STEPS}
+        onChange={(event) => {
+          const next = Number(event.target.value);
+          setValue(next);
+          // Never completed mid-drag: the end is taken when the hand lets go there.
+          committer.push(Math.min(next, TBAR_STEPS - 1) / TBAR_STEPS);
+        }}
+        onPointerUp={release}
+        onKeyUp={release}
+      />
+    </label>
   );
 }

@@ -56,6 +56,11 @@ export interface ProgramSliceActions {
   chooseScene(sceneId: number): void;
   /** Studio Mode's Transition: the Preview scene to Program, then the old Program scene into Preview (OBS's swap). */
   takePreview(transition?: TransitionChoice): Promise<void>;
+  /**
+   * The T-bar: the Preview scene over Program at `position` (0..1). 1 completes the transition (then
+   * OBS's swap, as takePreview); 0 lets go. Resolves false when the engine refused (switchError says why).
+   */
+  moveTbar(position: number): Promise<boolean>;
   askToStop(): void;
   closeStopConfirm(): void;
   setStudioMode(on: boolean): void;
@@ -148,6 +153,20 @@ export function createProgramSlice(client: StudioClient): SliceCreator<ProgramSl
         const programId = get().programStatus?.running ? get().programStatus!.onAirSceneId : null;
         if (previewId === null || previewId === programId) return;
         if ((await get().switchScene(previewId, choice)) && programId !== null) get().selectScene(programId);
+      },
+      async moveTbar(position) {
+        const previewId = get().selectedSceneId;
+        const programId = get().programStatus?.running ? get().programStatus!.onAirSceneId : null;
+        if (previewId === null || previewId === programId) return false;
+        try {
+          await client.call('program.tbar', { sceneId: position > 0 ? previewId : null, position });
+          if (get().switchError) set({ switchError: null }, false, 'program/tbar');
+        } catch (error) {
+          set({ switchError: describeError(error) }, false, 'program/tbarFailed');
+          return false;
+        }
+        if (position >= 1 && programId !== null) get().selectScene(programId);
+        return true;
       },
       askToStop() {
         if (get().programStatus?.running) set({ stopConfirmOpen: true }, false, 'program/askToStop');

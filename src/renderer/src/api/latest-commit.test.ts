@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestCommitter } from './latest-commit';
+import { latestCommitter } from './latest-commit.ts';
 
 /** A send whose calls the test answers one by one. */
 function controlledSend() {

@@ -1,6 +1,6 @@
 /**
  * Sends the newest value, one call at a time: while a call is out, later values replace each other,
- * so a fader drag never queues stale gains and the engine ends on where the hand stopped.
+ * so a fader or T-bar drag never queues stale values and the engine ends on where the hand stopped.
  * `onSettled` runs once nothing is left to send, with the last failure (a failure drops what waited:
  * the strip shows the engine's value again and the message).
  */
