@@ -327,6 +327,11 @@ describe('scene switches', () => {
     c.tick(7);
     expect(frames.map((f) => f.y[0])).toEqual([16, mix(64), mix(64), mix(191), 16, mix(128), 235, 235]);
     expect(c.switcher.manualTarget).toBeNull();
+    // A T-bar towards a scene that is then removed lets go.
+    c.setScene({ id: 'C', layers: [] });
+    c.setManualMix('C', 100);
+    c.removeScene('C');
+    expect(c.switcher.manualTarget).toBeNull();
     expect(() => c.setManualMix('nope', 10)).toThrow(/no scene/);
     expect(() => c.setManualMix('B', 256)).toThrow(expect.objectContaining({ field: 'position' }));
   });

@@ -188,6 +188,8 @@ export class Compositor {
   removeScene(sceneId: string): boolean {
     const removed = this.#scenes.delete(sceneId);
     if (removed) this.#retireUnusedTables();
+    // A T-bar taking to a scene that is gone lets go (it would mix towards an empty frame).
+    if (removed && this.switcher.manualTarget === sceneId) this.switcher.setManualMix(null, 0);
     return removed;
   }
 
