@@ -114,6 +114,26 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'alerts.stop': { good: {}, bad: { force: true }, badField: 'force' },
   'alerts.status': { good: {}, bad: { all: true }, badField: 'all' },
   'alerts.log': { good: {}, bad: { limit: 1001 }, badField: 'limit' },
+  'media.import': { good: { path: '/media/show.mp4' }, bad: { path: 'show.mp4' }, badField: 'path' },
+  'media.list': { good: {}, bad: { all: true }, badField: 'all' },
+  'media.update': {
+    good: {
+      id: 1,
+      chapters: [
+        { title: 'Part 1', startSeconds: 0 },
+        { title: 'Part 2', startSeconds: 5 },
+      ],
+    },
+    bad: {
+      id: 1,
+      chapters: [
+        { title: 'B', startSeconds: 5 },
+        { title: 'A', startSeconds: 2 },
+      ],
+    },
+    badField: 'chapters.1.startSeconds',
+  },
+  'media.remove': { good: { id: 1 }, bad: { id: -1 }, badField: 'id' },
 };
 
 describe('contract', () => {

@@ -20,6 +20,7 @@ import {
 } from './program.ts';
 import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
 import type { StatsEvent } from './stats.ts';
+import { mediaImportArgs, mediaUpdateArgs, type MediaItem } from './media.ts';
 import {
   cueSettingsPatchSchema,
   startAlertArgs,
@@ -173,6 +174,17 @@ export const commandArgs = {
   'alerts.status': noArgs,
   /** Alerts that aired, newest first. */
   'alerts.log': z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+
+  /**
+   * The media library (#14). Import probes the file (ffprobe) and answers what it found; a file it
+   * cannot use is listed as failed with the reason. Loudness and thumbnail follow (media.changed).
+   */
+  'media.import': mediaImportArgs,
+  'media.list': noArgs,
+  /** Rename, or replace the chapters (in the store only; the file is never rewritten). */
+  'media.update': mediaUpdateArgs,
+  /** Removes the entry and its cached pictures, never the file. */
+  'media.remove': byId,
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -308,6 +320,10 @@ export interface CommandResults {
   'alerts.stop': AlertState;
   'alerts.status': AlertState;
   'alerts.log': AlertLogRow[];
+  'media.import': MediaItem;
+  'media.list': MediaItem[];
+  'media.update': MediaItem;
+  'media.remove': { removed: boolean };
 }
 
 /** What cues.startBreak answers: the break as planned, on the GOP grid. */
@@ -384,6 +400,8 @@ export interface EventPayloads {
   'cues.settings': CueSettings;
   /** On every change, and at least 4 times a second while a timed alert runs. */
   'alerts.state': AlertState;
+  /** The whole library, on every import, edit, removal and finished analysis. */
+  'media.changed': MediaItem[];
 }
 
 export interface Scte35SentEvent {
@@ -421,6 +439,7 @@ export const eventNames = [
   'cues.state',
   'cues.settings',
   'alerts.state',
+  'media.changed',
 ] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------

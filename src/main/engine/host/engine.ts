@@ -30,6 +30,8 @@ import { ingestStreamEvent } from './ingest-events.ts';
 import { describeCueSent } from './scte35-sent.ts';
 import { AlertService, CueDeck } from '../cues/index.ts';
 import { CuesRepository } from '../store/cues-repository.ts';
+import { MediaLibrary } from '../media/library.ts';
+import { MediaRepository } from '../store/media-repository.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -98,6 +100,8 @@ export class Engine {
   /** The ad-cue deck and the emergency alert, over the program's on-air control. */
   readonly cues: CueDeck;
   readonly alerts: AlertService;
+  /** The media library (#14): imported files, probed and measured. */
+  readonly media: MediaLibrary;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -229,6 +233,14 @@ export class Engine {
       frameSize,
       log: options.log.child('alerts'),
     });
+    this.media = new MediaLibrary({
+      repository: new MediaRepository(store.db),
+      dataDir: options.dataDir,
+      binaries: () => ({ ffmpeg: this.#ffmpeg.info?.path ?? null, ffprobe: this.#ffmpeg.info?.ffprobePath ?? null }),
+      onChanged: (items) => this.events.emit('media.changed', items),
+      log: options.log.child('media'),
+    });
+    this.media.resumeAnalyses();
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
@@ -331,6 +343,7 @@ export class Engine {
       }
     };
     await step('stats', () => this.stats.close());
+    await step('media', () => this.media.close());
     await step('program', () => this.programHost.close());
     await step('cues', () => {
       this.alerts.dispose();

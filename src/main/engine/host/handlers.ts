@@ -256,5 +256,11 @@ export function createHandlers(engine: Engine): HandlerTable {
     'alerts.stop': () => engine.alerts.stop(),
     'alerts.status': () => engine.alerts.status(),
     'alerts.log': ({ limit }) => engine.alerts.log(limit),
+
+    // The media library (#14): the library answers and emits media.changed itself.
+    'media.import': ({ path }) => engine.media.import(path),
+    'media.list': () => engine.media.list(),
+    'media.update': ({ id, name, chapters }) => engine.media.update(id, { name, chapters }),
+    'media.remove': ({ id }) => engine.media.remove(id),
   };
 }

@@ -273,4 +273,82 @@ export const migrations: readonly Migration[] = [
       db.exec(`ALTER TABLE scene_layers ADD COLUMN locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1));`);
     },
   },
+  {
+    // The media library (#14). Version 1's media table predates "frame n is the master time" and no
+    // code ever wrote it: it becomes what ffprobe finds (exact frame rate, duration in seconds,
+    // audio, chapters edited in the store only) plus the analysis made after the import (loudness,
+    // thumbnail). Ids are never reused (AUTOINCREMENT): the cache folder and schedule items name them.
+    // schedule_items references media and ad_markers references schedule_items, so the three are
+    // rebuilt as sqlite.org/lang_altertable.html describes (new tables, copy, drop, rename: renaming
+    // rewrites the references), unchanged but for media, in this migration's one transaction.
+    version: 6,
+    name: 'media library: media redesigned',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE media_v6 (
+          id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+          path               TEXT NOT NULL UNIQUE,
+          name               TEXT NOT NULL,
+          state              TEXT NOT NULL CHECK (state IN ('ready', 'failed')),
+          reason             TEXT,                -- why it failed
+          duration_seconds   REAL,
+          video_width        INTEGER,
+          video_height       INTEGER,
+          video_fps_num      INTEGER,
+          video_fps_den      INTEGER,
+          video_codec        TEXT,
+          audio_codec        TEXT,
+          audio_channels     INTEGER,
+          audio_sample_rate  INTEGER,
+          chapters           TEXT NOT NULL DEFAULT '[]',  -- JSON [{ title, startSeconds }], sorted
+          loudness_lufs      REAL,                -- integrated, EBU R128
+          analysis_error     TEXT,                -- why the loudness or thumbnail could not be made
+          thumbnail_path     TEXT,
+          added_at           TEXT NOT NULL,
+          CHECK (state = 'failed' OR duration_seconds IS NOT NULL)
+        ) STRICT;
+        INSERT INTO media_v6 (id, path, name, state, reason, duration_seconds, video_width, video_height, video_fps_num, video_fps_den, video_codec, audio_codec, added_at)
+          SELECT id, path, title,
+                 CASE WHEN probe_status = 'ok' AND duration_ms IS NOT NULL THEN 'ready' ELSE 'failed' END,
+                 CASE WHEN probe_status = 'ok' AND duration_ms IS NOT NULL THEN NULL ELSE coalesce(probe_error, 'not probed; import it again') END,
+                 duration_ms / 1000.0, width, height, fps_num, fps_den, video_codec, audio_codec, added_at
+          FROM media;
+
+        CREATE TABLE schedule_items_v6 (
+          id              INTEGER PRIMARY KEY,
+          channel_id      INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+          media_id        INTEGER NOT NULL REFERENCES media_v6(id) ON DELETE RESTRICT,
+          start_at        TEXT NOT NULL,          -- wall time the item goes on air
+          duration_frames INTEGER NOT NULL CHECK (duration_frames > 0),
+          in_point_ms     INTEGER NOT NULL DEFAULT 0,
+          created_at      TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO schedule_items_v6 SELECT id, channel_id, media_id, start_at, duration_frames, in_point_ms, created_at FROM schedule_items;
+
+        CREATE TABLE ad_markers_v6 (
+          id               INTEGER PRIMARY KEY,
+          channel_id       INTEGER REFERENCES channels(id) ON DELETE CASCADE,
+          schedule_item_id INTEGER REFERENCES schedule_items_v6(id) ON DELETE CASCADE,
+          state            TEXT NOT NULL CHECK (state IN ('planned', 'executed', 'cancelled')),
+          offset_ms        INTEGER,
+          splice_pts       INTEGER,
+          duration_ms      INTEGER NOT NULL CHECK (duration_ms > 0),
+          event_id         INTEGER,
+          planned_at       TEXT NOT NULL,
+          executed_at      TEXT
+        ) STRICT;
+        INSERT INTO ad_markers_v6 SELECT id, channel_id, schedule_item_id, state, offset_ms, splice_pts, duration_ms, event_id, planned_at, executed_at FROM ad_markers;
+
+        DROP TABLE ad_markers;
+        DROP TABLE schedule_items;
+        DROP TABLE media;
+        ALTER TABLE media_v6 RENAME TO media;
+        ALTER TABLE schedule_items_v6 RENAME TO schedule_items;
+        ALTER TABLE ad_markers_v6 RENAME TO ad_markers;
+        CREATE INDEX schedule_items_by_channel_start ON schedule_items(channel_id, start_at);
+      `);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`foreign key check failed after rebuilding media: ${JSON.stringify(broken)}`);
+    },
+  },
 ];

@@ -1,0 +1,125 @@
+// What the library measures after the import, off the request path: the integrated loudness
+// (EBU R128 through ffmpeg's ebur128 filter) and a JPEG thumbnail. Each run is one owned child
+// with a time limit, so a file that hangs ffmpeg is stopped.
+import type { Readable } from 'node:stream';
+import { spawnOwned } from '../process/child.ts';
+
+export interface AnalysisRun {
+  ffmpegPath: string;
+  filePath: string;
+  signal?: AbortSignal;
+  timeoutMs: number;
+}
+
+/** ebur128's summary: "Integrated loudness:" then "I:  -23.0 LUFS" (silence reads -70.0). */
+const INTEGRATED_LINE = /^\s*I:\s+(-?\d+(?:\.\d+)?|-inf)\s+LUFS/;
+
+/** The last integrated loudness ebur128 printed, from its stderr lines. */
+export function integratedLoudnessFrom(lines: readonly string[]): number | null {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const match = INTEGRATED_LINE.exec(lines[i]!);
+    if (match) return match[1] === '-inf' ? Number.NEGATIVE_INFINITY : Number(match[1]);
+  }
+  return null;
+}
+
+/** Integrated loudness of the file's first audio stream, in LUFS. Rejects with the child's error. */
+export async function measureLoudness(run: AnalysisRun): Promise<number> {
+  const lines: string[] = [];
+  const child = spawnOwned({
+    command: run.ffmpegPath,
+    name: 'ffmpeg loudness',
+    args: [
+      '-hide_banner',
+      '-nostdin',
+      '-nostats',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      run.filePath,
+      '-map',
+      '0:a:0',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-af',
+      'ebur128=framelog=quiet',
+      '-f',
+      'null',
+      '-',
+    ],
+    stdout: 'ignore',
+    timeoutMs: run.timeoutMs,
+    graceMs: 1000,
+    ...(run.signal ? { signal: run.signal } : {}),
+    onStderrLine: (line) => {
+      if (INTEGRATED_LINE.test(line)) lines.push(line);
+    },
+  });
+  await child.result();
+  if (run.signal?.aborted) throw new Error('cancelled');
+  const lufs = integratedLoudnessFrom(lines);
+  if (lufs === null) throw new Error('ffmpeg ebur128 printed no integrated loudness');
+  return lufs;
+}
+
+export const THUMBNAIL_WIDTH = 320;
+
+/** A JPEG of the frame at `atSeconds`, THUMBNAIL_WIDTH wide; the bytes (written by the caller, atomically). */
+export async function renderThumbnail(run: AnalysisRun & { atSeconds: number }): Promise<Buffer> {
+  const child = spawnOwned({
+    command: run.ffmpegPath,
+    name: 'ffmpeg thumbnail',
+    // -ss before -i seeks by keyframe then decodes to the time: accurate and quick.
+    args: [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-protocol_whitelist',
+      'file',
+      '-ss',
+      run.atSeconds.toFixed(3),
+      '-i',
+      run.filePath,
+      '-map',
+      '0:v:0',
+      '-frames:v',
+      '1',
+      '-vf',
+      `scale=${THUMBNAIL_WIDTH}:-2`,
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '4',
+      '-f',
+      'image2pipe',
+      'pipe:1',
+    ],
+    timeoutMs: run.timeoutMs,
+    graceMs: 1000,
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+  const bytes = collect(child.stdout!);
+  await child.result();
+  if (run.signal?.aborted) throw new Error('cancelled');
+  const jpeg = await bytes;
+  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('ffmpeg wrote no JPEG thumbnail');
+  return jpeg;
+}
+
+const MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024;
+
+function collect(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_THUMBNAIL_BYTES) chunks.push(chunk);
+    });
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('close', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', () => resolve(Buffer.concat(chunks)));
+  });
+}

@@ -1,0 +1,76 @@
+// The media library as clients see it (#14): imported files, what ffprobe found in them, their
+// chapters and loudness. Schemas and types only (zod), shared by the engine and the renderer.
+import { z } from 'zod';
+import { localFilePath, rowId } from './program.ts';
+
+export const MAX_MEDIA_NAME_LENGTH = 200;
+export const MAX_CHAPTER_TITLE_LENGTH = 200;
+export const MAX_CHAPTERS = 1000;
+
+export const chapterSchema = z
+  .object({
+    title: z.string().max(MAX_CHAPTER_TITLE_LENGTH, `must be at most ${MAX_CHAPTER_TITLE_LENGTH} characters`),
+    startSeconds: z.number().finite().min(0, 'must not be negative'),
+  })
+  .strict();
+export type MediaChapter = z.infer<typeof chapterSchema>;
+
+/**
+ * Chapters in the order they play: each starts after the one before. (That they start within the
+ * file's duration is checked by the engine, which knows the duration.)
+ */
+export const chaptersSchema = z
+  .array(chapterSchema)
+  .max(MAX_CHAPTERS, `must have at most ${MAX_CHAPTERS} chapters`)
+  .superRefine((chapters, ctx) => {
+    for (let i = 1; i < chapters.length; i++) {
+      if (chapters[i]!.startSeconds <= chapters[i - 1]!.startSeconds) {
+        ctx.addIssue({ code: 'custom', path: [i, 'startSeconds'], message: `must be after the previous chapter's start (${chapters[i - 1]!.startSeconds} s)` });
+        return;
+      }
+    }
+  });
+
+const mediaName = z.string().trim().min(1, 'must not be empty').max(MAX_MEDIA_NAME_LENGTH, `must be at most ${MAX_MEDIA_NAME_LENGTH} characters`);
+
+export const mediaImportArgs = z.object({ path: localFilePath }).strict();
+export const mediaUpdateArgs = z.object({ id: rowId, name: mediaName.optional(), chapters: chaptersSchema.optional() }).strict();
+
+export type MediaState = 'ready' | 'failed';
+
+export interface MediaVideo {
+  width: number;
+  height: number;
+  /** Exact, as the stream declares it (r_frame_rate): 30000/1001 for 29.97. */
+  frameRate: { num: number; den: number };
+  codec: string;
+}
+
+export interface MediaAudio {
+  codec: string;
+  channels: number;
+  sampleRate: number;
+}
+
+export interface MediaItem {
+  id: number;
+  name: string;
+  path: string;
+  /** `failed`: ffprobe could not read it or found nothing to play; `reason` says why. It cannot be scheduled. */
+  state: MediaState;
+  reason?: string;
+  /** null when failed. */
+  durationSeconds: number | null;
+  video: MediaVideo | null;
+  audio: MediaAudio | null;
+  chapters: MediaChapter[];
+  /** Integrated loudness (EBU R128), measured after the import; null until then, or without audio. */
+  loudnessLufs: number | null;
+  /** The thumbnail and loudness are still being made. */
+  analysing: boolean;
+  /** Why the thumbnail or the loudness could not be made, when they could not. */
+  analysisError: string | null;
+  /** The cached JPEG thumbnail in the data dir, once made. */
+  thumbnailPath: string | null;
+  addedAt: string;
+}
