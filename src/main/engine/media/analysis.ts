@@ -26,6 +26,8 @@ export function integratedLoudnessFrom(lines: readonly string[]): number | null 
 /** Integrated loudness of the file's first audio stream, in LUFS. Rejects with the child's error. */
 export async function measureLoudness(run: AnalysisRun): Promise<number> {
   const lines: string[] = [];
+  // framelog=verbose: the per-frame lines go to the verbose level, below ffmpeg's default, so only
+  // the summary is printed (ffmpeg 5.1 takes a log level there, not "quiet").
   const child = spawnOwned({
     command: run.ffmpegPath,
     name: 'ffmpeg loudness',
@@ -43,7 +45,7 @@ export async function measureLoudness(run: AnalysisRun): Promise<number> {
       '-sn',
       '-dn',
       '-af',
-      'ebur128=framelog=quiet',
+      'ebur128=framelog=verbose',
       '-f',
       'null',
       '-',

@@ -134,8 +134,7 @@ export function verdictFromFfprobe(filePath: string, json: string): ProbeVerdict
     }
   }
   const sampleRate = positive(audioStream?.sample_rate);
-  const audio: MediaAudio | null =
-    audioStream?.channels && sampleRate ? { codec: audioStream.codec_name!, channels: audioStream.channels, sampleRate } : null;
+  const audio: MediaAudio | null = audioStream?.channels && sampleRate ? { codec: audioStream.codec_name!, channels: audioStream.channels, sampleRate } : null;
   if (!video && !audio) return { state: 'failed', reason: `ffprobe found no decodable video or audio in this file${formatName ? ` (${formatName})` : ''}.` };
 
   const durationSeconds = positive(parsed.format?.duration) ?? positive(videoStream?.duration) ?? positive(audioStream?.duration);
