@@ -148,7 +148,7 @@ describe('media library: import', () => {
       expect(item.video).toEqual({ width: 320, height: 180, frameRate: { num: FPS, den: 1 }, codec: 'h264' });
       expect(item.audio).toEqual({ codec: 'aac', channels: 2, sampleRate: 48_000 });
       expect(item.chapters.map((chapter) => chapter.title)).toEqual(want.chapters.map((chapter) => chapter.title));
-      item.chapters.forEach((chapter, n) => expect(chapter.startSeconds).toBeCloseTo(want.chapters[n]!.startSeconds, 3));
+      for (const [n, chapter] of item.chapters.entries()) expect(chapter.startSeconds).toBeCloseTo(want.chapters[n]!.startSeconds, 3);
     }
     // Stored: a fresh library on the same file answers the same.
     expect(

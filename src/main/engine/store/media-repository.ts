@@ -168,7 +168,8 @@ export class MediaRepository {
     try {
       return this.#db.prepare('DELETE FROM media WHERE id = ?').run(id).changes > 0;
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      // ON DELETE RESTRICT reports as SQLITE_CONSTRAINT_TRIGGER, a deferred check as _FOREIGNKEY.
+      if (String((error as { code?: string }).code).startsWith('SQLITE_CONSTRAINT') && /FOREIGN KEY/.test(String((error as Error).message))) {
         throw new StoreError('CONFLICT', `Media ${id} is in the schedule: remove it from the schedule first.`, { field: 'id', cause: error });
       }
       throw error;
