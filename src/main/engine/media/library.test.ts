@@ -61,11 +61,14 @@ let changes: MediaItem[][];
 let probeLog: string;
 let probeWrapper: string;
 
-function newLibrary(options: { ffprobe?: string; concurrency?: number; probeTimeoutMs?: number } = {}): MediaLibrary {
+function newLibrary(
+  options: { ffprobe?: string; ffmpeg?: string; concurrency?: number; probeTimeoutMs?: number; analysisTimeoutMs?: number } = {},
+): MediaLibrary {
   return new MediaLibrary({
     repository: new MediaRepository(store.db),
     dataDir,
-    binaries: () => ({ ffmpeg: '/usr/bin/ffmpeg', ffprobe: options.ffprobe ?? probeWrapper }),
+    binaries: () => ({ ffmpeg: options.ffmpeg ?? '/usr/bin/ffmpeg', ffprobe: options.ffprobe ?? probeWrapper }),
+    ...(options.analysisTimeoutMs ? { analysisTimeoutMs: options.analysisTimeoutMs } : {}),
     onChanged: (items) => changes.push(items),
     log: new Logger({ sink: () => {}, level: 'error' }),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -250,6 +253,18 @@ describe('media library: import', () => {
     const item = await library.import(clips.a);
     expect(item.state).toBe('failed');
     expect(item.reason).toMatch(/took too long and was stopped/);
+  }, 30_000);
+
+  it('an analysis that hangs is stopped at its time limit: the item says why, and stays ready', async () => {
+    await library.close();
+    const hanging = writeScript(path.join(dataDir, 'ffmpeg-hangs'), 'exec sleep 60');
+    library = newLibrary({ ffmpeg: hanging, analysisTimeoutMs: 500 });
+    const item = await analysed((await library.import(clips.a)).id);
+    expect(item.state).toBe('ready');
+    expect(item.loudnessLufs).toBeNull();
+    expect(item.thumbnailPath).toBeNull();
+    expect(item.analysisError).toMatch(/^loudness: .*timed out.*; thumbnail: .*timed out/);
+    expect(existsSync(path.join(dataDir, MEDIA_CACHE_DIR, String(item.id), 'thumb.jpg'))).toBe(false);
   }, 30_000);
 
   it('runs at most two probes at once, however many imports arrive', async () => {
