@@ -291,6 +291,18 @@ describe('media library: import', () => {
     expect(most).toBeLessThanOrEqual(2);
   }, 60_000);
 
+  it('an analysis cut short by a shutdown is picked up by the next start', async () => {
+    const item = await library.import(clips.a);
+    expect(item.analysing).toBe(true);
+    await library.close(); // stops the analysis before it stored anything
+    expect(newLibrary().list()[0]).toMatchObject({ loudnessLufs: null, thumbnailPath: null, analysisError: null });
+    library = newLibrary();
+    library.resumeAnalyses();
+    const resumed = await analysed(item.id);
+    expect(resumed.loudnessLufs).not.toBeNull();
+    expect(existsSync(resumed.thumbnailPath!)).toBe(true);
+  }, 60_000);
+
   it('importing the same file again keeps its id and name', async () => {
     const first = await library.import(clips.a);
     library.update(first.id, { name: 'Renamed' });
