@@ -1,0 +1,134 @@
+// The program monitor on a real `studio serve` (real compositor workers, real encoder): its
+// WebSocket needs the token; it sends 640×360 I420 frames of the composed program whose pixels
+// are the scene's (a red full frame); and a viewer that never reads does not hold the program
+// back: frames keep being composed and another viewer keeps getting new ones.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ProgramStatus, SourceInfo } from '../../src/shared/program.ts';
+import {
+  MONITOR_HEADER_BYTES,
+  MONITOR_KIND_PROGRAM,
+  PROGRAM_MONITOR_PATH,
+  readMonitorHeader,
+  type MonitorFrameHeader,
+} from '../../src/shared/monitor-frame.ts';
+import { startStudio, type RunningStudio } from '../support/studio-server.ts';
+
+let dataDir: string;
+let studio: RunningStudio;
+
+async function ok<T>(name: string, args: unknown = {}): Promise<T> {
+  const { status, body } = await studio.command<{ result?: T }>(name, args);
+  if (status !== 200) throw new Error(`${name}: ${status} ${JSON.stringify(body)}`);
+  return body.result!;
+}
+
+function monitorUrl(): string {
+  return `${studio.url.replace(/^http/, 'ws')}${PROGRAM_MONITOR_PATH}`;
+}
+
+interface Received {
+  header: MonitorFrameHeader;
+  pixels: Buffer;
+}
+
+/** A monitor viewer that keeps every frame it gets. */
+function openMonitor(headers: Record<string, string>): { ws: WebSocket; frames: Received[]; opened: Promise<void>; refused: Promise<number> } {
+  const ws = new WebSocket(monitorUrl(), { headers });
+  const frames: Received[] = [];
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) return;
+    const header = readMonitorHeader(new DataView(data.buffer, data.byteOffset, data.byteLength));
+    if (header) frames.push({ header, pixels: data.subarray(MONITOR_HEADER_BYTES) });
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const refused = new Promise<number>((resolve) => ws.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)));
+  return { ws, frames, opened, refused };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-program-monitor-'));
+  studio = await startStudio({ dataDir });
+  await ok('program.setFormat', {
+    width: 1280,
+    height: 720,
+    frameRate: '30',
+    videoBitrateKbps: 800,
+    gopFrames: 30,
+    x264Preset: 'ultrafast',
+    audioBitrateKbps: 64,
+    videoEncoder: 'libx264',
+  });
+  const red = await ok<SourceInfo>('sources.create', { name: 'Red', config: { kind: 'color', color: '#ff0000', width: 1280, height: 720 } });
+  await ok('scenes.create', { name: 'Main', layers: [{ sourceId: red.id }] });
+  await ok('program.start');
+}, 90_000);
+afterAll(async () => {
+  await studio?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('program monitor', () => {
+  it('refuses a viewer without the token', async () => {
+    const anonymous = openMonitor({});
+    anonymous.opened.catch(() => {});
+    expect(await anonymous.refused).toBe(401);
+    const wrong = openMonitor({ Authorization: 'Bearer not-the-token' });
+    wrong.opened.catch(() => {});
+    expect(await wrong.refused).toBe(401);
+  });
+
+  it('sends the composed program at 640×360 with the scene’s pixels (red)', async () => {
+    const viewer = openMonitor(studio.authHeaders);
+    await viewer.opened;
+    await expect.poll(() => viewer.frames.length, { timeout: 30_000 }).toBeGreaterThan(3);
+    const { header, pixels } = viewer.frames.at(-1)!;
+    expect(header.kind).toBe(MONITOR_KIND_PROGRAM);
+    expect([header.width, header.height]).toEqual([640, 360]);
+    expect(pixels.length).toBe(640 * 360 * 1.5);
+    // #ff0000 in BT.709 limited range: Y 63, Cb 102, Cr 240 (color.ts); every sample of the frame.
+    const luma = pixels.subarray(0, 640 * 360);
+    const cb = pixels.subarray(640 * 360, 640 * 360 + 320 * 180);
+    const cr = pixels.subarray(640 * 360 + 320 * 180);
+    for (const [plane, expected] of [
+      [luma, 63],
+      [cb, 102],
+      [cr, 240],
+    ] as const) {
+      let off = 0;
+      for (const sample of plane) if (Math.abs(sample - expected) > 1) off++;
+      expect(off).toBe(0);
+    }
+    // Frames come in program order, each stamped when composed.
+    const indices = viewer.frames.map((f) => f.header.frameIndex);
+    for (let i = 1; i < indices.length; i++) expect(indices[i]!).toBeGreaterThan(indices[i - 1]!);
+    expect(header.composedAtMs).toBeGreaterThan(Date.parse('2020-01-01'));
+    viewer.ws.close();
+  });
+
+  it('a viewer that never reads does not stall the program, nor the other viewers', async () => {
+    const stuck = openMonitor(studio.authHeaders);
+    await stuck.opened;
+    // It stops reading: its socket fills up and the server must drop its frames, not wait.
+    stuck.ws.pause();
+    const reader = openMonitor(studio.authHeaders);
+    await reader.opened;
+    const composedBefore = (await ok<ProgramStatus>('program.status')).framesComposed;
+    // Long enough to fill the stuck viewer's socket buffers many times over (5 MB/s of frames).
+    await expect.poll(() => reader.frames.length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(60);
+    const status = await ok<ProgramStatus>('program.status');
+    expect(status.running).toBe(true);
+    expect(status.framesComposed).toBeGreaterThan(composedBefore + 120);
+    // The reader still gets frames made after all that time.
+    const last = reader.frames.at(-1)!.header.frameIndex;
+    await expect.poll(() => reader.frames.at(-1)!.header.frameIndex, { timeout: 30_000 }).toBeGreaterThan(last + 15);
+    stuck.ws.terminate();
+    reader.ws.close();
+  });
+});
