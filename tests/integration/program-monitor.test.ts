@@ -11,7 +11,9 @@ import type { ProgramStatus, SourceInfo } from '../../src/shared/program.ts';
 import {
   MONITOR_HEADER_BYTES,
   MONITOR_KIND_PROGRAM,
+  MONITOR_KIND_SCENE,
   PROGRAM_MONITOR_PATH,
+  SCENE_MONITOR_PATH,
   readMonitorHeader,
   type MonitorFrameHeader,
 } from '../../src/shared/monitor-frame.ts';
@@ -26,8 +28,10 @@ async function ok<T>(name: string, args: unknown = {}): Promise<T> {
   return body.result!;
 }
 
-function monitorUrl(): string {
-  return `${studio.url.replace(/^http/, 'ws')}${PROGRAM_MONITOR_PATH}`;
+let sideSceneId = 0;
+
+function monitorUrl(path = PROGRAM_MONITOR_PATH): string {
+  return `${studio.url.replace(/^http/, 'ws')}${path}`;
 }
 
 interface Received {
@@ -36,8 +40,11 @@ interface Received {
 }
 
 /** A monitor viewer that keeps every frame it gets. */
-function openMonitor(headers: Record<string, string>): { ws: WebSocket; frames: Received[]; opened: Promise<void>; refused: Promise<number> } {
-  const ws = new WebSocket(monitorUrl(), { headers });
+function openMonitor(
+  headers: Record<string, string>,
+  path = PROGRAM_MONITOR_PATH,
+): { ws: WebSocket; frames: Received[]; opened: Promise<void>; refused: Promise<number> } {
+  const ws = new WebSocket(monitorUrl(path), { headers });
   const frames: Received[] = [];
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (!isBinary) return;
@@ -66,12 +73,49 @@ beforeAll(async () => {
     videoEncoder: 'libx264',
   });
   const red = await ok<SourceInfo>('sources.create', { name: 'Red', config: { kind: 'color', color: '#ff0000', width: 1280, height: 720 } });
+  const blue = await ok<SourceInfo>('sources.create', { name: 'Blue', config: { kind: 'color', color: '#0000ff', width: 640, height: 360 } });
   await ok('scenes.create', { name: 'Main', layers: [{ sourceId: red.id }] });
-  await ok('program.start');
+  const side = await ok<{ id: number }>('scenes.create', { name: 'Side', layers: [{ sourceId: blue.id, x: 640, y: 360 }] });
+  sideSceneId = side.id;
 }, 90_000);
 afterAll(async () => {
   await studio?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Samples of a plane that differ from `expected` by more than 1, in the block [x0, x1) × [y0, y1). */
+function offSamples(plane: Uint8Array, stride: number, x0: number, y0: number, x1: number, y1: number, expected: number): number {
+  let off = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (Math.abs(plane[y * stride + x]! - expected) > 1) off++;
+  return off;
+}
+
+describe('scene picture', () => {
+  it('shows a scene that is not on air, before Go Live, at monitor scale, and needs the token', async () => {
+    expect((await ok<ProgramStatus>('program.status')).running).toBe(false);
+    const anonymous = openMonitor({}, `${SCENE_MONITOR_PATH}?scene=${sideSceneId}`);
+    anonymous.opened.catch(() => {});
+    expect(await anonymous.refused).toBe(401);
+    const missing = openMonitor(studio.authHeaders, `${SCENE_MONITOR_PATH}?scene=999999`);
+    missing.opened.catch(() => {});
+    expect(await missing.refused).toBe(404);
+
+    const viewer = openMonitor(studio.authHeaders, `${SCENE_MONITOR_PATH}?scene=${sideSceneId}`);
+    await viewer.opened;
+    await expect.poll(() => viewer.frames.length, { timeout: 30_000 }).toBeGreaterThan(1);
+    const { header, pixels } = viewer.frames.at(-1)!;
+    expect(header.kind).toBe(MONITOR_KIND_SCENE);
+    expect([header.width, header.height]).toEqual([640, 360]);
+    // The blue 640×360 layer at (640, 360) of the 1280×720 program: the bottom-right quarter of
+    // the picture is blue (#0000ff: Y 32, Cb 240, Cr 118), the rest is black (Y 16).
+    const luma = pixels.subarray(0, 640 * 360);
+    const cb = pixels.subarray(640 * 360, 640 * 360 + 320 * 180);
+    expect(offSamples(luma, 640, 320, 180, 640, 360, 32)).toBe(0);
+    expect(offSamples(cb, 320, 160, 90, 320, 180, 240)).toBe(0);
+    expect(offSamples(luma, 640, 0, 0, 640, 180, 16)).toBe(0);
+    expect(offSamples(luma, 640, 0, 180, 320, 360, 16)).toBe(0);
+    viewer.ws.close();
+  });
 });
 
 describe('program monitor', () => {
@@ -85,6 +129,7 @@ describe('program monitor', () => {
   });
 
   it('sends the composed program at 640×360 with the scene’s pixels (red)', async () => {
+    await ok('program.start');
     const viewer = openMonitor(studio.authHeaders);
     await viewer.opened;
     await expect.poll(() => viewer.frames.length, { timeout: 30_000 }).toBeGreaterThan(3);

@@ -300,7 +300,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const denied = authorize(request, url);
       if (denied) throw denied;
       if (!sameOrigin(request)) throw new HttpError(403, 'FORBIDDEN', 'Cross-origin WebSocket refused.');
-      if (monitors.handles(url.pathname)) return monitors.upgrade(request, socket, head);
+      if (monitors.handles(url.pathname)) return monitors.upgrade(request, socket, head, url);
       if (sockets.clients.size >= limits.maxConnections) {
         throw new HttpError(503, 'UNAVAILABLE', `Too many WebSocket connections (${limits.maxConnections}); close one and try again.`);
       }
