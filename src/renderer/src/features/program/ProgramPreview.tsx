@@ -2,7 +2,7 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
 import { StudioTransition } from '../transitions/StudioTransition.tsx';
-import { ConfidenceMonitor } from './ConfidenceMonitor.tsx';
+import { ProgramMonitorView, ScenePicture } from './PictureMonitor.tsx';
 
 /**
  * The selected scene's layout on the left, the encoded program (confidence monitor) on the right; in
@@ -17,6 +17,7 @@ export function ProgramPreview() {
           <SelectedSceneCaption />
         </figcaption>
         <div className="monitor__screen monitor__screen--layout" data-testid="monitor-preview">
+          <SelectedScenePicture />
           <SceneLayout />
         </div>
       </figure>
@@ -24,11 +25,17 @@ export function ProgramPreview() {
       <figure className="monitor">
         <figcaption className="monitor__label">Program</figcaption>
         <div className="monitor__screen monitor__screen--program" data-testid="monitor-program">
-          <ConfidenceMonitor />
+          <ProgramMonitorView />
         </div>
       </figure>
     </section>
   );
+}
+
+/** The selected scene's picture, behind its layout. */
+function SelectedScenePicture() {
+  const scene = useStudio(scenesSelectors.selected);
+  return <ScenePicture sceneId={scene?.id} />;
 }
 
 function SelectedSceneCaption() {
