@@ -102,7 +102,8 @@ function webglRenderer(canvas: HTMLCanvasElement): YuvRenderer | null {
       gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     },
     dispose() {
-      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      // Nothing: the context lives as long as its canvas (a canvas has one context for good, so
+      // it is kept for the next feed drawn on the same canvas; see createYuvRenderer).
     },
   };
 }
@@ -126,13 +127,22 @@ function canvasRenderer(canvas: HTMLCanvasElement): YuvRenderer | null {
   };
 }
 
-/** WebGL when the canvas can have it, else a 2D canvas; null when neither. */
+const renderers = new WeakMap<HTMLCanvasElement, YuvRenderer>();
+
+/**
+ * WebGL when the canvas can have it, else a 2D canvas; null when neither. One per canvas: a
+ * canvas keeps the kind of context it got first, so a second feed on it reuses the renderer.
+ */
 export function createYuvRenderer(canvas: HTMLCanvasElement): YuvRenderer | null {
+  const known = renderers.get(canvas);
+  if (known) return known;
+  let renderer: YuvRenderer | null = null;
   try {
-    const gl = webglRenderer(canvas);
-    if (gl) return gl;
+    renderer = webglRenderer(canvas);
   } catch {
     // A shader refused by the driver: the 2D path draws the same picture.
   }
-  return canvasRenderer(canvas);
+  renderer ??= canvasRenderer(canvas);
+  if (renderer) renderers.set(canvas, renderer);
+  return renderer;
 }
