@@ -31,7 +31,7 @@ const sampleCanvas = ([selector, points]: [string, Array<[number, number]>]): Rg
   });
 };
 
-const near = (actual: Rgb | undefined, expected: Rgb): boolean => actual !== undefined && actual.every((value, i) => Math.abs(value - expected[i]!) <= 12);
+const near = (actual: Rgb | undefined, expected: Rgb): boolean => actual?.every((value, i) => Math.abs(value - expected[i]!) <= 12) === true;
 
 test('the scene picture shows the selected scene before Go Live, and the Program view the composed program', async ({ page, studio }, testInfo) => {
   test.setTimeout(150_000);
