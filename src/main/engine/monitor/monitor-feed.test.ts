@@ -96,7 +96,10 @@ class FakeSink implements MonitorSink {
   bufferedAmount = 0;
   readonly received: Buffer[] = [];
   readonly #pending: Array<() => void> = [];
-  constructor(readonly auto: boolean) {}
+  readonly auto: boolean;
+  constructor(auto: boolean) {
+    this.auto = auto;
+  }
   send(data: Buffer, _options: { binary: true }, done: (error?: Error) => void): void {
     this.received.push(data);
     if (this.auto) done();

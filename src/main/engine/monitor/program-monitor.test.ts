@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FramePool, frameLayout, type FrameSlot } from '../compositor/frame-pool.ts';
 import type { Program } from '../program/program.ts';
+import type { OnAirControl } from '../program/on-air-control.ts';
 import type { SceneInfo } from '../../../shared/program.ts';
 import type { StoredSource } from '../store/program-repository.ts';
 import type { MonitorSink } from './monitor-feed.ts';
@@ -18,9 +19,9 @@ class FakeProgram {
 }
 
 class FakeLifecycle {
-  readonly started = new Set<() => void>();
+  readonly started = new Set<(control: OnAirControl) => void>();
   readonly stopped = new Set<() => void>();
-  onStarted(listener: () => void): () => void {
+  onStarted(listener: (control: OnAirControl) => void): () => void {
     this.started.add(listener);
     return () => this.started.delete(listener);
   }
@@ -49,7 +50,7 @@ describe('ProgramMonitor', () => {
     const monitor = new ProgramMonitor({ airing: () => airing as unknown as Program | null, lifecycle });
     const first = new FakeProgram();
     airing = first;
-    for (const listener of lifecycle.started) listener();
+    for (const listener of lifecycle.started) listener(airing as unknown as OnAirControl);
     expect(first.listeners.size).toBe(0);
 
     const viewer = sink();
@@ -68,7 +69,7 @@ describe('ProgramMonitor', () => {
     expect(first.listeners.size).toBe(0);
     const second = new FakeProgram();
     airing = second;
-    for (const listener of lifecycle.started) listener();
+    for (const listener of lifecycle.started) listener(airing as unknown as OnAirControl);
     expect(second.listeners.size).toBe(1);
 
     detach();
