@@ -164,12 +164,12 @@ describe('program monitor', () => {
     stuck.ws.pause();
     const reader = openMonitor(studio.authHeaders);
     await reader.opened;
-    const composedBefore = (await ok<ProgramStatus>('program.status')).framesComposed;
     // Long enough to fill the stuck viewer's socket buffers many times over (5 MB/s of frames).
     await expect.poll(() => reader.frames.length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(60);
-    const status = await ok<ProgramStatus>('program.status');
-    expect(status.running).toBe(true);
-    expect(status.framesComposed).toBeGreaterThan(composedBefore + 120);
+    // The program still makes new frames (polled, not timed: the machine may be slow).
+    const composedThen = (await ok<ProgramStatus>('program.status')).framesComposed;
+    await expect.poll(async () => (await ok<ProgramStatus>('program.status')).framesComposed, { timeout: 30_000, interval: 500 }).toBeGreaterThan(composedThen + 30);
+    expect((await ok<ProgramStatus>('program.status')).running).toBe(true);
     // The reader still gets frames made after all that time.
     const last = reader.frames.at(-1)!.header.frameIndex;
     await expect.poll(() => reader.frames.at(-1)!.header.frameIndex, { timeout: 30_000 }).toBeGreaterThan(last + 15);
