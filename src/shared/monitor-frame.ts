@@ -115,3 +115,21 @@ export function i420ToRgba(i420: Uint8Array, width: number, height: number, rgba
     }
   }
 }
+
+/**
+ * In the desktop app, the same frames come over Electron IPC instead of a WebSocket (the page is
+ * not served over HTTP there): the preload exposes this as `window.studioMonitor`. Each frame is
+ * acknowledged once handed to the page, so the engine keeps at most a couple in flight per
+ * viewer and drops the rest for a page that does not keep up, as for a slow WebSocket.
+ */
+export interface MonitorBridge {
+  /** Opens the monitor at `path` (a monitor path with its query); returns its close function. */
+  open(path: string, onFrame: (message: ArrayBuffer) => void): () => void;
+}
+
+export const MONITOR_IPC = {
+  open: 'studio:monitor:open',
+  frame: 'studio:monitor:frame',
+  ack: 'studio:monitor:ack',
+  close: 'studio:monitor:close',
+} as const;

@@ -8,9 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine/host/engine.ts';
-import { ProgramMonitor } from '../engine/monitor/program-monitor.ts';
-import { ScenePictures } from '../engine/monitor/scene-picture.ts';
-import { PROGRAM_MONITOR_PATH, SCENE_MONITOR_PATH } from '../../shared/monitor-frame.ts';
+import { createPictureMonitors, type MonitorTarget, type PictureMonitors } from '../engine/monitor/picture-monitors.ts';
 import { HttpError } from './errors.ts';
 
 /** RFC 6455 §7.4.1: "Try Again Later". */
@@ -19,41 +17,20 @@ const CLOSE_TRY_AGAIN_LATER = 1013;
 export interface MonitorSockets {
   /** Whether `pathname` is a monitor's WebSocket. */
   handles(pathname: string): boolean;
-  /** Takes an authorized upgrade to a monitor path. */
+  /** Takes an authorized upgrade to a monitor path; throws an HttpError to refuse it. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
-  readonly programMonitor: ProgramMonitor;
-  readonly scenePictures: ScenePictures;
+  readonly monitors: PictureMonitors;
   close(): void;
 }
 
 export function createMonitorSockets(engine: Engine): MonitorSockets {
-  const programMonitor = new ProgramMonitor({ airing: () => engine.programHost.airingProgram, lifecycle: engine.programLifecycle });
-  const repository = engine.repositories.program;
-  const scenePictures = new ScenePictures({
-    store: {
-      scenes: () => repository.scenes(),
-      sources: () => repository.sources(),
-      format: () => engine.programHost.formatSettings(),
-    },
-    ffmpegPath: () => engine.health().ffmpeg?.path ?? null,
-    log: engine.log.child('scene-picture'),
-  });
+  const monitors = createPictureMonitors(engine);
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 
-  function serveScene(ws: WebSocket, sceneId: number): void {
-    const detach = scenePictures.attach(sceneId, ws);
+  function serve(ws: WebSocket, target: Exclude<MonitorTarget, { kind: 'refused' }>): void {
+    const detach = monitors.attach(target, ws);
     if (!detach) {
-      ws.close(CLOSE_TRY_AGAIN_LATER, 'Too many viewers of this scene.');
-      return;
-    }
-    ws.on('close', detach);
-    ws.on('error', () => ws.terminate());
-  }
-
-  function serveProgram(ws: WebSocket): void {
-    const detach = programMonitor.attach(ws);
-    if (!detach) {
-      ws.close(CLOSE_TRY_AGAIN_LATER, 'Too many program monitors are open.');
+      ws.close(CLOSE_TRY_AGAIN_LATER, 'Too many viewers of this monitor.');
       return;
     }
     ws.on('close', detach);
@@ -61,24 +38,17 @@ export function createMonitorSockets(engine: Engine): MonitorSockets {
   }
 
   return {
-    programMonitor,
-    scenePictures,
-    handles: (pathname) => pathname === PROGRAM_MONITOR_PATH || pathname === SCENE_MONITOR_PATH,
+    monitors,
+    handles: (pathname) => monitors.handles(pathname),
     upgrade(request, socket, head, url) {
-      if (url.pathname === PROGRAM_MONITOR_PATH) {
-        sockets.handleUpgrade(request, socket, head, (ws) => serveProgram(ws));
-        return;
-      }
-      const sceneId = Number(url.searchParams.get('scene'));
-      if (!Number.isInteger(sceneId) || sceneId < 1) throw new HttpError(400, 'BAD_ARGUMENT', 'Name the scene: ?scene=<id>.');
-      if (!repository.scenes().some((scene) => scene.id === sceneId)) throw new HttpError(404, 'NOT_FOUND', `No scene ${sceneId}.`);
-      sockets.handleUpgrade(request, socket, head, (ws) => serveScene(ws, sceneId));
+      const target = monitors.target(url);
+      if (target.kind === 'refused') throw new HttpError(target.status, target.status === 400 ? 'BAD_ARGUMENT' : 'NOT_FOUND', target.message);
+      sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, target));
     },
     close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
-      programMonitor.close();
-      scenePictures.close();
+      monitors.close();
     },
   };
 }

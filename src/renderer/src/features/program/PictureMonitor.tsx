@@ -1,9 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
-import { MONITOR_HEADER_BYTES, PROGRAM_MONITOR_PATH, SCENE_MONITOR_PATH, readMonitorHeader } from '../../../../shared/monitor-frame.ts';
+import { MONITOR_HEADER_BYTES, PROGRAM_MONITOR_PATH, SCENE_MONITOR_PATH, readMonitorHeader, type MonitorBridge } from '../../../../shared/monitor-frame.ts';
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { ConfidenceMonitor } from './ConfidenceMonitor.tsx';
 import { createYuvRenderer, type YuvRenderer } from './yuv-renderer.ts';
+
+declare global {
+  interface Window {
+    /** Present only inside the desktop app: the monitors over IPC (src/preload). */
+    studioMonitor?: MonitorBridge;
+  }
+}
 
 /** A closed feed is opened again after this. */
 const RECONNECT_MS = 1000;
@@ -57,17 +64,36 @@ function PictureCanvas({ path, label, testId }: { path: string | null; label: st
       canvas.dataset.renderer = renderer.kind;
     };
 
+    const receive = (message: ArrayBuffer): void => {
+      latest = message;
+      lastFrameAt = performance.now();
+      setState('live');
+      if (!animation) animation = requestAnimationFrame(draw);
+    };
+
+    const staleCheck = setInterval(() => {
+      if (lastFrameAt > 0 && performance.now() - lastFrameAt > PICTURE_STALE_MS) setState((s) => (s === 'live' ? 'stale' : s));
+    }, 500);
+
+    // The desktop app: frames over IPC (no HTTP origin there); they end with the window.
+    const bridge = window.studioMonitor;
+    if (bridge) {
+      const closeBridge = bridge.open(path, receive);
+      return () => {
+        disposed = true;
+        clearInterval(staleCheck);
+        if (animation) cancelAnimationFrame(animation);
+        closeBridge();
+      };
+    }
+
     const open = (): void => {
       if (disposed) return;
       setState((s) => (s === 'live' ? 'stale' : s));
       const ws = new WebSocket(monitorSocketUrl(window.location, path));
       ws.binaryType = 'arraybuffer';
       ws.onmessage = (event: MessageEvent) => {
-        if (!(event.data instanceof ArrayBuffer)) return;
-        latest = event.data;
-        lastFrameAt = performance.now();
-        setState('live');
-        if (!animation) animation = requestAnimationFrame(draw);
+        if (event.data instanceof ArrayBuffer) receive(event.data);
       };
       ws.onclose = () => {
         if (socket === ws) socket = null;
@@ -76,9 +102,6 @@ function PictureCanvas({ path, label, testId }: { path: string | null; label: st
       socket = ws;
     };
     open();
-    const staleCheck = setInterval(() => {
-      if (lastFrameAt > 0 && performance.now() - lastFrameAt > PICTURE_STALE_MS) setState((s) => (s === 'live' ? 'stale' : s));
-    }, 500);
 
     return () => {
       disposed = true;
