@@ -29,6 +29,7 @@ async function ok<T>(name: string, args: unknown = {}): Promise<T> {
 }
 
 let sideSceneId = 0;
+let blueSourceId = 0;
 
 function monitorUrl(path = PROGRAM_MONITOR_PATH): string {
   return `${studio.url.replace(/^http/, 'ws')}${path}`;
@@ -77,6 +78,7 @@ beforeAll(async () => {
   await ok('scenes.create', { name: 'Main', layers: [{ sourceId: red.id }] });
   const side = await ok<{ id: number }>('scenes.create', { name: 'Side', layers: [{ sourceId: blue.id, x: 640, y: 360 }] });
   sideSceneId = side.id;
+  blueSourceId = blue.id;
 }, 90_000);
 afterAll(async () => {
   await studio?.stop();
@@ -114,6 +116,18 @@ describe('scene picture', () => {
     expect(offSamples(cb, 320, 160, 90, 320, 180, 240)).toBe(0);
     expect(offSamples(luma, 640, 0, 0, 640, 180, 16)).toBe(0);
     expect(offSamples(luma, 640, 0, 180, 320, 360, 16)).toBe(0);
+
+    // An edit shows in the picture: the layer moved to the top-left and drawn at half its size.
+    await ok('scenes.update', { id: sideSceneId, layers: [{ sourceId: blueSourceId, x: 0, y: 0, width: 320, height: 180 }] });
+    await expect
+      .poll(
+        () => {
+          const last = viewer.frames.at(-1)!.pixels.subarray(0, 640 * 360);
+          return offSamples(last, 640, 0, 0, 160, 90, 32) + offSamples(last, 640, 160, 0, 640, 360, 16) + offSamples(last, 640, 0, 90, 160, 360, 16);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0);
     viewer.ws.close();
   });
 });
@@ -168,7 +182,9 @@ describe('program monitor', () => {
     await expect.poll(() => reader.frames.length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(60);
     // The program still makes new frames (polled, not timed: the machine may be slow).
     const composedThen = (await ok<ProgramStatus>('program.status')).framesComposed;
-    await expect.poll(async () => (await ok<ProgramStatus>('program.status')).framesComposed, { timeout: 30_000, interval: 500 }).toBeGreaterThan(composedThen + 30);
+    await expect
+      .poll(async () => (await ok<ProgramStatus>('program.status')).framesComposed, { timeout: 30_000, interval: 500 })
+      .toBeGreaterThan(composedThen + 30);
     expect((await ok<ProgramStatus>('program.status')).running).toBe(true);
     // The reader still gets frames made after all that time.
     const last = reader.frames.at(-1)!.header.frameIndex;
