@@ -107,6 +107,10 @@ test('the scene picture shows the selected scene before Go Live, and the Program
   // Frames keep coming (a live picture, not one still).
   const framesNow = Number(await page.locator(programPicture).getAttribute('data-frames'));
   await expect.poll(async () => Number(await page.locator(programPicture).getAttribute('data-frames')), { timeout: 30_000 }).toBeGreaterThan(framesNow + 10);
+  // The scene picture (now the on-air Red scene) keeps coming while live, beside the program's.
+  const sceneFramesNow = Number(await page.locator(scenePicture).getAttribute('data-frames'));
+  await expect.poll(async () => Number(await page.locator(scenePicture).getAttribute('data-frames')), { timeout: 30_000 }).toBeGreaterThan(sceneFramesNow + 5);
+  await expect(page.locator('.scene-picture .picture')).toHaveAttribute('data-state', 'live');
   await page.screenshot({ path: testInfo.outputPath('program-monitor-live-1920x1080.png') });
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: testInfo.outputPath('program-monitor-live-1280x720.png') });

@@ -15,7 +15,7 @@ declare global {
 /** A closed feed is opened again after this. */
 const RECONNECT_MS = 1000;
 /** No frame for this long: the picture is called stale (it stays, dimmed, with a note). */
-const PICTURE_STALE_MS = 1500;
+const PICTURE_STALE_MS = 2000;
 
 type PictureState = 'connecting' | 'live' | 'stale' | 'unsupported';
 
