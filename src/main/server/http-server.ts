@@ -16,6 +16,7 @@ import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedT
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
 import { TsFeed } from './ts-feed.ts';
+import { createMonitorSockets } from './monitor-sockets.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
 import { errorMessage } from '../engine/errors.ts';
 
@@ -274,6 +275,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const monitors = createMonitorSockets(engine);
 
   function refuseUpgrade(socket: Duplex, error: unknown): void {
     const refusal = error instanceof HttpError ? error : null;
@@ -293,10 +295,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // The last line of defence: whatever throws here is a refusal, never the end of the process.
     try {
       const url = parseRequestTarget(request.url);
-      if (url.pathname !== WS_PATH) throw new HttpError(404, 'NOT_FOUND', `No WebSocket at ${url.pathname}; it is at ${WS_PATH}.`);
+      if (url.pathname !== WS_PATH && !monitors.handles(url.pathname))
+        throw new HttpError(404, 'NOT_FOUND', `No WebSocket at ${url.pathname}; it is at ${WS_PATH}.`);
       const denied = authorize(request, url);
       if (denied) throw denied;
       if (!sameOrigin(request)) throw new HttpError(403, 'FORBIDDEN', 'Cross-origin WebSocket refused.');
+      if (monitors.handles(url.pathname)) return monitors.upgrade(request, socket, head, url);
       if (sockets.clients.size >= limits.maxConnections) {
         throw new HttpError(503, 'UNAVAILABLE', `Too many WebSocket connections (${limits.maxConnections}); close one and try again.`);
       }
@@ -414,6 +418,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         stopEndsFeeds();
         tsFeed.destroyAll();
         for (const client of sockets.clients) client.terminate();
+        monitors.close();
         sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
