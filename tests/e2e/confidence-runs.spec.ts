@@ -1,13 +1,14 @@
 // The confidence monitor against a real `studio serve` and a real ffmpeg encode, judged by its pixels:
 // run 1 airs a red scene, Stop, the colour source turns blue, Go Live again; every frame the monitor's
 // <video> presents in run 2 is read back (requestVideoFrameCallback into a canvas), and none is run 1's
-// red. Then a break started over the API lights the monitor's SCTE-35 tally from what mpegts.js parsed
+// red. A picture that stops says stale and the monitor reopens the feed by itself. Then a break started over the API lights the monitor's SCTE-35 tally from what mpegts.js parsed
 // in the TS (data-origin="ts"): OUT with the break's event id, then IN on the early return. No console errors.
 import type { BreakPlan } from '../../src/shared/contract.ts';
 import type { SceneInfo, SourceInfo } from '../../src/shared/program.ts';
 import { callCommand, collectConsoleErrors, expect, test } from './fixtures.ts';
 
 const MONITOR = '[data-testid="confidence-monitor"]';
+const FEED_PATH = '/api/v1/monitor/program.ts';
 const RUN_1 = { color: '#d02020', label: 'Run 1' };
 const RUN_2 = { color: '#2040d0', label: 'Run 2' };
 
@@ -72,6 +73,10 @@ test('after Stop and Go Live the confidence monitor shows the new run, never the
 }, testInfo) => {
   test.setTimeout(240_000);
   const consoleErrors = collectConsoleErrors(page);
+  let feedRequests = 0;
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === FEED_PATH) feedRequests += 1;
+  });
 
   await callCommand(studio, 'program.setFormat', {
     width: 320,
@@ -135,6 +140,21 @@ test('after Stop and Go Live the confidence monitor shows the new run, never the
   expect(secondRun.filter((f) => f.colour === 'red')).toEqual([]);
   expect(new Set(secondRun.map((f) => f.element)).size).toBe(1);
   await page.screenshot({ path: testInfo.outputPath('confidence-run-2-1280x720.png') });
+
+  // A picture that stops (here the <video> paused in the page, as a stalled feed would leave it) says
+  // stale, then the monitor opens the feed afresh by itself (a new request) and plays the live run again.
+  const requestsBeforeStall = feedRequests;
+  await monitor.evaluate((video) => (video as unknown as { pause(): void }).pause());
+  await expect(monitor).toHaveAttribute('data-state', 'stale');
+  await expect(page.getByTestId('confidence-stale')).toBeVisible();
+  await expect.poll(() => feedRequests, { timeout: 20_000 }).toBe(requestsBeforeStall + 1);
+  await expect(monitor).toHaveAttribute('data-state', 'playing', { timeout: 30_000 });
+  await expect(page.getByTestId('confidence-stale')).toHaveCount(0);
+  const afterReopen = (await secondRunFrames()).length;
+  await expect
+    .poll(async () => (await secondRunFrames()).slice(afterReopen).filter((f) => f.colour === 'blue').length, { timeout: 30_000 })
+    .toBeGreaterThan(30);
+  expect((await secondRunFrames()).filter((f) => f.colour === 'red')).toEqual([]);
 
   // A break over the API: the cue-out goes out on the SCTE-35 PID from splice − 4 s; the monitor's
   // tally lights from mpegts.js's SCTE35_METADATA_ARRIVED with the break's event id.

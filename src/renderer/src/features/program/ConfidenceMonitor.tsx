@@ -3,6 +3,7 @@ import type Mpegts from 'mpegts.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../store/context.tsx';
 import { TALLY_HOLD_MS, programSelectors, type TallyCue } from '../../store/slices/program.ts';
+import { MonitorClock, STALE_AFTER_MS } from './monitor-clock.ts';
 import { describeMonitorCue, describeSpliceTime, type MonitorCue, type MpegtsScte35Payload, tallyFromScte35 } from './scte35-tally.ts';
 
 /** The running program's TS, the same bytes the outputs get (same origin: CSP connect-src 'self', token by cookie). */
@@ -11,8 +12,6 @@ export const PROGRAM_TS_FEED = '/api/v1/monitor/program.ts';
 export const PREVIEW_PLAYLIST = '/preview/program/index.m3u8';
 /** The playlist appears after the first 2 s segment; until then, and after a fatal error, try again. */
 const RETRY_MS = 1500;
-/** A picture whose clock has not moved for this long is called stale, never playing. */
-export const STALE_AFTER_MS = 2000;
 const CLOCK_CHECK_MS = 250;
 /**
  * mpegts.js's PlayerEvents.SCTE35_METADATA_ARRIVED (src/player/player-events.ts, 1.8): its runtime
@@ -91,36 +90,35 @@ export function ConfidenceMonitor() {
 }
 
 /**
- * The monitor's state from its clock, not from media events: 'playing' only while currentTime moves,
- * 'stale' once it has stood still for STALE_AFTER_MS after it played (a frozen picture never says playing).
+ * The monitor's state from its clock (MonitorClock), not from media events: 'playing' only while
+ * currentTime moves, 'stale' once it has stood still after it played. A picture stale for
+ * REOPEN_AFTER_STALE_MS calls `reopen` (the player's feed opened afresh), so a stalled feed recovers by itself.
  */
-function useClockState(videoRef: React.RefObject<HTMLVideoElement | null>): [PlayerState, (s: PlayerState) => void] {
+function useClockState(
+  videoRef: React.RefObject<HTMLVideoElement | null>,
+  reopenRef: React.RefObject<(() => void) | null>,
+): [PlayerState, (s: PlayerState) => void] {
   const [state, setState] = useState<PlayerState>('waiting');
   const unsupported = state === 'unsupported';
   useEffect(() => {
     if (unsupported) return;
-    let lastTime = -1;
-    let lastAdvanceAt = 0;
+    const clock = new MonitorClock();
     const timer = setInterval(() => {
       const video = videoRef.current;
       if (!video) return;
       const now = performance.now();
-      if (video.currentTime > lastTime + 0.001) {
-        if (lastTime >= 0) setState('playing');
-        lastTime = video.currentTime;
-        lastAdvanceAt = now;
-      } else if (lastAdvanceAt > 0 && now - lastAdvanceAt > STALE_AFTER_MS) {
-        setState((s) => (s === 'playing' ? 'stale' : s));
-      }
+      setState(clock.sample(video.currentTime, now));
+      if (clock.shouldReopen(now)) reopenRef.current?.();
     }, CLOCK_CHECK_MS);
     return () => clearInterval(timer);
-  }, [videoRef, unsupported]);
+  }, [videoRef, reopenRef, unsupported]);
   return [state, setState];
 }
 
 function TsPlayer({ muted, onCue }: { muted: boolean; onCue: (cue: MonitorCue) => void }) {
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useClockState(videoRef);
+  const reopenRef = useRef<(() => void) | null>(null);
+  const [state, setState] = useClockState(videoRef, reopenRef);
   const onCueRef = useRef(onCue);
   onCueRef.current = onCue;
 
@@ -185,6 +183,8 @@ function TsPlayer({ muted, onCue }: { muted: boolean; onCue: (cue: MonitorCue) =
           return;
         }
         mpegts = lib;
+        // A stalled feed (the picture stale while the program runs): a new player and a new request.
+        reopenRef.current = open;
         open();
       },
       () => {
@@ -194,6 +194,7 @@ function TsPlayer({ muted, onCue }: { muted: boolean; onCue: (cue: MonitorCue) =
 
     return () => {
       disposed = true;
+      reopenRef.current = null;
       clearTimeout(retry);
       if (player) {
         player.pause();
@@ -216,7 +217,8 @@ function TsPlayer({ muted, onCue }: { muted: boolean; onCue: (cue: MonitorCue) =
 
 function HlsPlayer({ muted }: { muted: boolean }) {
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useClockState(videoRef);
+  const reopenRef = useRef<(() => void) | null>(null);
+  const [state, setState] = useClockState(videoRef, reopenRef);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -264,8 +266,10 @@ function HlsPlayer({ muted }: { muted: boolean }) {
       ({ default: Hls }) => {
         if (disposed) return;
         HlsPlayerClass = Hls;
-        if (Hls.isSupported()) load();
-        else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+        if (Hls.isSupported()) {
+          reopenRef.current = load;
+          load();
+        } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
           video.src = PREVIEW_PLAYLIST;
           play();
         } else setState('unsupported');
@@ -277,6 +281,7 @@ function HlsPlayer({ muted }: { muted: boolean }) {
 
     return () => {
       disposed = true;
+      reopenRef.current = null;
       clearTimeout(retry);
       hls?.destroy();
       video.removeAttribute('src');
