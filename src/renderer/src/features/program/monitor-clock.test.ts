@@ -42,6 +42,22 @@ describe('MonitorClock', () => {
     expect(clock.sample(0.55, reopenedAt + 750)).toBe('playing');
   });
 
+  it('a player reopened after an error (its clock back at 0) is waiting, not playing, until its clock moves', () => {
+    const clock = new MonitorClock();
+    run(clock, 0, [10, 10.25, 10.5]);
+    expect(clock.sample(0, 750)).toBe('waiting');
+    expect(clock.sample(0, 1000 + STALE_AFTER_MS * 2)).toBe('waiting');
+    expect(clock.sample(0.25, 1250 + STALE_AFTER_MS * 2)).toBe('playing');
+  });
+
+  it('a reopened player that never starts is reopened again', () => {
+    const clock = new MonitorClock();
+    run(clock, 0, [10, 10.25, 10.5]);
+    expect(clock.sample(0, 750)).toBe('waiting');
+    expect(clock.shouldReopen(750 + REOPEN_AFTER_STALE_MS - 1)).toBe(false);
+    expect(clock.shouldReopen(750 + REOPEN_AFTER_STALE_MS)).toBe(true);
+  });
+
   it('asks for a reopen once the picture has been stale REOPEN_AFTER_STALE_MS, then no more often than that', () => {
     const clock = new MonitorClock();
     run(clock, 0, [0, 0.25]);

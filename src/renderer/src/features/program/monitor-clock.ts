@@ -15,7 +15,9 @@ export class MonitorClock {
   #state: ClockState = 'waiting';
   #lastTime = -1;
   #lastAdvanceAt = 0;
+  /** Since when the picture has not been live: it froze (stale) or its player started again (waiting). */
   #staleSince = 0;
+  #played = false;
   #lastReopenAt = Number.NEGATIVE_INFINITY;
 
   get state(): ClockState {
@@ -26,15 +28,21 @@ export class MonitorClock {
   sample(currentTime: number, now: number): ClockState {
     if (this.#lastTime < 0 || currentTime < this.#lastTime - EPSILON_SECONDS) {
       // The first look, or a clock that went back: a reopened feed's player starts its media timeline
-      // again. A new baseline, not movement: only its moving on from here says playing.
+      // again. A new baseline, not movement: only its moving on from here says playing. Until then a
+      // picture that was playing is waiting again (a stale one stays stale, and is reopened again).
       this.#lastTime = currentTime;
       this.#lastAdvanceAt = now;
+      if (this.#state === 'playing') {
+        this.#state = 'waiting';
+        this.#staleSince = now;
+      }
       return this.#state;
     }
     if (currentTime > this.#lastTime + EPSILON_SECONDS) {
       this.#lastTime = currentTime;
       this.#lastAdvanceAt = now;
       this.#state = 'playing';
+      this.#played = true;
     } else if (this.#state === 'playing' && now - this.#lastAdvanceAt > STALE_AFTER_MS) {
       this.#state = 'stale';
       this.#staleSince = now;
@@ -42,9 +50,13 @@ export class MonitorClock {
     return this.#state;
   }
 
-  /** True once per REOPEN_AFTER_STALE_MS while the picture stays stale: the caller reopens the feed. */
+  /**
+   * True once per REOPEN_AFTER_STALE_MS while the picture stays stale, or waits again after it played
+   * (a new player that never starts): the caller reopens the feed. Never before the first play (the
+   * player's own error retry covers a feed that never opened).
+   */
   shouldReopen(now: number): boolean {
-    if (this.#state !== 'stale') return false;
+    if (this.#state !== 'stale' && !(this.#state === 'waiting' && this.#played)) return false;
     if (now - this.#staleSince < REOPEN_AFTER_STALE_MS || now - this.#lastReopenAt < REOPEN_AFTER_STALE_MS) return false;
     this.#lastReopenAt = now;
     return true;
