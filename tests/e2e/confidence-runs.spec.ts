@@ -190,3 +190,56 @@ test('after Stop and Go Live the confidence monitor shows the new run, never the
   await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
   expect(consoleErrors).toEqual([]);
 });
+
+test('a time_signal break (a segmentation_duration, which mpegts.js alone cannot parse) lights the tally from the TS, and the monitor keeps its feed', async ({
+  page,
+  studio,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const consoleErrors = collectConsoleErrors(page);
+  let feedRequests = 0;
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === FEED_PATH) feedRequests += 1;
+  });
+  await callCommand(studio, 'program.setFormat', {
+    width: 320,
+    height: 180,
+    frameRate: '30',
+    videoBitrateKbps: 600,
+    gopFrames: 30,
+    x264Preset: 'ultrafast',
+    audioBitrateKbps: 96,
+    videoEncoder: 'libx264',
+  });
+  const background = await callCommand<SourceInfo>(studio, 'sources.create', {
+    name: 'Colour',
+    config: { kind: 'color', color: RUN_2.color, width: 320, height: 180 },
+  });
+  await callCommand<SceneInfo>(studio, 'scenes.create', { name: 'Main', layers: [{ sourceId: background.id }] });
+  await callCommand(studio, 'cues.setSettings', { signalStyle: 'time_signal_placement_opportunity' });
+
+  await page.goto('/');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  await page.getByTestId('program-go-live').click();
+  await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'live');
+  const monitor = page.getByTestId('confidence-monitor');
+  await expect(monitor).toHaveAttribute('data-state', 'playing', { timeout: 90_000 });
+  const requestsBeforeBreak = feedRequests;
+
+  const plan = await callCommand<BreakPlan>(studio, 'cues.startBreak', { durationSeconds: 60, prerollSeconds: 8 });
+  const tally = page.getByTestId('cue-tally');
+  await expect(tally).toHaveAttribute('data-lit', 'true', { timeout: 30_000 });
+  await expect(tally).toHaveAttribute('data-origin', 'ts');
+  await expect(tally).toHaveAttribute('data-event-id', String(plan.eventId));
+  await expect(tally).toContainText('CUE OUT');
+  await page.screenshot({ path: testInfo.outputPath('confidence-time-signal-tally-1280x720.png') });
+  // Through the splice: the copies went out and the monitor never lost its feed.
+  await expect.poll(async () => (await callCommand<{ phase?: string }>(studio, 'cues.status')).phase, { timeout: 30_000 }).toBe('onBreak');
+  await expect(monitor).toHaveAttribute('data-state', 'playing');
+  expect(feedRequests).toBe(requestsBeforeBreak);
+
+  await page.getByTestId('program-stop').click();
+  await page.getByTestId('program-stop-confirm').click();
+  await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'stopped');
+  expect(consoleErrors).toEqual([]);
+});

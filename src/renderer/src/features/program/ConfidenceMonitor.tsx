@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../store/context.tsx';
 import { TALLY_HOLD_MS, programSelectors, type TallyCue } from '../../store/slices/program.ts';
 import { MonitorClock, STALE_AFTER_MS } from './monitor-clock.ts';
+import { monitorFeedLoader } from './monitor-feed-loader.ts';
 import { describeMonitorCue, describeSpliceTime, type MonitorCue, type MpegtsScte35Payload, tallyFromScte35 } from './scte35-tally.ts';
 
 /** The running program's TS, the same bytes the outputs get (same origin: CSP connect-src 'self', token by cookie). */
@@ -150,6 +151,8 @@ function TsPlayer({ muted, onCue }: { muted: boolean; onCue: (cue: MonitorCue) =
           autoCleanupSourceBuffer: true,
           autoCleanupMaxBackwardDuration: 10,
           autoCleanupMinBackwardDuration: 5,
+          // A fetch that lets the engine's time_signal cues through mpegts.js's SCTE-35 parser (segmentation-duration-stripper.ts).
+          customLoader: monitorFeedLoader(lib),
         },
       );
       player.on(lib.Events.ERROR, () => {
