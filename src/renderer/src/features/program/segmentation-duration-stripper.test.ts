@@ -74,7 +74,7 @@ const cueWithDuration = encodeSection(
 
 function stream(...packets: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(packets.length * 188);
-  packets.forEach((p, i) => out.set(p, i * 188));
+  for (const [i, p] of packets.entries()) out.set(p, i * 188);
   return out;
 }
 
