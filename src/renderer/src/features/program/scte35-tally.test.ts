@@ -84,9 +84,9 @@ describe('tallyFromScte35', () => {
     expect(breakStart).toMatchObject({ eventId: 502, outOfNetwork: true });
   });
 
-  it('mpegts.js 1.8.2 cannot parse a segmentation_descriptor with a segmentation_duration (40 bits): such a cue never reaches the tally', () => {
-    // Its ExpGolomb reader refuses reads over 32 bits. Pinned here so an mpegts.js that parses it is noticed
-    // (the tally would then light for the engine's time_signal breaks with a duration as well).
+  it('mpegts.js 1.8.2 alone cannot parse a segmentation_descriptor with a segmentation_duration (40 bits)', () => {
+    // Its ExpGolomb reader refuses reads over 32 bits: the monitor's loader strips the duration first
+    // (segmentation-duration-stripper.ts). Pinned here so an mpegts.js that parses it is noticed.
     const withDuration = buildCueOut({ eventId: 503, ptsTime: FIRST_PTS, durationTicks: 30 * PTS_HZ, style: 'time_signal', segmentationTypeId: 0x34 });
     expect(() => readSCTE35(encodeSection(withDuration))).toThrow(/32bits/);
   });
