@@ -17,7 +17,7 @@ import {
   type SceneInfo,
   type SourceInfo,
 } from './program.ts';
-import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
+import { outputSettings, outputSettingsEdit, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
 import type { StatsEvent } from './stats.ts';
 import {
   cueSettingsPatchSchema,
@@ -121,7 +121,8 @@ export const commandArgs = {
   /** Destinations of the one encode: SRT to the distributor, HLS, recording, RTMP push. */
   'outputs.list': noArgs,
   'outputs.create': z.object({ settings: outputSettings }).strict(),
-  'outputs.update': z.object({ id: rowId, settings: outputSettings }).strict(),
+  /** Every setting at once. keepSecret: a passphrase or stream key left out keeps the stored one (else it is removed, or refused where required). */
+  'outputs.update': z.object({ id: rowId, settings: outputSettingsEdit, keepSecret: z.boolean().default(false) }).strict(),
   'outputs.remove': byId,
   'outputs.start': byId,
   'outputs.stop': byId,
