@@ -517,7 +517,6 @@ describe('sourceSpec of a text source', () => {
       kind: 'text',
       style: { fontSize: 40, color: '#ffcc00', background: '#000000', fontFamily: 'DejaVu Serif', align: 'right', wrap: true },
     });
-    const plain = sourceSpec(text({})) as { style: Record<string, unknown> };
-    expect(plain.style).toEqual({ fontSize: 40, color: '#ffcc00' });
+    expect(sourceSpec(text({}))).toHaveProperty('style', { fontSize: 40, color: '#ffcc00' });
   });
 });
