@@ -1,7 +1,16 @@
 // The renderer's only door to the engine: one function per contract command and event
 // subscriptions that return their unsubscribe. Raw ipcRenderer never crosses the bridge.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { commandNames, eventNames, ipcChannels, type CommandEnvelope, type CommandFunctions, type EventName, type StudioBridge } from '../shared/contract.ts';
+import {
+  commandNames,
+  eventNames,
+  ipcChannels,
+  type CommandEnvelope,
+  type CommandFunctions,
+  type EventName,
+  type FileChoiceKind,
+  type StudioBridge,
+} from '../shared/contract.ts';
 
 const commands = Object.fromEntries(
   commandNames.map((command) => [command, (args: unknown) => ipcRenderer.invoke(ipcChannels.command, { command, args }) as Promise<CommandEnvelope>]),
@@ -18,6 +27,9 @@ const bridge: StudioBridge = {
     return () => {
       ipcRenderer.removeListener(ipcChannels.event, handler);
     };
+  },
+  files: {
+    choose: (kind: FileChoiceKind) => ipcRenderer.invoke(ipcChannels.chooseFile, kind) as Promise<string | null>,
   },
 };
 

@@ -478,7 +478,12 @@ export function validateCommandArgs<C extends CommandName>(command: C, raw: unkn
 export const ipcChannels = {
   command: 'studio:command',
   event: 'studio:event',
+  /** The desktop app's native file dialog: a kind in ('image' | 'media'), a path or null out. */
+  chooseFile: 'studio:chooseFile',
 } as const;
+
+/** Files a source can be made from, chosen with the native dialog (desktop) or uploaded (browser). */
+export type FileChoiceKind = 'image' | 'media';
 
 /** WebSocket frames (JSON text). */
 export type WsClientMessage = { type: 'command'; id: number; command: string; args?: unknown };
@@ -497,4 +502,6 @@ export interface StudioBridge {
   commands: CommandFunctions;
   /** Subscribes to an engine event; returns the unsubscribe function. */
   onEvent<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  /** The desktop app only: the native file dialog; resolves with the chosen absolute path, or null when cancelled. */
+  files?: { choose(kind: FileChoiceKind): Promise<string | null> };
 }
