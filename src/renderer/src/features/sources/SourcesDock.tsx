@@ -8,6 +8,7 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
 import { sourcesSelectors } from '../../store/slices/sources.ts';
 import { AddSourceForm, KIND_LABEL } from './AddSourceForm.tsx';
+import { SourceEditButton } from '../source-editor/SourceEditorDialog.tsx';
 
 /** The layers of the selected scene, then every source with its state (gain, mute and meters are in the Audio Mixer dock). */
 export function SourcesDock() {
@@ -185,6 +186,7 @@ function SourceRow({ id }: { id: number }) {
         </span>
       </span>
       <span className="item-row__actions">
+        <SourceEditButton sourceId={id} sourceName={source.name} />
         <ConfirmRemove label={`Remove source ${source.name}`} onRemove={remove} />
       </span>
       {live?.reason ? (
