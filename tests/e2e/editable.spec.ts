@@ -27,7 +27,13 @@ async function screenshotBoth(page: Page, testInfo: TestInfo, name: string): Pro
 function newestCorner(folder: string): [number, number, number] | null {
   const files = readdirSync(folder).filter((name) => name.endsWith('.ts'));
   if (files.length === 0) return null;
-  const pictures = decodeThumbnails(path.join(folder, files.sort().at(-1)!));
+  let pictures: Map<number, Uint8Array>;
+  try {
+    pictures = decodeThumbnails(path.join(folder, files.sort().at(-1)!));
+  } catch {
+    // A recording only just started may hold no whole picture yet: not yet, rather than never.
+    return null;
+  }
   const newest = [...pictures.keys()].sort((a, b) => a - b).at(-1);
   if (newest === undefined) return null;
   const picture = pictures.get(newest)!;

@@ -361,8 +361,9 @@ export function SourceEditButton({ sourceId, sourceName }: { sourceId: number; s
         aria-label={`Edit source ${sourceName}`}
         data-testid="source-edit"
         onClick={() => setOpen(true)}
+        title="Properties: edit this source"
       >
-        Edit
+        ✎
       </button>
       {open ? <SourceEditorDialog sourceId={sourceId} onClose={() => setOpen(false)} /> : null}
     </>
