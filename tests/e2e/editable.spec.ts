@@ -204,7 +204,7 @@ test('sources, outputs and the program format are edited in their dialogs; an up
   await page.getByTestId('format-editor-close').click();
 
   // --- An image uploaded from the browser, with its progress, becomes the image source's file.
-  const upload = await sharp({ create: { width: 640, height: 360, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+  const upload = await sharp({ create: { width: 640, height: 360, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
     .png()
     .toBuffer();
   const logoRow = page.locator(`[data-testid="source-row"][data-source-id="${logo.id}"]`);

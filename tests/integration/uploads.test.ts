@@ -4,7 +4,8 @@
 // no token, another origin. Each is refused with its reason and leaves no file behind.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -121,7 +122,7 @@ describe('POST /api/v1/uploads', () => {
     expect(asImage.body.error?.message).toMatch(/PNG, JPEG or WebP/);
     const asMedia = await upload('?kind=media&name=show.mp4', text);
     expect(asMedia.status).toBe(415);
-    expect(asMedia.body.error?.message).toMatch(/no audio or video/);
+    expect(asMedia.body.error?.message).toMatch(/not a media file/);
     expect(uploadsFolder()).toEqual(before);
   });
 
@@ -158,6 +159,46 @@ describe('POST /api/v1/uploads', () => {
       config: { kind: 'media', path: answer.body.path, width: 160, height: 90 },
     });
     expect(created.status).toBe(200);
+  });
+
+  it('refuses a playlist as media (415) without the probe ever fetching what it names', async () => {
+    const clip = path.join(work, 'segment.ts');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=25',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-y',
+      clip,
+    ]);
+    let fetched = 0;
+    const bait = createServer((_request, response) => {
+      fetched += 1;
+      response.end(readFileSync(clip));
+    });
+    await new Promise<void>((resolve) => bait.listen(0, '127.0.0.1', resolve));
+    const baitPort = (bait.address() as AddressInfo).port;
+    try {
+      const before = uploadsFolder();
+      const playlist = (target: string) => Buffer.from(`#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n${target}\n#EXT-X-ENDLIST\n`);
+      const local = await upload('?kind=media&name=show.m3u8', playlist(clip));
+      expect(local.status).toBe(415);
+      expect(local.body.error?.message).toMatch(/hls file names other files/);
+      const remote = await upload('?kind=media&name=show.mp4', playlist(`http://127.0.0.1:${baitPort}/segment.ts`));
+      expect(remote.status).toBe(415);
+      expect(fetched).toBe(0);
+      expect(uploadsFolder()).toEqual(before);
+    } finally {
+      await new Promise((resolve) => bait.close(resolve));
+    }
   });
 
   it('answers a body declared over the limit with 413 naming it, before reading it', async () => {

@@ -62,22 +62,67 @@ function tooLarge(kind: UploadKind, limit: number): HttpError {
   return new HttpError(413, 'BAD_ARGUMENT', `uploads: a ${kind} file may be at most ${formatLimit(limit)} (${limit} bytes).`);
 }
 
-/** Streams the stated kind of the file FFmpeg finds in it: null when it finds no audio or video. */
-export function probeMedia(file: string, probe: UploadOptions['probe']): Promise<string[] | null> {
+/**
+ * Demuxers that read other files or URLs named inside the file (playlists, concat lists, image
+ * sequences) or read plain text as video: an upload in one of these is refused, so what the
+ * studio stores is media itself and probing it never reaches anything else.
+ */
+export const INDIRECT_FORMATS: ReadonlySet<string> = new Set([
+  'hls',
+  'applehttp',
+  'dash',
+  'concat',
+  'ffconcat',
+  'image2',
+  'tty',
+  'lavfi',
+  'sdp',
+  'rtsp',
+  'data',
+]);
+
+/** What FFmpeg finds in a file: its demuxer and the kinds of its streams; null when it cannot read it. */
+export interface ProbedMedia {
+  formatName: string;
+  streams: string[];
+}
+
+/** Why a probed file is not accepted as media, or null when it is. */
+export function mediaProblem(probed: ProbedMedia | null): string | null {
+  if (!probed) return 'FFmpeg could not read this file; it is not a media file.';
+  const indirect = probed.formatName.split(',').find((name) => INDIRECT_FORMATS.has(name));
+  if (indirect) return `a ${indirect} file names other files or addresses; upload the media itself.`;
+  if (!probed.streams.some((kind) => kind === 'video' || kind === 'audio')) return 'FFmpeg found no audio or video in this file; it is not a media file.';
+  return null;
+}
+
+/**
+ * Reads the file's demuxer and streams with ffprobe (else ffmpeg's `-i` listing). Only the file
+ * protocol is allowed: a playlist inside cannot make the probe open a URL.
+ */
+export function probeMedia(file: string, probe: UploadOptions['probe']): Promise<ProbedMedia | null> {
   return new Promise((resolve) => {
     const options = { timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' as const, maxBuffer: 1 << 20 };
     if (probe.ffprobePath) {
-      execFile(probe.ffprobePath, ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', file], options, (error, stdout) => {
-        const kinds = error ? [] : stdout.split(/\s+/).filter((kind) => kind === 'video' || kind === 'audio');
-        resolve(kinds.length > 0 ? kinds : null);
+      const args = ['-v', 'error', '-protocol_whitelist', 'file', '-show_entries', 'format=format_name:stream=codec_type', '-of', 'json', file];
+      execFile(probe.ffprobePath, args, options, (error, stdout) => {
+        if (error) return resolve(null);
+        try {
+          const parsed = JSON.parse(stdout) as { format?: { format_name?: string }; streams?: Array<{ codec_type?: string }> };
+          resolve({ formatName: parsed.format?.format_name ?? '', streams: (parsed.streams ?? []).map((stream) => stream.codec_type ?? '') });
+        } catch {
+          resolve(null);
+        }
       });
       return;
     }
     if (!probe.ffmpegPath) return resolve(null);
-    // Without an output ffmpeg exits 1 after listing the input's streams; the listing is what counts.
-    execFile(probe.ffmpegPath, ['-hide_banner', '-nostdin', '-i', file], options, (_error, _stdout, stderr) => {
-      const kinds = [...stderr.matchAll(/Stream #\d+:\d+.*?: (Video|Audio):/g)].map((match) => match[1]!.toLowerCase());
-      resolve(kinds.length > 0 ? kinds : null);
+    // Without an output ffmpeg exits 1 after listing the input; the listing is what counts.
+    execFile(probe.ffmpegPath, ['-hide_banner', '-nostdin', '-protocol_whitelist', 'file', '-i', file], options, (_error, _stdout, stderr) => {
+      const format = /Input #0, ([^ ]+), from/.exec(stderr)?.[1];
+      if (!format) return resolve(null);
+      const streams = [...stderr.matchAll(/Stream #\d+:\d+.*?: (Video|Audio|Subtitle|Data):/g)].map((match) => match[1]!.toLowerCase());
+      resolve({ formatName: format, streams });
     });
   });
 }
@@ -155,8 +200,8 @@ async function storeBody(request: IncomingMessage, kind: UploadKind, name: strin
       format = image;
       extension = IMAGE_EXTENSION[image];
     } else {
-      const streams = await probeMedia(temporary, options.probe);
-      if (!streams) throw new HttpError(415, 'BAD_ARGUMENT', 'uploads: FFmpeg found no audio or video in this file; it is not a media file.');
+      const problem = mediaProblem(await probeMedia(temporary, options.probe));
+      if (problem) throw new HttpError(415, 'BAD_ARGUMENT', `uploads: ${problem}`);
     }
     const fileName = storedUploadName(name, extension);
     const target = path.join(folder, fileName);
