@@ -123,6 +123,11 @@ describe('POST /api/v1/uploads', () => {
     const asMedia = await upload('?kind=media&name=show.mp4', text);
     expect(asMedia.status).toBe(415);
     expect(asMedia.body.error?.message).toMatch(/not a media file/);
+    // The right magic bytes and nothing after them that is a picture.
+    const fakePng = Buffer.concat([png.subarray(0, 16), Buffer.alloc(200, 0x41)]);
+    const damaged = await upload('?kind=image&name=logo.png', fakePng);
+    expect(damaged.status).toBe(415);
+    expect(damaged.body.error?.message).toMatch(/damaged or cut short/);
     expect(uploadsFolder()).toEqual(before);
   });
 

@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import sharp from 'sharp';
 import {
   formatLimit,
   IMAGE_EXTENSION,
@@ -199,6 +200,12 @@ async function storeBody(request: IncomingMessage, kind: UploadKind, name: strin
       if (!image) throw notAnImage();
       format = image;
       extension = IMAGE_EXTENSION[image];
+      // The magic bytes say what it claims to be; sharp (which rasterizes it later) says whether it is whole.
+      try {
+        await sharp(temporary).metadata();
+      } catch {
+        throw new HttpError(415, 'BAD_ARGUMENT', `uploads: this ${image.toUpperCase()} file is damaged or cut short; sharp cannot read it.`);
+      }
     } else {
       const problem = mediaProblem(await probeMedia(temporary, options.probe));
       if (problem) throw new HttpError(415, 'BAD_ARGUMENT', `uploads: ${problem}`);
