@@ -2,7 +2,16 @@
 // subscriptions that return their unsubscribe. Raw ipcRenderer never crosses the bridge.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { MONITOR_IPC, type MonitorBridge } from '../shared/monitor-frame.ts';
-import { commandNames, eventNames, ipcChannels, type CommandEnvelope, type CommandFunctions, type EventName, type StudioBridge } from '../shared/contract.ts';
+import {
+  commandNames,
+  eventNames,
+  ipcChannels,
+  type CommandEnvelope,
+  type CommandFunctions,
+  type EventName,
+  type FileChoiceKind,
+  type StudioBridge,
+} from '../shared/contract.ts';
 
 const commands = Object.fromEntries(
   commandNames.map((command) => [command, (args: unknown) => ipcRenderer.invoke(ipcChannels.command, { command, args }) as Promise<CommandEnvelope>]),
@@ -19,6 +28,9 @@ const bridge: StudioBridge = {
     return () => {
       ipcRenderer.removeListener(ipcChannels.event, handler);
     };
+  },
+  files: {
+    choose: (kind: FileChoiceKind) => ipcRenderer.invoke(ipcChannels.chooseFile, kind) as Promise<string | null>,
   },
 };
 

@@ -1,11 +1,11 @@
 // The picture monitors over Electron IPC (the desktop app's page has no HTTP origin to open a
-// WebSocket to). Same engine objects as studio serve's (engine/monitor/picture-monitors.ts); the
+// WebSocket to). Same engine objects as studio serve's (engine/host/picture-monitors.ts); the
 // page acknowledges each frame, and a send counts as written only then, so a page that does not
 // keep up has at most MAX_IN_FLIGHT frames queued and misses the rest (monitor-feed.ts).
 import { ipcMain, type BrowserWindow, type IpcMainEvent } from 'electron';
 import type { Engine } from '../engine/host/engine.ts';
 import type { MonitorSink } from '../engine/monitor/monitor-feed.ts';
-import { createPictureMonitors } from '../engine/monitor/picture-monitors.ts';
+import { createPictureMonitors } from '../engine/host/picture-monitors.ts';
 import { MONITOR_IPC } from '../../shared/monitor-frame.ts';
 
 interface IpcViewer {

@@ -17,6 +17,7 @@ import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
 import { TsFeed } from './ts-feed.ts';
 import { createMonitorSockets } from './monitor-sockets.ts';
+import { receiveUpload } from './uploads.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
 import { errorMessage } from '../engine/errors.ts';
 
@@ -27,6 +28,8 @@ const AS_RUN_CSV_MAX_ROWS = 10_000;
 const WS_PATH = `${API_PREFIX}/ws`;
 /** The confidence monitor's live TS (see ts-feed.ts). */
 export const TS_FEED_PATH = `${API_PREFIX}/monitor/program.ts`;
+/** A browser's image or media file, stored in the data dir (see uploads.ts). */
+export const UPLOADS_PATH = `${API_PREFIX}/uploads`;
 /** How often every connection's send buffer is looked at, so a consumer that went quiet is still closed. */
 const BACKPRESSURE_SWEEP_MS = 1000;
 /** A consumer closed for slowness does not read its close frame either: its socket goes after this. */
@@ -207,6 +210,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return 'error' in envelope ? sendError(response, httpStatusOf[envelope.error.code], envelope.error) : sendJson(response, 200, envelope);
     }
     if (route === `${API_PREFIX}/cues/as-run.csv` && method === 'GET') return sendAsRunCsv(url, response);
+    if (route === UPLOADS_PATH) {
+      if (method !== 'POST') throw new HttpError(405, 'BAD_ARGUMENT', 'Uploads are sent with POST.');
+      if (!sameOrigin(request)) throw new HttpError(403, 'FORBIDDEN', 'Cross-origin requests are refused.');
+      const status = engine.status();
+      return receiveUpload(request, response, url, {
+        dataDir: status.dataDir,
+        probe: { ffprobePath: status.ffmpeg?.ffprobePath ?? null, ffmpegPath: status.ffmpeg?.path ?? null },
+        log: log.child('uploads'),
+      });
+    }
     if (route === TS_FEED_PATH && method === 'GET') {
       const program = engine.programHost.airingProgram;
       if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');

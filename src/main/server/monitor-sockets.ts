@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine/host/engine.ts';
-import { createPictureMonitors, type MonitorTarget, type PictureMonitors } from '../engine/monitor/picture-monitors.ts';
+import { createPictureMonitors, type MonitorTarget, type PictureMonitors } from '../engine/host/picture-monitors.ts';
 import { HttpError } from './errors.ts';
 
 /** RFC 6455 §7.4.1: "Try Again Later". */

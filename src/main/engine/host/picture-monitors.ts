@@ -1,11 +1,11 @@
 // The engine's picture monitors, as one object each host (studio serve's WebSockets, Electron's
 // IPC) builds over the same engine: the program monitor and the scene pictures, and how a
 // monitor path (shared/monitor-frame.ts) names one of them.
-import type { Engine } from '../host/engine.ts';
+import type { Engine } from './engine.ts';
 import { PROGRAM_MONITOR_PATH, SCENE_MONITOR_PATH } from '../../../shared/monitor-frame.ts';
-import type { MonitorSink } from './monitor-feed.ts';
-import { ProgramMonitor } from './program-monitor.ts';
-import { ScenePictures } from './scene-picture.ts';
+import type { MonitorSink } from '../monitor/monitor-feed.ts';
+import { ProgramMonitor } from '../monitor/program-monitor.ts';
+import { ScenePictures } from '../monitor/scene-picture.ts';
 
 /** What a monitor path asks for, or why it is refused. */
 export type MonitorTarget = { kind: 'program' } | { kind: 'scene'; sceneId: number } | { kind: 'refused'; status: 400 | 404; message: string };
