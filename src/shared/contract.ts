@@ -18,7 +18,7 @@ import {
   type SceneInfo,
   type SourceInfo,
 } from './program.ts';
-import { outputSettings, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
+import { outputSettings, outputSettingsEdit, type OutputStatus, type PublicOutputSettings } from './outputs.ts';
 import type { StatsEvent } from './stats.ts';
 import { mediaImportArgs, mediaUpdateArgs, type MediaItem } from './media.ts';
 import {
@@ -125,7 +125,8 @@ export const commandArgs = {
   /** Destinations of the one encode: SRT to the distributor, HLS, recording, RTMP push. */
   'outputs.list': noArgs,
   'outputs.create': z.object({ settings: outputSettings }).strict(),
-  'outputs.update': z.object({ id: rowId, settings: outputSettings }).strict(),
+  /** Every setting at once. keepSecret: a passphrase or stream key left out keeps the stored one (else it is removed, or refused where required). */
+  'outputs.update': z.object({ id: rowId, settings: outputSettingsEdit, keepSecret: z.boolean().default(false) }).strict(),
   'outputs.remove': byId,
   'outputs.start': byId,
   'outputs.stop': byId,
@@ -500,7 +501,12 @@ export function validateCommandArgs<C extends CommandName>(command: C, raw: unkn
 export const ipcChannels = {
   command: 'studio:command',
   event: 'studio:event',
+  /** The desktop app's native file dialog: a kind in ('image' | 'media'), a path or null out. */
+  chooseFile: 'studio:chooseFile',
 } as const;
+
+/** Files a source can be made from, chosen with the native dialog (desktop) or uploaded (browser). */
+export type FileChoiceKind = 'image' | 'media';
 
 /** WebSocket frames (JSON text). */
 export type WsClientMessage = { type: 'command'; id: number; command: string; args?: unknown };
@@ -519,4 +525,6 @@ export interface StudioBridge {
   commands: CommandFunctions;
   /** Subscribes to an engine event; returns the unsubscribe function. */
   onEvent<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  /** The desktop app only: the native file dialog; resolves with the chosen absolute path, or null when cancelled. */
+  files?: { choose(kind: FileChoiceKind): Promise<string | null> };
 }

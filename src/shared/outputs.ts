@@ -135,7 +135,8 @@ const rtmpUrl = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
 });
 
-export const srtOutputSettings = z
+/** SRT's fields, before the rule that ties pbkeylen to a passphrase (checked again once a kept passphrase is merged in). */
+const srtOutputFields = z
   .object({
     kind: z.literal('srt'),
     name: outputName,
@@ -161,12 +162,13 @@ export const srtOutputSettings = z
       .refine((value) => !value.includes('\0'), 'must not contain NUL characters')
       .optional(),
   })
-  .strict()
-  .superRefine((value, ctx) => {
-    if (value.pbkeylen !== undefined && value.passphrase === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['pbkeylen'], message: 'needs a passphrase (the key length only applies to encryption)' });
-    }
-  });
+  .strict();
+
+export const srtOutputSettings = srtOutputFields.superRefine((value, ctx) => {
+  if (value.pbkeylen !== undefined && value.passphrase === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['pbkeylen'], message: 'needs a passphrase (the key length only applies to encryption)' });
+  }
+});
 
 export const hlsOutputSettings = z
   .object({
@@ -222,23 +224,51 @@ export const recordingOutputSettings = z
   })
   .strict();
 
+const rtmpStreamKey = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(512, 'must be at most 512 characters')
+  .refine((value) => !/[\s?#/]/.test(value), 'must not contain spaces, "/", "?" or "#"');
+
 export const rtmpOutputSettings = z
   .object({
     kind: z.literal('rtmp'),
     name: outputName,
     url: rtmpUrl,
-    streamKey: z
-      .string({ error: 'must be text' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(512, 'must be at most 512 characters')
-      .refine((value) => !/[\s?#/]/.test(value), 'must not contain spaces, "/", "?" or "#"'),
+    streamKey: rtmpStreamKey,
   })
   .strict();
 
 export const outputSettings = z.discriminatedUnion('kind', [srtOutputSettings, hlsOutputSettings, recordingOutputSettings, rtmpOutputSettings], {
   error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${OUTPUT_KINDS.join(', ')}` : undefined),
 });
+
+/**
+ * outputs.update's settings: as outputSettings, but the secret (an SRT passphrase, an RTMP stream
+ * key) may be left out, so a form that never saw it can keep it (`keepSecret`). The whole is
+ * checked again with outputSettings once the stored secret is merged in (withKeptSecret).
+ */
+export const outputSettingsEdit = z.discriminatedUnion(
+  'kind',
+  [srtOutputFields, hlsOutputSettings, recordingOutputSettings, rtmpOutputSettings.extend({ streamKey: rtmpStreamKey.optional() })],
+  { error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${OUTPUT_KINDS.join(', ')}` : undefined) },
+);
+export type OutputSettingsEdit = z.output<typeof outputSettingsEdit>;
+export type OutputSettingsEditInput = z.input<typeof outputSettingsEdit>;
+
+/**
+ * The settings an edit stands for: with `keepSecret`, a secret left out is the stored one; without
+ * it, a secret left out is removed (an SRT output without encryption). Not yet validated as a whole.
+ */
+export function withKeptSecret(edited: OutputSettingsEdit, stored: OutputSettings, keepSecret: boolean): Record<string, unknown> {
+  if (!keepSecret || edited.kind !== stored.kind) return { ...edited };
+  if (edited.kind === 'srt' && stored.kind === 'srt' && edited.passphrase === undefined && stored.passphrase !== undefined) {
+    return { ...edited, passphrase: stored.passphrase };
+  }
+  if (edited.kind === 'rtmp' && stored.kind === 'rtmp' && edited.streamKey === undefined) return { ...edited, streamKey: stored.streamKey };
+  return { ...edited };
+}
 
 /** Settings as a client writes them (defaults may be left out). */
 export type OutputSettingsInput = z.input<typeof outputSettings>;

@@ -76,6 +76,17 @@ export const sourceConfigSchema = z.discriminatedUnion('kind', [
       fontSize: z.number().int().min(8).max(400).default(48),
       color: cssColor.default('#ffffff'),
       background: cssColor.optional(),
+      /** A font family list as CSS writes it; fonts the machine has (fontconfig) are used, others fall back. */
+      fontFamily: z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(100, 'must be at most 100 characters')
+        .regex(/^[A-Za-z0-9 ,'-]+$/, 'may use only letters, digits, spaces, commas, hyphens and apostrophes')
+        .optional(),
+      align: z.enum(['left', 'center', 'right'], { error: 'must be left, center or right' }).optional(),
+      /** Break long lines at spaces to fit the width. */
+      wrap: z.boolean().optional(),
       ...size,
     })
     .strict(),

@@ -50,6 +50,8 @@ test('the confidence monitor plays the TS feed in mpegts.js, is torn down at Sto
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto('/');
     await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+    // The right monitor opens on the composed Program picture; the encoded output is its other view.
+    await page.getByTestId('program-view-encoded').click();
     await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
     await expect(page.locator(MONITOR)).toHaveCount(0);
 

@@ -52,6 +52,8 @@ test('go live, watch the confidence monitor, see the cue tally and the stats, an
 
     await page.goto('/');
     await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+    // The right monitor opens on the composed Program picture; the encoded output is its other view.
+    await page.getByTestId('program-view-encoded').click();
     await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
     await expect(page.getByTestId('scene-row')).toHaveAttribute('data-scene-id', String(scene.id));
 

@@ -6,6 +6,7 @@ import { consoleLogger } from '../engine/log.ts';
 import { handleShutdownSignals, killTrackedChildren } from '../engine/process/reaper.ts';
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import { serveContractOverIpc } from './ipc.ts';
+import { serveMonitorsOverIpc } from './monitor-ipc.ts';
 import { safeStorageCipher } from './safe-storage-cipher.ts';
 import { lockDownContents } from './window-security.ts';
 import { errorMessage } from '../engine/errors.ts';
@@ -43,6 +44,8 @@ async function createWindow(engine: Engine): Promise<void> {
   lockDownContents(window.webContents, isAppUrl);
   const stopIpc = serveContractOverIpc(engine, window, isAppUrl);
   window.on('closed', stopIpc);
+  const stopMonitors = serveMonitorsOverIpc(engine, window, isAppUrl);
+  window.on('closed', stopMonitors);
   window.once('ready-to-show', () => window.show());
   await window.loadURL(rendererUrl);
 }

@@ -16,6 +16,8 @@ import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedT
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
 import { TsFeed } from './ts-feed.ts';
+import { createMonitorSockets } from './monitor-sockets.ts';
+import { receiveUpload } from './uploads.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
 import { errorMessage } from '../engine/errors.ts';
 
@@ -26,6 +28,8 @@ const AS_RUN_CSV_MAX_ROWS = 10_000;
 const WS_PATH = `${API_PREFIX}/ws`;
 /** The confidence monitor's live TS (see ts-feed.ts). */
 export const TS_FEED_PATH = `${API_PREFIX}/monitor/program.ts`;
+/** A browser's image or media file, stored in the data dir (see uploads.ts). */
+export const UPLOADS_PATH = `${API_PREFIX}/uploads`;
 /** How often every connection's send buffer is looked at, so a consumer that went quiet is still closed. */
 const BACKPRESSURE_SWEEP_MS = 1000;
 /** A consumer closed for slowness does not read its close frame either: its socket goes after this. */
@@ -206,6 +210,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return 'error' in envelope ? sendError(response, httpStatusOf[envelope.error.code], envelope.error) : sendJson(response, 200, envelope);
     }
     if (route === `${API_PREFIX}/cues/as-run.csv` && method === 'GET') return sendAsRunCsv(url, response);
+    if (route === UPLOADS_PATH) {
+      if (method !== 'POST') throw new HttpError(405, 'BAD_ARGUMENT', 'Uploads are sent with POST.');
+      if (!sameOrigin(request)) throw new HttpError(403, 'FORBIDDEN', 'Cross-origin requests are refused.');
+      const status = engine.status();
+      return receiveUpload(request, response, url, {
+        dataDir: status.dataDir,
+        probe: { ffprobePath: status.ffmpeg?.ffprobePath ?? null, ffmpegPath: status.ffmpeg?.path ?? null },
+        log: log.child('uploads'),
+      });
+    }
     if (route === TS_FEED_PATH && method === 'GET') {
       const program = engine.programHost.airingProgram;
       if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');
@@ -274,6 +288,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const monitors = createMonitorSockets(engine);
 
   function refuseUpgrade(socket: Duplex, error: unknown): void {
     const refusal = error instanceof HttpError ? error : null;
@@ -293,10 +308,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // The last line of defence: whatever throws here is a refusal, never the end of the process.
     try {
       const url = parseRequestTarget(request.url);
-      if (url.pathname !== WS_PATH) throw new HttpError(404, 'NOT_FOUND', `No WebSocket at ${url.pathname}; it is at ${WS_PATH}.`);
+      if (url.pathname !== WS_PATH && !monitors.handles(url.pathname))
+        throw new HttpError(404, 'NOT_FOUND', `No WebSocket at ${url.pathname}; it is at ${WS_PATH}.`);
       const denied = authorize(request, url);
       if (denied) throw denied;
       if (!sameOrigin(request)) throw new HttpError(403, 'FORBIDDEN', 'Cross-origin WebSocket refused.');
+      if (monitors.handles(url.pathname)) return monitors.upgrade(request, socket, head, url);
       if (sockets.clients.size >= limits.maxConnections) {
         throw new HttpError(503, 'UNAVAILABLE', `Too many WebSocket connections (${limits.maxConnections}); close one and try again.`);
       }
@@ -414,6 +431,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         stopEndsFeeds();
         tsFeed.destroyAll();
         for (const client of sockets.clients) client.terminate();
+        monitors.close();
         sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());

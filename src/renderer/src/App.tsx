@@ -9,6 +9,7 @@ import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
 import { MixerDock } from './features/mixer/MixerDock.tsx';
 import { GoLive } from './features/program/GoLive.tsx';
 import { ProgramPreview } from './features/program/ProgramPreview.tsx';
+import { ProgramFormatButton } from './features/program-format/ProgramFormatDialog.tsx';
 import { ScenesDock } from './features/scenes/ScenesDock.tsx';
 import { SourcesDock } from './features/sources/SourcesDock.tsx';
 import { StatsPanel } from './features/stats/StatsPanel.tsx';
@@ -58,6 +59,7 @@ function TopBar() {
     <header className="top-bar">
       <h1 className="top-bar__title">Broadcast Studio</h1>
       {host ? <span className="top-bar__host">{host === 'electron' ? 'Desktop' : 'Headless · remote control'}</span> : null}
+      <ProgramFormatButton />
       <StudioModeToggle />
       <button type="button" className="button button--small" onClick={() => setHotkeysOpen(true)} data-testid="hotkeys-open">
         Hotkeys

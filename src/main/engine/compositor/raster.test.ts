@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { rasterizeColor, rasterizeImage, rasterizeText, textSvg } from './raster.ts';
+import { rasterizeColor, rasterizeImage, rasterizeText, textSvg, wrapText } from './raster.ts';
 
 /** A PNG encoded by sharp from raw pixels: left half opaque red, right half transparent. */
 async function halfRedPng(width: number, height: number): Promise<Buffer> {
@@ -67,5 +67,23 @@ describe('rasterizing static layers with sharp', () => {
 
   it('raises RASTER_FAILED for bytes that are not an image', async () => {
     await expect(rasterizeImage(Buffer.from('not an image'), 4, 4)).rejects.toMatchObject({ code: 'RASTER_FAILED' });
+  });
+});
+
+describe('wrapping text for a text source (wrap: true)', () => {
+  it('breaks at spaces by the estimated glyph width, keeps its own line breaks, and cuts a word longer than a line', () => {
+    // 20 px type: 11 px a glyph, so 99 px hold 9 of them.
+    expect(wrapText('one two three four', 99, 20)).toEqual(['one two', 'three', 'four']);
+    expect(wrapText('first\nsecond line here', 99, 20)).toEqual(['first', 'second', 'line here']);
+    expect(wrapText('abcdefghijkl', 55, 20)).toEqual(['abcde', 'fghij', 'kl']);
+    expect(wrapText('fits', 1000, 20)).toEqual(['fits']);
+  });
+
+  it('draws one <text> per wrapped line, within the padding', () => {
+    const wrapped = textSvg('one two three four', 99 + 48, 200, { fontSize: 20, wrap: true, align: 'center', fontFamily: 'DejaVu Serif' });
+    expect(wrapped.match(/<text /g)).toHaveLength(3);
+    expect(wrapped).toContain('text-anchor="middle"');
+    expect(wrapped).toContain('font-family="DejaVu Serif"');
+    expect(textSvg('one two three four', 99 + 48, 200, { fontSize: 20 }).match(/<text /g)).toHaveLength(1);
   });
 });

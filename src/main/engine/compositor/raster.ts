@@ -81,6 +81,41 @@ export interface TextStyle {
   /** Pixels between the box edge and the text; default 24. */
   padding?: number;
   align?: 'left' | 'center' | 'right';
+  /** Break lines at spaces to fit the box's width (within the padding); a word longer than a line is cut. */
+  wrap?: boolean;
+}
+
+/**
+ * librsvg does not wrap SVG text, so lines are broken here from an estimate of each glyph's width:
+ * AVERAGE_GLYPH_EM of the font size (DejaVu Sans averages about 0.55 em over mixed-case text).
+ * An estimate, so a line may end a little short or a little long of the box.
+ */
+export const AVERAGE_GLYPH_EM = 0.55;
+
+/** The lines of `text` (its own \n kept) broken at spaces so each is at most `maxWidth` pixels wide by the estimate. */
+export function wrapText(text: string, maxWidth: number, fontSize: number): string[] {
+  const perLine = Math.max(1, Math.floor(maxWidth / (fontSize * AVERAGE_GLYPH_EM)));
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/ +/)) {
+      let rest = word;
+      while (rest.length > perLine) {
+        if (line) lines.push(line);
+        line = '';
+        lines.push(rest.slice(0, perLine));
+        rest = rest.slice(perLine);
+      }
+      if (!line) line = rest;
+      else if (line.length + 1 + rest.length <= perLine) line = `${line} ${rest}`;
+      else {
+        lines.push(line);
+        line = rest;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 function escapeXml(text: string): string {
@@ -104,7 +139,7 @@ export function textSvg(text: string, width: number, height: number, style: Text
   const align = style.align ?? 'left';
   const anchor = align === 'left' ? 'start' : align === 'center' ? 'middle' : 'end';
   const x = align === 'left' ? padding : align === 'center' ? width / 2 : width - padding;
-  const lines = text.split('\n');
+  const lines = style.wrap ? wrapText(text, width - 2 * padding, fontSize) : text.split('\n');
   const lineHeight = fontSize * 1.2;
   const firstBaseline = height / 2 - ((lines.length - 1) * lineHeight) / 2 + fontSize * 0.35;
   const font = escapeXml(style.fontFamily ?? 'DejaVu Sans, Arial, sans-serif');

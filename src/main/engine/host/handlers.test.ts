@@ -276,6 +276,47 @@ describe('outputs', () => {
     await ok('outputs.remove', { id: created.id });
   });
 
+  it('an edit keeps a secret it never saw (keepSecret), changes or removes it when told, and refuses a required one left out without keepSecret', async () => {
+    const passphrase = 'first secret phrase';
+    const srt = await ok('outputs.create', {
+      settings: { kind: 'srt', name: 'Distributor', url: 'srt://127.0.0.1:9', passphrase, pbkeylen: 32 },
+    });
+    const storedSecretOf = (id: number) => engine.repositories.outputs.get(id).settings;
+    const kept = await ok('outputs.update', {
+      id: srt.id,
+      keepSecret: true,
+      settings: { kind: 'srt', name: 'Distributor', url: 'srt://127.0.0.1:10', latencyMs: 400, pbkeylen: 32 },
+    });
+    expect(kept.settings).toMatchObject({ url: 'srt://127.0.0.1:10', latencyMs: 400, pbkeylen: 32, passphraseSet: true });
+    expect(storedSecretOf(srt.id)).toMatchObject({ passphrase });
+    await ok('outputs.update', { id: srt.id, keepSecret: true, settings: { kind: 'srt', url: 'srt://127.0.0.1:10', passphrase: 'second secret phrase' } });
+    expect(storedSecretOf(srt.id)).toMatchObject({ passphrase: 'second secret phrase' });
+    const removed = await ok('outputs.update', { id: srt.id, settings: { kind: 'srt', url: 'srt://127.0.0.1:10' } });
+    expect(removed.settings).toMatchObject({ passphraseSet: false });
+    expect(storedSecretOf(srt.id)).not.toHaveProperty('passphrase');
+    // Nothing to keep: a key length alone is refused, naming it.
+    expect(await refused('outputs.update', { id: srt.id, keepSecret: true, settings: { kind: 'srt', url: 'srt://127.0.0.1:10', pbkeylen: 16 } })).toMatchObject(
+      { code: 'BAD_ARGUMENT', field: 'settings.pbkeylen', status: 400 },
+    );
+
+    const rtmp = await ok('outputs.create', { settings: { kind: 'rtmp', name: 'Platform 2', url: 'rtmp://127.0.0.1:1/live', streamKey: 'sk_keep_me_1234' } });
+    const renamed = await ok('outputs.update', {
+      id: rtmp.id,
+      keepSecret: true,
+      settings: { kind: 'rtmp', name: 'Platform B', url: 'rtmp://127.0.0.1:2/app' },
+    });
+    expect(renamed).toMatchObject({ name: 'Platform B', settings: { url: 'rtmp://127.0.0.1:2/app', streamKeySet: true } });
+    expect(storedSecretOf(rtmp.id)).toMatchObject({ streamKey: 'sk_keep_me_1234' });
+    expect(JSON.stringify(renamed)).not.toContain('sk_keep_me_1234');
+    expect(await refused('outputs.update', { id: rtmp.id, settings: { kind: 'rtmp', url: 'rtmp://127.0.0.1:2/app' } })).toMatchObject({
+      code: 'BAD_ARGUMENT',
+      field: 'settings.streamKey',
+      status: 400,
+    });
+    await ok('outputs.remove', { id: srt.id });
+    await ok('outputs.remove', { id: rtmp.id });
+  });
+
   it('refuses bad output settings naming the field (400)', async () => {
     expect(await refused('outputs.create', { settings: { kind: 'recording', name: 'rel', folder: 'relative/dir' } })).toMatchObject({
       code: 'BAD_ARGUMENT',

@@ -172,8 +172,8 @@ export function createHandlers(engine: Engine): HandlerTable {
       outputsChanged();
       return created;
     },
-    'outputs.update': async ({ id, settings }) => {
-      const updated = await outputs.update(id, settings);
+    'outputs.update': async ({ id, settings, keepSecret }) => {
+      const updated = await outputs.update(id, outputs.resolveEdit(id, settings, keepSecret));
       outputsChanged();
       return updated;
     },

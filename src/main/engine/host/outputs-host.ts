@@ -3,7 +3,15 @@
 // fan-out; each starts, stops and reconnects on its own.
 import path from 'node:path';
 import type { OutputInfo } from '../../../shared/contract.ts';
-import type { OutputSettings, OutputState, OutputStatus } from '../../../shared/outputs.ts';
+import {
+  parseOutputSettings,
+  withKeptSecret,
+  type OutputSettings,
+  type OutputSettingsEdit,
+  type OutputState,
+  type OutputStatus,
+} from '../../../shared/outputs.ts';
+import { EngineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { createOutput, OutputFanout, type Output } from '../outputs/index.ts';
 import type { OutputsRepository, StoredOutput } from '../store/outputs-repository.ts';
@@ -112,6 +120,18 @@ export class OutputsHost {
     const stored = this.#options.repository.create(settings);
     this.#registerSecrets(settings);
     return this.info(stored);
+  }
+
+  /** An edit's full settings (a secret kept from the store when asked), validated as a whole: a problem names its field under `settings.`. */
+  resolveEdit(id: number, edited: OutputSettingsEdit, keepSecret: boolean): OutputSettings {
+    const merged = withKeptSecret(edited, this.#options.repository.get(id).settings, keepSecret);
+    const parsed = parseOutputSettings(merged);
+    if (parsed.ok) return parsed.settings;
+    const field = `settings${parsed.problem.field ? `.${parsed.problem.field}` : ''}`;
+    throw new EngineError('BAD_SETTINGS', `outputs.update: argument "${field}" ${parsed.problem.message.replace(/^[\w.]+: /, '')}`, {
+      apiCode: 'BAD_ARGUMENT',
+      field,
+    });
   }
 
   update(id: number, settings: OutputSettings): Promise<OutputInfo> {

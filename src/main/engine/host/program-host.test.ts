@@ -504,3 +504,19 @@ describe('ProgramHost running (real ffmpeg, 160x90 at 25 fps)', () => {
     expect(host.events.control).toBeNull();
   }, 30_000);
 });
+
+describe('sourceSpec of a text source', () => {
+  it('carries font family, alignment and wrap into the rasterizer style; an older row without them keeps the defaults', () => {
+    const text = (extra: object): StoredSource => ({
+      id: 7,
+      name: 'Lower third',
+      config: { kind: 'text', text: 'Hello', fontSize: 40, color: '#ffcc00', width: 640, height: 120, ...extra },
+      audio: { gainDb: 0, muted: false },
+    });
+    expect(sourceSpec(text({ fontFamily: 'DejaVu Serif', align: 'right', wrap: true, background: '#000000' }))).toMatchObject({
+      kind: 'text',
+      style: { fontSize: 40, color: '#ffcc00', background: '#000000', fontFamily: 'DejaVu Serif', align: 'right', wrap: true },
+    });
+    expect(sourceSpec(text({}))).toHaveProperty('style', { fontSize: 40, color: '#ffcc00' });
+  });
+});

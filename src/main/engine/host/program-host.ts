@@ -110,7 +110,14 @@ export function sourceSpec(source: StoredSource): SourceSpec {
         text: config.text,
         width: config.width,
         height: config.height,
-        style: { fontSize: config.fontSize, color: config.color, ...(config.background ? { background: config.background } : {}) },
+        style: {
+          fontSize: config.fontSize,
+          color: config.color,
+          ...(config.background ? { background: config.background } : {}),
+          ...(config.fontFamily ? { fontFamily: config.fontFamily } : {}),
+          ...(config.align ? { align: config.align } : {}),
+          ...(config.wrap ? { wrap: true } : {}),
+        },
       };
   }
 }

@@ -193,6 +193,8 @@ export class Program implements OnAirControl {
   /** The compositor scene on air (set at the frame the arbiter decides it), null before any. */
   #airing: string | null = null;
   readonly #tsListeners = new Set<(chunk: Buffer) => void>();
+  /** Composed frames before the encoder (the program monitor); see onComposed. */
+  readonly #composedListeners = new Set<(n: number, frame: FrameSlot) => void>();
   // Per-tick buffers, allocated once: a ring of PCM frames (a pipe write holds its buffer until taken).
   readonly #pcmRing: Int16Array[];
   #pcmNext = 0;
@@ -537,6 +539,15 @@ export class Program implements OnAirControl {
 
   // --- running ----------------------------------------------------------------
 
+  /**
+   * Each frame as the compositor delivered it, before the encoder (the program monitor). Called
+   * inside the frame's tick: the frame is valid only during the call; copy what you keep.
+   */
+  onComposed(listener: (n: number, frame: FrameSlot) => void): () => void {
+    this.#composedListeners.add(listener);
+    return () => this.#composedListeners.delete(listener);
+  }
+
   onTs(listener: (chunk: Buffer) => void): () => void {
     this.#tsListeners.add(listener);
     return () => this.#tsListeners.delete(listener);
@@ -767,6 +778,7 @@ export class Program implements OnAirControl {
       encoder?.writeFrame(this.#black(), audio, () => {});
       return;
     }
+    if (this.#composedListeners.size > 0) for (const listener of this.#composedListeners) listener(n, frame);
     if (!encoder) {
       frame.pool.release(frame.index);
       return;

@@ -4,6 +4,7 @@ import type { StudioClient } from '../api/client.ts';
 import { createApiAccessSlice } from './slices/apiAccess.ts';
 import { createConnectionSlice } from './slices/connection.ts';
 import { createCuesSlice } from './slices/cues.ts';
+import { createEditingSlice } from './slices/editing.ts';
 import { createEngineSlice } from './slices/engine.ts';
 import { createHotkeysSlice } from './slices/hotkeys.ts';
 import { createIngestSlice } from './slices/ingest.ts';
@@ -42,6 +43,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createStatsSlice(client)(...a),
         ...createCuesSlice(client)(...a),
         ...createHotkeysSlice()(...a),
+        ...createEditingSlice(client)(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { ApiAccessSlice } from './slices/apiAccess.ts';
 import type { ConnectionSlice } from './slices/connection.ts';
 import type { CuesSlice } from './slices/cues.ts';
+import type { EditingSlice } from './slices/editing.ts';
 import type { EngineSlice } from './slices/engine.ts';
 import type { HotkeysSlice } from './slices/hotkeys.ts';
 import type { IngestSlice } from './slices/ingest.ts';
@@ -26,7 +27,8 @@ export type StudioState = ConnectionSlice &
   OutputsSlice &
   StatsSlice &
   CuesSlice &
-  HotkeysSlice;
+  HotkeysSlice &
+  EditingSlice;
 
 /** A slice creator for the combined store with the devtools middleware. */
 export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/devtools', never]], [], Slice>;

@@ -9,6 +9,7 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { ACTIVE_OUTPUT_STATES, outputFigures, outputsSelectors, shownOutputState } from '../../store/slices/outputs.ts';
 import { programSelectors } from '../../store/slices/program.ts';
 import { AddOutputForm } from './AddOutputForm.tsx';
+import { OutputEditButton } from '../output-editor/OutputEditorDialog.tsx';
 
 const KIND_LABEL = { srt: 'SRT', hls: 'HLS', recording: 'Recording', rtmp: 'RTMP' } as const;
 
@@ -149,6 +150,7 @@ function OutputCard({ id }: { id: number }) {
             Start
           </button>
         )}
+        <OutputEditButton outputId={id} outputName={output.name} disabled={busy} />
         <ConfirmRemove label={`Remove output ${output.name}`} trigger="Remove…" disabled={busy} onRemove={() => run(() => removeOutput(id))} />
       </div>
       <FormError>{error}</FormError>

@@ -1,8 +1,11 @@
 import type Hls from 'hls.js';
 import type Mpegts from 'mpegts.js';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../store/context.tsx';
 import { TALLY_HOLD_MS, programSelectors, type TallyCue } from '../../store/slices/program.ts';
+import { MonitorClock, STALE_AFTER_MS } from './monitor-clock.ts';
+import { monitorFeedLoader } from './monitor-feed-loader.ts';
+import { describeMonitorCue, describeSpliceTime, type MonitorCue, type MpegtsScte35Payload, tallyFromScte35 } from './scte35-tally.ts';
 
 /** The running program's TS, the same bytes the outputs get (same origin: CSP connect-src 'self', token by cookie). */
 export const PROGRAM_TS_FEED = '/api/v1/monitor/program.ts';
@@ -10,27 +13,37 @@ export const PROGRAM_TS_FEED = '/api/v1/monitor/program.ts';
 export const PREVIEW_PLAYLIST = '/preview/program/index.m3u8';
 /** The playlist appears after the first 2 s segment; until then, and after a fatal error, try again. */
 const RETRY_MS = 1500;
-/** A picture whose clock has not moved for this long is called stale, never playing. */
-export const STALE_AFTER_MS = 2000;
 const CLOCK_CHECK_MS = 250;
+/**
+ * mpegts.js's PlayerEvents.SCTE35_METADATA_ARRIVED (src/player/player-events.ts, 1.8): its runtime
+ * Events has it, its d.ts's Events interface does not list it.
+ */
+const SCTE35_METADATA_ARRIVED = 'scte35_metadata_arrived';
 
 type PlayerState = 'waiting' | 'playing' | 'stale' | 'unsupported';
 type MonitorSource = 'ts' | 'hls';
 
 /**
  * The encoded program as it goes out, with the SCTE-35 tally over it. By default the TS feed in
- * mpegts.js (about a second behind); the HLS preview in hls.js stays as the check of the HLS path.
+ * mpegts.js (about a second behind), whose tally is what mpegts.js found on the TS's SCTE-35 PID; the
+ * HLS preview in hls.js stays as the check of the HLS path, with the engine's word for what it sent.
  * A new player opens at each program start and is torn down at its stop, so an earlier run is never shown.
  */
 export function ConfidenceMonitor() {
   const running = useStudio(programSelectors.running);
   const [source, setSource] = useState<MonitorSource>('ts');
   const [muted, setMuted] = useState(true);
+  // The last cue the TS player received; a new player (the next run, or back from HLS) starts dark.
+  const [tsCue, setTsCue] = useState<MonitorCue | null>(null);
+  const showsTs = running && source === 'ts';
+  useEffect(() => {
+    if (!showsTs) setTsCue(null);
+  }, [showsTs]);
   return (
     <div className="confidence">
       {running ? (
         source === 'ts' ? (
-          <TsPlayer muted={muted} />
+          <TsPlayer muted={muted} onCue={setTsCue} />
         ) : (
           <HlsPlayer muted={muted} />
         )
@@ -40,7 +53,7 @@ export function ConfidenceMonitor() {
           <p className="monitor__idle-detail">Go Live to compose, encode and send the program; its encoded picture plays here.</p>
         </div>
       )}
-      <CueTally />
+      {source === 'ts' ? <CueTally cue={tsCue} origin="ts" /> : <EngineCueTally />}
       <div className="confidence__controls">
         <fieldset className="confidence__source" aria-label="Confidence monitor source">
           <button
@@ -78,36 +91,37 @@ export function ConfidenceMonitor() {
 }
 
 /**
- * The monitor's state from its clock, not from media events: 'playing' only while currentTime moves,
- * 'stale' once it has stood still for STALE_AFTER_MS after it played (a frozen picture never says playing).
+ * The monitor's state from its clock (MonitorClock), not from media events: 'playing' only while
+ * currentTime moves, 'stale' once it has stood still after it played. A picture stale for
+ * REOPEN_AFTER_STALE_MS calls `reopen` (the player's feed opened afresh), so a stalled feed recovers by itself.
  */
-function useClockState(videoRef: React.RefObject<HTMLVideoElement | null>): [PlayerState, (s: PlayerState) => void] {
+function useClockState(
+  videoRef: React.RefObject<HTMLVideoElement | null>,
+  reopenRef: React.RefObject<(() => void) | null>,
+): [PlayerState, (s: PlayerState) => void] {
   const [state, setState] = useState<PlayerState>('waiting');
   const unsupported = state === 'unsupported';
   useEffect(() => {
     if (unsupported) return;
-    let lastTime = -1;
-    let lastAdvanceAt = 0;
+    const clock = new MonitorClock();
     const timer = setInterval(() => {
       const video = videoRef.current;
       if (!video) return;
       const now = performance.now();
-      if (video.currentTime > lastTime + 0.001) {
-        if (lastTime >= 0) setState('playing');
-        lastTime = video.currentTime;
-        lastAdvanceAt = now;
-      } else if (lastAdvanceAt > 0 && now - lastAdvanceAt > STALE_AFTER_MS) {
-        setState((s) => (s === 'playing' ? 'stale' : s));
-      }
+      setState(clock.sample(video.currentTime, now));
+      if (clock.shouldReopen(now)) reopenRef.current?.();
     }, CLOCK_CHECK_MS);
     return () => clearInterval(timer);
-  }, [videoRef, unsupported]);
+  }, [videoRef, reopenRef, unsupported]);
   return [state, setState];
 }
 
-function TsPlayer({ muted }: { muted: boolean }) {
+function TsPlayer({ muted, onCue }: { muted: boolean; onCue: (cue: MonitorCue) => void }) {
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useClockState(videoRef);
+  const reopenRef = useRef<(() => void) | null>(null);
+  const [state, setState] = useClockState(videoRef, reopenRef);
+  const onCueRef = useRef(onCue);
+  onCueRef.current = onCue;
 
   useEffect(() => {
     const video = videoRef.current;
@@ -137,6 +151,8 @@ function TsPlayer({ muted }: { muted: boolean }) {
           autoCleanupSourceBuffer: true,
           autoCleanupMaxBackwardDuration: 10,
           autoCleanupMinBackwardDuration: 5,
+          // A fetch that lets the engine's time_signal cues through mpegts.js's SCTE-35 parser (segmentation-duration-stripper.ts).
+          customLoader: monitorFeedLoader(lib),
         },
       );
       player.on(lib.Events.ERROR, () => {
@@ -148,6 +164,13 @@ function TsPlayer({ muted }: { muted: boolean }) {
       // later run (the next Go Live mounts a new player). Until it is torn down, its clock stops and it shows stale.
       player.on(lib.Events.LOADING_COMPLETE, () => {
         feedEnded = true;
+      });
+      // Each splice_info_section mpegts.js parsed off the TS's SCTE-35 PID: the tally shows what this
+      // monitor received, timed against the picture it shows (its pts and currentTime share one timeline).
+      player.on(SCTE35_METADATA_ARRIVED, (payload: MpegtsScte35Payload) => {
+        if (disposed) return;
+        const cue = tallyFromScte35(payload, video.currentTime, Date.now());
+        if (cue) onCueRef.current(cue);
       });
       player.attachMediaElement(video);
       player.load();
@@ -163,6 +186,8 @@ function TsPlayer({ muted }: { muted: boolean }) {
           return;
         }
         mpegts = lib;
+        // A stalled feed (the picture stale while the program runs): a new player and a new request.
+        reopenRef.current = open;
         open();
       },
       () => {
@@ -172,6 +197,7 @@ function TsPlayer({ muted }: { muted: boolean }) {
 
     return () => {
       disposed = true;
+      reopenRef.current = null;
       clearTimeout(retry);
       if (player) {
         player.pause();
@@ -194,7 +220,8 @@ function TsPlayer({ muted }: { muted: boolean }) {
 
 function HlsPlayer({ muted }: { muted: boolean }) {
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useClockState(videoRef);
+  const reopenRef = useRef<(() => void) | null>(null);
+  const [state, setState] = useClockState(videoRef, reopenRef);
 
   useEffect(() => {
     const video = videoRef.current;
@@ -242,8 +269,10 @@ function HlsPlayer({ muted }: { muted: boolean }) {
       ({ default: Hls }) => {
         if (disposed) return;
         HlsPlayerClass = Hls;
-        if (Hls.isSupported()) load();
-        else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+        if (Hls.isSupported()) {
+          reopenRef.current = load;
+          load();
+        } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
           video.src = PREVIEW_PLAYLIST;
           play();
         } else setState('unsupported');
@@ -255,6 +284,7 @@ function HlsPlayer({ muted }: { muted: boolean }) {
 
     return () => {
       disposed = true;
+      reopenRef.current = null;
       clearTimeout(retry);
       hls?.destroy();
       video.removeAttribute('src');
@@ -306,52 +336,72 @@ function MonitorVideo({
   );
 }
 
-function describeCue(cue: TallyCue): { label: string; kind: 'out' | 'in' | 'other' } {
-  if (cue.outOfNetwork === true) return { label: 'OUT', kind: 'out' };
-  if (cue.outOfNetwork === false) return { label: 'IN', kind: 'in' };
-  return { label: `CMD 0x${cue.spliceCommandType.toString(16).padStart(2, '0')}`, kind: 'other' };
+/** The engine's `scte35.sent` in the tally's terms (only the HLS view uses it). */
+function fromEngine(tally: TallyCue): MonitorCue {
+  return {
+    eventId: tally.eventId,
+    outOfNetwork: tally.outOfNetwork,
+    cancelled: false,
+    spliceCommandType: tally.spliceCommandType,
+    secondsToSplice: tally.secondsToSplice,
+    receivedAt: tally.receivedAt,
+  };
 }
 
-/** Lights for a few seconds after each copy of a cue goes out on the SCTE-35 PID. */
-function CueTally() {
+/**
+ * The HLS view's tally. hls.js reads no SCTE-35 PID (the preview playlist carries cues only as
+ * EXT-X-DATERANGE, which this player does not load): the tally says what the engine sent instead, and says so.
+ */
+function EngineCueTally() {
   const tally = useStudio(programSelectors.tally);
   const watchCues = useStudio((s) => s.watchCues);
-  const [, setNow] = useState(0);
-
   useEffect(() => watchCues(), [watchCues]);
+  return <CueTally cue={tally ? fromEngine(tally) : null} origin="engine" />;
+}
+
+const ORIGIN_TITLE: Record<'ts' | 'engine', string> = {
+  ts: 'SCTE-35 as received in the TS feed (mpegts.js parsed the section off the SCTE-35 PID)',
+  engine: 'SCTE-35 as sent by the engine: hls.js does not parse the SCTE-35 PID, so this is not what the HLS monitor received',
+};
+
+/** Lights for a few seconds after each copy of a cue arrives (the engine repeats a cue until its splice). */
+function CueTally({ cue: last, origin }: { cue: MonitorCue | null; origin: 'ts' | 'engine' }) {
+  const [, setNow] = useState(0);
+  const rerender = useCallback(() => setNow(Date.now()), []);
+
   // Re-render once the hold runs out so the tally goes dark.
   useEffect(() => {
-    if (!tally) return;
-    const left = tally.receivedAt + TALLY_HOLD_MS - Date.now();
+    if (!last) return;
+    const left = last.receivedAt + TALLY_HOLD_MS - Date.now();
     if (left <= 0) return;
-    const timer = setTimeout(() => setNow(Date.now()), left + 20);
+    const timer = setTimeout(rerender, left + 20);
     return () => clearTimeout(timer);
-  }, [tally]);
+  }, [last, rerender]);
 
-  const lit = tally !== null && Date.now() - tally.receivedAt < TALLY_HOLD_MS;
-  const cue = lit && tally ? describeCue(tally) : null;
+  const lit = last !== null && Date.now() - last.receivedAt < TALLY_HOLD_MS;
+  const cue = lit && last ? last : null;
+  const described = cue ? describeMonitorCue(cue) : null;
   return (
     <div
-      className={`tally ${cue ? `tally--lit tally--${cue.kind}` : ''}`}
+      className={`tally ${described ? `tally--lit tally--${described.kind}` : ''}`}
       data-testid="cue-tally"
       data-lit={lit}
-      data-event-id={lit && tally?.eventId !== null ? tally?.eventId : undefined}
+      data-origin={origin}
+      data-event-id={cue && cue.eventId !== null ? cue.eventId : undefined}
+      title={ORIGIN_TITLE[origin]}
       role="status"
       aria-live="polite"
     >
-      {cue && tally ? (
+      {cue && described ? (
         <>
-          <span className="tally__kind">CUE {cue.label}</span>
-          {tally.eventId !== null ? <span className="tally__event">#{tally.eventId}</span> : null}
-          {tally.secondsToSplice !== null ? (
-            <span className="tally__when">{tally.secondsToSplice > 0.05 ? `splice in ${tally.secondsToSplice.toFixed(1)} s` : 'at splice'}</span>
-          ) : (
-            <span className="tally__when">immediate</span>
-          )}
+          <span className="tally__kind">CUE {described.label}</span>
+          {cue.eventId !== null ? <span className="tally__event">#{cue.eventId}</span> : null}
+          <span className="tally__when">{describeSpliceTime(cue.secondsToSplice)}</span>
         </>
       ) : (
         <span className="tally__kind">SCTE-35</span>
       )}
+      {origin === 'engine' ? <span className="tally__origin">engine</span> : null}
     </div>
   );
 }

@@ -3,11 +3,12 @@ import { programSelectors } from '../../store/slices/program.ts';
 import { scenesSelectors } from '../../store/slices/scenes.ts';
 import { SceneEditor } from '../scene-editor/SceneEditor.tsx';
 import { StudioTransition } from '../transitions/StudioTransition.tsx';
-import { ConfidenceMonitor } from './ConfidenceMonitor.tsx';
+import { ProgramMonitorView, ScenePicture } from './PictureMonitor.tsx';
 
 /**
- * The selected scene's layout on the left, the encoded program (confidence monitor) on the right; in
- * Studio Mode the left is Preview, with the Transition button between the two, as in OBS.
+ * The selected scene on the left (its picture, with the editor's outlines and handles over it), the
+ * program on the right (composed, or encoded: the confidence monitor); in Studio Mode the left is
+ * Preview, with the Transition controls between the two, as in OBS.
  */
 export function ProgramPreview() {
   const studioMode = useStudio(programSelectors.studioMode);
@@ -18,18 +19,26 @@ export function ProgramPreview() {
           <SelectedSceneCaption />
         </figcaption>
         <div className="monitor__screen monitor__screen--layout" data-testid="monitor-preview">
-          <SceneEditor />
+          <SceneEditor>
+            <SelectedScenePicture />
+          </SceneEditor>
         </div>
       </figure>
       {studioMode ? <StudioTransition /> : null}
       <figure className="monitor">
         <figcaption className="monitor__label">Program</figcaption>
         <div className="monitor__screen monitor__screen--program" data-testid="monitor-program">
-          <ConfidenceMonitor />
+          <ProgramMonitorView />
         </div>
       </figure>
     </section>
   );
+}
+
+/** The selected scene's picture, under the editor. */
+function SelectedScenePicture() {
+  const scene = useStudio(scenesSelectors.selected);
+  return <ScenePicture sceneId={scene?.id} />;
 }
 
 function SelectedSceneCaption() {

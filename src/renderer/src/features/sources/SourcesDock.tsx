@@ -6,6 +6,7 @@ import { useStudio, useStudioShallow } from '../../store/context.tsx';
 import { sourcesSelectors } from '../../store/slices/sources.ts';
 import { LayerList } from '../scene-editor/LayerList.tsx';
 import { AddSourceForm, KIND_LABEL } from './AddSourceForm.tsx';
+import { SourceEditButton } from '../source-editor/SourceEditorDialog.tsx';
 
 /** The layers of the selected scene, then every source with its state (gain, mute and meters are in the Audio Mixer dock). */
 export function SourcesDock() {
@@ -95,6 +96,7 @@ function SourceRow({ id }: { id: number }) {
         </span>
       </span>
       <span className="item-row__actions">
+        <SourceEditButton sourceId={id} sourceName={source.name} />
         <ConfirmRemove label={`Remove source ${source.name}`} onRemove={remove} />
       </span>
       {live?.reason ? (
