@@ -106,6 +106,8 @@ test('after Stop and Go Live the confidence monitor shows the new run, never the
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  // The right monitor opens on the composed Program picture; the encoded output is its other view.
+  await page.getByTestId('program-view-encoded').click();
   await expect(page.getByTestId('program-stopped')).toContainText('Program stopped');
   await page.evaluate(installFrameSampler, MONITOR);
 
@@ -220,6 +222,7 @@ test('a time_signal break (a segmentation_duration, which mpegts.js alone cannot
 
   await page.goto('/');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  await page.getByTestId('program-view-encoded').click();
   await page.getByTestId('program-go-live').click();
   await expect(page.getByTestId('program-state')).toHaveAttribute('data-state', 'live');
   const monitor = page.getByTestId('confidence-monitor');
