@@ -9,6 +9,7 @@ import { FramePool, frameLayout } from './frame-pool.ts';
 import type { Crop } from './plan.ts';
 import type { StaticImage } from './sources.ts';
 import { errorMessage } from '../errors.ts';
+import type { SourceConfig } from '../../../shared/program.ts';
 
 function evenUp(value: number, field: string): number {
   if (!Number.isFinite(value) || value < 1 || value > 8192) throw new CompositorError('BAD_OPTION', `${field} must be 1..8192, got ${value}`, { field });
@@ -157,6 +158,22 @@ export function textSvg(text: string, width: number, height: number, style: Text
     `<svg xmlns="http://www.w3.org/2000/svg" ${frame}>` +
     `${box}<g font-family="${font}" font-size="${fontSize}" font-weight="${weight}" fill="${fill}">${tspans}</g></svg>`
   );
+}
+
+/**
+ * A text source's look (its stored config) as a TextStyle, drawn at `scale` of its size: 1 on air,
+ * less in the scene picture. One mapping, so the preview and the program draw the same text.
+ */
+export function textSourceStyle(config: Extract<SourceConfig, { kind: 'text' }>, scale = 1): TextStyle {
+  return {
+    fontSize: Math.max(6, config.fontSize * scale),
+    color: config.color,
+    ...(scale === 1 ? {} : { padding: 24 * scale }),
+    ...(config.background ? { background: config.background } : {}),
+    ...(config.fontFamily ? { fontFamily: config.fontFamily } : {}),
+    ...(config.align ? { align: config.align } : {}),
+    ...(config.wrap ? { wrap: true } : {}),
+  };
 }
 
 /** Text rendered by sharp (librsvg) from textSvg; call again to restyle. `view`: the cropped part at the layer's size. */

@@ -10,7 +10,7 @@ import type {
   SourceConfig,
   SourceInfo,
 } from '../../../shared/program.ts';
-import { FRAME_RATES, type Layer, type Scene, type Transition } from '../compositor/index.ts';
+import { FRAME_RATES, textSourceStyle, type Layer, type Scene, type Transition } from '../compositor/index.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../encoder/program-format.ts';
 import type { LiveInputProvider } from '../ingest/types.ts';
 import { errorMessage } from '../errors.ts';
@@ -110,14 +110,7 @@ export function sourceSpec(source: StoredSource): SourceSpec {
         text: config.text,
         width: config.width,
         height: config.height,
-        style: {
-          fontSize: config.fontSize,
-          color: config.color,
-          ...(config.background ? { background: config.background } : {}),
-          ...(config.fontFamily ? { fontFamily: config.fontFamily } : {}),
-          ...(config.align ? { align: config.align } : {}),
-          ...(config.wrap ? { wrap: true } : {}),
-        },
+        style: textSourceStyle(config),
       };
   }
 }

@@ -6,11 +6,11 @@
 // What it draws: every layer at its rect, crop, opacity and visibility, scaled by the monitor's
 // factor. Static sources (colour, image, text) are rasterized by sharp at that scale. Video
 // sources are a still: a media file's frame at its start time and the test pattern's first
-// frame (one ffmpeg run per change), an RTMP source its slate; their motion is the program's.
+// frame (one ffmpeg run per change), an RTMP source a card naming it; their motion is the program's.
 // Edits show within a frame: the scene and its sources are compared to what was drawn each tick.
 import { execFile } from 'node:child_process';
 import { Compositor } from '../compositor/compositor.ts';
-import { rasterizeColor, rasterizeImage, rasterizeText, staticImageFromRgba } from '../compositor/raster.ts';
+import { rasterizeColor, rasterizeImage, rasterizeText, staticImageFromRgba, textSourceStyle } from '../compositor/raster.ts';
 import type { Layer, Scene } from '../compositor/scene.ts';
 import type { StaticImage } from '../compositor/sources.ts';
 import type { SceneInfo, ProgramFormatSettings } from '../../../shared/program.ts';
@@ -174,14 +174,15 @@ class ScenePicture {
         case 'image':
           return await rasterizeImage(config.path, width, height);
         case 'text':
-          return await rasterizeText(config.text, width, height, {
-            fontSize: Math.max(6, config.fontSize * scale),
-            color: config.color,
-            padding: 24 * scale,
-            ...(config.background ? { background: config.background } : {}),
-          });
+          return await rasterizeText(config.text, width, height, textSourceStyle(config, scale));
         case 'rtmp':
-          return await rasterizeText(config.slateText, width, height, { fontSize: Math.max(8, 48 * scale), background: '#202020' });
+          // Not its slate: a preview saying "Stand by" reads as a camera that is down. Its live
+          // picture is in Program; here it is a card naming the input.
+          return await rasterizeText(`${source.name}\nlive input`, width, height, {
+            fontSize: Math.max(8, 40 * scale),
+            color: '#9aa4b2',
+            background: '#202020',
+          });
         case 'test_pattern':
           return ffmpeg ? await ffmpegStill(ffmpeg, ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=1`], width, height) : null;
         case 'media':
