@@ -91,10 +91,14 @@ test('studio hotkeys: bound in the dialog, they go live, switch, transition, mut
   await expect.poll(onAir).toBe(main.id);
 
   // M mutes the bars and unmutes them.
+  // The key toggles what the page knows: wait for the page to show each change before the next press.
+  const strip = page.locator(`[data-testid="mixer-strip"][data-source-id="${bars.id}"]`);
   await page.keyboard.press('m');
   await expect.poll(muted).toBe(true);
+  await expect(strip).toHaveAttribute('data-muted', 'true');
   await page.keyboard.press('m');
   await expect.poll(muted).toBe(false);
+  await expect(strip).toHaveAttribute('data-muted', 'false');
 
   // S asks; staying on air keeps the program running.
   await page.keyboard.press('s');

@@ -55,11 +55,13 @@ test('Studio Mode: Preview is edited while Program stays, then Transition fades 
   page.on('websocket', (socket) => {
     const switchIds = new Set<number>();
     socket.on('framesent', ({ payload }) => {
-      const message = JSON.parse(String(payload)) as { type?: string; id?: number; command?: string };
+      if (typeof payload !== 'string') return; // the picture monitors' binary frames
+      const message = JSON.parse(payload) as { type?: string; id?: number; command?: string };
       if (message.type === 'command' && message.command === 'program.switchScene' && message.id !== undefined) switchIds.add(message.id);
     });
     socket.on('framereceived', ({ payload }) => {
-      const message = JSON.parse(String(payload)) as { type?: string; id?: number; result?: { sceneId: number; atFrame: number | null } };
+      if (typeof payload !== 'string') return; // the picture monitors' binary frames
+      const message = JSON.parse(payload) as { type?: string; id?: number; result?: { sceneId: number; atFrame: number | null } };
       if (message.type === 'result' && message.id !== undefined && switchIds.has(message.id) && message.result) switchReplies.push(message.result);
     });
   });
