@@ -51,7 +51,7 @@ test('every dock at 1280×720 and 1920×1080, live', async ({ page, studio }, te
   await call<SceneInfo>('scenes.create', { name: 'Be right back', layers: [{ sourceId: slate.id }] });
   await call('program.switchScene', { sceneId: show.id });
   await call('outputs.create', { settings: { kind: 'recording', name: 'Archive', folder: studio.dataDir } });
-  const publisher = publishTestPattern(`rtmp://127.0.0.1:${studio.rtmpPort}/live/${key.key}`, { seconds: 120, size: '640x360' });
+  const publisher = publishTestPattern(`rtmp://127.0.0.1:${studio.rtmpPort}/live/${key.key}`, { seconds: 300, size: '640x360' });
   try {
     await page.setViewportSize(SIZES[0]);
     await page.goto('/');

@@ -42,7 +42,7 @@ function AllSources() {
       ) : ids.length === 0 ? (
         <p className="panel__muted">No sources yet: add a live input, a media file, an image, a colour, a text or a test pattern.</p>
       ) : (
-        <ul className="item-list" data-testid="source-list">
+        <ul className="item-list source-list" data-testid="source-list">
           {ids.map((id) => (
             <SourceRow key={id} id={id} />
           ))}
@@ -91,7 +91,7 @@ function SourceRow({ id }: { id: number }) {
         <span className="item-row__meta" title={`${KIND_LABEL[source.config.kind]} · ${source.config.width}×${source.config.height}`}>
           {KIND_LABEL[source.config.kind]} · {source.config.width}×{source.config.height}
         </span>
-        <span className={`state-pill state-pill--${state ? (STATE_LEVEL[state] ?? 'idle') : 'idle'}`} data-testid="source-state">
+        <span className={`state-pill state-pill--${state ? (STATE_LEVEL[state] ?? 'idle') : 'idle'}`} data-testid="source-state" title={state ?? 'idle'}>
           {state ?? 'idle'}
         </span>
       </span>
