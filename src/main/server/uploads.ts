@@ -28,6 +28,9 @@ import {
 import { errorMessage } from '../engine/errors.ts';
 import type { Logger } from '../engine/log.ts';
 import { HttpError } from './errors.ts';
+// One list for every door media comes in by (uploads here, media.import in the engine): demuxers that
+// read other files or URLs named inside the file, or read text as video, are refused.
+import { INDIRECT_FORMATS } from '../engine/media/probe.ts';
 
 export const UPLOADS_FOLDER = 'uploads';
 /** How long FFmpeg may take to read a media file's streams before the upload is refused. */
@@ -62,25 +65,6 @@ export function storedUploadName(originalName: string, extension: string | null)
 function tooLarge(kind: UploadKind, limit: number): HttpError {
   return new HttpError(413, 'BAD_ARGUMENT', `uploads: a ${kind} file may be at most ${formatLimit(limit)} (${limit} bytes).`);
 }
-
-/**
- * Demuxers that read other files or URLs named inside the file (playlists, concat lists, image
- * sequences) or read plain text as video: an upload in one of these is refused, so what the
- * studio stores is media itself and probing it never reaches anything else.
- */
-export const INDIRECT_FORMATS: ReadonlySet<string> = new Set([
-  'hls',
-  'applehttp',
-  'dash',
-  'concat',
-  'ffconcat',
-  'image2',
-  'tty',
-  'lavfi',
-  'sdp',
-  'rtsp',
-  'data',
-]);
 
 /** What FFmpeg finds in a file: its demuxer and the kinds of its streams; null when it cannot read it. */
 export interface ProbedMedia {

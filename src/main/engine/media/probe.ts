@@ -23,8 +23,10 @@ export async function checkMediaPath(filePath: string): Promise<void> {
 }
 
 /**
- * Demuxers that read other files or URLs named inside the file, or read text as video (the upload
- * code's list): such a file is refused.
+ * Demuxers that read other files or URLs named inside the file (playlists, concat lists, image
+ * sequences) or read plain text as video: media in one of these is refused, by media.import and by
+ * the server's uploads alike, so what the studio keeps is media itself and probing it never reaches
+ * anything else.
  */
 export const INDIRECT_FORMATS: ReadonlySet<string> = new Set([
   'hls',
