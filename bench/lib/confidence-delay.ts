@@ -173,6 +173,8 @@ export async function measureConfidenceDelay(options: ConfidenceDelayOptions = {
     await context.addCookies([{ name: tokenCookieName(studio.port), value: studio.token, url: studio.url, httpOnly: true, sameSite: 'Strict' }]);
     const page = await context.newPage();
     await page.goto(studio.url);
+    // The right monitor opens on the composed Program picture; the encoded output is its other view.
+    await page.getByTestId('program-view-encoded').click();
     await page.evaluate(installSampler, [...MARK_COLOURS]);
 
     await call(studio, 'program.switchScene', { sceneId: scenes[MARK_COLOURS.length - 1] });
