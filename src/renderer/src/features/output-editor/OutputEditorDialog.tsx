@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { HLS_MARKER_STYLES, RECORDING_PATTERN_TOKENS, SRT_LATENCY_MS, SRT_PASSPHRASE_LENGTH } from '../../../../shared/outputs.ts';
-import { StudioApiError, describeError } from '../../api/errors.ts';
+import { useSave } from '../../components/use-save.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { useStudio } from '../../store/context.tsx';
@@ -8,11 +8,6 @@ import { outputsSelectors } from '../../store/slices/outputs.ts';
 import { draftFromOutput, editFromDraft, type OutputDraft } from './output-draft.ts';
 
 const KIND_LABEL = { srt: 'SRT', hls: 'HLS', recording: 'Recording', rtmp: 'RTMP' } as const;
-
-interface ShownError {
-  message: string;
-  field: string | null;
-}
 
 const FIELDS_WITH_INPUTS = new Set(
   [
@@ -41,9 +36,7 @@ export function OutputEditorDialog({ outputId, onClose }: { outputId: number; on
   const output = useStudio(outputsSelectors.byId(outputId));
   const updateOutput = useStudio((s) => s.updateOutput);
   const [draft, setDraft] = useState<OutputDraft | null>(() => (output ? draftFromOutput(output.name, output.settings) : null));
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { error, busy, saved, edited, save } = useSave();
 
   if (!output || !draft) {
     return (
@@ -55,8 +48,7 @@ export function OutputEditorDialog({ outputId, onClose }: { outputId: number; on
 
   const edit = (patch: Partial<OutputDraft>) => {
     setDraft((d) => (d ? { ...d, ...patch } : d));
-    setError(null);
-    setSaved(false);
+    edited();
   };
   const errorFor = (field: string) => {
     const full = `settings.${field}`;
@@ -67,19 +59,12 @@ export function OutputEditorDialog({ outputId, onClose }: { outputId: number; on
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save(async () => {
       const { settings, keepSecret } = editFromDraft(draft);
       const updated = await updateOutput(outputId, settings, keepSecret);
       // The typed secret leaves the page's state once the engine has it.
       setDraft(draftFromOutput(updated.name, updated.settings));
-      setSaved(true);
-    } catch (err) {
-      setError({ message: describeError(err), field: err instanceof StudioApiError ? (err.field ?? null) : null });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const kind = draft.kind;

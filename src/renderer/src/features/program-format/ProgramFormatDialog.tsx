@@ -1,15 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { StudioApiError, describeError } from '../../api/errors.ts';
+import { useSave } from '../../components/use-save.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { draftFromFormat, formatFromDraft, FRAME_RATE_NAMES, gopSeconds, SIZE_PRESETS, sizeHint, X264_PRESETS, type FormatDraft } from './format-draft.ts';
-
-interface ShownError {
-  message: string;
-  field: string | null;
-}
 
 const FIELDS = new Set(['width', 'height', 'frameRate', 'videoBitrateKbps', 'gopFrames', 'x264Preset', 'audioBitrateKbps', 'videoEncoder']);
 
@@ -20,9 +15,7 @@ export function ProgramFormatDialog({ onClose }: { onClose: () => void }) {
   const running = useStudio(programSelectors.running);
   const setProgramFormat = useStudio((s) => s.setProgramFormat);
   const [draft, setDraft] = useState<FormatDraft | null>(() => (format ? draftFromFormat(format) : null));
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { error, busy, saved, edited, save } = useSave();
 
   if (!draft) {
     return (
@@ -34,8 +27,7 @@ export function ProgramFormatDialog({ onClose }: { onClose: () => void }) {
   const encoders = [...new Set([...(status?.videoEncoders ?? []), draft.videoEncoder])];
   const edit = (patch: Partial<FormatDraft>) => {
     setDraft((d) => (d ? { ...d, ...patch } : d));
-    setError(null);
-    setSaved(false);
+    edited();
   };
   const errorFor = (field: string) => (error?.field === field ? fieldErrorText(error.message, field) : null);
   const otherError = error && !FIELDS.has(error.field ?? '') ? error.message : null;
@@ -45,16 +37,9 @@ export function ProgramFormatDialog({ onClose }: { onClose: () => void }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save(async () => {
       setDraft(draftFromFormat(await setProgramFormat(formatFromDraft(draft))));
-      setSaved(true);
-    } catch (err) {
-      setError({ message: describeError(err), field: err instanceof StudioApiError ? (err.field ?? null) : null });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { StudioApiError, describeError } from '../../api/errors.ts';
+import { useSave } from '../../components/use-save.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field, FormError, fieldErrorText } from '../../components/Field.tsx';
 import { useStudio } from '../../store/context.tsx';
@@ -7,11 +7,6 @@ import { sourcesSelectors } from '../../store/slices/sources.ts';
 import { KIND_LABEL } from '../sources/AddSourceForm.tsx';
 import { FilePicker } from './FilePicker.tsx';
 import { configFromDraft, draftFromConfig, FONT_FAMILIES, TEXT_ALIGNMENTS, type SourceDraft } from './source-draft.ts';
-
-interface ShownError {
-  message: string;
-  field: string | null;
-}
 
 /** Every field the form has an input for; an error naming another goes under the form. */
 const FIELDS_WITH_INPUTS = new Set([
@@ -42,10 +37,8 @@ export function SourceEditorDialog({ sourceId, onClose }: { sourceId: number; on
   const updateSource = useStudio((s) => s.updateSource);
   const [name, setName] = useState(source?.name ?? '');
   const [draft, setDraft] = useState<SourceDraft | null>(() => (source ? draftFromConfig(source.config) : null));
-  const [error, setError] = useState<ShownError | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { error, setError, busy, saved, edited, save } = useSave();
 
   if (!source || !draft) {
     return (
@@ -57,8 +50,7 @@ export function SourceEditorDialog({ sourceId, onClose }: { sourceId: number; on
 
   const edit = (patch: Partial<SourceDraft>) => {
     setDraft((d) => (d ? { ...d, ...patch } : d));
-    setError(null);
-    setSaved(false);
+    edited();
   };
   const errorFor = (field: string) => (error?.field === field ? fieldErrorText(error.message, field) : null);
   const otherError = error && !FIELDS_WITH_INPUTS.has(error.field ?? '') ? error.message : null;
@@ -66,16 +58,9 @@ export function SourceEditorDialog({ sourceId, onClose }: { sourceId: number; on
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await save(async () => {
       await updateSource(sourceId, { name: name.trim(), config: configFromDraft(draft) });
-      setSaved(true);
-    } catch (err) {
-      setError({ message: describeError(err), field: err instanceof StudioApiError ? (err.field ?? null) : null });
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const kind = draft.kind;
