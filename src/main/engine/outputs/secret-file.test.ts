@@ -69,12 +69,23 @@ describe('the real ffmpeg on this machine (Debian 5.1)', () => {
     output.start();
     try {
       // What `ps` shows any local user: the command line, once the child has exec'd ffmpeg.
-      const commandLineOf = (pid: number | undefined) => (pid === undefined ? [] : readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+      // Read once and kept: the child may exit (and its cmdline empty) between two reads.
+      let commandLine: string[] = [];
+      const commandLineOf = (pid: number | undefined) => {
+        if (pid === undefined) return [];
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        } catch {
+          return []; // gone between the pid and the read
+        }
+      };
       await waitFor(
-        () => commandLineOf(output.pid).includes('-f'),
+        () => {
+          commandLine = commandLineOf(output.pid);
+          return commandLine.includes('-f');
+        },
         () => JSON.stringify(output.status()),
       );
-      const commandLine = commandLineOf(output.pid);
       const status = output.status();
       // The invariant: a secret in the process list is never there silently.
       expect(commandLine, commandLine.join(' ')).toContain(PASSPHRASE);
