@@ -59,7 +59,10 @@ export const scheduleMoveArgs = z
 export const scheduleTrimArgs = z
   .object({ id: rowId, inSeconds: z.number().finite().min(0, 'must not be negative').optional(), durationSeconds: itemSeconds.optional() })
   .strict()
-  .refine((args) => args.inSeconds !== undefined || args.durationSeconds !== undefined, { message: 'give inSeconds, durationSeconds or both', path: ['durationSeconds'] });
+  .refine((args) => args.inSeconds !== undefined || args.durationSeconds !== undefined, {
+    message: 'give inSeconds, durationSeconds or both',
+    path: ['durationSeconds'],
+  });
 
 export const scheduleRemoveArgs = z.object({ ids: z.array(rowId).min(1, 'must name at least one item').max(MAX_REMOVE_IDS) }).strict();
 
