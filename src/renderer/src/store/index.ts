@@ -12,6 +12,7 @@ import { createMixerSlice } from './slices/mixer.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
 import { createScenesSlice } from './slices/scenes.ts';
+import { createScheduleSlice } from './slices/schedule.ts';
 import { createSourcesSlice } from './slices/sources.ts';
 import { createStatsSlice } from './slices/stats.ts';
 import { createStreamKeysSlice } from './slices/streamKeys.ts';
@@ -44,6 +45,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createCuesSlice(client)(...a),
         ...createHotkeysSlice()(...a),
         ...createEditingSlice(client)(...a),
+        ...createScheduleSlice(client)(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),
@@ -68,6 +70,8 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     void state().loadMasterAudio();
     void state().loadOutputs();
     void state().loadCues();
+    void state().loadSchedule();
+    void state().loadPlayout();
   };
   const unsubscribers = [
     client.subscribe('engine.status', (status) => state().receiveEngineStatus(status)),
@@ -86,6 +90,8 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     client.subscribe('cues.state', (cueState) => state().receiveCueState(cueState)),
     client.subscribe('cues.settings', (settings) => state().receiveCueSettings(settings)),
     client.subscribe('alerts.state', (alert) => state().receiveAlertState(alert)),
+    client.subscribe('schedule.changed', ({ revision }) => state().receiveScheduleChanged(revision)),
+    client.subscribe('playout.status', (status) => state().receivePlayoutStatus(status)),
     client.onConnectionState((connection) => {
       state().setConnection(connection);
       if (connection === 'open') loadAll();

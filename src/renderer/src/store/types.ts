@@ -10,6 +10,7 @@ import type { MixerSlice } from './slices/mixer.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
 import type { ScenesSlice } from './slices/scenes.ts';
+import type { ScheduleSlice } from './slices/schedule.ts';
 import type { SourcesSlice } from './slices/sources.ts';
 import type { StatsSlice } from './slices/stats.ts';
 import type { StreamKeysSlice } from './slices/streamKeys.ts';
@@ -28,7 +29,8 @@ export type StudioState = ConnectionSlice &
   StatsSlice &
   CuesSlice &
   HotkeysSlice &
-  EditingSlice;
+  EditingSlice &
+  ScheduleSlice;
 
 /** A slice creator for the combined store with the devtools middleware. */
 export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/devtools', never]], [], Slice>;
