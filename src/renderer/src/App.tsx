@@ -18,6 +18,7 @@ import { StreamKeysPanel } from './features/stream-keys/StreamKeysPanel.tsx';
 import { StudioModeToggle } from './features/transitions/StudioModeToggle.tsx';
 import { TransitionsDock } from './features/transitions/TransitionsDock.tsx';
 import { ChannelTimeline } from './features/timeline/ChannelTimeline.tsx';
+import { TimelineDndProvider } from './features/timeline/TimelineDnd.tsx';
 import { useStudio } from './store/context.tsx';
 import { engineSelectors } from './store/slices/engine.ts';
 
@@ -25,27 +26,29 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
   return (
     <div className="app">
       <TopBar />
-      <main className="workspace">
-        <div className="stage">
-          <ProgramPreview />
-          <ChannelTimeline />
+      <TimelineDndProvider>
+        <main className="workspace">
+          <div className="stage">
+            <ProgramPreview />
+            <ChannelTimeline />
+          </div>
+          <aside className="sidebar" aria-label="Getting started, emergency alert, outputs, ingest and access">
+            <FirstRunGuide />
+            <AlertPanel />
+            <OutputsPanel />
+            <StreamKeysPanel />
+            <ApiAccessPanel />
+          </aside>
+        </main>
+        <div className="docks">
+          <ScenesDock />
+          <SourcesDock />
+          <MixerDock />
+          <TransitionsDock />
+          <CueDeck />
+          <StatsPanel />
         </div>
-        <aside className="sidebar" aria-label="Getting started, emergency alert, outputs, ingest and access">
-          <FirstRunGuide />
-          <AlertPanel />
-          <OutputsPanel />
-          <StreamKeysPanel />
-          <ApiAccessPanel />
-        </aside>
-      </main>
-      <div className="docks">
-        <ScenesDock />
-        <SourcesDock />
-        <MixerDock />
-        <TransitionsDock />
-        <CueDeck />
-        <StatsPanel />
-      </div>
+      </TimelineDndProvider>
       <StatusBar onReconnect={onReconnect} />
     </div>
   );
