@@ -241,90 +241,94 @@ export function ChannelTimeline() {
           </span>
         ) : null}
       </div>
-      <div
-        ref={(node) => {
-          lanesRef.current = node;
-          setDropRef(node);
-        }}
-        className={`timeline-lanes ${preview?.kind === 'media' ? 'timeline-lanes--dropping' : ''}`}
-        // An application region: the lanes take focus and their own keys (Delete, ←/→, Escape).
-        role="application"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: the lanes take focus so Delete and the arrows act on the selection
-        tabIndex={0}
-        aria-roledescription="timeline"
-        aria-label="Program and breaks lanes: drop media here; Delete removes the selection, arrow keys nudge it"
-        onKeyDown={onKeyDown}
-        onClick={() => store.getState().clearScheduleSelection()}
-        data-testid="timeline-lanes"
-      >
-        {rulerTicks.map((t) => (
-          <span key={t} className="timeline-lanes__grid" style={{ left: xOf(scale, t) }} />
-        ))}
-        <div className="timeline-lane timeline-lane--program" data-testid="timeline-lane-program">
-          <span className="timeline-lane__label">Program</span>
-          {shown.map((entry) => {
-            const at = drawn(entry);
-            const box = clip(at.startMs, at.endMs);
-            return (
-              <TimelineItemBlock
-                key={entry.item.id}
-                entry={entry}
-                left={box.left}
-                width={box.width}
-                startMs={at.startMs}
-                endMs={at.endMs}
-                selected={selection.includes(entry.item.id)}
-                dragging={movingId === entry.item.id}
-                frames={frames}
-                onSelect={onSelect}
-              />
-            );
-          })}
-          {preview?.kind === 'media' ? (
-            <div className="timeline-item timeline-item--ghost" style={clip(preview.startMs, preview.endMs)} data-testid="timeline-drop-preview">
-              <span className="timeline-item__text">
-                <span className="timeline-item__title">{preview.media.name}</span>
-                <span className="timeline-item__time" data-testid="timeline-drop-time">
-                  {formatWallTime(preview.startMs, frames)}
+      <div className="timeline-track">
+        <div className="timeline-labels" aria-hidden="true">
+          <span className="timeline-labels__program">Program</span>
+          <span className="timeline-labels__breaks">Breaks</span>
+        </div>
+        <div
+          ref={(node) => {
+            lanesRef.current = node;
+            setDropRef(node);
+          }}
+          className={`timeline-lanes ${preview?.kind === 'media' ? 'timeline-lanes--dropping' : ''}`}
+          // An application region: the lanes take focus and their own keys (Delete, ←/→, Escape).
+          role="application"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the lanes take focus so Delete and the arrows act on the selection
+          tabIndex={0}
+          aria-roledescription="timeline"
+          aria-label="Program and breaks lanes: drop media here; Delete removes the selection, arrow keys nudge it"
+          onKeyDown={onKeyDown}
+          onClick={() => store.getState().clearScheduleSelection()}
+          data-testid="timeline-lanes"
+        >
+          {rulerTicks.map((t) => (
+            <span key={t} className="timeline-lanes__grid" style={{ left: xOf(scale, t) }} />
+          ))}
+          <div className="timeline-lane timeline-lane--program" data-testid="timeline-lane-program">
+            {shown.map((entry) => {
+              const at = drawn(entry);
+              const box = clip(at.startMs, at.endMs);
+              return (
+                <TimelineItemBlock
+                  key={entry.item.id}
+                  entry={entry}
+                  left={box.left}
+                  width={box.width}
+                  startMs={at.startMs}
+                  endMs={at.endMs}
+                  selected={selection.includes(entry.item.id)}
+                  dragging={movingId === entry.item.id}
+                  frames={frames}
+                  onSelect={onSelect}
+                />
+              );
+            })}
+            {preview?.kind === 'media' ? (
+              <div className="timeline-item timeline-item--ghost" style={clip(preview.startMs, preview.endMs)} data-testid="timeline-drop-preview">
+                <span className="timeline-item__text">
+                  <span className="timeline-item__title">{preview.media.name}</span>
+                  <span className="timeline-item__time" data-testid="timeline-drop-time">
+                    {formatWallTime(preview.startMs, frames)}
+                  </span>
                 </span>
-              </span>
+              </div>
+            ) : null}
+          </div>
+          <div className="timeline-lane timeline-lane--breaks" data-testid="timeline-lane-breaks">
+            {shown.flatMap((entry) => {
+              const at = drawn(entry);
+              const shift = at.startMs - entry.startMs;
+              return (entry.item.breaks?.marks ?? []).map((mark) => {
+                const startMs = Date.parse(mark.startAt) + shift;
+                const box = clip(startMs, startMs + mark.durationSeconds * SECOND_MS);
+                return (
+                  <span
+                    key={`${entry.item.id}:${mark.atSeconds}`}
+                    className="timeline-break"
+                    style={box}
+                    title={`Break ${formatWallTime(startMs)} for ${formatLength(mark.durationSeconds)} (chapter at ${formatLength(mark.atSeconds)} in “${entry.item.title}”)`}
+                    data-testid="timeline-break"
+                  />
+                );
+              });
+            })}
+          </div>
+          {nowX >= 0 && nowX <= width ? (
+            <span className="timeline-now" style={{ left: nowX }} data-testid="timeline-now-line" title={`Now ${formatWallTime(now)}`} />
+          ) : null}
+          {refusal ? (
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the click only stops the lanes from clearing the selection
+            <div className="timeline-refusal" role="alert" data-testid="timeline-refusal" onClick={(event) => event.stopPropagation()}>
+              <p>
+                <strong>{refusal.action}: refused.</strong> {refusal.message}
+              </p>
+              <button type="button" className="button button--tiny" onClick={() => store.getState().dismissScheduleRefusal()}>
+                Dismiss
+              </button>
             </div>
           ) : null}
         </div>
-        <div className="timeline-lane timeline-lane--breaks" data-testid="timeline-lane-breaks">
-          <span className="timeline-lane__label">Breaks</span>
-          {shown.flatMap((entry) => {
-            const at = drawn(entry);
-            const shift = at.startMs - entry.startMs;
-            return (entry.item.breaks?.marks ?? []).map((mark) => {
-              const startMs = Date.parse(mark.startAt) + shift;
-              const box = clip(startMs, startMs + mark.durationSeconds * SECOND_MS);
-              return (
-                <span
-                  key={`${entry.item.id}:${mark.atSeconds}`}
-                  className="timeline-break"
-                  style={box}
-                  title={`Break ${formatWallTime(startMs)} for ${formatLength(mark.durationSeconds)} (chapter at ${formatLength(mark.atSeconds)} in “${entry.item.title}”)`}
-                  data-testid="timeline-break"
-                />
-              );
-            });
-          })}
-        </div>
-        {nowX >= 0 && nowX <= width ? (
-          <span className="timeline-now" style={{ left: nowX }} data-testid="timeline-now-line" title={`Now ${formatWallTime(now)}`} />
-        ) : null}
-        {refusal ? (
-          // biome-ignore lint/a11y/useKeyWithClickEvents: the click only stops the lanes from clearing the selection
-          <div className="timeline-refusal" role="alert" data-testid="timeline-refusal" onClick={(event) => event.stopPropagation()}>
-            <p>
-              <strong>{refusal.action}: refused.</strong> {refusal.message}
-            </p>
-            <button type="button" className="button button--tiny" onClick={() => store.getState().dismissScheduleRefusal()}>
-              Dismiss
-            </button>
-          </div>
-        ) : null}
       </div>
       <div className="timeline-footer">
         {listError ? (

@@ -68,10 +68,13 @@ export function alignDown(ms: number, stepMs: number): number {
   return Math.floor((ms + offset) / stepMs) * stepMs - offset;
 }
 
+/** Epoch ms carry ~0.0002 ms of float error: a thousandth of a frame absorbs it. */
+const FRAME_EPSILON = 1e-3;
+
 /** The frame of its wall second that `ms` falls in (0 … fps-1). */
 export function frameInSecond(ms: number, fps: number): number {
   const second = Math.floor(ms / SECOND_MS) * SECOND_MS;
-  return Math.min(Math.ceil(fps) - 1, Math.floor(((ms - second) * fps) / SECOND_MS + 1e-6));
+  return Math.min(Math.ceil(fps) - 1, Math.floor(((ms - second) * fps) / SECOND_MS + FRAME_EPSILON));
 }
 
 /** Where frame `frame` of the wall second starting at `secondMs` starts. */

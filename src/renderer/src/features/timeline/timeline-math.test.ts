@@ -72,6 +72,10 @@ describe('the ruler', () => {
     expect(marks).toEqual([local(20, 30), local(21)]);
     const frames = ticks(local(20, 0, 0), local(20, 0, 0, 200), { frames: 2 }, 25);
     expect(frames).toEqual([0, 80, 160].map((ms) => local(20, 0, 0, ms)));
+    // Epoch ms carry float error: every 2nd frame of a second at 30 fps must still read 00, 02, … 28.
+    const second = local(20, 0, 1);
+    const labels = ticks(second, second + 999, { frames: 2 }, 30).map((t) => formatWallTime(t, 30).slice(-2));
+    expect(labels).toEqual(Array.from({ length: 15 }, (_, i) => String(2 * i).padStart(2, '0')));
   });
 });
 
