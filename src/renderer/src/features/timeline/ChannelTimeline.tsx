@@ -235,6 +235,7 @@ export function ChannelTimeline() {
         {preview ? (
           <span
             className="timeline-ruler__drop"
+            data-testid="timeline-drag-time"
             style={{ left: xOf(scale, preview.kind === 'trim' && preview.edge === 'end' ? preview.endMs : preview.startMs) }}
           >
             {formatWallTime(preview.kind === 'trim' && preview.edge === 'end' ? preview.endMs : preview.startMs, frames)}
@@ -261,6 +262,9 @@ export function ChannelTimeline() {
           onKeyDown={onKeyDown}
           onClick={() => store.getState().clearScheduleSelection()}
           data-testid="timeline-lanes"
+          // The view, for tests and tools that aim at a time: x = (t − origin) × px/ms.
+          data-origin-ms={Math.round(scale.originMs)}
+          data-px-per-ms={scale.pxPerMs}
         >
           {rulerTicks.map((t) => (
             <span key={t} className="timeline-lanes__grid" style={{ left: xOf(scale, t) }} />

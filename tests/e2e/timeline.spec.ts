@@ -1,0 +1,165 @@
+// The channel timeline against the real engine (#14): media imported with the real ffmpeg/ffprobe,
+// dragged from the Media Library dock onto the timeline with the mouse (dnd-kit's pointer sensor),
+// a drop onto a fixed item refused and undone with the engine's message, an item trimmed at its
+// edge; after each edit the guide (GET /iptv/xmltv.xml) says the same as the timeline.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import type { MediaItem } from '../../src/shared/media.ts';
+import type { ScheduleItem } from '../../src/shared/schedule.ts';
+import { makeClip } from '../support/media-fixtures.ts';
+import { callCommand, collectConsoleErrors, expect, type StudioFixture, test } from './fixtures.ts';
+
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/** At least this many px a second: the snap grid is whole seconds and a 12 s clip is wide enough to aim at. */
+const PX_PER_MS = 0.006;
+
+/** XMLTV's time ("YYYYMMDDhhmmss +0000"), as the guide writes it. */
+function xmltvTime(ms: number): string {
+  const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)} +0000`;
+}
+
+async function guide(studio: StudioFixture): Promise<string> {
+  const response = await fetch(`${studio.baseURL}/iptv/xmltv.xml`, { headers: { Authorization: `Bearer ${studio.token}` } });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** The programme element of `title` in the guide, or null. */
+function programme(xml: string, title: string): { start: string; stop: string } | null {
+  for (const match of xml.matchAll(/<programme start="([^"]+)" stop="([^"]+)"[^>]*>\s*<title>([^<]*)<\/title>/g)) {
+    if (match[3] === title) return { start: match[1]!, stop: match[2]! };
+  }
+  return null;
+}
+
+/** The timeline's view as it draws it, and the screen x of a wall time in the lanes. */
+async function view(page: Page) {
+  const lanes = page.getByTestId('timeline-lanes');
+  const box = (await lanes.boundingBox())!;
+  const originMs = Number(await lanes.getAttribute('data-origin-ms'));
+  const pxPerMs = Number(await lanes.getAttribute('data-px-per-ms'));
+  return { box, originMs, pxPerMs, xAt: (ms: number) => box.x + (ms - originMs) * pxPerMs, y: box.y + 20 };
+}
+
+/** Zooms in with the + button until a second is wide, then scrolls (wheel) so `leftMs` is at the left edge. */
+async function showFrom(page: Page, leftMs: number) {
+  while ((await view(page)).pxPerMs < PX_PER_MS) await page.getByTestId('timeline-zoom-in').click();
+  const before = await view(page);
+  await page.mouse.move(before.box.x + before.box.width / 2, before.y);
+  await page.mouse.wheel(0, (leftMs - before.originMs) * before.pxPerMs);
+  await expect.poll(async () => Math.abs((await view(page)).originMs - leftMs)).toBeLessThan(1 / before.pxPerMs);
+}
+
+/** A pointer drag as a person makes it: press, a few px to start the drag, then on to the target in steps. */
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, beforeRelease?: () => Promise<void>) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 6, from.y + 2, { steps: 2 });
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await beforeRelease?.();
+  await page.mouse.up();
+}
+
+/** Local HH:MM:SS of an instant, as the page (its time zone) writes it. */
+const localTime = (page: Page, iso: string) =>
+  page.evaluate((at) => {
+    const d = new Date(at);
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  }, iso);
+
+test('drag from the library, a refused drop undone with the conflict, a trim; the guide follows', async ({ page, studio }, testInfo) => {
+  test.setTimeout(120_000);
+  const consoleErrors = collectConsoleErrors(page);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'timeline-e2e-'));
+  const chapters = [
+    { title: 'Opening', startSeconds: 0 },
+    { title: 'Part two', startSeconds: 6 },
+  ];
+  const clips: MediaItem[] = [];
+  for (const id of ['ClipA', 'ClipB', 'ClipC']) {
+    clips.push(await callCommand<MediaItem>(studio, 'media.import', { path: makeClip(dir, { id, seconds: 12, chapters }) }));
+  }
+  const [clipA, clipB, clipC] = clips as [MediaItem, MediaItem, MediaItem];
+  for (const clip of clips) expect(clip.state).toBe('ready');
+
+  // B is fixed a few minutes ahead (edits in the past are refused), on a whole minute.
+  const bStartMs = Math.ceil((Date.now() + 3 * 60_000) / 60_000) * 60_000;
+  const itemB = await callCommand<ScheduleItem>(studio, 'schedule.add', { mediaId: clipB.id, startAt: new Date(bStartMs).toISOString() });
+
+  await page.setViewportSize(SIZES[0]);
+  await page.goto('/');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  await showFrom(page, bStartMs - 60_000);
+  const itemBlock = (id: number) => page.locator(`[data-testid="timeline-item"][data-item-id="${id}"]`);
+  await expect(itemBlock(itemB.id)).toBeVisible();
+
+  // 1. A library row dropped 40 s before B: it lands on a whole second, at the time shown while dragging.
+  const rowA = page.getByTestId('media-row').filter({ hasText: clipA.name });
+  const rowBox = (await rowA.boundingBox())!;
+  let v = await view(page);
+  let shownWhileDragging = '';
+  await drag(page, { x: rowBox.x + 40, y: rowBox.y + rowBox.height / 2 }, { x: v.xAt(bStartMs - 40_300), y: v.y }, async () => {
+    await expect(page.getByTestId('timeline-drop-preview')).toBeVisible();
+    shownWhileDragging = (await page.getByTestId('timeline-drop-time').textContent()) ?? '';
+  });
+  expect(shownWhileDragging).toMatch(/^\d\d:\d\d:\d\d$/);
+  await expect.poll(async () => (await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).length).toBe(2);
+  const listed = await callCommand<ScheduleItem[]>(studio, 'schedule.list', {});
+  const itemA = listed.find((item) => item.mediaId === clipA.id)!;
+  const aStartMs = Date.parse(itemA.startAt);
+  expect(aStartMs % 1000).toBe(0);
+  expect(Math.abs(aStartMs - (bStartMs - 40_300))).toBeLessThanOrEqual(1000);
+  expect(await localTime(page, itemA.startAt)).toBe(shownWhileDragging);
+  await expect(itemBlock(itemA.id)).toHaveAttribute('data-start', new Date(aStartMs).toISOString());
+  await expect(page.getByTestId('timeline-refusal')).toHaveCount(0);
+  await expect.poll(async () => programme(await guide(studio), itemA.title)?.start).toBe(xmltvTime(aStartMs));
+
+  // 2. C dropped onto B (fixed): refused, undone, and the message names B.
+  const rowC = page.getByTestId('media-row').filter({ hasText: clipC.name });
+  const rowCBox = (await rowC.boundingBox())!;
+  v = await view(page);
+  await drag(page, { x: rowCBox.x + 40, y: rowCBox.y + rowCBox.height / 2 }, { x: v.xAt(bStartMs + 4_000), y: v.y });
+  const refusal = page.getByTestId('timeline-refusal');
+  await expect(refusal).toBeVisible();
+  await expect(refusal).toContainText(itemB.title);
+  await expect(page.locator('[data-testid="timeline-item"]').filter({ hasText: clipC.name })).toHaveCount(0);
+  expect((await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).map((item) => item.mediaId).sort()).toEqual([clipA.id, clipB.id].sort());
+  expect(programme(await guide(studio), clipC.name)).toBeNull();
+  await page.setViewportSize(SIZES[1]);
+  await page.screenshot({ path: testInfo.outputPath('timeline-refused-1920x1080.png') });
+  await refusal.getByRole('button', { name: 'Dismiss' }).click();
+  await page.setViewportSize(SIZES[0]);
+
+  // 3. B's end dragged 4 s earlier: trimmed to the whole second shown, and the guide's stop moves.
+  v = await view(page);
+  const endHandle = itemBlock(itemB.id).getByTestId('timeline-trim-end');
+  const handleBox = (await endHandle.boundingBox())!;
+  const from = { x: handleBox.x + handleBox.width / 2, y: handleBox.y + handleBox.height / 2 };
+  let shownEnd = '';
+  await drag(page, from, { x: from.x - 4_000 * v.pxPerMs, y: from.y }, async () => {
+    shownEnd = (await page.getByTestId('timeline-drag-time').textContent()) ?? '';
+  });
+  await expect
+    .poll(async () => (await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).find((item) => item.id === itemB.id)!.playSeconds)
+    .toBeLessThan(itemB.playSeconds - 3);
+  const trimmed = (await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).find((item) => item.id === itemB.id)!;
+  const bEndMs = Date.parse(trimmed.startAt) + trimmed.durationSeconds * 1000;
+  expect(bEndMs % 1000).toBe(0);
+  expect(await localTime(page, new Date(bEndMs).toISOString())).toBe(shownEnd);
+  expect(trimmed.startAt).toBe(itemB.startAt);
+  await expect.poll(async () => programme(await guide(studio), itemB.title)?.stop).toBe(xmltvTime(bEndMs));
+
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: testInfo.outputPath(`studio-${size.width}x${size.height}.png`) });
+    await page.getByTestId('dock-timeline').screenshot({ path: testInfo.outputPath(`timeline-${size.width}x${size.height}.png`) });
+  }
+  expect(consoleErrors).toEqual([]);
+});
