@@ -1,7 +1,7 @@
 // The channel timeline against the real engine (#14): media imported with the real ffmpeg/ffprobe,
 // dragged from the Media Library dock onto the timeline with the mouse (dnd-kit's pointer sensor),
 // a drop onto a fixed item refused and undone with the engine's message, an item trimmed at its
-// edge; after each edit the guide (GET /iptv/xmltv.xml) says the same as the timeline.
+// edge, breaks at its chapters, two items selected and deleted; after each edit the guide (GET /iptv/xmltv.xml) says the same as the timeline.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +16,8 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ] as const;
 
-/** At least this many px a second: the snap grid is whole seconds and a 12 s clip is wide enough to aim at. */
-const PX_PER_MS = 0.006;
+/** 6.5 px a second: the snap grid is whole seconds (from 6 px) and a 12 s clip is ~80 px wide. */
+const PX_PER_MS = 0.0065;
 
 /** XMLTV's time ("YYYYMMDDhhmmss +0000"), as the guide writes it. */
 function xmltvTime(ms: number): string {
@@ -48,13 +48,17 @@ async function view(page: Page) {
   return { box, originMs, pxPerMs, xAt: (ms: number) => box.x + (ms - originMs) * pxPerMs, y: box.y + 20 };
 }
 
-/** Zooms in with the + button until a second is wide, then scrolls (wheel) so `leftMs` is at the left edge. */
+/** Ctrl+wheel zooms to PX_PER_MS (the timeline zooms by e^(−deltaY × 0.002)), then the wheel scrolls `leftMs` to the left edge. */
 async function showFrom(page: Page, leftMs: number) {
-  while ((await view(page)).pxPerMs < PX_PER_MS) await page.getByTestId('timeline-zoom-in').click();
   const before = await view(page);
   await page.mouse.move(before.box.x + before.box.width / 2, before.y);
-  await page.mouse.wheel(0, (leftMs - before.originMs) * before.pxPerMs);
-  await expect.poll(async () => Math.abs((await view(page)).originMs - leftMs)).toBeLessThan(1 / before.pxPerMs);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -Math.log(PX_PER_MS / before.pxPerMs) / 0.002);
+  await page.keyboard.up('Control');
+  await expect.poll(async () => (await view(page)).pxPerMs).toBeCloseTo(PX_PER_MS, 6);
+  const zoomed = await view(page);
+  await page.mouse.wheel(0, (leftMs - zoomed.originMs) * zoomed.pxPerMs);
+  await expect.poll(async () => Math.abs((await view(page)).originMs - leftMs)).toBeLessThan(1 / zoomed.pxPerMs);
 }
 
 /** A pointer drag as a person makes it: press, a few px to start the drag, then on to the target in steps. */
@@ -82,10 +86,10 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
     { title: 'Opening', startSeconds: 0 },
     { title: 'Part two', startSeconds: 6 },
   ];
+  // The clips first, then the imports: a request must not wait on a connection idle for an encode.
+  const files = ['ClipA', 'ClipB', 'ClipC'].map((id) => makeClip(dir, { id, seconds: 12, chapters }));
   const clips: MediaItem[] = [];
-  for (const id of ['ClipA', 'ClipB', 'ClipC']) {
-    clips.push(await callCommand<MediaItem>(studio, 'media.import', { path: makeClip(dir, { id, seconds: 12, chapters }) }));
-  }
+  for (const file of files) clips.push(await callCommand<MediaItem>(studio, 'media.import', { path: file }));
   const [clipA, clipB, clipC] = clips as [MediaItem, MediaItem, MediaItem];
   for (const clip of clips) expect(clip.state).toBe('ready');
 
@@ -96,16 +100,16 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
   await page.setViewportSize(SIZES[0]);
   await page.goto('/');
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
-  await showFrom(page, bStartMs - 60_000);
+  await showFrom(page, bStartMs - 40_000);
   const itemBlock = (id: number) => page.locator(`[data-testid="timeline-item"][data-item-id="${id}"]`);
   await expect(itemBlock(itemB.id)).toBeVisible();
 
-  // 1. A library row dropped 40 s before B: it lands on a whole second, at the time shown while dragging.
+  // 1. A library row dropped 30 s before B: it lands on a whole second, at the time shown while dragging.
   const rowA = page.getByTestId('media-row').filter({ hasText: clipA.name });
   const rowBox = (await rowA.boundingBox())!;
   let v = await view(page);
   let shownWhileDragging = '';
-  await drag(page, { x: rowBox.x + 40, y: rowBox.y + rowBox.height / 2 }, { x: v.xAt(bStartMs - 40_300), y: v.y }, async () => {
+  await drag(page, { x: rowBox.x + 40, y: rowBox.y + rowBox.height / 2 }, { x: v.xAt(bStartMs - 30_300), y: v.y }, async () => {
     await expect(page.getByTestId('timeline-drop-preview')).toBeVisible();
     shownWhileDragging = (await page.getByTestId('timeline-drop-time').textContent()) ?? '';
   });
@@ -115,7 +119,7 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
   const itemA = listed.find((item) => item.mediaId === clipA.id)!;
   const aStartMs = Date.parse(itemA.startAt);
   expect(aStartMs % 1000).toBe(0);
-  expect(Math.abs(aStartMs - (bStartMs - 40_300))).toBeLessThanOrEqual(1000);
+  expect(Math.abs(aStartMs - (bStartMs - 30_300))).toBeLessThanOrEqual(1000);
   expect(await localTime(page, itemA.startAt)).toBe(shownWhileDragging);
   await expect(itemBlock(itemA.id)).toHaveAttribute('data-start', new Date(aStartMs).toISOString());
   await expect(page.getByTestId('timeline-refusal')).toHaveCount(0);
@@ -156,10 +160,34 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
   expect(trimmed.startAt).toBe(itemB.startAt);
   await expect.poll(async () => programme(await guide(studio), itemB.title)?.stop).toBe(xmltvTime(bEndMs));
 
+  // 4. Breaks at chapters (5 s) on B: its chapter at 6 s (inside its 8 s) makes one break, drawn in the breaks lane.
+  await itemBlock(itemB.id).click();
+  await expect(page.getByTestId('timeline-selection')).toContainText(itemB.title);
+  await page.getByTestId('timeline-breaks-seconds').fill('5');
+  await page.getByTestId('timeline-breaks-toggle').check();
+  await expect(page.getByTestId('timeline-break')).toHaveCount(1);
+  const withBreaks = (await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).find((item) => item.id === itemB.id)!;
+  expect(withBreaks.breaks?.marks.map((mark) => mark.atSeconds)).toEqual([6]);
+  await expect
+    .poll(async () => programme(await guide(studio), itemB.title)?.stop)
+    .toBe(xmltvTime(Date.parse(withBreaks.startAt) + withBreaks.durationSeconds * 1000));
+
   for (const size of SIZES) {
     await page.setViewportSize(size);
     await page.screenshot({ path: testInfo.outputPath(`studio-${size.width}x${size.height}.png`) });
     await page.getByTestId('dock-timeline').screenshot({ path: testInfo.outputPath(`timeline-${size.width}x${size.height}.png`) });
   }
+
+  // 5. A and B selected (Ctrl-click adds), Delete removes both; the guide has neither.
+  await itemBlock(itemA.id).click();
+  await itemBlock(itemB.id).click({ modifiers: ['Control'] });
+  await expect(itemBlock(itemA.id)).toHaveAttribute('aria-pressed', 'true');
+  await expect(itemBlock(itemB.id)).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('timeline-item')).toHaveCount(0);
+  expect(await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).toEqual([]);
+  const emptied = await guide(studio);
+  expect(programme(emptied, itemA.title)).toBeNull();
+  expect(programme(emptied, itemB.title)).toBeNull();
   expect(consoleErrors).toEqual([]);
 });

@@ -180,7 +180,9 @@ describe('the schedule slice', () => {
     expect(fake.calls.at(-1)).toEqual({ command: 'schedule.remove', args: { ids: [1, 3] } });
     expect(ids(store)).toEqual([2]);
     expect(store.getState().scheduleSelection).toEqual([]);
-    expect(await store.getState().setItemBreaks(2, { atChapters: true, durationSeconds: 30 })).toBe(true);
+    const setting = store.getState().setItemBreaks(2, { atChapters: true, durationSeconds: 30 });
+    expect(store.getState().scheduleIndex.entries[0]!.item.breaks).toEqual({ atChapters: true, durationSeconds: 30, marks: [] });
+    expect(await setting).toBe(true);
     expect(fake.calls.at(-1)).toEqual({ command: 'schedule.setBreaks', args: { id: 2, breaks: { atChapters: true, durationSeconds: 30 } } });
   });
 

@@ -282,7 +282,8 @@ export function createScheduleSlice(client: StudioClient): SliceCreator<Schedule
       setItemBreaks(id, breaks) {
         return edit(
           breaks ? `Breaks at chapters for “${titleOf(id)}”` : `No breaks for “${titleOf(id)}”`,
-          (items) => items,
+          // The marks come with the engine's answer (the list after schedule.changed).
+          (items) => items.map((item) => (item.id === id ? { ...item, breaks: breaks ? { ...breaks, marks: item.breaks?.marks ?? [] } : null } : item)),
           () => client.call('schedule.setBreaks', { id, breaks }),
         );
       },
