@@ -1,7 +1,8 @@
 // The channel timeline against the real engine (#14): media imported with the real ffmpeg/ffprobe,
 // dragged from the Media Library dock onto the timeline with the mouse (dnd-kit's pointer sensor),
 // a drop onto a fixed item refused and undone with the engine's message, an item trimmed at its
-// edge, breaks at its chapters, two items selected and deleted; after each edit the guide (GET /iptv/xmltv.xml) says the same as the timeline.
+// edge, an item moved by dragging and nudged with the arrow keys, a live block added, breaks at an
+// item's chapters, two items selected and deleted; after each edit the guide (GET /iptv/xmltv.xml) says the same as the timeline.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,8 +79,11 @@ const localTime = (page: Page, iso: string) =>
     return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
   }, iso);
 
-test('drag from the library, a refused drop undone with the conflict, a trim; the guide follows', async ({ page, studio }, testInfo) => {
-  test.setTimeout(120_000);
+test('drag from the library, a refused drop undone with the conflict, trim, move, nudge, a live block, breaks, delete; the guide follows', async ({
+  page,
+  studio,
+}, testInfo) => {
+  test.setTimeout(240_000);
   const consoleErrors = collectConsoleErrors(page);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'timeline-e2e-'));
   const chapters = [
@@ -94,7 +98,7 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
   for (const clip of clips) expect(clip.state).toBe('ready');
 
   // B is fixed a few minutes ahead (edits in the past are refused), on a whole minute.
-  const bStartMs = Math.ceil((Date.now() + 3 * 60_000) / 60_000) * 60_000;
+  const bStartMs = Math.ceil((Date.now() + 6 * 60_000) / 60_000) * 60_000;
   const itemB = await callCommand<ScheduleItem>(studio, 'schedule.add', { mediaId: clipB.id, startAt: new Date(bStartMs).toISOString() });
 
   await page.setViewportSize(SIZES[0]);
@@ -160,7 +164,40 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
   expect(trimmed.startAt).toBe(itemB.startAt);
   await expect.poll(async () => programme(await guide(studio), itemB.title)?.stop).toBe(xmltvTime(bEndMs));
 
-  // 4. Breaks at chapters (5 s) on B: its chapter at 6 s (inside its 8 s) makes one break, drawn in the breaks lane.
+  // 4. A dragged 5 s later by its body, then ←/→ nudge it by the snap unit (a second at this zoom).
+  v = await view(page);
+  const aBox = (await itemBlock(itemA.id).boundingBox())!;
+  const aCentre = { x: aBox.x + aBox.width / 2, y: aBox.y + aBox.height / 2 };
+  await drag(page, aCentre, { x: aCentre.x + 5_000 * v.pxPerMs, y: aCentre.y });
+  const startOf = async (id: number) => (await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).find((item) => item.id === id)!.startAt;
+  await expect.poll(() => startOf(itemA.id)).toBe(new Date(aStartMs + 5_000).toISOString());
+  await expect.poll(async () => programme(await guide(studio), itemA.title)?.start).toBe(xmltvTime(aStartMs + 5_000));
+  await itemBlock(itemA.id).click();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => startOf(itemA.id)).toBe(new Date(aStartMs + 6_000).toISOString());
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect.poll(() => startOf(itemA.id)).toBe(new Date(aStartMs - 4_000).toISOString());
+
+  // 5. A live block from the dialog: the scene on air 20 s after B starts, for a minute; drawn as live, and in the guide.
+  const scene = await callCommand<{ id: number; name: string }>(studio, 'scenes.create', { name: 'Studio live' });
+  await page.getByTestId('timeline-add-live').click();
+  await page.getByTestId('live-block-scene').selectOption(String(scene.id));
+  const liveStartMs = bStartMs + 20_000;
+  const liveStartLocal = await page.evaluate((ms) => {
+    const d = new Date(ms);
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  }, liveStartMs);
+  await page.getByTestId('live-block-start').fill(liveStartLocal);
+  await page.getByTestId('live-block-minutes').fill('1');
+  await page.getByTestId('live-block-add').click();
+  await expect(page.getByTestId('live-block-dialog')).toHaveCount(0);
+  const live = page.locator('[data-testid="timeline-item"].timeline-item--live');
+  await expect(live).toHaveCount(1);
+  await expect(live).toHaveAttribute('data-start', new Date(liveStartMs).toISOString());
+  await expect.poll(async () => programme(await guide(studio), scene.name)).toEqual({ start: xmltvTime(liveStartMs), stop: xmltvTime(liveStartMs + 60_000) });
+
+  // 6. Breaks at chapters (5 s) on B: its chapter at 6 s (inside its 8 s) makes one break, drawn in the breaks lane.
   await itemBlock(itemB.id).click();
   await expect(page.getByTestId('timeline-selection')).toContainText(itemB.title);
   await page.getByTestId('timeline-breaks-seconds').fill('5');
@@ -178,14 +215,14 @@ test('drag from the library, a refused drop undone with the conflict, a trim; th
     await page.getByTestId('dock-timeline').screenshot({ path: testInfo.outputPath(`timeline-${size.width}x${size.height}.png`) });
   }
 
-  // 5. A and B selected (Ctrl-click adds), Delete removes both; the guide has neither.
+  // 7. A and B selected (Ctrl-click adds), Delete removes both; the guide has neither (the live block stays).
   await itemBlock(itemA.id).click();
   await itemBlock(itemB.id).click({ modifiers: ['Control'] });
   await expect(itemBlock(itemA.id)).toHaveAttribute('aria-pressed', 'true');
   await expect(itemBlock(itemB.id)).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.press('Delete');
-  await expect(page.getByTestId('timeline-item')).toHaveCount(0);
-  expect(await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).toEqual([]);
+  await expect(page.getByTestId('timeline-item')).toHaveCount(1);
+  expect((await callCommand<ScheduleItem[]>(studio, 'schedule.list', {})).map((item) => item.kind)).toEqual(['live']);
   const emptied = await guide(studio);
   expect(programme(emptied, itemA.title)).toBeNull();
   expect(programme(emptied, itemB.title)).toBeNull();

@@ -353,9 +353,11 @@ function SelectionSummary({ frames }: { frames: number | null }) {
   const item = selected[0]!;
   const startMs = Date.parse(item.startAt);
   return (
-    <span className="timeline-status timeline-selection" data-testid="timeline-selection">
-      <strong>{item.title}</strong> {formatWallTime(startMs, frames)}–{formatWallTime(startMs + item.durationSeconds * SECOND_MS, frames)} (
-      {formatLength(item.durationSeconds)}){item.problem ? <span className="timeline-status--error"> ⚠ {item.problem}</span> : null}
+    <div className="timeline-selection" data-testid="timeline-selection">
+      <span className="timeline-status">
+        <strong>{item.title}</strong> {formatWallTime(startMs, frames)}–{formatWallTime(startMs + item.durationSeconds * SECOND_MS, frames)} (
+        {formatLength(item.durationSeconds)}){item.problem ? <span className="timeline-status--error"> ⚠ {item.problem}</span> : null}
+      </span>
       {item.kind === 'media' ? (
         <label className="timeline-selection__breaks">
           <input
@@ -382,6 +384,6 @@ function SelectionSummary({ frames }: { frames: number | null }) {
           s{item.breaks ? ` · ${item.breaks.marks.length} break${item.breaks.marks.length === 1 ? '' : 's'}` : ''}
         </label>
       ) : null}
-    </span>
+    </div>
   );
 }
