@@ -226,5 +226,56 @@ test('drag from the library, a refused drop undone with the conflict, trim, move
   const emptied = await guide(studio);
   expect(programme(emptied, itemA.title)).toBeNull();
   expect(programme(emptied, itemB.title)).toBeNull();
+
+  // 8. Zoomed to frames around the live block's start: the grid is frames and times read HH:MM:SS:FF.
+  v = await view(page);
+  await page.mouse.move(v.xAt(liveStartMs), v.y);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -Math.log(1 / v.pxPerMs) / 0.002);
+  await page.keyboard.up('Control');
+  await expect(page.getByTestId('timeline-snap-unit')).toHaveText('Snap 1 frame');
+  await expect(page.locator('.timeline-ruler__tick').first()).toHaveText(/^\d\d:\d\d:\d\d:\d\d$/);
+  await expect(live).toContainText(/\d\d:\d\d:\d\d:\d\d/);
+  await page.getByTestId('dock-timeline').screenshot({ path: testInfo.outputPath('timeline-frames-1920x1080.png') });
   expect(consoleErrors).toEqual([]);
+});
+
+test('a week of items: only the ones in view are drawn, and scrolling reaches the last', async ({ page, studio }) => {
+  test.setTimeout(240_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'timeline-week-'));
+  const clip = await callCommand<MediaItem>(studio, 'media.import', { path: makeClip(dir, { id: 'Hourly', seconds: 12, chapters: [] }) });
+  const firstMs = Math.ceil((Date.now() + 10 * 60_000) / 3_600_000) * 3_600_000;
+  const hours = 7 * 24;
+  for (let hour = 0; hour < hours; hour++) {
+    await callCommand(studio, 'schedule.add', { mediaId: clip.id, startAt: new Date(firstMs + hour * 3_600_000).toISOString() });
+  }
+  await page.setViewportSize(SIZES[0]);
+  await page.goto('/');
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  // Zoomed all the way out (an hour is a few tens of px), from the first item.
+  const start = await view(page);
+  await page.mouse.move(start.box.x + start.box.width / 2, start.y);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, 5000);
+  await page.keyboard.up('Control');
+  const out = await view(page);
+  await page.mouse.wheel(0, (firstMs - 30 * 60_000 - out.originMs) * out.pxPerMs);
+  const items = page.getByTestId('timeline-item');
+  await expect(items.first()).toBeVisible();
+  const hoursInView = Math.ceil(out.box.width / (out.pxPerMs * 3_600_000)) + 2;
+  const drawnAtStart = await items.count();
+  expect(drawnAtStart).toBeGreaterThan(0);
+  // Overscan (200 px a side) adds a few hours: still a screenful, not the week.
+  expect(drawnAtStart).toBeLessThanOrEqual(hoursInView + Math.ceil(400 / (out.pxPerMs * 3_600_000)));
+  // Scroll across the week a screen at a time; the last item comes into view.
+  const lastStart = new Date(firstMs + (hours - 1) * 3_600_000).toISOString();
+  const last = page.locator(`[data-testid="timeline-item"][data-start="${lastStart}"]`);
+  let previousOrigin = (await view(page)).originMs;
+  for (let screen = 0; screen < 40 && (await last.count()) === 0; screen++) {
+    await page.mouse.wheel(0, out.box.width);
+    await expect.poll(async () => (await view(page)).originMs).toBeGreaterThan(previousOrigin);
+    previousOrigin = (await view(page)).originMs;
+    expect(await items.count()).toBeLessThanOrEqual(hoursInView + Math.ceil(400 / (out.pxPerMs * 3_600_000)));
+  }
+  await expect(last).toHaveCount(1);
 });
