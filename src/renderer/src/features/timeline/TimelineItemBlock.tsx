@@ -1,5 +1,5 @@
 import { useDraggable } from '@dnd-kit/core';
-import type { MouseEvent } from 'react';
+import { type MouseEvent, memo } from 'react';
 import type { ItemDragData, TrimDragData } from './drag-preview.ts';
 import { formatLength, formatWallTime } from './time-scale.ts';
 import type { TimelineEntry } from './visible.ts';
@@ -20,7 +20,7 @@ interface ItemBlockProps {
 }
 
 /** A program-lane item: a show or a live block; drag it to move it, drag its edges to trim it. */
-export function TimelineItemBlock({ entry, left, width, startMs, endMs, selected, dragging, frames, onSelect }: ItemBlockProps) {
+export const TimelineItemBlock = memo(function TimelineItemBlock({ entry, left, width, startMs, endMs, selected, dragging, frames, onSelect }: ItemBlockProps) {
   const { item } = entry;
   const pending = item.id < 0;
   const data: ItemDragData = { kind: 'item', id: item.id };
@@ -79,7 +79,7 @@ export function TimelineItemBlock({ entry, left, width, startMs, endMs, selected
       ) : null}
     </button>
   );
-}
+});
 
 function TrimHandle({ id, edge }: { id: number; edge: 'start' | 'end' }) {
   const data: TrimDragData = { kind: 'trim', id, edge };
