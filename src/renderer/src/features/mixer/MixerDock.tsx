@@ -231,14 +231,14 @@ function MonitorControl({ id, name }: { id: number; name: string }) {
     }
     return audioMonitorPlayer.listen(id, {
       onState: setStreamState,
-      onPacket: (counters) => {
+      onReport: (report) => {
         const data = buttonRef.current?.dataset;
         if (!data) return;
-        data.monitorPackets = String(counters.packets);
-        data.monitorMissed = String(counters.missed);
-        data.monitorUnderruns = String(counters.underruns);
-        data.monitorDropped = String(counters.dropped);
-        data.monitorLeadMs = String(counters.leadMs);
+        data.monitorPackets = String(report.packets);
+        data.monitorMissed = String(report.missed);
+        data.monitorUnderruns = String(report.underruns);
+        data.monitorDropped = String(report.dropped);
+        data.monitorLeadMs = String(report.leadMs);
       },
     });
   }, [id, on]);
