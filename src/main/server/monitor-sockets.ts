@@ -1,6 +1,7 @@
-// The picture monitors' WebSockets: /api/v1/monitor/program (composed program frames, see
-// engine/monitor/program-monitor.ts) and /api/v1/monitor/scene?scene=<id> (a scene's picture,
-// engine/monitor/scene-picture.ts). The HTTP server authorizes the upgrade (token, Host, Origin)
+// The monitors' WebSockets: /api/v1/monitor/program (composed program frames, see
+// engine/monitor/program-monitor.ts), /api/v1/monitor/scene?scene=<id> (a scene's picture,
+// engine/monitor/scene-picture.ts) and /api/v1/monitor/audio?source=<id> (a source's pre-fader
+// audio, engine/monitor/source-audio-monitor.ts). The HTTP server authorizes the upgrade (token, Host, Origin)
 // before handing it here, exactly as for the contract's WebSocket. Binary frames out only; a
 // client's messages are ignored (it has nothing to say), and a socket that cannot keep up simply
 // misses frames (monitor-feed.ts), it is never waited for.

@@ -175,3 +175,76 @@ describe('AudioMixer', () => {
     expect(toDbfs(32768)).toBe(0);
   });
 });
+
+describe('AudioMixer pre-fader tap (audio monitoring)', () => {
+  /** Collects what a tap hands over, copied (the array is the mixer's scratch). */
+  function collector(): { tap: (samples: Int16Array, frames: number) => void; got: number[] } {
+    const got: number[] = [];
+    return { tap: (samples, frames) => got.push(...samples.subarray(0, frames * 2)), got };
+  }
+
+  it('hands over the samples before gain and mute, while the mix gets them after', () => {
+    const m = mixer();
+    const input = m.addSource('a', { gainDb: -20 });
+    const { tap, got } = collector();
+    m.setPreFaderTap('a', tap);
+    input.write(
+      pcm([
+        [10000, -10000],
+        [2000, 3000],
+      ]),
+    );
+    const out = new Int16Array(4);
+    m.mix(2, out);
+    expect(got).toEqual([10000, -10000, 2000, 3000]);
+    expect([...out]).toEqual([1000, -1000, 200, 300]);
+    m.setMuted('a', true);
+    input.write(pcm([[1234, -4321]]));
+    m.mix(1, out);
+    expect(got.slice(4)).toEqual([1234, -4321]);
+    expect([...out.subarray(0, 2)]).toEqual([0, 0]);
+  });
+
+  it('taps a source left out of the mix (listened to before it airs), gives silence past its samples and while held', () => {
+    const m = mixer();
+    const input = m.addSource('a');
+    const { tap, got } = collector();
+    m.setPreFaderTap('a', tap);
+    input.audible = false;
+    input.write(pcm([[500, 600]]));
+    const out = new Int16Array(4);
+    m.mix(2, out);
+    expect(got).toEqual([500, 600, 0, 0]);
+    expect([...out]).toEqual([0, 0, 0, 0]);
+    input.audible = true;
+    input.held = true;
+    input.write(pcm([[700, 800]]));
+    m.mix(1, out);
+    expect(got.slice(4)).toEqual([0, 0]);
+    // Held samples stay buffered: they play (and are tapped) once resumed.
+    input.held = false;
+    m.mix(1, out);
+    expect(got.slice(6)).toEqual([700, 800]);
+    expect([...out.subarray(0, 2)]).toEqual([700, 800]);
+  });
+
+  it('keeps a tap across a source removed and added again, and stops when the tap is taken off', () => {
+    const m = mixer();
+    const { tap, got } = collector();
+    m.setPreFaderTap('later', tap);
+    m.addSource('later').write(pcm([[1, 2]]));
+    const out = new Int16Array(2);
+    m.mix(1, out);
+    expect(got).toEqual([1, 2]);
+    m.removeSource('later');
+    m.addSource('later').write(pcm([[3, 4]]));
+    m.mix(1, out);
+    expect(got).toEqual([1, 2, 3, 4]);
+    expect(m.preFaderTapOf('later')).toBe(tap);
+    m.setPreFaderTap('later', null);
+    m.source('later').write(pcm([[5, 6]]));
+    m.mix(1, out);
+    expect(got).toEqual([1, 2, 3, 4]);
+    expect(m.source('later').preFader).toBeNull();
+  });
+});

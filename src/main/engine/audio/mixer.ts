@@ -20,6 +20,13 @@ function checkGain(db: number, field: string): number {
   return db;
 }
 
+/**
+ * A listener of a source's pre-fader samples (audio monitoring, PFL): `frames` stereo sample
+ * frames, s16 interleaved, samples[0 .. frames·2), as decoded and resampled, before gain and mute.
+ * The array is the mixer's own scratch, valid only during the call: copy what you keep.
+ */
+export type PreFaderTap = (samples: Int16Array, frames: number) => void;
+
 export interface AudioInputStats {
   /** Sample frames received from the decoder. */
   received: number;
@@ -59,6 +66,8 @@ export class AudioSourceInput {
   /** Held (a paused source): its samples stay buffered, nothing is taken, it is silent. */
   held = false;
   readonly meter: MeterAccumulator;
+  /** Who listens to this source before its fader; null (the usual case) costs nothing. */
+  preFader: PreFaderTap | null = null;
 
   constructor(sourceId: string, capacity: number, gainDb: number, muted: boolean, meterWindow: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new AudioError('BAD_OPTION', `buffer must be a positive number of samples, got ${capacity}`);
@@ -145,6 +154,23 @@ export class AudioSourceInput {
     this.meter.add(scratch, 0, frames);
   }
 
+  /**
+   * Mixer side: copies the next `frames` sample frames into out[0 .. frames·2) without taking
+   * them (they are mixed or skipped next); silence past what is buffered.
+   */
+  peek(out: Int16Array, frames: number): void {
+    const available = Math.min(frames, this.#length);
+    const ring = this.#ring;
+    const slots = ring.length;
+    let r = this.#read;
+    const n = available * MIXER_CHANNELS;
+    for (let i = 0; i < n; i++) {
+      out[i] = ring[r]!;
+      if (++r === slots) r = 0;
+    }
+    if (available < frames) out.fill(0, n, frames * MIXER_CHANNELS);
+  }
+
   /** Mixer side, for a source left out of the mix: takes `frames` sample frames (if there) and drops them. */
   skip(scratch: Float32Array, frames: number): void {
     const available = Math.min(frames, this.#length);
@@ -196,7 +222,8 @@ export interface SourceOptions {
  * mix(samples, out) writes exactly `samples` stereo sample frames: the sum of every source ×
  * its gain (0 when muted) × the master gain, rounded and saturated to s16. Scratch is Float32,
  * preallocated for maxSamplesPerFrame: mixing allocates nothing. Meters are post-fader: per
- * source after its gain and mute, master on the saturated output.
+ * source after its gain and mute, master on the saturated output. A pre-fader tap (monitoring)
+ * sees a source's samples before both.
  */
 export class AudioMixer {
   readonly sampleRate: number;
@@ -207,6 +234,10 @@ export class AudioMixer {
   readonly #sources: AudioSourceInput[] = [];
   readonly #masterMeter: MeterAccumulator;
   readonly #onMeters: ((event: MeterEvent) => void) | undefined;
+  /** Pre-fader taps by source id: kept across a source's removal and return (an edit re-adds it). */
+  readonly #preFaderTaps = new Map<string, PreFaderTap>();
+  /** What a tap is handed; made when the first tap comes, so an unmonitored mixer holds none. */
+  #preFader: Int16Array | null = null;
   #masterDb = 0;
   #masterGain = 1;
   #masterMuted = false;
@@ -235,6 +266,7 @@ export class AudioMixer {
       this.meterWindow,
     );
     input.meter.alignWith(this.#masterMeter);
+    input.preFader = this.#preFaderTaps.get(sourceId) ?? null;
     this.#sources.push(input);
     return input;
   }
@@ -268,6 +300,26 @@ export class AudioMixer {
     this.source(sourceId).muted = muted;
   }
 
+  /**
+   * Listens to a source's samples before its fader and mute (null stops): each mix() hands the
+   * tap that frame's samples, also while the source is left out of the mix (a source can be
+   * listened to before it goes on air) and silence while it is held. The source may come later.
+   */
+  setPreFaderTap(sourceId: string, tap: PreFaderTap | null): void {
+    if (tap) {
+      this.#preFaderTaps.set(sourceId, tap);
+      this.#preFader ??= new Int16Array(this.maxSamplesPerFrame * MIXER_CHANNELS);
+    } else {
+      this.#preFaderTaps.delete(sourceId);
+    }
+    const input = this.#sources.find((s) => s.sourceId === sourceId);
+    if (input) input.preFader = tap;
+  }
+
+  preFaderTapOf(sourceId: string): PreFaderTap | null {
+    return this.#preFaderTaps.get(sourceId) ?? null;
+  }
+
   setMasterGain(gainDb: number): void {
     this.#masterDb = checkGain(gainDb, 'masterGainDb');
     this.#masterGain = dbToGain(gainDb);
@@ -292,6 +344,13 @@ export class AudioMixer {
     acc.fill(0, 0, n);
     for (let s = 0; s < this.#sources.length; s++) {
       const source = this.#sources[s]!;
+      const tap = source.preFader;
+      if (tap !== null) {
+        const pre = this.#preFader!;
+        if (source.held) pre.fill(0, 0, n);
+        else source.peek(pre, samples);
+        tap(pre, samples);
+      }
       if (source.held) source.silent(this.#scratch, samples);
       else if (source.audible) source.mixInto(acc, this.#scratch, samples);
       else source.skip(this.#scratch, samples);

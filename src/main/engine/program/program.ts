@@ -8,7 +8,7 @@
 // Decoding sources and their slates live in decoded-sources.ts; the encoder's life and restarts in
 // encoder-runner.ts; the SCTE-35 PID in cue-channel.ts; actions at frames in frame-timeline.ts;
 // who holds the picture in on-air-arbiter.ts. This file is the core: clock, compositor, mixer.
-import { AudioMixer, type MeterEvent } from '../audio/index.ts';
+import { AudioMixer, type MeterEvent, type PreFaderTap } from '../audio/index.ts';
 import {
   Compositor,
   frameLayout,
@@ -301,6 +301,17 @@ export class Program implements OnAirControl {
   /** Gain and mute of a decoding source's audio in the mix. */
   setAudio(id: string, gainDb: number, muted: boolean): void {
     this.#decoded.setAudio(id, gainDb, muted);
+  }
+
+  /**
+   * Listens to a source's audio before its fader and mute (audio monitoring), from the next frame's
+   * mix; the function returned stops it. One listener per source: a second replaces the first.
+   */
+  tapPreFader(sourceId: string, tap: PreFaderTap): () => void {
+    this.#mixer.setPreFaderTap(sourceId, tap);
+    return () => {
+      if (this.#mixer.preFaderTapOf(sourceId) === tap) this.#mixer.setPreFaderTap(sourceId, null);
+    };
   }
 
   /** The master fader: gain and mute on the whole mix, from the next frame (the encoded output and the master meter follow). */
