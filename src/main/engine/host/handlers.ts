@@ -6,6 +6,7 @@ import { EngineError } from '../errors.ts';
 import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35Error } from '../scte35/index.ts';
 import type { Engine } from './engine.ts';
 import { ingestStreamEvent } from './ingest-events.ts';
+import { createScheduleHandlers } from './schedule-handlers.ts';
 
 export interface CallContext {
   /** The desktop window, a loopback client, or a holder of the API token. */
@@ -261,6 +262,12 @@ export function createHandlers(engine: Engine): HandlerTable {
     'media.import': ({ path }) => engine.media.import(path),
     'media.list': () => engine.media.list(),
     'media.update': ({ id, name, chapters }) => engine.media.update(id, { name, chapters }),
-    'media.remove': ({ id }) => engine.media.remove(id),
+    // Media that an item not yet aired plays stays: CONFLICT naming the items (the schedule's rule).
+    'media.remove': ({ id }) => {
+      engine.schedule.refuseMediaRemoval(id);
+      return engine.media.remove(id);
+    },
+
+    ...createScheduleHandlers(engine),
   };
 }

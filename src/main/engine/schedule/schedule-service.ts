@@ -204,8 +204,9 @@ export class ScheduleService implements PlayoutPlanSource {
     return this.#options.repository.settings();
   }
 
-  setSettings(patch: Partial<PlayoutSettings>): PlayoutSettings {
-    const settings = this.#options.repository.setSettings(patch, (merged) => {
+  setSettings(patch: { [K in keyof PlayoutSettings]?: PlayoutSettings[K] | undefined }): PlayoutSettings {
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<PlayoutSettings>;
+    const settings = this.#options.repository.setSettings(given, (merged) => {
       for (const [index, id] of merged.fillerMediaIds.entries()) {
         const media = this.#options.media.get(id);
         if (!media) throw new ScheduleError('BAD_REFERENCE', `fillerMediaIds.${index}: no media with id ${id}.`, { field: `fillerMediaIds.${index}` });
