@@ -255,6 +255,7 @@ export class Engine {
       log: options.log.child('schedule'),
     });
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
+    this.events.subscribe('media.changed', () => this.schedule.mediaChanged());
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());

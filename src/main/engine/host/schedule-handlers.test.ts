@@ -80,7 +80,8 @@ describe('schedule commands', () => {
     expect((await ok<ScheduleItem>('schedule.move', { id: b.id, startAt: at(60) })).anchor).toBe('fixed');
     expect(await ok('schedule.remove', { ids: [a.id, b.id] })).toEqual({ removed: [a.id, b.id] });
     const revisions = events.filter((entry) => entry.event === 'schedule.changed').map((entry) => (entry.payload as { revision: number }).revision);
-    expect(revisions).toEqual([1, 2, 3, 4, 5, 6]);
+    // Library changes (the clip's analysis finishing) repeat the revision they find; edits count up.
+    expect([...new Set(revisions)].filter((revision) => revision > 0)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('answers a conflict with 409 naming the item, a refused reference with 400, an unknown item with 404', async () => {
@@ -99,6 +100,28 @@ describe('schedule commands', () => {
     const removal = await refused('media.remove', { id: clip.id });
     expect(removal).toMatchObject({ code: 'CONFLICT', status: 409, field: 'id', message: expect.stringContaining(`item ${fixed.id}`) });
     await ok('schedule.remove', { ids: [fixed.id] });
+  });
+
+  it('follows the library: edited chapters move the breaks, and clients are told to list again', async () => {
+    const item = await ok<ScheduleItem>('schedule.add', { mediaId: clip.id, startAt: at(7200), breaks: { atChapters: true, durationSeconds: 5 } });
+    expect(item.breaks!.marks.map((mark) => mark.atSeconds)).toEqual([2]);
+    const before = events.length;
+    await ok('media.update', {
+      id: clip.id,
+      chapters: [
+        { title: 'one', startSeconds: 0 },
+        { title: 'two', startSeconds: 1 },
+        { title: 'three', startSeconds: 3 },
+      ],
+    });
+    expect(events.slice(before).some((entry) => entry.event === 'schedule.changed')).toBe(true);
+    const [listed] = await ok<ScheduleItem[]>('schedule.list', { from: at(7200), to: at(7300) });
+    expect(listed!.breaks!.marks.map((mark) => [mark.atSeconds, mark.startAt])).toEqual([
+      [1, at(7201)],
+      [3, at(7208)],
+    ]);
+    expect(listed!.durationSeconds).toBeCloseTo(clip.durationSeconds! + 10, 6);
+    await ok('schedule.remove', { ids: [item.id] });
   });
 
   it('keeps the playout settings and emits playout.settings', async () => {

@@ -311,6 +311,26 @@ describe('problems and the plan', () => {
     expect(service.settings().fillerMediaIds).toEqual([]);
   });
 
+  it('tells playout to plan again after an edit, a filler change and a library change; announces filler that left with its media', () => {
+    const show = addMedia('show.mp4', 60);
+    const ident = addMedia('ident.mp4', 10);
+    let replans = 0;
+    const unsubscribe = service.onChanged(() => replans++);
+    service.add({ mediaId: show.id, startAt: iso(T0) });
+    service.setSettings({ fillerMediaIds: [ident.id, show.id] });
+    expect(replans).toBe(2);
+    const events = changed.length;
+    service.mediaChanged(); // nothing left the filler list: no playout.settings
+    expect([replans, changed.length, settingsEvents.length]).toEqual([3, events + 1, 1]);
+    expect(changed.at(-1)!.revision).toBe(changed.at(-2)!.revision); // no edit: the same revision
+    media.remove(ident.id);
+    service.mediaChanged();
+    expect(settingsEvents.at(-1)!.fillerMediaIds).toEqual([show.id]);
+    unsubscribe();
+    service.trim({ id: service.list()[0]!.id, durationSeconds: 30 });
+    expect(replans).toBe(4);
+  });
+
   it('gives startFrame/startPts only while playout locates frames', () => {
     const show = addMedia('show.mp4', 60);
     service.add({ mediaId: show.id, startAt: iso(T0) });

@@ -74,9 +74,12 @@ export class ScheduleService implements PlayoutPlanSource {
   readonly #options: ScheduleServiceOptions;
   readonly #listeners = new Set<() => void>();
   #frameLocator: FrameLocator | null = null;
+  /** The filler list last announced (playout.settings), to tell when removed media took some out of it. */
+  #lastFiller: string;
 
   constructor(options: ScheduleServiceOptions) {
     this.#options = options;
+    this.#lastFiller = options.repository.settings().fillerMediaIds.join(',');
   }
 
   // Commands.
@@ -217,8 +220,26 @@ export class ScheduleService implements PlayoutPlanSource {
         }
       }
     });
+    this.#lastFiller = settings.fillerMediaIds.join(',');
     this.#options.onSettings(settings);
+    this.#notifyPlan(); // the filler in the gaps may have changed
     return settings;
+  }
+
+  /**
+   * The library changed (media.changed): chapters move breaks and lengths, a failed or removed
+   * media gives its items a problem, and removed media leaves the filler list (its rows cascade).
+   * Clients list again, playout plans again.
+   */
+  mediaChanged(): void {
+    const settings = this.settings();
+    const filler = settings.fillerMediaIds.join(',');
+    if (filler !== this.#lastFiller) {
+      this.#lastFiller = filler;
+      this.#options.onSettings(settings);
+    }
+    this.#options.onChanged({ revision: this.#options.repository.revision() });
+    this.#notifyPlan();
   }
 
   /**
@@ -273,8 +294,10 @@ export class ScheduleService implements PlayoutPlanSource {
       if (settings.hideFillerInGuide || endMs <= startMs) return;
       entries.push({ itemId: null, kind: 'filler', title: 'Filler', description: 'Filler until the next programme.', startMs, endMs });
     };
-    for (const item of items) {
-      if (item.startMs < cursor) continue; // overlapped by the one before (chapters edited since): not aired
+    for (const [index, item] of items.entries()) {
+      // As playout plays it (plan-pieces.ts): an item that runs into the next is cut at its start.
+      const endMs = Math.min(item.endMs, items[index + 1]?.startMs ?? Number.POSITIVE_INFINITY);
+      if (endMs <= item.startMs) continue;
       filler(cursor, item.startMs);
       const view = this.#clientItem(item, context);
       const breaks = item.breakMarks.length > 0 ? `, with ${item.breakMarks.length} break${item.breakMarks.length === 1 ? '' : 's'}` : '';
@@ -282,14 +305,24 @@ export class ScheduleService implements PlayoutPlanSource {
         item.kind === 'live'
           ? `Live: ${view.title}, ${formatDuration(view.durationSeconds)}.`
           : `${view.title}, ${formatDuration(view.durationSeconds)}${breaks}.`;
-      entries.push({ itemId: item.id, kind: item.kind, title: view.title, description, startMs: item.startMs, endMs: item.endMs });
-      cursor = item.endMs;
+      entries.push({ itemId: item.id, kind: item.kind, title: view.title, description, startMs: item.startMs, endMs });
+      cursor = endMs;
     }
     filler(cursor, toMs);
     return { settings, entries };
   }
 
   // Inside.
+
+  #notifyPlan(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.#options.log.error('schedule listener failed', { error });
+      }
+    }
+  }
 
   #nowMs(): number {
     return (this.#options.now?.() ?? new Date()).getTime();
@@ -432,13 +465,7 @@ export class ScheduleService implements PlayoutPlanSource {
     }, new Date(nowMs));
     this.#options.log.info('schedule edited', { revision: committed.revision, field, ...(editedId !== null && editedId >= 0 ? { id: editedId } : {}) });
     this.#options.onChanged({ revision: committed.revision });
-    for (const listener of this.#listeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.#options.log.error('schedule listener failed', { error });
-      }
-    }
+    this.#notifyPlan();
     return { revision: committed.revision, ids: committed.result, newIds: committed.newIds };
   }
 }
