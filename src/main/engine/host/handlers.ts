@@ -259,12 +259,21 @@ export function createHandlers(engine: Engine): HandlerTable {
     'alerts.log': ({ limit }) => engine.alerts.log(limit),
 
     // The media library (#14): the library answers and emits media.changed itself.
-    'media.import': ({ path }) => engine.media.import(path),
+    // The schedule's rules around it: what has aired is pinned before chapters can change (a
+    // re-import or an edit), so aired items' breaks never move what is on air; media that an item
+    // not yet aired plays stays (CONFLICT naming the items).
+    'media.import': ({ path }) => {
+      engine.schedule.pinStarted();
+      return engine.media.import(path);
+    },
     'media.list': () => engine.media.list(),
-    'media.update': ({ id, name, chapters }) => engine.media.update(id, { name, chapters }),
-    // Media that an item not yet aired plays stays: CONFLICT naming the items (the schedule's rule).
+    'media.update': ({ id, name, chapters }) => {
+      if (chapters !== undefined) engine.schedule.pinStarted();
+      return engine.media.update(id, { name, chapters });
+    },
     'media.remove': ({ id }) => {
       engine.schedule.refuseMediaRemoval(id);
+      engine.schedule.pinStarted();
       return engine.media.remove(id);
     },
 

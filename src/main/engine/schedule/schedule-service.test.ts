@@ -214,6 +214,31 @@ describe('validation', () => {
     expect(() => service.move({ id: 12345, startAt: iso(T0) })).toThrow(expect.objectContaining({ apiCode: 'NOT_FOUND', field: 'id' }));
   });
 
+  it('pins started followers, so chapters edited on an aired item do not move what is on air', () => {
+    const chapters = [
+      { title: 'a', startSeconds: 0 },
+      { title: 'b', startSeconds: 30 },
+    ];
+    const show = addMedia('show.mp4', 60, chapters);
+    const a = service.add({ mediaId: show.id, startAt: iso(T0), breaks: { atChapters: true, durationSeconds: 10 } });
+    const b = service.add({ mediaId: show.id, after: a.id });
+    const c = service.add({ mediaId: show.id, after: b.id });
+    nowMs = T0 + 100 * S; // b is on air (70 s – 130 s)
+    const startOf = (id: number) => service.list({ from: iso(T0) }).find((item) => item.id === id)!.startAt;
+    // Unpinned, a chapter added to a's media would add a break to a and push b off its start.
+    media.update(show.id, { chapters: [...chapters, { title: 'c', startSeconds: 45 }] });
+    expect(startOf(b.id)).toBe(iso(T0 + 80 * S));
+    media.update(show.id, { chapters });
+    service.pinStarted();
+    expect(service.list({ from: iso(T0) }).find((item) => item.id === b.id)).toMatchObject({ anchor: 'fixed', startAt: iso(T0 + 70 * S) });
+    expect(service.list({ from: iso(T0) }).find((item) => item.id === c.id)).toMatchObject({ anchor: 'follows', afterId: b.id });
+    media.update(show.id, { chapters: [...chapters, { title: 'c', startSeconds: 45 }] });
+    expect(startOf(b.id)).toBe(iso(T0 + 70 * S));
+    const revision = changed.at(-1)!.revision;
+    service.pinStarted(); // nothing more to pin: no write
+    expect(changed.at(-1)!.revision).toBe(revision);
+  });
+
   it('lists what overlaps the range, a week by default, at most 31 days', () => {
     const show = addMedia('show.mp4', 600);
     service.add({ mediaId: show.id, startAt: iso(T0) });

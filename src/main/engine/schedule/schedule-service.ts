@@ -19,6 +19,7 @@ import {
   isoOf,
   moveItem,
   NEW_ITEM_ID,
+  pinStarted,
   removeItems,
   resolveTimeline,
   type ResolvedItem,
@@ -254,6 +255,25 @@ export class ScheduleService implements PlayoutPlanSource {
     const named = playing.slice(0, 5).map(describeItem).join(', ');
     const more = playing.length > 5 ? ` and ${playing.length - 5} more` : '';
     throw new ScheduleError('CONFLICT', `id: media ${mediaId} is in the schedule: ${named}${more}. Remove those items first.`, { field: 'id' });
+  }
+
+  /**
+   * Fixes every started item that follows another at the time it started. A follower's start is
+   * worked out from the items before it, and their lengths from their media's chapters (breaks):
+   * the library calls this before it changes chapters or removes media, so a change to an item
+   * that has aired cannot move what is on air now or the rest of its chain.
+   */
+  pinStarted(): void {
+    const nowMs = this.#nowMs();
+    const context = this.#context();
+    const resolved = this.#resolve(this.#options.repository.items(), context);
+    if (!resolved.some((item) => item.afterId !== null && item.startMs <= nowMs)) return;
+    const committed = this.#options.repository.edit(
+      (items) => ({ items: pinStarted(items, this.#resolve(items, context), nowMs), result: () => null }),
+      new Date(nowMs),
+    );
+    this.#options.log.info('started items pinned to their start times', { revision: committed.revision });
+    this.#options.onChanged({ revision: committed.revision });
   }
 
   // Playout.

@@ -29,9 +29,12 @@ export interface ResolvedItem extends TimelineItem {
 /** The chapters of an item's media ([] for live items and media no longer in the library). */
 export type ChaptersOf = (item: TimelineItem) => readonly MediaChapter[];
 
-/** Float dust from adding seconds × 1000 stays below a microsecond; round it away so equal stays equal. */
+/**
+ * Wall times are whole milliseconds (as stored: ISO text to the ms), so a follower's start can be
+ * stored as a fixed time exactly (pinStarted) and equal stays equal. Playout turns them into frames.
+ */
 function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+  return Math.round(ms);
 }
 
 /** The chapter starts (file time) that make breaks: strictly inside (in, in + play). */
@@ -93,7 +96,7 @@ export function resolveTimeline(items: readonly TimelineItem[], chaptersOf: Chap
 }
 
 export function isoOf(ms: number): string {
-  return new Date(Math.floor(ms)).toISOString();
+  return new Date(ms).toISOString();
 }
 
 /** `"Title" (item 12, 2026-12-06T20:00:00.000Z–2026-12-06T21:00:00.000Z)`: how refusals name an item. */
@@ -248,6 +251,14 @@ export function updateItem(
  * Removes items. The follower of a removed item that followed another follows that one instead
  * (the chain closes up); the follower of a removed fixed item stays where it was, fixed there.
  */
+/** Started items that follow another become fixed where they started (see ScheduleService.pinStarted). */
+export function pinStarted(items: readonly TimelineItem[], resolved: readonly ResolvedItem[], nowMs: number): TimelineItem[] {
+  const startOf = new Map(resolved.map((item) => [item.id, item.startMs]));
+  return copy(items).map((item) =>
+    item.afterId !== null && startOf.get(item.id)! <= nowMs ? { ...item, startAtMs: startOf.get(item.id)!, afterId: null } : item,
+  );
+}
+
 export function removeItems(items: readonly TimelineItem[], ids: readonly number[], resolved: readonly ResolvedItem[]): TimelineItem[] {
   let next = copy(items);
   const startOf = new Map(resolved.map((item) => [item.id, item.startMs]));
@@ -258,7 +269,7 @@ export function removeItems(items: readonly TimelineItem[], ids: readonly number
       if (item.afterId !== null) follower.afterId = item.afterId;
       else {
         follower.afterId = null;
-        follower.startAtMs = Math.floor(startOf.get(follower.id)!);
+        follower.startAtMs = startOf.get(follower.id)!;
       }
     }
     next = next.filter((each) => each.id !== id);
