@@ -374,7 +374,6 @@ export const migrations: readonly Migration[] = [
           name                  TEXT NOT NULL,
           loudness_target_lufs  REAL NOT NULL DEFAULT -23,           -- EBU R128
           hide_filler_in_guide  INTEGER NOT NULL DEFAULT 0 CHECK (hide_filler_in_guide IN (0, 1)),
-          playout_enabled       INTEGER NOT NULL DEFAULT 0 CHECK (playout_enabled IN (0, 1)),
           schedule_revision     INTEGER NOT NULL DEFAULT 0,         -- +1 with every committed edit
           created_at            TEXT NOT NULL,
           updated_at            TEXT NOT NULL

@@ -158,8 +158,6 @@ describe('ScheduleRepository', () => {
     expect(repository.settings().fillerMediaIds).toEqual([two.id, one.id, two.id]);
     expect(media.remove(one.id)).toBe(true);
     expect(repository.settings().fillerMediaIds).toEqual([two.id, two.id]);
-    repository.setPlayoutEnabled(true);
-    expect(repository.playoutEnabled()).toBe(true);
   });
 
   it('keeps an item when its media row goes (history), with its title; its link is gone', () => {

@@ -39,7 +39,6 @@ interface ChannelRow {
   name: string;
   loudness_target_lufs: number;
   hide_filler_in_guide: number;
-  playout_enabled: number;
   schedule_revision: number;
 }
 
@@ -175,15 +174,6 @@ export class ScheduleRepository {
       }
       return this.settings();
     })();
-  }
-
-  /** Whether playout has the program (playout.setEnabled); kept across restarts. */
-  playoutEnabled(): boolean {
-    return this.#channel().playout_enabled === 1;
-  }
-
-  setPlayoutEnabled(enabled: boolean, now = new Date()): void {
-    this.#db.prepare('UPDATE channels SET playout_enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now.toISOString(), CHANNEL_ID);
   }
 
   #channel(): ChannelRow {
