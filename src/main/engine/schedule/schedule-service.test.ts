@@ -172,6 +172,16 @@ describe('validation', () => {
     expect(() => service.trim({ id: b.id, inSeconds: 700, durationSeconds: 600 })).toThrow(
       expect.objectContaining({ apiCode: 'BAD_ARGUMENT', field: 'durationSeconds', message: expect.stringContaining('past its end (1200 s)') }),
     );
+    // A head trim of a fixed item that keeps its end, in one edit: earlier start, earlier in point.
+    service.trim({ id: fixed.id, inSeconds: 100, durationSeconds: 1100, startAt: iso(T0 + 3100 * S) });
+    expect(service.trim({ id: fixed.id, inSeconds: 0, durationSeconds: 1200, startAt: iso(T0 + 3000 * S) })).toMatchObject({
+      startAt: iso(T0 + 3000 * S),
+      inSeconds: 0,
+      playSeconds: 1200,
+    });
+    expect(() => service.trim({ id: b.id, durationSeconds: 100, startAt: iso(T0 + 5000 * S) })).toThrow(
+      expect.objectContaining({ apiCode: 'BAD_ARGUMENT', field: 'startAt' }),
+    );
     const longer = addMedia('long.mp4', 4000);
     expect(() => service.add({ mediaId: longer.id, after: b.id })).toThrow(new RegExp(`It would overlap "show.mp4" \\(item ${fixed.id}`));
     const c = service.add({ mediaId: longer.id, startAt: iso(T0 + 86400 * S) });

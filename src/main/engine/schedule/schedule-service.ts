@@ -150,18 +150,31 @@ export class ScheduleService implements PlayoutPlanSource {
     );
   }
 
-  /** `inSeconds` alone keeps the item's out point in the file (the head is trimmed). */
-  trim(args: { id: number; inSeconds?: number | undefined; durationSeconds?: number | undefined }): ScheduleItem {
-    const field = args.durationSeconds !== undefined ? 'durationSeconds' : 'inSeconds';
-    const endOnly = args.inSeconds === undefined;
+  /**
+   * `inSeconds` alone keeps the item's out point in the file (the head is trimmed). `startAt` moves
+   * a fixed item's start in the same edit (a head trim that keeps the end).
+   */
+  trim(args: { id: number; inSeconds?: number | undefined; durationSeconds?: number | undefined; startAt?: string | undefined }): ScheduleItem {
+    const field = args.startAt !== undefined ? 'startAt' : args.durationSeconds !== undefined ? 'durationSeconds' : 'inSeconds';
+    const endOnly = args.inSeconds === undefined && args.startAt === undefined;
     return this.#edit(args.id, field, endOnly, (items) => {
       const item = items.find((each) => each.id === args.id);
       if (!item) throw new ScheduleError('NOT_FOUND', `id: no schedule item with id ${args.id}.`, { field: 'id' });
+      if (args.startAt !== undefined && item.startAtMs === null) {
+        throw new ScheduleError(
+          'BAD_REFERENCE',
+          `startAt: item ${item.id} follows item ${item.afterId}, so its start is that item's end; move it to fix its start.`,
+          {
+            field: 'startAt',
+          },
+        );
+      }
+      const start = args.startAt === undefined ? {} : { startAtMs: Date.parse(args.startAt) };
       if (item.kind === 'live') {
         if (args.inSeconds !== undefined && args.inSeconds !== 0) {
           throw new ScheduleError('BAD_RANGE', 'inSeconds: a live block has no in point; trim its durationSeconds.', { field: 'inSeconds' });
         }
-        return updateItem(items, item.id, { playSeconds: args.durationSeconds ?? item.playSeconds });
+        return updateItem(items, item.id, { playSeconds: args.durationSeconds ?? item.playSeconds, ...start });
       }
       const inSeconds = args.inSeconds ?? item.inSeconds;
       const playSeconds = args.durationSeconds ?? item.inSeconds + item.playSeconds - inSeconds;
@@ -180,7 +193,7 @@ export class ScheduleService implements PlayoutPlanSource {
           { field: at },
         );
       }
-      return updateItem(items, item.id, { inSeconds, playSeconds });
+      return updateItem(items, item.id, { inSeconds, playSeconds, ...start });
     });
   }
 

@@ -240,7 +240,7 @@ export function moveItem(items: readonly TimelineItem[], id: number, to: { start
 export function updateItem(
   items: readonly TimelineItem[],
   id: number,
-  changes: Partial<Pick<TimelineItem, 'inSeconds' | 'playSeconds' | 'breakSeconds' | 'title'>>,
+  changes: Partial<Pick<TimelineItem, 'inSeconds' | 'playSeconds' | 'breakSeconds' | 'title' | 'startAtMs'>>,
 ): TimelineItem[] {
   const next = copy(items);
   Object.assign(find(next, id), changes);
