@@ -46,7 +46,10 @@ function fill(span: Span, window: Span, fillers: readonly FillerMedia[], standsI
     });
     return;
   }
-  const cycleMs = fillers.reduce((sum, filler) => sum + filler.durationSeconds * 1000, 0);
+  // Whole ms (as every schedule time is), so skipping whole cycles lands exactly where laying them
+  // one by one does.
+  const lengthsMs = fillers.map((filler) => Math.max(1, Math.round(filler.durationSeconds * 1000)));
+  const cycleMs = lengthsMs.reduce((sum, length) => sum + length, 0);
   let anchor: number;
   if (Number.isFinite(span.startMs)) anchor = span.startMs;
   else if (Number.isFinite(span.endMs)) anchor = span.endMs - Math.max(1, Math.ceil((span.endMs - window.startMs) / cycleMs)) * cycleMs;
@@ -55,7 +58,7 @@ function fill(span: Span, window: Span, fillers: readonly FillerMedia[], standsI
   const stop = Math.min(window.endMs, span.endMs);
   for (let index = 0; cursor < stop && out.length < MAX_PIECES_PER_WINDOW; index = (index + 1) % fillers.length) {
     const filler = fillers[index]!;
-    const endMs = Math.min(cursor + filler.durationSeconds * 1000, span.endMs);
+    const endMs = Math.min(cursor + lengthsMs[index]!, span.endMs);
     if (endMs > window.startMs) {
       out.push({
         kind: 'filler',

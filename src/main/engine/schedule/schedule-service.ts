@@ -293,7 +293,10 @@ export class ScheduleService implements PlayoutPlanSource {
 
   piecesBetween(fromMs: number, toMs: number): PlanPiece[] {
     const context = this.#context();
-    const items = this.#resolve(this.#options.repository.items(), context).map((item) => this.#plannable(item, context));
+    // Only the items in the window air from this answer: the disk is looked at for those alone.
+    const items = this.#resolve(this.#options.repository.items(), context).map((item) =>
+      this.#plannable(item, context, item.endMs > fromMs && item.startMs < toMs),
+    );
     return planPieces(items, this.#fillers(context), fromMs, toMs);
   }
 
@@ -425,12 +428,12 @@ export class ScheduleService implements PlayoutPlanSource {
     };
   }
 
-  #plannable(item: ResolvedItem, context: ReadContext): PlannableItem {
+  #plannable(item: ResolvedItem, context: ReadContext, inWindow: boolean): PlannableItem {
     const media = item.kind === 'media' ? this.#media(item.mediaId, context) : null;
     return {
       ...item,
       title: this.#title(item, context),
-      problem: this.#problem(item, context),
+      problem: inWindow ? this.#problem(item, context) : null,
       path: media?.path ?? null,
       loudnessLufs: media?.loudnessLufs ?? null,
     };
