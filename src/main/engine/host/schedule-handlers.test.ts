@@ -9,7 +9,9 @@ import { type CommandEnvelope, type CommandError, type EventName, httpStatusOf }
 import type { MediaItem } from '../../../shared/media.ts';
 import type { ScheduleItem } from '../../../shared/schedule.ts';
 import { Logger } from '../log.ts';
+import type { ProgramLifecycleEvents } from '../program/on-air-control.ts';
 import { Engine } from './engine.ts';
+import { connectScheduleToPlayout } from './schedule-handlers.ts';
 
 const trusted = { trusted: true };
 let work: string;
@@ -131,5 +133,45 @@ describe('schedule commands', () => {
     expect(events.filter((entry) => entry.event === 'playout.settings').at(-1)!.payload).toEqual(saved);
     expect(await refused('playout.setSettings', { fillerMediaIds: [4242] })).toMatchObject({ code: 'BAD_ARGUMENT', field: 'fillerMediaIds.0' });
     expect(await ok('playout.getSettings')).toEqual(saved);
+  });
+});
+
+describe('connectScheduleToPlayout', () => {
+  it('gives playout the plan and settings, and the list the frames playout knows while the program runs', async () => {
+    const started = new Set<() => void>();
+    const stopped = new Set<() => void>();
+    const lifecycle = {
+      onStarted: (listener: () => void) => {
+        started.add(listener);
+        return () => started.delete(listener);
+      },
+      onStopped: (listener: () => void) => {
+        stopped.add(listener);
+        return () => stopped.delete(listener);
+      },
+    } as unknown as ProgramLifecycleEvents;
+    let attached: { plan: unknown; settings: () => { channelName: string } } | null = null;
+    let running = false;
+    const playout = {
+      useSchedule: (plan: unknown, settings: () => { loudnessTargetLufs: number; channelName: string }) => {
+        attached = { plan, settings };
+      },
+      framesOf: (itemId: number) => (running ? { startFrame: itemId * 1000, startPts: 126000 + itemId } : null),
+    };
+    const disconnect = connectScheduleToPlayout(engine.schedule, playout, lifecycle);
+    expect(attached!.plan).toBe(engine.schedule);
+    expect(attached!.settings().channelName).toBe((await ok('playout.getSettings')).channelName);
+    const item = await ok<ScheduleItem>('schedule.add', { mediaId: clip.id, startAt: at(9000) });
+    const listed = async () => (await ok<ScheduleItem[]>('schedule.list', { from: at(9000), to: at(9010) }))[0]!;
+    expect(await listed()).not.toHaveProperty('startFrame');
+    running = true;
+    const before = events.length;
+    for (const listener of started) listener();
+    expect(events.slice(before).map((entry) => entry.event)).toContain('schedule.changed');
+    expect(await listed()).toMatchObject({ startFrame: item.id * 1000, startPts: 126000 + item.id });
+    disconnect();
+    expect([started.size, stopped.size]).toEqual([0, 0]);
+    expect(await listed()).not.toHaveProperty('startFrame');
+    await ok('schedule.remove', { ids: [item.id] });
   });
 });
