@@ -2,7 +2,7 @@
 // asks again with a window that slides), an overrunning item cut at the next one's start.
 import { describe, expect, it } from 'vitest';
 import type { PlanPiece } from '../playout/plan.ts';
-import { type FillerMedia, type PlannableItem, planPieces } from './plan-pieces.ts';
+import { type FillerMedia, type PlannableItem, planPieces, SLATE_BLOCK_MS } from './plan-pieces.ts';
 
 const T0 = Date.parse('2026-12-06T20:00:00Z');
 const S = 1000;
@@ -64,7 +64,7 @@ describe('planPieces', () => {
   it('gives every window the same pieces: those of a wide window that overlap it', () => {
     const wideFrom = T0 - 500 * S;
     const wideTo = T0 + 600 * S;
-    for (const list of [fillers, oddFillers]) {
+    for (const list of [fillers, oddFillers, []]) {
       const wide = planPieces(items, list, wideFrom, wideTo);
       expectGapless(wide, wideFrom, wideTo);
       const random = randoms(20261206);
@@ -91,6 +91,18 @@ describe('planPieces', () => {
     expect(pieces.at(-1)).toMatchObject({ kind: 'filler', standsInFor: null, startMs: expect.any(Number) });
   });
 
+  it('keeps the start of the piece on air when an item is added into its gap: only its end moves', () => {
+    for (const list of [fillers, []]) {
+      const nowMs = T0 - 123_456;
+      const [onAir] = planPieces([], list, nowMs, nowMs + 15 * S);
+      const [after] = planPieces([media(9, nowMs + 2 * S, 30)], list, nowMs, nowMs + 15 * S);
+      expect(after).toEqual({ ...onAir, endMs: Math.min(onAir!.endMs, nowMs + 2 * S) });
+      const [later] = planPieces([media(1, T0 - 3600 * S, 60), media(9, nowMs + 2 * S, 30)], list, nowMs, nowMs + 15 * S);
+      const [before] = planPieces([media(1, T0 - 3600 * S, 60)], list, nowMs, nowMs + 15 * S);
+      expect(later).toEqual({ ...before, endMs: Math.min(before!.endMs, nowMs + 2 * S) });
+    }
+  });
+
   it('cuts an item that runs into the next at its start; an empty schedule is filler from the epoch, or the slate', () => {
     const overrun = planPieces([media(1, T0, 150), media(3, T0 + 100 * S, 10)], [], T0, T0 + 110 * S);
     expect(overrun.map((piece) => [piece.kind, piece.startMs - T0, piece.endMs - T0])).toEqual([
@@ -100,8 +112,18 @@ describe('planPieces', () => {
     const empty = planPieces([], fillers, T0, T0 + 60 * S);
     expectGapless(empty, T0, T0 + 60 * S);
     expect(empty[0]!.startMs % (20.5 * S)).toBe(0); // whole cycles from the epoch
-    expect(planPieces([], [], T0, T0 + 60 * S)).toEqual([
-      { kind: 'filler', mediaId: null, title: 'Slate', path: null, startMs: T0, endMs: T0 + 60 * S, inSeconds: 0, loudnessLufs: null, standsInFor: null },
+    expect(planPieces([], [], T0 + 5 * S, T0 + 60 * S)).toEqual([
+      {
+        kind: 'filler',
+        mediaId: null,
+        title: 'Slate',
+        path: null,
+        startMs: T0,
+        endMs: T0 + SLATE_BLOCK_MS,
+        inSeconds: 0,
+        loudnessLufs: null,
+        standsInFor: null,
+      },
     ]);
   });
 });

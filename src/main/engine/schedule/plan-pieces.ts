@@ -2,9 +2,10 @@
 // Pure: the service gives it the resolved items (with their problems) and the usable filler.
 //
 // Pieces are the same whichever window is asked for, so playout can ask again with a window that
-// slides: a gap's filler is laid from the gap's start (the end of the item before it); a gap with
-// no item before it is laid backwards in whole filler cycles from the item after it, and an empty
-// schedule's in whole cycles from the epoch.
+// slides and know each piece by its start: a gap's filler is laid from the gap's start (the end of
+// the item before it), or with no item before it in whole filler cycles from the epoch; the slate
+// likewise, in SLATE_BLOCK_MS blocks. An edit that shortens a gap (an item added into it) only
+// moves the end of the piece on air, never its start.
 import type { PlanPiece } from '../playout/plan.ts';
 import type { ResolvedItem } from './timeline.ts';
 
@@ -23,6 +24,9 @@ export interface FillerMedia {
   loudnessLufs: number | null;
 }
 
+/** The slate comes in blocks this long from its gap's start (or the epoch): a piece's start never depends on the window. */
+export const SLATE_BLOCK_MS = 10 * 60 * 1000;
+
 /** A safety bound: a window asking for more pieces than this is cut there (playout asks for minutes). */
 export const MAX_PIECES_PER_WINDOW = 100_000;
 
@@ -33,27 +37,20 @@ interface Span {
 
 function fill(span: Span, window: Span, fillers: readonly FillerMedia[], standsInFor: { itemId: number; reason: string } | null, out: PlanPiece[]): void {
   if (fillers.length === 0) {
-    out.push({
-      kind: 'filler',
-      mediaId: null,
-      title: 'Slate',
-      path: null,
-      startMs: Number.isFinite(span.startMs) ? span.startMs : window.startMs,
-      endMs: Number.isFinite(span.endMs) ? span.endMs : window.endMs,
-      inSeconds: 0,
-      loudnessLufs: null,
-      standsInFor,
-    });
+    const slate = (startMs: number, endMs: number) =>
+      out.push({ kind: 'filler', mediaId: null, title: 'Slate', path: null, startMs, endMs, inSeconds: 0, loudnessLufs: null, standsInFor });
+    const anchor = Number.isFinite(span.startMs) ? span.startMs : 0;
+    let blockStart = anchor + Math.max(0, Math.floor((window.startMs - anchor) / SLATE_BLOCK_MS)) * SLATE_BLOCK_MS;
+    for (; blockStart < Math.min(window.endMs, span.endMs) && out.length < MAX_PIECES_PER_WINDOW; blockStart += SLATE_BLOCK_MS) {
+      slate(Math.max(blockStart, span.startMs), Math.min(blockStart + SLATE_BLOCK_MS, span.endMs));
+    }
     return;
   }
   // Whole ms (as every schedule time is), so skipping whole cycles lands exactly where laying them
   // one by one does.
   const lengthsMs = fillers.map((filler) => Math.max(1, Math.round(filler.durationSeconds * 1000)));
   const cycleMs = lengthsMs.reduce((sum, length) => sum + length, 0);
-  let anchor: number;
-  if (Number.isFinite(span.startMs)) anchor = span.startMs;
-  else if (Number.isFinite(span.endMs)) anchor = span.endMs - Math.max(1, Math.ceil((span.endMs - window.startMs) / cycleMs)) * cycleMs;
-  else anchor = Math.floor(window.startMs / cycleMs) * cycleMs;
+  const anchor = Number.isFinite(span.startMs) ? span.startMs : 0;
   let cursor = anchor + Math.max(0, Math.floor((window.startMs - anchor) / cycleMs)) * cycleMs;
   const stop = Math.min(window.endMs, span.endMs);
   for (let index = 0; cursor < stop && out.length < MAX_PIECES_PER_WINDOW; index = (index + 1) % fillers.length) {

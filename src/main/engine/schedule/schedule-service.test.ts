@@ -298,12 +298,14 @@ describe('problems and the plan', () => {
     expect(pieces[0]).toMatchObject({ kind: 'media', itemId: a.id, inSeconds: 0, path: show.path, breaks: [{ atSeconds: 30, durationSeconds: 5 }] });
     expect(pieces.filter((piece) => piece.kind === 'filler').every((piece) => piece.inSeconds === 0 && piece.standsInFor === null)).toBe(true);
     for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.startMs).toBe(pieces[i - 1]!.endMs);
-    // A window inside: the same pieces. Before the first item, whole cycles end where it starts.
+    // A window inside: the same pieces. Before the first item, the cycles run from the epoch
+    // (T0 is 30 s past a 35 s cycle's start), the last cut where the item starts.
     expect(service.piecesBetween(T0 + 101 * S, T0 + 111 * S)).toEqual(pieces.slice(3, 5));
+    expect(T0 % (35 * S)).toBe(30 * S);
     expect(kinds(service.piecesBetween(T0 - 40 * S, T0 + S))).toEqual([
-      ['filler', -60 * S, -35 * S, 'promo.mp4'],
-      ['filler', -35 * S, -25 * S, 'ident.mp4'],
-      ['filler', -25 * S, 0, 'promo.mp4'],
+      ['filler', -55 * S, -30 * S, 'promo.mp4'],
+      ['filler', -30 * S, -20 * S, 'ident.mp4'],
+      ['filler', -20 * S, 0, 'promo.mp4'],
       ['media', 0, 65 * S, 'show.mp4'],
     ]);
   });
