@@ -65,6 +65,18 @@ interface ReadContext {
   exists: Map<string, boolean>;
 }
 
+/** The index of the first item (sorted by start) that starts at or after `ms`; the length when none does. */
+function firstIndexStartingAtOrAfter(items: readonly ResolvedItem[], ms: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle]!.startMs < ms) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 function formatDuration(seconds: number): string {
   const whole = Math.round(seconds);
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -75,6 +87,9 @@ export class ScheduleService implements PlayoutPlanSource {
   readonly #options: ScheduleServiceOptions;
   readonly #listeners = new Set<() => void>();
   #frameLocator: FrameLocator | null = null;
+  /** The resolved timeline, sorted by start, as of `#cachedRevision`; dropped by edits and library changes. */
+  #cached: ResolvedItem[] | null = null;
+  #cachedRevision = -1;
   /** The filler list last announced (playout.settings), to tell when removed media took some out of it. */
   #lastFiller: string;
 
@@ -93,7 +108,7 @@ export class ScheduleService implements PlayoutPlanSource {
       throw new ScheduleError('BAD_RANGE', `to: at most ${MAX_LIST_SPAN_SECONDS / 86400} days after from.`, { field: 'to' });
     }
     const context = this.#context();
-    return this.#resolve(this.#options.repository.items(), context)
+    return this.#timeline(context)
       .filter((item) => item.endMs > fromMs && item.startMs < toMs)
       .map((item) => this.#clientItem(item, context));
   }
@@ -246,6 +261,7 @@ export class ScheduleService implements PlayoutPlanSource {
    * Clients list again, playout plans again.
    */
   mediaChanged(): void {
+    this.#cached = null;
     const settings = this.settings();
     const filler = settings.fillerMediaIds.join(',');
     if (filler !== this.#lastFiller) {
@@ -263,7 +279,7 @@ export class ScheduleService implements PlayoutPlanSource {
   refuseMediaRemoval(mediaId: number): void {
     const nowMs = this.#nowMs();
     const context = this.#context();
-    const playing = this.#resolve(this.#options.repository.items(), context).filter((item) => item.mediaId === mediaId && item.endMs > nowMs);
+    const playing = this.#timeline(context).filter((item) => item.mediaId === mediaId && item.endMs > nowMs);
     if (playing.length === 0) return;
     const named = playing.slice(0, 5).map(describeItem).join(', ');
     const more = playing.length > 5 ? ` and ${playing.length - 5} more` : '';
@@ -279,7 +295,7 @@ export class ScheduleService implements PlayoutPlanSource {
   pinStarted(): void {
     const nowMs = this.#nowMs();
     const context = this.#context();
-    const resolved = this.#resolve(this.#options.repository.items(), context);
+    const resolved = this.#timeline(context);
     if (!resolved.some((item) => item.afterId !== null && item.startMs <= nowMs)) return;
     const committed = this.#options.repository.edit(
       (items) => ({ items: pinStarted(items, this.#resolve(items, context), nowMs), result: () => null }),
@@ -293,10 +309,15 @@ export class ScheduleService implements PlayoutPlanSource {
 
   piecesBetween(fromMs: number, toMs: number): PlanPiece[] {
     const context = this.#context();
-    // Only the items in the window air from this answer: the disk is looked at for those alone.
-    const items = this.#resolve(this.#options.repository.items(), context).map((item) =>
-      this.#plannable(item, context, item.endMs > fromMs && item.startMs < toMs),
-    );
+    // Playout asks every second: only the items around the window are looked at (and the disk
+    // for those in it). Before the window only the last item that starts before it can reach into
+    // it (each earlier one ends by the next one's start), and it gives the next gap its start.
+    const timeline = this.#timeline(context);
+    const firstInOrAfter = firstIndexStartingAtOrAfter(timeline, fromMs);
+    const firstAfter = firstIndexStartingAtOrAfter(timeline, toMs);
+    const items = timeline
+      .slice(Math.max(0, firstInOrAfter - 1), firstAfter + 1)
+      .map((item) => this.#plannable(item, context, item.endMs > fromMs && item.startMs < toMs));
     return planPieces(items, this.#fillers(context), fromMs, toMs);
   }
 
@@ -323,7 +344,7 @@ export class ScheduleService implements PlayoutPlanSource {
   guide(fromMs: number, toMs: number): { settings: PlayoutSettings; entries: GuideEntry[] } {
     const settings = this.settings();
     const context = this.#context();
-    const items = this.#resolve(this.#options.repository.items(), context).filter((item) => item.endMs > fromMs && item.startMs < toMs);
+    const items = this.#timeline(context).filter((item) => item.endMs > fromMs && item.startMs < toMs);
     const entries: GuideEntry[] = [];
     let cursor = fromMs;
     const filler = (startMs: number, endMs: number) => {
@@ -349,6 +370,19 @@ export class ScheduleService implements PlayoutPlanSource {
   }
 
   // Inside.
+
+  /**
+   * Every item resolved, by start. Kept between calls (playout reads the plan every second): an
+   * edit moves the revision, and a library change (chapters, media gone) calls mediaChanged().
+   */
+  #timeline(context: ReadContext): ResolvedItem[] {
+    const revision = this.#options.repository.revision();
+    if (this.#cached === null || this.#cachedRevision !== revision) {
+      this.#cached = this.#resolve(this.#options.repository.items(), context);
+      this.#cachedRevision = revision;
+    }
+    return this.#cached;
+  }
 
   #notifyPlan(): void {
     for (const listener of this.#listeners) {
@@ -476,7 +510,7 @@ export class ScheduleService implements PlayoutPlanSource {
     const committed = this.#commit(id, field, endTrimOnly, change);
     const storedId = committed.newIds.get(id) ?? id;
     const context = this.#context();
-    const item = this.#resolve(this.#options.repository.items(), context).find((each) => each.id === storedId)!;
+    const item = this.#timeline(context).find((each) => each.id === storedId)!;
     return this.#clientItem(item, context);
   }
 
