@@ -72,7 +72,17 @@ function columns(item: TimelineItem) {
 }
 
 function sameItem(a: TimelineItem, b: TimelineItem): boolean {
-  return JSON.stringify(columns(a)) === JSON.stringify(columns(b));
+  return (
+    a.kind === b.kind &&
+    a.title === b.title &&
+    a.mediaId === b.mediaId &&
+    a.sceneId === b.sceneId &&
+    a.startAtMs === b.startAtMs &&
+    a.afterId === b.afterId &&
+    a.inSeconds === b.inSeconds &&
+    a.playSeconds === b.playSeconds &&
+    a.breakSeconds === b.breakSeconds
+  );
 }
 
 export interface CommittedEdit<R> {
