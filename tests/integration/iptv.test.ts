@@ -117,7 +117,14 @@ describe('guide and IPTV', () => {
     expect((await probe(streamUrl)).sort()).toEqual(['audio:aac', 'data:scte_35', 'video:h264']);
     const direct = `${studio.url}/iptv/channel.ts?token=${encodeURIComponent(studio.token)}`;
     expect((await probe(direct)).sort()).toEqual(['audio:aac', 'data:scte_35', 'video:h264']);
+    // A player still watching when the program stops gets a clean end of stream.
+    const watching = await fetch(direct);
+    expect(watching.headers.get('content-type')).toBe('video/mp2t');
+    const reader = watching.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
     await ok('program.stop');
+    let ended = false;
+    while (!ended) ended = (await reader.read()).done;
     // Players put the token in the URL; the studio's log never has it (only the URL `serve` prints at start, by design).
     const logged = studio
       .output()

@@ -143,7 +143,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let cookieName = tokenCookieName(options.port);
   let listeningUrl = `http://${formatHost(options.host)}:${options.port}`;
   const tsFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped a confidence-monitor feed that ${reason}`) });
-  const stopEndsFeeds = engine.programLifecycle.onStopped(() => tsFeed.endAll());
+  const iptvFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped an IPTV client (/iptv/channel.ts) that ${reason}`) });
+  const stopEndsFeeds = engine.programLifecycle.onStopped(() => {
+    tsFeed.endAll();
+    iptvFeed.endAll();
+  });
 
   /**
    * Who may talk to us: a token holder, on every bind. On loopback, only requests addressed to a
@@ -228,7 +232,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return tsFeed.attach(program, response);
     }
     // The channel for IPTV players (iptv.ts): the token rides in the URL (players send no headers).
-    if (route.startsWith(`${IPTV_PREFIX}/`)) return serveIptv({ engine, tsFeed, token, serverUrl: () => listeningUrl }, request, response, url);
+    if (route.startsWith(`${IPTV_PREFIX}/`)) return serveIptv({ engine, tsFeed: iptvFeed, token, serverUrl: () => listeningUrl }, request, response, url);
     if (route === '/metrics' && method === 'GET') {
       const text = await engine.metrics.metrics();
       response.writeHead(200, { 'Content-Type': engine.metrics.contentType, 'Cache-Control': 'no-store' });
@@ -435,6 +439,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         clearInterval(sweep);
         stopEndsFeeds();
         tsFeed.destroyAll();
+        iptvFeed.destroyAll();
         for (const client of sockets.clients) client.terminate();
         monitors.close();
         sockets.close();

@@ -86,7 +86,7 @@ const SAFE_HOST = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 export interface IptvRoutesOptions {
   engine: Engine;
-  /** The program's TS to clients (shared with the confidence monitor: the same bytes). */
+  /** Streams the program's TS to clients: the same bytes as the confidence monitor and the outputs. */
   tsFeed: TsFeed;
   token: string;
   /** The server's own URL, for a request whose Host header cannot be used. */
