@@ -22,6 +22,21 @@ import { outputSettings, outputSettingsEdit, type OutputStatus, type PublicOutpu
 import type { StatsEvent } from './stats.ts';
 import { mediaImportArgs, mediaUpdateArgs, type MediaItem } from './media.ts';
 import {
+  playoutSetEnabledArgs,
+  playoutSettingsPatchSchema,
+  scheduleAddArgs,
+  scheduleAddLiveArgs,
+  scheduleListArgs,
+  scheduleMoveArgs,
+  scheduleRemoveArgs,
+  scheduleSetBreaksArgs,
+  scheduleTrimArgs,
+  type PlayoutSettings,
+  type PlayoutStatus,
+  type ScheduleChangedEvent,
+  type ScheduleItem,
+} from './schedule.ts';
+import {
   cueSettingsPatchSchema,
   startAlertArgs,
   startBreakArgs,
@@ -186,6 +201,25 @@ export const commandArgs = {
   'media.update': mediaUpdateArgs,
   /** Removes the entry and its cached pictures, never the file. */
   'media.remove': byId,
+
+  /**
+   * The channel timeline (#14). Every edit is validated and committed before it is answered; one
+   * that collides with a fixed item, lies in the past or names media that cannot play is refused
+   * (CONFLICT names the item it collides with). Edits while on air change only the future.
+   */
+  'schedule.add': scheduleAddArgs,
+  'schedule.addLive': scheduleAddLiveArgs,
+  'schedule.move': scheduleMoveArgs,
+  'schedule.trim': scheduleTrimArgs,
+  'schedule.setBreaks': scheduleSetBreaksArgs,
+  'schedule.remove': scheduleRemoveArgs,
+  /** Items that overlap [from, to); default from now to 7 days on. */
+  'schedule.list': scheduleListArgs,
+  /** Off: the operator has the program. On: the schedule does, below breaks and alerts. */
+  'playout.setEnabled': playoutSetEnabledArgs,
+  'playout.status': noArgs,
+  'playout.getSettings': noArgs,
+  'playout.setSettings': playoutSettingsPatchSchema,
 } as const;
 
 export type CommandName = keyof typeof commandArgs;
@@ -325,6 +359,17 @@ export interface CommandResults {
   'media.list': MediaItem[];
   'media.update': MediaItem;
   'media.remove': { removed: boolean };
+  'schedule.add': ScheduleItem;
+  'schedule.addLive': ScheduleItem;
+  'schedule.move': ScheduleItem;
+  'schedule.trim': ScheduleItem;
+  'schedule.setBreaks': ScheduleItem;
+  'schedule.remove': { removed: number[] };
+  'schedule.list': ScheduleItem[];
+  'playout.setEnabled': PlayoutStatus;
+  'playout.status': PlayoutStatus;
+  'playout.getSettings': PlayoutSettings;
+  'playout.setSettings': PlayoutSettings;
 }
 
 /** What cues.startBreak answers: the break as planned, on the GOP grid. */
@@ -403,6 +448,11 @@ export interface EventPayloads {
   'alerts.state': AlertState;
   /** The whole library, on every import, edit, removal and finished analysis. */
   'media.changed': MediaItem[];
+  /** After every committed schedule edit, and when the items' frames become known (Go Live): list again. */
+  'schedule.changed': ScheduleChangedEvent;
+  /** On every change, and once a second while the program runs. */
+  'playout.status': PlayoutStatus;
+  'playout.settings': PlayoutSettings;
 }
 
 export interface Scte35SentEvent {
@@ -441,6 +491,9 @@ export const eventNames = [
   'cues.settings',
   'alerts.state',
   'media.changed',
+  'schedule.changed',
+  'playout.status',
+  'playout.settings',
 ] as const satisfies readonly EventName[];
 
 // ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedT
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
 import { TsFeed } from './ts-feed.ts';
+import { IPTV_PREFIX, serveIptv } from './iptv.ts';
 import { createMonitorSockets } from './monitor-sockets.ts';
 import { receiveUpload } from './uploads.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
@@ -129,7 +130,7 @@ function formatHost(host: string): string {
 
 /** Paths a browser navigates to (the UI), as opposed to the API, metrics and media. */
 function isUiPath(route: string): boolean {
-  return !route.startsWith(`${API_PREFIX}/`) && route !== '/metrics' && !route.startsWith('/preview/');
+  return !route.startsWith(`${API_PREFIX}/`) && route !== '/metrics' && !route.startsWith('/preview/') && !route.startsWith(`${IPTV_PREFIX}/`);
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -140,8 +141,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const loopbackBind = isLoopbackAddress(options.host);
   // Set from the bound port once listening; no request arrives before.
   let cookieName = tokenCookieName(options.port);
+  let listeningUrl = `http://${formatHost(options.host)}:${options.port}`;
   const tsFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped a confidence-monitor feed that ${reason}`) });
-  const stopEndsFeeds = engine.programLifecycle.onStopped(() => tsFeed.endAll());
+  const iptvFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped an IPTV client (/iptv/channel.ts) that ${reason}`) });
+  const stopEndsFeeds = engine.programLifecycle.onStopped(() => {
+    tsFeed.endAll();
+    iptvFeed.endAll();
+  });
 
   /**
    * Who may talk to us: a token holder, on every bind. On loopback, only requests addressed to a
@@ -225,6 +231,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');
       return tsFeed.attach(program, response);
     }
+    // The channel for IPTV players (iptv.ts): the token rides in the URL (players send no headers).
+    if (route.startsWith(`${IPTV_PREFIX}/`)) return serveIptv({ engine, tsFeed: iptvFeed, token, serverUrl: () => listeningUrl }, request, response, url);
     if (route === '/metrics' && method === 'GET') {
       const text = await engine.metrics.metrics();
       response.writeHead(200, { 'Content-Type': engine.metrics.contentType, 'Cache-Control': 'no-store' });
@@ -419,6 +427,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const port = (server.address() as AddressInfo).port;
   cookieName = tokenCookieName(port);
   const url = `http://${formatHost(options.host)}:${port}`;
+  listeningUrl = url;
   engine.setApiAccess({ host: options.host, port, url, tokenRequired: true }, token);
   log.info(`listening on ${url}`);
 
@@ -430,6 +439,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         clearInterval(sweep);
         stopEndsFeeds();
         tsFeed.destroyAll();
+        iptvFeed.destroyAll();
         for (const client of sockets.clients) client.terminate();
         monitors.close();
         sockets.close();

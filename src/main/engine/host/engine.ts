@@ -32,6 +32,8 @@ import { AlertService, CueDeck } from '../cues/index.ts';
 import { CuesRepository } from '../store/cues-repository.ts';
 import { MediaLibrary } from '../media/library.ts';
 import { MediaRepository } from '../store/media-repository.ts';
+import { ScheduleService } from '../schedule/schedule-service.ts';
+import { ScheduleRepository } from '../store/schedule-repository.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -102,6 +104,8 @@ export class Engine {
   readonly alerts: AlertService;
   /** The media library (#14): imported files, probed and measured. */
   readonly media: MediaLibrary;
+  /** The channel timeline (#14): edits, the plan playout plays (a PlayoutPlanSource), the guide. */
+  readonly schedule: ScheduleService;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -233,15 +237,25 @@ export class Engine {
       frameSize,
       log: options.log.child('alerts'),
     });
+    const mediaRepository = new MediaRepository(store.db);
     this.media = new MediaLibrary({
-      repository: new MediaRepository(store.db),
+      repository: mediaRepository,
       dataDir: options.dataDir,
       binaries: () => ({ ffmpeg: this.#ffmpeg.info?.path ?? null, ffprobe: this.#ffmpeg.info?.ffprobePath ?? null }),
       onChanged: (items) => this.events.emit('media.changed', items),
       log: options.log.child('media'),
     });
     this.media.resumeAnalyses();
+    this.schedule = new ScheduleService({
+      repository: new ScheduleRepository(store.db),
+      media: mediaRepository,
+      sceneName: (id) => this.repositories.program.scenes().find((scene) => scene.id === id)?.name ?? null,
+      onChanged: (event) => this.events.emit('schedule.changed', event),
+      onSettings: (settings) => this.events.emit('playout.settings', settings),
+      log: options.log.child('schedule'),
+    });
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
+    this.events.subscribe('media.changed', () => this.schedule.mediaChanged());
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());
