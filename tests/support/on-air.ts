@@ -202,6 +202,29 @@ export class FakeOnAirControl implements OnAirControl {
     this.texts.delete(id);
     this.generatedScenes.delete(id);
   }
+
+  /** The playout's media sources: id → what was asked, its gain, and the status a spec sets. */
+  readonly media = new Map<
+    string,
+    { path: string; startSeconds: number; gainDb: number; status: { state: string; reason: string | undefined; framesDecoded: number } }
+  >();
+
+  async addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void> {
+    this.media.set(sourceId, { ...media, gainDb: 0, status: { state: 'running', reason: undefined, framesDecoded: 1 } });
+  }
+
+  async removeSource(sourceId: string): Promise<boolean> {
+    return this.media.delete(sourceId);
+  }
+
+  setAudio(sourceId: string, gainDb: number): void {
+    const entry = this.media.get(sourceId);
+    if (entry) entry.gainDb = gainDb;
+  }
+
+  sourceStatus(sourceId: string): { state: string; reason: string | undefined; framesDecoded: number } | undefined {
+    return this.media.get(sourceId)?.status;
+  }
 }
 
 export class FakeLifecycle implements ProgramLifecycleEvents {

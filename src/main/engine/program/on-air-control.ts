@@ -98,6 +98,18 @@ export interface OnAirControl {
    */
   setGeneratedScene(sceneId: string, layers: GeneratedLayer[], options?: { overBelow?: boolean }): void;
   removeGenerated(id: string): Promise<void>;
+  /**
+   * The playout's media: `path` decoded from `startSeconds` (an accurate seek) at the program's size
+   * into source `sourceId`, paused: its first frame waits in the source's buffer (pre-roll) until a
+   * `resume` action at its frame, and the decoder, paced by back-pressure, waits with it.
+   */
+  addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void>;
+  /** Stops a source's decoder and frees it (false when there is none). */
+  removeSource(sourceId: string): Promise<boolean>;
+  /** Gain and mute of a decoding source's audio in the mix. */
+  setAudio(sourceId: string, gainDb: number, muted: boolean): void;
+  /** A decoding source's state: how many frames it decoded, and why it failed or ended. */
+  sourceStatus(sourceId: string): { state: string; reason: string | undefined; framesDecoded: number } | undefined;
 }
 
 export interface GeneratedTextStyle {

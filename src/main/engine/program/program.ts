@@ -298,6 +298,14 @@ export class Program implements OnAirControl {
     return false;
   }
 
+  async addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void> {
+    const { width, height } = this.format;
+    await this.addSource({ id: sourceId, kind: 'media', path: media.path, startSeconds: media.startSeconds, width, height });
+    // Before any tick can advance it: add() opens the input synchronously and awaits no timer, and
+    // the decoder's first frame comes from a child process started just now.
+    this.#setPaused(sourceId, true);
+  }
+
   /** Gain and mute of a decoding source's audio in the mix. */
   setAudio(id: string, gainDb: number, muted: boolean): void {
     this.#decoded.setAudio(id, gainDb, muted);
