@@ -10,6 +10,7 @@ import type {
   FrameTimeline,
   GeneratedLayer,
   GeneratedTextStyle,
+  MediaStatus,
   OnAirControl,
   OnAirLayer,
   ProgramLifecycleEvents,
@@ -204,13 +205,10 @@ export class FakeOnAirControl implements OnAirControl {
   }
 
   /** The playout's media sources: id → what was asked, its gain, and the status a spec sets. */
-  readonly media = new Map<
-    string,
-    { path: string; startSeconds: number; gainDb: number; status: { state: string; reason: string | undefined; framesDecoded: number } }
-  >();
+  readonly media = new Map<string, { path: string; startSeconds: number; gainDb: number; status: MediaStatus }>();
 
   async addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void> {
-    this.media.set(sourceId, { ...media, gainDb: 0, status: { state: 'running', reason: undefined, framesDecoded: 1 } });
+    this.media.set(sourceId, { ...media, gainDb: 0, status: { state: 'running', reason: undefined, framesDecoded: 3, queuedFrames: 3 } });
   }
 
   async removeSource(sourceId: string): Promise<boolean> {
@@ -222,7 +220,7 @@ export class FakeOnAirControl implements OnAirControl {
     if (entry) entry.gainDb = gainDb;
   }
 
-  sourceStatus(sourceId: string): { state: string; reason: string | undefined; framesDecoded: number } | undefined {
+  mediaStatus(sourceId: string): MediaStatus | undefined {
     return this.media.get(sourceId)?.status;
   }
 }

@@ -175,14 +175,18 @@ export class Playout {
     return { startFrame: airing.frames.startFrame, startPts: control.timeline.ptsOfFrame(airing.frames.startFrame) };
   }
 
-  /** Whether every decoder that resumes by `frame` has its first frame ready (tests wait on it; a late one shows in the status). */
-  prerolled(frame: number): boolean {
+  /**
+   * Whether every decoder on air (or resuming) at `frame` has a frame waiting for it: a pre-rolled
+   * one its first. The frame clock does not wait for it (a late decoder repeats its last frame);
+   * tests driving a fake clock faster than real time wait on it.
+   */
+  ready(frame: number): boolean {
     const control = this.#control;
     if (!control) return true;
     for (const airing of this.#airings) {
       if (airing.sourceId === null || airing.fromFrame > frame || airing.ended) continue;
-      const status = control.sourceStatus(airing.sourceId);
-      if (status && status.framesDecoded === 0 && status.state !== 'failed') return false;
+      const status = control.mediaStatus(airing.sourceId);
+      if (status && (status.state === 'starting' || status.state === 'running') && status.queuedFrames === 0) return false;
     }
     return true;
   }
@@ -340,7 +344,7 @@ export class Playout {
   #watchSources(control: OnAirControl): void {
     for (const airing of this.#airings) {
       if (airing.sourceId === null || airing.ended) continue;
-      const status = control.sourceStatus(airing.sourceId);
+      const status = control.mediaStatus(airing.sourceId);
       if (status?.state === 'failed') this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`);
     }
   }
@@ -410,7 +414,7 @@ export class Playout {
     airing.started = true;
     const control = this.#control;
     // Not ready at its frame: the show's first frames repeat (or are empty) until the decoder catches up.
-    if (control && airing.sourceId !== null && control.sourceStatus(airing.sourceId)?.framesDecoded === 0) {
+    if (control && airing.sourceId !== null && control.mediaStatus(airing.sourceId)?.queuedFrames === 0) {
       this.#log?.warn(`${airing.piece.title}: its decoder had no frame ready at frame ${frame}`);
     }
     this.#publish(true);

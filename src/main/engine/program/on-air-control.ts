@@ -108,8 +108,16 @@ export interface OnAirControl {
   removeSource(sourceId: string): Promise<boolean>;
   /** Gain and mute of a decoding source's audio in the mix. */
   setAudio(sourceId: string, gainDb: number, muted: boolean): void;
-  /** A decoding source's state: how many frames it decoded, and why it failed or ended. */
-  sourceStatus(sourceId: string): { state: string; reason: string | undefined; framesDecoded: number } | undefined;
+  /** A playout source's decoder: its state (and why it failed or ended), frames decoded, frames waiting in its buffer. */
+  mediaStatus(sourceId: string): MediaStatus | undefined;
+}
+
+export interface MediaStatus {
+  state: 'idle' | 'waiting' | 'starting' | 'running' | 'backoff' | 'ended' | 'failed' | 'stopped';
+  reason: string | undefined;
+  framesDecoded: number;
+  /** Decoded frames waiting for the clock: a paused (pre-rolled) source's first frame is the head. */
+  queuedFrames: number;
 }
 
 export interface GeneratedTextStyle {

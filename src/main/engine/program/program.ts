@@ -47,7 +47,15 @@ import { ProgramCueChannel } from './cue-channel.ts';
 import { ProgramTimeline } from './frame-timeline.ts';
 import { OnAirArbiter } from './on-air-arbiter.ts';
 import { AudioFollowsPicture } from './audio-follows-picture.ts';
-import { ON_AIR_LAYERS, type FrameAction, type GeneratedLayer, type GeneratedTextStyle, type OnAirControl, type OnAirLayer } from './on-air-control.ts';
+import {
+  ON_AIR_LAYERS,
+  type FrameAction,
+  type GeneratedLayer,
+  type GeneratedTextStyle,
+  type MediaStatus,
+  type OnAirControl,
+  type OnAirLayer,
+} from './on-air-control.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
@@ -323,6 +331,12 @@ export class Program implements OnAirControl {
 
   sourceStatus(id: string): SourceStatus | undefined {
     return this.#decoded.status(id);
+  }
+
+  mediaStatus(id: string): MediaStatus | undefined {
+    const status = this.#decoded.status(id);
+    if (!status) return undefined;
+    return { state: status.state, reason: status.reason, framesDecoded: status.framesDecoded, queuedFrames: this.#decoded.queuedFrames(id) };
   }
 
   #setStatic(spec: StaticSpec, image: StaticImage): void {
