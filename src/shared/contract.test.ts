@@ -134,6 +134,8 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
     badField: 'chapters.1.startSeconds',
   },
   'media.remove': { good: { id: 1 }, bad: { id: -1 }, badField: 'id' },
+  'playout.setEnabled': { good: { enabled: true }, bad: { enabled: 'yes' }, badField: 'enabled' },
+  'playout.status': { good: {}, bad: { verbose: true }, badField: 'verbose' },
 };
 
 describe('contract', () => {

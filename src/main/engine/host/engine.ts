@@ -32,6 +32,7 @@ import { AlertService, CueDeck } from '../cues/index.ts';
 import { CuesRepository } from '../store/cues-repository.ts';
 import { MediaLibrary } from '../media/library.ts';
 import { MediaRepository } from '../store/media-repository.ts';
+import { Playout } from '../playout/playout.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -102,6 +103,8 @@ export class Engine {
   readonly alerts: AlertService;
   /** The media library (#14): imported files, probed and measured. */
   readonly media: MediaLibrary;
+  /** The playout (#14): the schedule's layer of on-air control, frame-exact. */
+  readonly playout: Playout;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -233,6 +236,25 @@ export class Engine {
       frameSize,
       log: options.log.child('alerts'),
     });
+    const settingsRepository = this.repositories.settings;
+    this.playout = new Playout({
+      lifecycle: this.programHost.events,
+      // The schedule (engine/schedule) attaches its plan and the playout settings: playout.useSchedule().
+      plan: null,
+      breaks: this.cues,
+      enabledFlag: {
+        get: () => settingsRepository.list()['playout.enabled'] === true,
+        set: (enabled) => settingsRepository.set('playout.enabled', enabled),
+      },
+      frameSize,
+      onStatus: (status) => this.events.emit('playout.status', status),
+      log: options.log.child('playout'),
+    });
+    // The switch is a setting: settings.set turns it too.
+    this.events.subscribe('settings.changed', (all) => {
+      const enabled = all['playout.enabled'] === true;
+      if (enabled !== this.playout.enabled) this.playout.setEnabled(enabled);
+    });
     this.media = new MediaLibrary({
       repository: new MediaRepository(store.db),
       dataDir: options.dataDir,
@@ -346,6 +368,7 @@ export class Engine {
     await step('media', () => this.media.close());
     await step('program', () => this.programHost.close());
     await step('cues', () => {
+      this.playout.dispose();
       this.alerts.dispose();
       this.cues.dispose();
     });

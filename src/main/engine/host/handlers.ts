@@ -6,6 +6,7 @@ import { EngineError } from '../errors.ts';
 import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35Error } from '../scte35/index.ts';
 import type { Engine } from './engine.ts';
 import { ingestStreamEvent } from './ingest-events.ts';
+import { playoutHandlers } from './playout-handlers.ts';
 
 export interface CallContext {
   /** The desktop window, a loopback client, or a holder of the API token. */
@@ -262,5 +263,6 @@ export function createHandlers(engine: Engine): HandlerTable {
     'media.list': () => engine.media.list(),
     'media.update': ({ id, name, chapters }) => engine.media.update(id, { name, chapters }),
     'media.remove': ({ id }) => engine.media.remove(id),
+    ...playoutHandlers(engine),
   };
 }

@@ -11,7 +11,7 @@
 // inside those frames' ticks, so no frame of it is lost or shown twice. A piece whose file is
 // missing or whose decoder fails airs the slate, and the status says why: the program never stops.
 import { existsSync } from 'node:fs';
-import type { PlayoutNow, PlayoutStatus } from '../../../shared/schedule.ts';
+import { DEFAULT_PLAYOUT_SETTINGS, type PlayoutNow, type PlayoutStatus } from '../../../shared/schedule.ts';
 import type { BreakAtFrame } from '../cues/deck.ts';
 import { framesIn } from '../cues/planner.ts';
 import { errorMessage } from '../errors.ts';
@@ -36,13 +36,14 @@ export interface PlayoutBreaks {
 
 export interface PlayoutOptions {
   lifecycle: ProgramLifecycleEvents;
-  plan: PlayoutPlanSource;
+  /** The schedule's plan; null until one is attached (useSchedule): the layer then holds nothing. */
+  plan: PlayoutPlanSource | null;
   /** The cue deck: breaks at chapter marks go through it. */
   breaks: PlayoutBreaks;
   /** The persisted on/off switch. */
   enabledFlag: { get(): boolean; set(enabled: boolean): void };
-  /** The loudness target and the channel's name (the slate shows it), read when needed. */
-  settings: () => { loudnessTargetLufs: number; channelName: string };
+  /** The loudness target and the channel's name (the slate shows it), read when needed; default the contract's defaults. */
+  settings?: () => { loudnessTargetLufs: number; channelName: string };
   /** The program's picture size, for the slate. */
   frameSize: () => { width: number; height: number };
   onStatus: (status: PlayoutStatus) => void;
@@ -68,6 +69,8 @@ interface Airing {
   showSceneId: string | null;
   /** Timeline actions still to run (taken back when the piece is dropped). */
   actions: number[];
+  /** The action at its end frame (moved when a trim moves the end). */
+  endAction: number | null;
   /** Breaks not yet handed to the deck. */
   pendingBreaks: ShowBreak[];
   /** The break on air now, paused under the deck's break, or null. */
@@ -95,9 +98,14 @@ function itemIdOf(piece: PlanPiece): number | null {
   return piece.kind === 'filler' ? (piece.standsInFor?.itemId ?? null) : piece.itemId;
 }
 
+/** No schedule attached: what the status says. */
+export const NO_SCHEDULE_MESSAGE = 'No schedule is attached to the playout: the operator keeps the program.';
+
 export class Playout {
   readonly #options: PlayoutOptions;
   readonly #log: Logger | undefined;
+  #plan: PlayoutPlanSource | null;
+  #settings: () => { loudnessTargetLufs: number; channelName: string };
   #enabled: boolean;
   #control: OnAirControl | null = null;
   /** Pieces turned into actions, in start order. */
@@ -112,6 +120,8 @@ export class Playout {
   constructor(options: PlayoutOptions) {
     this.#options = options;
     this.#log = options.log;
+    this.#plan = options.plan;
+    this.#settings = options.settings ?? (() => DEFAULT_PLAYOUT_SETTINGS);
     this.#enabled = options.enabledFlag.get();
     this.#unsubscribe.push(
       options.lifecycle.onStarted((control) => this.#attach(control)),
@@ -123,6 +133,21 @@ export class Playout {
   dispose(): void {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#detach();
+  }
+
+  /**
+   * Attaches the schedule: its plan and the playout settings (the loudness target, the channel's
+   * name). While the program runs, the plan is read from the next frame on, joined frame-exactly.
+   */
+  useSchedule(plan: PlayoutPlanSource, settings: () => { loudnessTargetLufs: number; channelName: string }): void {
+    this.#unsubscribePlan?.();
+    this.#unsubscribePlan = null;
+    this.#plan = plan;
+    this.#settings = settings;
+    if (this.#control) {
+      this.#unsubscribePlan = plan.onChanged(() => this.refresh());
+      this.refresh();
+    }
   }
 
   get enabled(): boolean {
@@ -197,6 +222,12 @@ export class Playout {
   refresh(): void {
     const control = this.#control;
     if (!control || !this.#enabled) return;
+    const plan = this.#plan;
+    if (!plan) {
+      this.#message = NO_SCHEDULE_MESSAGE;
+      return;
+    }
+    if (this.#message === NO_SCHEDULE_MESSAGE) this.#message = null;
     const { timeline } = control;
     const nextFrame = timeline.frame + 1;
     // A piece planned from here on is pre-rolled; one already under way joins at the first frame its decoder can make.
@@ -204,7 +235,7 @@ export class Playout {
     const fromMs = timeline.wallTimeOf(nextFrame);
     let pieces: PlanPiece[];
     try {
-      pieces = this.#options.plan.piecesBetween(fromMs, fromMs + (this.#options.lookaheadSeconds ?? DEFAULT_LOOKAHEAD_SECONDS) * 1000);
+      pieces = plan.piecesBetween(fromMs, fromMs + (this.#options.lookaheadSeconds ?? DEFAULT_LOOKAHEAD_SECONDS) * 1000);
     } catch (error) {
       this.#message = `The schedule could not be read: ${errorMessage(error)}`;
       this.#log?.error(this.#message);
@@ -226,7 +257,7 @@ export class Playout {
       const decoded = piece.kind !== 'live' && piece.path !== null;
       const fromFrame = frames.startFrame >= nextFrame ? frames.startFrame : decoded ? joinFrame : nextFrame;
       if (fromFrame >= frames.endFrame) continue;
-      this.#airings.push(this.#plan(control, piece, frames, fromFrame));
+      this.#airings.push(this.#planPiece(control, piece, frames, fromFrame));
     }
     this.#airings.sort((a, b) => a.fromFrame - b.fromFrame);
     this.#watchSources(control);
@@ -244,11 +275,19 @@ export class Playout {
     if (frames.endFrame <= control.timeline.frame + 1) return;
     airing.piece = piece;
     airing.frames = { ...airing.frames, endFrame: frames.endFrame };
-    this.#at(control, airing, frames.endFrame, { kind: 'call', run: (frame) => this.#ended(airing, frame) });
+    this.#atEnd(control, airing, frames.endFrame);
+  }
+
+  /** The piece ends at `frame` (its last frame is the one before): in place of any end planned before. */
+  #atEnd(control: OnAirControl, airing: Airing, frame: number): void {
+    if (airing.endAction !== null) control.timeline.cancel(airing.endAction);
+    const before = airing.actions.length;
+    this.#at(control, airing, frame, { kind: 'call', run: (made) => this.#ended(airing, made) });
+    airing.endAction = airing.actions.length > before ? airing.actions.at(-1)! : null;
   }
 
   /** Turns one piece into its actions, from `fromFrame` (its start frame, or the frame it is joined at). */
-  #plan(control: OnAirControl, piece: PlanPiece, frames: PieceFrames, fromFrame: number): Airing {
+  #planPiece(control: OnAirControl, piece: PlanPiece, frames: PieceFrames, fromFrame: number): Airing {
     const timeline = control.timeline;
     const airing: Airing = {
       key: keyOf(piece),
@@ -259,6 +298,7 @@ export class Playout {
       sourceId: null,
       showSceneId: null,
       actions: [],
+      endAction: null,
       pendingBreaks: frames.breaks.filter((b) => b.returnFrame > fromFrame),
       breakOnAir: null,
       paused: false,
@@ -299,7 +339,7 @@ export class Playout {
       if (sourceId !== null) this.#at(control, airing, fromFrame, { kind: 'resume', sourceId });
     }
     this.#at(control, airing, fromFrame, { kind: 'call', run: (frame) => this.#started(airing, frame) });
-    this.#at(control, airing, frames.endFrame, { kind: 'call', run: (frame) => this.#ended(airing, frame) });
+    this.#atEnd(control, airing, frames.endFrame);
     if (sourceId !== null) this.#armNextBreak(control, airing);
     return airing;
   }
@@ -316,7 +356,7 @@ export class Playout {
           void control.removeSource(sourceId);
           return;
         }
-        control.setAudio(sourceId, loudnessGainDb(piece.loudnessLufs, this.#options.settings().loudnessTargetLufs), false);
+        control.setAudio(sourceId, loudnessGainDb(piece.loudnessLufs, this.#settings().loudnessTargetLufs), false);
         control.setGeneratedScene(showSceneId, [{ sourceId, x: 0, y: 0 }]);
       })
       .catch((error: unknown) => this.#failed(control, airing, `${piece.title}: its decoder could not start (${errorMessage(error)})`));
@@ -335,7 +375,8 @@ export class Playout {
     const frame = Math.max(control.timeline.frame + 1, airing.fromFrame);
     this.#at(control, airing, frame, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
     if (!airing.started) this.#at(control, airing, airing.fromFrame, { kind: 'call', run: (f) => this.#started(airing, f) });
-    this.#at(control, airing, Math.max(frame, airing.frames.endFrame), { kind: 'call', run: (f) => this.#ended(airing, f) });
+    airing.endAction = null;
+    this.#atEnd(control, airing, Math.max(frame, airing.frames.endFrame));
     this.#release(control, airing);
     this.#publish(true);
   }
@@ -468,7 +509,7 @@ export class Playout {
     this.#control = control;
     this.#message = null;
     const { width, height } = this.#options.frameSize();
-    const { channelName } = this.#options.settings();
+    const { channelName } = this.#settings();
     control.setGeneratedScene(PLAYOUT_SLATE_SCENE_ID, [{ sourceId: PLAYOUT_SLATE_SOURCE_ID, x: 0, y: 0 }]);
     control
       .setGeneratedText(PLAYOUT_SLATE_SOURCE_ID, `${channelName}\nBack soon`, {
@@ -479,7 +520,7 @@ export class Playout {
         background: '#101820',
       })
       .catch((error: unknown) => this.#log?.warn(`the playout slate could not be drawn: ${errorMessage(error)}`));
-    this.#unsubscribePlan = this.#options.plan.onChanged(() => this.refresh());
+    this.#unsubscribePlan = this.#plan?.onChanged(() => this.refresh()) ?? null;
     this.#timer = setInterval(() => {
       this.refresh();
       this.#publish(true);
