@@ -5,7 +5,7 @@
 // frame, a break at a chapter mark pauses the show on the IDR at or after the mark and resumes it
 // on the frame after the last one shown, a missing file airs the slate with a message, and a
 // piece joined mid-way starts on the frame it would show then.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,6 +210,18 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
     expect(scenes[joined - 1]).toBe(RED_SCENE);
     expect(shown.slice(joined, joined + 20)).toEqual(Array.from({ length: 20 }, (_, k) => ({ code: CODE_A, frame: 10 + (joined - d0) + k })));
     expect(playout.status()).toMatchObject({ state: 'playing', now: { title: 'D', kind: 'media' } });
+  }, 60_000);
+
+  it('a file that is no media (its decoder fails) airs the slate for its piece, and the status says why', async () => {
+    const corrupt = path.join(work, 'corrupt.mkv');
+    writeFileSync(corrupt, Buffer.alloc(4096, 0x5a));
+    const now = program.timeline.frame;
+    const e0 = now + 40;
+    plan.set([media(corrupt, 'E', e0, e0 + 30)]);
+    await stepTo(e0 + 35);
+    expect(scenes.slice(e0, e0 + 30).every((scene) => scene === PLAYOUT_SLATE_SCENE_ID)).toBe(true);
+    expect(statuses.some((s) => /^E: its decoder failed \(not a playable media file/.test(s.message ?? ''))).toBe(true);
+    expect(scenes[e0 + 30]).toBe(RED_SCENE);
   }, 60_000);
 
   it('off: the layer lets go on the next frame and the operator has the program', async () => {

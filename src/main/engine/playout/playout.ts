@@ -363,7 +363,7 @@ export class Playout {
   }
 
   /** A piece's source failed: the slate airs in its place from the next frame, and the status says why. */
-  #failed(control: OnAirControl, airing: Airing, problem: string): void {
+  #failed(control: OnAirControl, airing: Airing, problem: string, fromFrame = control.timeline.frame + 1): void {
     if (airing.problem === problem || airing.ended) return;
     airing.problem = `${problem}; the slate is on air in its place.`;
     this.#log?.warn(airing.problem);
@@ -372,7 +372,7 @@ export class Playout {
     // Its own actions still to come (holds of the show, resumes, breaks to arm) are taken back.
     for (const id of airing.actions) control.timeline.cancel(id);
     airing.actions = [];
-    const frame = Math.max(control.timeline.frame + 1, airing.fromFrame);
+    const frame = Math.max(fromFrame, airing.fromFrame);
     this.#at(control, airing, frame, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
     if (!airing.started) this.#at(control, airing, airing.fromFrame, { kind: 'call', run: (f) => this.#started(airing, f) });
     airing.endAction = null;
@@ -454,10 +454,14 @@ export class Playout {
   #started(airing: Airing, frame: number): void {
     airing.started = true;
     const control = this.#control;
-    // Not ready at its frame: the show's first frames repeat (or are empty) until the decoder catches up.
-    if (control && airing.sourceId !== null && control.mediaStatus(airing.sourceId)?.queuedFrames === 0) {
-      this.#log?.warn(`${airing.piece.title}: its decoder had no frame ready at frame ${frame}`);
+    const status = control && airing.sourceId !== null ? control.mediaStatus(airing.sourceId) : undefined;
+    if (control && status?.state === 'failed') {
+      // Failed while pre-rolling: the slate from this very frame (a hold at the frame being made runs in it).
+      this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`, frame);
+      return;
     }
+    // Not ready at its frame: the show's first frames repeat (or are empty) until the decoder catches up.
+    if (status?.queuedFrames === 0) this.#log?.warn(`${airing.piece.title}: its decoder had no frame ready at frame ${frame}`);
     this.#publish(true);
   }
 
