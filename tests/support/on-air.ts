@@ -83,8 +83,11 @@ export class FakeTimeline implements FrameTimeline {
   advance(count = 1): void {
     for (let i = 0; i < count; i++) {
       const frame = this.frame + 1;
-      const due = this.pending().filter((a) => a.frame === frame);
-      for (const { id, action } of due) {
+      // As the program's timeline: an action asked for this frame while its actions run, runs in it too.
+      for (;;) {
+        const next = this.pending().find((a) => a.frame <= frame);
+        if (!next) break;
+        const { id, action } = next;
         this.#actions.delete(id);
         this.ran.push({ frame, action });
         if (action.kind === 'hold') this.onHold(frame, action);
