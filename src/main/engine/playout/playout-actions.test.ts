@@ -125,6 +125,23 @@ describe('playout actions', () => {
     expect(playout.status().message).toMatch(/^Show: the break at 12 s went out without a cue \(Break 3 is on air until frame 900\)/);
   });
 
+  it('joined during a break (a restart mid-break): the slate until its return, then the show from where it paused; no second break', async () => {
+    // From frame 0, in point 2 s, a mark at 2.5 s: splice at IDR 30, return at 90. Joined at 11 + 30 frames of preroll = 41.
+    plan.set([media(0, 600, { breaks: [{ atSeconds: 2.5, durationSeconds: 2 }] })]);
+    await flush();
+    expect(control.media.get('playout:media:1')?.startSeconds).toBeCloseTo(2.999, 9);
+    control.timeline.advanceTo(90);
+    expect(ranAt(41)).toEqual(expect.arrayContaining([{ kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID }]));
+    expect(ranAt(41)).not.toEqual(expect.arrayContaining([{ kind: 'resume', sourceId: 'playout:media:1' }]));
+    expect(ranAt(90)).toEqual(
+      expect.arrayContaining([
+        { kind: 'hold', layer: 'playout', sceneId: 'playout:show:1' },
+        { kind: 'resume', sourceId: 'playout:media:1' },
+      ]),
+    );
+    expect(asked).toEqual([]);
+  });
+
   it('a live block holds its scene; a missing file holds the slate and says so', () => {
     plan.set([
       { kind: 'live', itemId: 8, sceneId: 4, title: 'Live', startMs: wall(50), endMs: wall(80) },

@@ -299,7 +299,8 @@ export class Playout {
       showSceneId: null,
       actions: [],
       endAction: null,
-      pendingBreaks: frames.breaks.filter((b) => b.returnFrame > fromFrame),
+      // Joined during a break: that one is the slate until its return (frames.ts), not a break to run.
+      pendingBreaks: frames.breaks.filter((b) => b.spliceFrame > fromFrame),
       breakOnAir: null,
       paused: false,
       problem: null,
