@@ -5,6 +5,7 @@
 // frame, a break at a chapter mark pauses the show on the IDR at or after the mark and resumes it
 // on the frame after the last one shown, a missing file airs the slate with a message, and a
 // piece joined mid-way starts on the frame it would show then.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,7 +40,8 @@ const FORMAT: ProgramFormat = {
 };
 const CODE_A = 60;
 const CODE_B = 120;
-const RED_SCENE = 'red';
+/** The operator's scene: a silent green (luma ≈ 173, apart from the clip codes and the slates). */
+const OPERATOR_SCENE = 'green';
 const quiet = new Logger({ sink: () => {}, level: 'error' });
 const ffmpeg = resolveFfmpegBinaries().ffmpeg.path;
 
@@ -51,6 +53,8 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
   const shown: Array<{ code: number; frame: number }> = [];
   const scenes: Array<string | null> = [];
   const statuses: PlayoutStatus[] = [];
+  /** The program's outgoing TS. */
+  const ts: Buffer[] = [];
   let program: Program;
   let deck: CueDeck;
   let playout: Playout;
@@ -109,12 +113,13 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
     store = openStore(work);
     repo = new CuesRepository(store.db);
     program = new Program({ format: FORMAT, ffmpegPath: ffmpeg, logger: quiet, inlineCompositor: true, time });
-    await program.addSource({ id: 'red', kind: 'color', color: '#ff0000', width: WIDTH, height: HEIGHT });
+    await program.addSource({ id: 'green', kind: 'color', color: '#00ff00', width: WIDTH, height: HEIGHT });
     program.setScene({
-      id: RED_SCENE,
-      layers: [{ id: 'red:0', sourceId: 'red', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true }],
+      id: OPERATOR_SCENE,
+      layers: [{ id: 'green:0', sourceId: 'green', rect: { x: 0, y: 0, width: WIDTH, height: HEIGHT }, opacity: 1, visible: true }],
     });
-    program.switchScene({ sceneId: RED_SCENE });
+    program.switchScene({ sceneId: OPERATOR_SCENE });
+    program.onTs((chunk) => ts.push(Buffer.from(chunk)));
     program.onComposed((n, frame) => {
       shown[n] = readCodedFrame(frame.i420, WIDTH, HEIGHT);
     });
@@ -177,7 +182,7 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
 
     // A: the operator's scene until the frame before; from its start frame, its file's frame 25 on.
     expect(shown[a0 - 1]!.code).not.toBe(CODE_A);
-    expect(scenes[a0 - 1]).toBe(RED_SCENE);
+    expect(scenes[a0 - 1]).toBe(OPERATOR_SCENE);
     expect(shown.slice(a0, b0)).toEqual(Array.from({ length: 60 }, (_, k) => ({ code: CODE_A, frame: 25 + k })));
     // B: its first frame on its start frame, on to the splice; the deck's break; resumed on the frame after.
     expect(shown.slice(b0, splice)).toEqual(Array.from({ length: splice - b0 }, (_, k) => ({ code: CODE_B, frame: k })));
@@ -196,9 +201,37 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
     // C: the slate, and a status that says why; the program goes on, and the operator has it after.
     expect(scenes.slice(c0, end).every((scene) => scene === PLAYOUT_SLATE_SCENE_ID)).toBe(true);
     expect(statuses.some((s) => s.now?.title === 'C' && /missing/.test(s.message ?? ''))).toBe(true);
-    expect(scenes[end]).toBe(RED_SCENE);
+    expect(scenes[end]).toBe(OPERATOR_SCENE);
     expect(program.stats().running).toBe(true);
   }, 120_000);
+
+  it('audio follows the picture: in the encoded TS, A’s tone starts with A’s first frame', async () => {
+    const file = path.join(work, 'program.ts');
+    writeFileSync(file, Buffer.concat(ts));
+    const ffprobe = resolveFfmpegBinaries().ffprobe!.path;
+    const probed = spawnSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=best_effort_timestamp_time', '-of', 'json', file], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    expect(probed.status).toBe(0);
+    const videoPts = (JSON.parse(probed.stdout) as { frames: { best_effort_timestamp_time: string }[] }).frames.map((frame) =>
+      Number(frame.best_effort_timestamp_time),
+    );
+    // Time stamps kept (-copyts) and silence put in from 0: sample i is at i / 48000 s, as the video's pts_time.
+    const decoded = spawnSync(
+      ffmpeg,
+      ['-v', 'error', '-copyts', '-i', file, '-map', '0:a:0', '-af', 'aresample=async=1:first_pts=0', '-ac', '1', '-f', 's16le', '-'],
+      {
+        maxBuffer: 1 << 26,
+      },
+    );
+    expect(decoded.status).toBe(0);
+    const samples = new Int16Array(decoded.stdout.buffer, decoded.stdout.byteOffset, decoded.stdout.length >> 1);
+    const onset = samples.findIndex((sample) => Math.abs(sample) > 1000);
+    const videoAt = videoPts[marks.a0]!;
+    // Within half a frame (20 ms at 25 fps): the tone comes with the frame, not a frame early or late.
+    expect(Math.abs(onset / 48_000 - videoAt)).toBeLessThan(0.5 / FPS);
+  }, 60_000);
 
   it('joins a piece already under way on the frame it would show then (a restart mid-item)', async () => {
     const now = program.timeline.frame;
@@ -207,7 +240,7 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
     plan.set([media(clipA, 'D', d0, now + 100, { inSeconds: 0.4 })]);
     const joined = now + 1 + FPS; // the preroll: one second
     await stepTo(joined + 20);
-    expect(scenes[joined - 1]).toBe(RED_SCENE);
+    expect(scenes[joined - 1]).toBe(OPERATOR_SCENE);
     expect(shown.slice(joined, joined + 20)).toEqual(Array.from({ length: 20 }, (_, k) => ({ code: CODE_A, frame: 10 + (joined - d0) + k })));
     expect(playout.status()).toMatchObject({ state: 'playing', now: { title: 'D', kind: 'media' } });
   }, 60_000);
@@ -221,14 +254,14 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
     await stepTo(e0 + 35);
     expect(scenes.slice(e0, e0 + 30).every((scene) => scene === PLAYOUT_SLATE_SCENE_ID)).toBe(true);
     expect(statuses.some((s) => /^E: its decoder failed \(not a playable media file/.test(s.message ?? ''))).toBe(true);
-    expect(scenes[e0 + 30]).toBe(RED_SCENE);
+    expect(scenes[e0 + 30]).toBe(OPERATOR_SCENE);
   }, 60_000);
 
   it('off: the layer lets go on the next frame and the operator has the program', async () => {
     const frame = program.timeline.frame;
     expect(playout.setEnabled(false)).toMatchObject({ enabled: false, state: 'off' });
     await stepTo(frame + 3);
-    expect(scenes[frame + 1]).toBe(RED_SCENE);
+    expect(scenes[frame + 1]).toBe(OPERATOR_SCENE);
     expect(program.holding('playout')).toBeNull();
   }, 30_000);
 });

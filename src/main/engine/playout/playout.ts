@@ -211,7 +211,8 @@ export class Playout {
     for (const airing of this.#airings) {
       if (airing.sourceId === null || airing.fromFrame > frame || airing.ended) continue;
       const status = control.mediaStatus(airing.sourceId);
-      if (status && (status.state === 'starting' || status.state === 'running') && status.queuedFrames === 0) return false;
+      // A decoder restarting (backoff) is not ready either; one that ended or failed never will be.
+      if (status && status.queuedFrames === 0 && status.state !== 'ended' && status.state !== 'failed' && status.state !== 'stopped') return false;
     }
     return true;
   }
