@@ -211,7 +211,11 @@ export class FakeOnAirControl implements OnAirControl {
   readonly media = new Map<string, { path: string; startSeconds: number; gainDb: number; status: MediaStatus }>();
 
   async addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void> {
-    this.media.set(sourceId, { ...media, gainDb: 0, status: { state: 'running', reason: undefined, framesDecoded: 3, queuedFrames: 3 } });
+    this.media.set(sourceId, {
+      ...media,
+      gainDb: 0,
+      status: { state: 'running', reason: undefined, framesDecoded: 3, queuedFrames: 3, queuedAudioSamples: 4800 },
+    });
   }
 
   async removeSource(sourceId: string): Promise<boolean> {

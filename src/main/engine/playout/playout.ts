@@ -15,6 +15,7 @@ import { DEFAULT_PLAYOUT_SETTINGS, type PlayoutNow, type PlayoutStatus } from '.
 import type { BreakAtFrame } from '../cues/deck.ts';
 import { framesIn } from '../cues/planner.ts';
 import { errorMessage } from '../errors.ts';
+import { AUDIO_SAMPLE_RATE } from '../media.ts';
 import type { Logger } from '../log.ts';
 import type { FrameAction, OnAirControl, ProgramLifecycleEvents } from '../program/on-air-control.ts';
 import { loudnessGainDb, type PieceFrames, pieceFrames, seekSecondsFor, type ShowBreak, showPositionAt } from './frames.ts';
@@ -201,18 +202,20 @@ export class Playout {
   }
 
   /**
-   * Whether every decoder on air (or resuming) at `frame` has a frame waiting for it: a pre-rolled
-   * one its first. The frame clock does not wait for it (a late decoder repeats its last frame);
+   * Whether every decoder on air (or resuming) at `frame` has a frame waiting for it (a pre-rolled
+   * one its first) and that frame's audio. The frame clock does not wait for it (a late decoder repeats its last frame);
    * tests driving a fake clock faster than real time wait on it.
    */
   ready(frame: number): boolean {
     const control = this.#control;
     if (!control) return true;
+    const samplesPerFrame = Math.ceil(AUDIO_SAMPLE_RATE / control.timeline.fps);
     for (const airing of this.#airings) {
       if (airing.sourceId === null || airing.fromFrame > frame || airing.ended) continue;
       const status = control.mediaStatus(airing.sourceId);
       // A decoder restarting (backoff) is not ready either; one that ended or failed never will be.
-      if (status && status.queuedFrames === 0 && status.state !== 'ended' && status.state !== 'failed' && status.state !== 'stopped') return false;
+      if (!status || status.state === 'ended' || status.state === 'failed' || status.state === 'stopped') continue;
+      if (status.queuedFrames === 0 || status.queuedAudioSamples < samplesPerFrame) return false;
     }
     return true;
   }

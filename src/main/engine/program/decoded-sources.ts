@@ -144,6 +144,12 @@ export class DecodedSources {
     return this.#sources.get(id)?.video.queuedFrames ?? 0;
   }
 
+  /** Decoded audio sample frames waiting: in the decoder's FIFO and in the source's mixer input. */
+  queuedAudioSamples(id: string): number {
+    const source = this.#sources.get(id);
+    return source ? source.decoder.audio.availableSamples + source.audio.buffered : 0;
+  }
+
   /** The source a layer naming `sourceId` shows now: its slate while that input is frozen. */
   onAir(sourceId: string): string {
     const source = this.#sources.get(sourceId);

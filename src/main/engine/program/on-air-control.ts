@@ -118,6 +118,8 @@ export interface MediaStatus {
   framesDecoded: number;
   /** Decoded frames waiting for the clock: a paused (pre-rolled) source's first frame is the head. */
   queuedFrames: number;
+  /** Decoded audio (sample frames, 48 kHz) waiting for the mix: a frame's worth or more goes with the first frame. */
+  queuedAudioSamples: number;
 }
 
 export interface GeneratedTextStyle {

@@ -336,7 +336,13 @@ export class Program implements OnAirControl {
   mediaStatus(id: string): MediaStatus | undefined {
     const status = this.#decoded.status(id);
     if (!status) return undefined;
-    return { state: status.state, reason: status.reason, framesDecoded: status.framesDecoded, queuedFrames: this.#decoded.queuedFrames(id) };
+    return {
+      state: status.state,
+      reason: status.reason,
+      framesDecoded: status.framesDecoded,
+      queuedFrames: this.#decoded.queuedFrames(id),
+      queuedAudioSamples: this.#decoded.queuedAudioSamples(id),
+    };
   }
 
   #setStatic(spec: StaticSpec, image: StaticImage): void {
