@@ -214,7 +214,7 @@ export class FakeOnAirControl implements OnAirControl {
     this.media.set(sourceId, {
       ...media,
       gainDb: 0,
-      status: { state: 'running', reason: undefined, framesDecoded: 3, queuedFrames: 3, queuedAudioSamples: 4800 },
+      status: { state: 'running', reason: undefined, framesDecoded: 3, restarts: 0, queuedFrames: 3, queuedAudioSamples: 4800 },
     });
   }
 

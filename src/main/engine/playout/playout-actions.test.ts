@@ -97,6 +97,25 @@ describe('playout actions', () => {
     expect(control.media.size).toBe(0);
   });
 
+  it('a decoder that dies on air (and would start again from its first frame) gives way to the slate, with why', async () => {
+    plan.set([media(100, 400)]);
+    control.timeline.advanceTo(150);
+    await flush();
+    const status = control.media.get('playout:media:1')!.status;
+    status.state = 'backoff';
+    status.restarts = 1;
+    status.reason = 'exit code 1';
+    playout.refresh();
+    control.timeline.advance();
+    expect(control.onAirScene()).toBe(PLAYOUT_SLATE_SCENE_ID);
+    expect(playout.status()).toMatchObject({
+      now: { itemId: 7, kind: 'slate' },
+      message: expect.stringMatching(/^Show: its decoder stopped on air \(exit code 1\)/),
+    });
+    await flush();
+    expect(control.media.size).toBe(0);
+  });
+
   it('hands a break to the deck 6 s before its splice, at its chapter mark', () => {
     plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);
     // Mark: 10 s of show after the in point → frame 400; splice at the IDR 420 (GOP 30); armed at 420 − 180.

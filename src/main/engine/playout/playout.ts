@@ -80,6 +80,8 @@ interface Airing {
   paused: boolean;
   problem: string | null;
   started: boolean;
+  /** Its decoder's restarts when it took the air: one more since means it started again from its first frame. */
+  restartsAtStart: number | null;
   ended: boolean;
 }
 
@@ -309,6 +311,7 @@ export class Playout {
       paused: false,
       problem: null,
       started: false,
+      restartsAtStart: null,
       ended: false,
     };
     if (piece.kind === 'filler' && piece.standsInFor)
@@ -386,12 +389,18 @@ export class Playout {
     this.#publish(true);
   }
 
-  /** Once a second: a decoder that failed puts the slate on air for its piece. */
+  /**
+   * Once a second: a decoder that failed puts the slate on air for its piece. So does one that died
+   * on air and was started again: it would replay the piece from the frame it first sought to.
+   */
   #watchSources(control: OnAirControl): void {
     for (const airing of this.#airings) {
       if (airing.sourceId === null || airing.ended) continue;
       const status = control.mediaStatus(airing.sourceId);
       if (status?.state === 'failed') this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`);
+      else if (status && airing.restartsAtStart !== null && status.restarts > airing.restartsAtStart) {
+        this.#failed(control, airing, `${airing.piece.title}: its decoder stopped on air (${status.reason ?? 'no reason given'})`);
+      }
     }
   }
 
@@ -465,6 +474,7 @@ export class Playout {
       this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`, frame);
       return;
     }
+    airing.restartsAtStart = status?.restarts ?? null;
     // Not ready at its frame: the show's first frames repeat (or are empty) until the decoder catches up.
     if (status?.queuedFrames === 0) this.#log?.warn(`${airing.piece.title}: its decoder had no frame ready at frame ${frame}`);
     this.#publish(true);

@@ -116,6 +116,8 @@ export interface MediaStatus {
   state: 'idle' | 'waiting' | 'starting' | 'running' | 'backoff' | 'ended' | 'failed' | 'stopped';
   reason: string | undefined;
   framesDecoded: number;
+  /** Times its decoder died and was started again (from its first seek point). */
+  restarts: number;
   /** Decoded frames waiting for the clock: a paused (pre-rolled) source's first frame is the head. */
   queuedFrames: number;
   /** Decoded audio (sample frames, 48 kHz) waiting for the mix: a frame's worth or more goes with the first frame. */

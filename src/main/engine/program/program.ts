@@ -340,6 +340,7 @@ export class Program implements OnAirControl {
       state: status.state,
       reason: status.reason,
       framesDecoded: status.framesDecoded,
+      restarts: status.restarts,
       queuedFrames: this.#decoded.queuedFrames(id),
       queuedAudioSamples: this.#decoded.queuedAudioSamples(id),
     };
