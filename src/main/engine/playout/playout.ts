@@ -198,7 +198,8 @@ export class Playout {
   framesOf(itemId: number): { startFrame: number; startPts: number | null } | null {
     const control = this.#control;
     if (!control) return null;
-    const airing = this.#airings.find((a) => a.piece.kind !== 'filler' && a.piece.itemId === itemId);
+    // A missing item's stand-in (filler, the slate) airs on its frames.
+    const airing = this.#airings.find((a) => itemIdOf(a.piece) === itemId);
     if (!airing) return null;
     return { startFrame: airing.frames.startFrame, startPts: control.timeline.ptsOfFrame(airing.frames.startFrame) };
   }
