@@ -151,6 +151,8 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
   'schedule.list': { good: { from: '2026-12-06T00:00:00Z', to: '2026-12-07T00:00:00Z' }, bad: { from: 'yesterday' }, badField: 'from' },
   'playout.getSettings': { good: {}, bad: { channelName: 'x' }, badField: 'channelName' },
   'playout.setSettings': { good: { fillerMediaIds: [1, 2], hideFillerInGuide: true }, bad: { loudnessTargetLufs: 0 }, badField: 'loudnessTargetLufs' },
+  'playout.setEnabled': { good: { enabled: true }, bad: { enabled: 'yes' }, badField: 'enabled' },
+  'playout.status': { good: {}, bad: { verbose: true }, badField: 'verbose' },
 };
 
 describe('contract', () => {

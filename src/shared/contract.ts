@@ -69,6 +69,8 @@ const settingKey = z.enum([
   'retention.analyticsDays',
   'retention.scte35LogDays',
   'retention.scte35LogMaxRows',
+  /** The playout switch (#14): true, the schedule has the program (below breaks and alerts); otherwise the operator. */
+  'playout.enabled',
 ]);
 const settingValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
 const settingsSetArgs = z

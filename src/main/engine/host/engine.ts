@@ -34,6 +34,8 @@ import { MediaLibrary } from '../media/library.ts';
 import { MediaRepository } from '../store/media-repository.ts';
 import { ScheduleService } from '../schedule/schedule-service.ts';
 import { ScheduleRepository } from '../store/schedule-repository.ts';
+import { Playout } from '../playout/playout.ts';
+import { connectScheduleToPlayout } from './schedule-handlers.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -106,6 +108,8 @@ export class Engine {
   readonly media: MediaLibrary;
   /** The channel timeline (#14): edits, the plan playout plays (a PlayoutPlanSource), the guide. */
   readonly schedule: ScheduleService;
+  /** The playout (#14): the schedule's layer of on-air control, frame-exact. */
+  readonly playout: Playout;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -238,6 +242,25 @@ export class Engine {
       log: options.log.child('alerts'),
     });
     const mediaRepository = new MediaRepository(store.db);
+    const settingsRepository = this.repositories.settings;
+    this.playout = new Playout({
+      lifecycle: this.programHost.events,
+      // The schedule (engine/schedule) attaches its plan and the playout settings: playout.useSchedule().
+      plan: null,
+      breaks: this.cues,
+      enabledFlag: {
+        get: () => settingsRepository.list()['playout.enabled'] === true,
+        set: (enabled) => settingsRepository.set('playout.enabled', enabled),
+      },
+      frameSize,
+      onStatus: (status) => this.events.emit('playout.status', status),
+      log: options.log.child('playout'),
+    });
+    // The switch is a setting: settings.set turns it too.
+    this.events.subscribe('settings.changed', (all) => {
+      const enabled = all['playout.enabled'] === true;
+      if (enabled !== this.playout.enabled) this.playout.setEnabled(enabled);
+    });
     this.media = new MediaLibrary({
       repository: mediaRepository,
       dataDir: options.dataDir,
@@ -256,6 +279,8 @@ export class Engine {
     });
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
     this.events.subscribe('media.changed', () => this.schedule.mediaChanged());
+    // The schedule's plan plays through the playout, and schedule.list carries the playout's frames.
+    connectScheduleToPlayout(this.schedule, this.playout, this.programHost.events);
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());
@@ -360,6 +385,7 @@ export class Engine {
     await step('media', () => this.media.close());
     await step('program', () => this.programHost.close());
     await step('cues', () => {
+      this.playout.dispose();
       this.alerts.dispose();
       this.cues.dispose();
     });

@@ -7,6 +7,7 @@ import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35
 import type { Engine } from './engine.ts';
 import { ingestStreamEvent } from './ingest-events.ts';
 import { createScheduleHandlers } from './schedule-handlers.ts';
+import { playoutHandlers } from './playout-handlers.ts';
 
 export interface CallContext {
   /** The desktop window, a loopback client, or a holder of the API token. */
@@ -278,5 +279,6 @@ export function createHandlers(engine: Engine): HandlerTable {
     },
 
     ...createScheduleHandlers(engine),
+    ...playoutHandlers(engine),
   };
 }
