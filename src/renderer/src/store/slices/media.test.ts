@@ -113,7 +113,7 @@ describe('media slice', () => {
   });
 
   it('an import goes uploading → probing → listed; a refused one stays as a failed job with the reason', async () => {
-    const { state } = await boundStore([]);
+    const { fake, state } = await boundStore([]);
     let finishUpload!: (path: string) => void;
     const importing = state().importMedia('clip.mkv', (onProgress) => {
       onProgress(50, 200);
@@ -122,9 +122,11 @@ describe('media slice', () => {
       });
     });
     expect(mediaSelectors.imports(state())).toMatchObject([{ name: 'clip.mkv', phase: 'uploading', sent: 50, total: 200 }]);
-    finishUpload('/data/uploads/clip.mkv');
+    // Stored under a unique name, listed under the one it had.
+    finishUpload('/data/uploads/1700000000-ab12cd34-clip.mkv');
     const imported = await importing;
-    expect(imported).toMatchObject({ name: 'clip.mkv', path: '/data/uploads/clip.mkv' });
+    expect(imported).toMatchObject({ name: 'clip.mkv', path: '/data/uploads/1700000000-ab12cd34-clip.mkv' });
+    expect(fake.calls.map((call) => call.command).slice(-2)).toEqual(['media.import', 'media.update']);
     expect(mediaSelectors.imports(state())).toEqual([]);
     expect(mediaSelectors.visibleIds(state())).toEqual([imported!.id]);
 

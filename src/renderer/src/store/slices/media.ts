@@ -47,7 +47,7 @@ export interface MediaSliceActions {
   receiveMedia(items: MediaItem[]): void;
   setMediaSearch(text: string): void;
   selectMedia(id: number | null): void;
-  /** Imports one file; resolves with the item, or null when it failed (the job shows why). */
+  /** Imports one file under the name it had where it was chosen; resolves with the item, or null when it failed (the job shows why). */
   importMedia(name: string, pathOf: MediaPathSource): Promise<MediaItem | null>;
   dismissMediaImport(key: number): void;
   /** Throws a StudioApiError (its field names the argument). */
@@ -103,7 +103,7 @@ export function createMediaSlice(client: StudioClient): SliceCreator<MediaSlice>
     /** The chapters being edited: the draft, else the selected item's own. */
     const workingChapters = (): { item: MediaItem; chapters: MediaChapter[] } | null => {
       const item = selectedItem();
-      if (!item || item.state !== 'ready') return null;
+      if (item?.state !== 'ready') return null;
       const draft = get().chapterDraft;
       return { item, chapters: draft && draft.mediaId === item.id ? draft.chapters : item.chapters };
     };
@@ -158,7 +158,10 @@ export function createMediaSlice(client: StudioClient): SliceCreator<MediaSlice>
         try {
           const path = await pathOf((sent, total) => updateJob(key, { sent, total }));
           updateJob(key, { phase: 'probing' });
-          const item = await client.call('media.import', { path });
+          let item = await client.call('media.import', { path });
+          // An upload is stored under a unique name (uploads/<time>-<random>-clip.mp4): the library
+          // shows the name the file had where it was chosen.
+          if (item.name !== name && name.trim()) item = await client.call('media.update', { id: item.id, name: name.trim() });
           set(
             (s) => ({
               mediaImports: s.mediaImports.filter((job) => job.key !== key),
