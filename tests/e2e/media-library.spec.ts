@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page, TestInfo } from '@playwright/test';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import type { MediaItem } from '../../src/shared/media.ts';
 import { makeClip } from '../support/media-fixtures.ts';
 import { callCommand, collectConsoleErrors, expect, test } from './fixtures.ts';
@@ -25,20 +25,25 @@ async function screenshotBoth(page: Page, testInfo: TestInfo, name: string): Pro
   }
 }
 
-/** Drops a file on the page as a file manager would (an HTML drag and drop of Files). */
+/** Drops a file on the page as a file manager would (an HTML drag and drop of Files). A string: this file is type-checked without the DOM's types. */
 async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  await page.evaluate(
-    ({ name, base64 }) => {
-      const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type: 'video/mp4' }));
-      const target = document.querySelector('[data-testid="dock-scenes"]') ?? document.body;
-      for (const type of ['dragenter', 'dragover', 'drop']) {
-        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
-      }
-    },
-    { name, base64: bytes.toString('base64') },
-  );
+  await page.evaluate(`(() => {
+    const data = Uint8Array.from(atob(${JSON.stringify(bytes.toString('base64'))}), (char) => char.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([data], ${JSON.stringify(name)}, { type: 'video/mp4' }));
+    const target = document.querySelector('[data-testid="dock-scenes"]') ?? document.body;
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    }
+  })()`);
+}
+
+/** An image's decoded width once it has loaded (0 before, or when it failed). */
+function loadedWidth(image: Locator): Promise<number> {
+  return image.evaluate((element) => {
+    const img = element as unknown as { complete: boolean; naturalWidth: number };
+    return img.complete ? img.naturalWidth : 0;
+  });
 }
 
 const FPS = 25;
@@ -83,7 +88,7 @@ test('media library: upload, timecode, thumbnail, search, chapters on the filmst
     await expect(row).toContainText(/-?\d+\.\d LUFS/);
     const thumbnail = row.getByTestId('media-thumbnail');
     await expect(thumbnail).toBeVisible();
-    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+    await expect.poll(() => loadedWidth(thumbnail)).toBe(320);
     // A ready item is a draggable handle for the channel timeline (dnd-kit's attributes).
     await expect(row.getByTestId('media-drag-handle')).toHaveAttribute('aria-roledescription', 'draggable');
 
@@ -126,7 +131,7 @@ test('media library: upload, timecode, thumbnail, search, chapters on the filmst
     const editor = dock.getByTestId('chapter-editor');
     const strip = editor.getByTestId('filmstrip');
     await expect(editor.getByTestId('filmstrip-image')).toBeVisible();
-    await expect.poll(() => editor.getByTestId('filmstrip-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(16 * 96);
+    await expect.poll(() => loadedWidth(editor.getByTestId('filmstrip-image'))).toBe(16 * 96);
     const marks = editor.getByTestId('chapter-mark');
     await expect(marks).toHaveCount(2);
     await expect(editor.getByTestId('chapter-time')).toHaveText(['00:00:00:00', '00:00:06:00']);
