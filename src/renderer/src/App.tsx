@@ -29,13 +29,11 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
       <main className="workspace">
         <div className="stage">
           <ProgramPreview />
-          <div className="stage__channel">
-            <MediaLibraryDock />
-            <ChannelTimeline />
-          </div>
+          <ChannelTimeline />
         </div>
-        <aside className="sidebar" aria-label="Getting started, emergency alert, outputs, ingest and access">
+        <aside className="sidebar" aria-label="Getting started, media library, emergency alert, outputs, ingest and access">
           <FirstRunGuide />
+          <MediaLibraryDock />
           <AlertPanel />
           <OutputsPanel />
           <StreamKeysPanel />
