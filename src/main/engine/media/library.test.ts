@@ -346,6 +346,17 @@ describe('media library: import', () => {
     const resumed = await analysed(item.id);
     expect(resumed.loudnessLufs).not.toBeNull();
     expect(existsSync(resumed.thumbnailPath!)).toBe(true);
+    expect(existsSync(resumed.filmstripPath!)).toBe(true);
+  }, 60_000);
+
+  it('an item analysed before filmstrips existed gets one at the next start', async () => {
+    const item = await analysed((await library.import(clips.a)).id);
+    rmSync(item.filmstripPath!);
+    await library.close();
+    library = newLibrary();
+    expect(library.list()[0]!.filmstripPath).toBeNull();
+    library.resumeAnalyses();
+    expect(existsSync((await analysed(item.id)).filmstripPath!)).toBe(true);
   }, 60_000);
 
   it('importing the same file again keeps its id and name', async () => {

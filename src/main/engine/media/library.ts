@@ -74,10 +74,16 @@ export class MediaLibrary {
     this.#queue = new BoundedQueue(options.concurrency ?? 2);
   }
 
-  /** Picks up analyses a previous run did not finish (stopped mid-way): ready rows without results. */
+  /**
+   * Picks up analyses a previous run did not finish (stopped mid-way): ready rows without results;
+   * and video that was analysed before filmstrips were made, or whose filmstrip is gone from the cache.
+   */
   resumeAnalyses(): void {
     for (const stored of this.#options.repository.list()) {
-      if (stored.state === 'ready' && stored.thumbnailPath === null && stored.loudnessLufs === null && stored.analysisError === null) this.#analyse(stored);
+      if (stored.state !== 'ready' || stored.analysisError !== null) continue;
+      const unfinished = stored.thumbnailPath === null && stored.loudnessLufs === null;
+      const noFilmstrip = stored.video !== null && stored.durationSeconds !== null && this.#filmstripPath(stored.id) === null;
+      if (unfinished || noFilmstrip) this.#analyse(stored);
     }
   }
 
