@@ -7,8 +7,14 @@ import type { MediaPathSource } from '../../store/slices/media.ts';
 /** The path source for a file the page was given (a drop, or the upload input). */
 export function pathSourceFor(file: File): MediaPathSource {
   const pathOf = window.studio?.files?.pathOf;
-  const local = pathOf ? pathOf(file) : '';
-  if (local) return async () => local;
+  if (pathOf) {
+    // The desktop app has no upload route: a file must be on disk (one dragged out of another app may not be).
+    const local = pathOf(file);
+    return async () => {
+      if (!local) throw new Error(`${file.name} is not a file on disk; save it first, then import it.`);
+      return local;
+    };
+  }
   return async (onProgress) => (await uploadFile(file, 'media', (progress) => onProgress(progress.sent, progress.total))).path;
 }
 
