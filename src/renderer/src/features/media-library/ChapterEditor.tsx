@@ -1,6 +1,6 @@
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { mediaPictureUrl, type MediaItem } from '../../../../shared/media.ts';
-import { formatTimecode } from '../../../../shared/timecode.ts';
+import { formatTimecode, secondsOfFrame } from '../../../../shared/timecode.ts';
 import { useStudio } from '../../store/context.tsx';
 import { mediaSelectors } from '../../store/slices/media.ts';
 import { percentAt, secondsAtFraction } from './filmstrip-geometry.ts';
@@ -120,10 +120,19 @@ function ReadyChapterEditor({ item, durationSeconds }: { item: MediaItem; durati
               onPointerCancel={() => setDrag(null)}
               onDoubleClick={(event) => event.stopPropagation()}
               onKeyDown={(event) => {
-                if (event.key === 'Delete' || event.key === 'Backspace') removeChapter(index);
-                const frame = rate.den / rate.num;
-                if (event.key === 'ArrowLeft') moveChapter(index, chapter.startSeconds - frame);
-                if (event.key === 'ArrowRight') moveChapter(index, chapter.startSeconds + frame);
+                // One whole frame either way, counted in frames so the time stays frame-exact.
+                const frame = Math.round((chapter.startSeconds * rate.num) / rate.den);
+                const edits: Record<string, () => void> = {
+                  Delete: () => removeChapter(index),
+                  Backspace: () => removeChapter(index),
+                  ArrowLeft: () => moveChapter(index, secondsOfFrame(Math.max(0, frame - 1), rate)),
+                  ArrowRight: () => moveChapter(index, secondsOfFrame(frame + 1, rate)),
+                };
+                const edit = edits[event.key];
+                if (!edit) return;
+                // Handled here: a studio hotkey on the same key must not fire too.
+                event.preventDefault();
+                edit();
               }}
             />
           );

@@ -161,7 +161,8 @@ describe('media slice', () => {
     state().moveChapter(1, 8);
     expect(mediaSelectors.chapters(state()).map((chapter) => chapter.startSeconds)).toEqual([0, 6, 8]);
     state().moveChapter(2, 99);
-    expect(mediaSelectors.chapters(state()).at(-1)!.startSeconds).toBeLessThan(10);
+    // The last frame of 10 s at 25 fps starts at 9.96 s.
+    expect(mediaSelectors.chapters(state()).at(-1)!.startSeconds).toBeCloseTo(9.96, 9);
     state().moveChapter(2, 8);
     // Onto another mark's instant: refused, the mark stays.
     state().moveChapter(2, 6);

@@ -2,6 +2,7 @@
 // (upload, then probe), the search, the selected item and its chapter marks being edited. Chapter
 // edits are a draft until saved with media.update { chapters }, which never rewrites the file.
 import type { MediaChapter, MediaItem } from '../../../../shared/media.ts';
+import { secondsOfFrame } from '../../../../shared/timecode.ts';
 import type { StudioClient } from '../../api/client.ts';
 import { describeError, StudioApiError } from '../../api/errors.ts';
 import type { SliceCreator, StudioState } from '../types.ts';
@@ -86,10 +87,12 @@ export function sortedChapters(chapters: readonly MediaChapter[]): MediaChapter[
   return sorted.filter((chapter, index) => index === 0 || chapter.startSeconds !== sorted[index - 1]!.startSeconds);
 }
 
-/** A time within [0, duration): the engine refuses a chapter at or past the end. */
+/** A time within [0, duration): the engine refuses a chapter at or past the end; with video, the last frame's start at most. */
 function clampIntoItem(item: MediaItem, seconds: number): number {
   const duration = item.durationSeconds ?? 0;
-  return Math.min(Math.max(0, seconds), Math.max(0, duration - 0.001));
+  const rate = item.video?.frameRate;
+  const latest = rate ? secondsOfFrame(Math.max(0, Math.ceil((duration * rate.num) / rate.den - 1e-6) - 1), rate) : duration - 0.001;
+  return Math.min(Math.max(0, seconds), Math.max(0, latest));
 }
 
 let nextImportKey = 1;
