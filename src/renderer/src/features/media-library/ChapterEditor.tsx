@@ -122,17 +122,13 @@ function ReadyChapterEditor({ item, durationSeconds }: { item: MediaItem; durati
               onKeyDown={(event) => {
                 // One whole frame either way, counted in frames so the time stays frame-exact.
                 const frame = Math.round((chapter.startSeconds * rate.num) / rate.den);
-                const edits: Record<string, () => void> = {
-                  Delete: () => removeChapter(index),
-                  Backspace: () => removeChapter(index),
-                  ArrowLeft: () => moveChapter(index, secondsOfFrame(Math.max(0, frame - 1), rate)),
-                  ArrowRight: () => moveChapter(index, secondsOfFrame(frame + 1, rate)),
-                };
-                const edit = edits[event.key];
-                if (!edit) return;
+                const key = event.key;
+                if (key !== 'Delete' && key !== 'Backspace' && key !== 'ArrowLeft' && key !== 'ArrowRight') return;
                 // Handled here: a studio hotkey on the same key must not fire too.
                 event.preventDefault();
-                edit();
+                if (key === 'ArrowLeft') moveChapter(index, secondsOfFrame(Math.max(0, frame - 1), rate));
+                else if (key === 'ArrowRight') moveChapter(index, secondsOfFrame(frame + 1, rate));
+                else removeChapter(index);
               }}
             />
           );
