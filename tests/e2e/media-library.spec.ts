@@ -170,6 +170,13 @@ test('media library: upload, timecode, thumbnail, search, chapters on the filmst
       { title: 'Chapter 3', startSeconds: added },
     ]);
 
+    // The keyboard: → and ← nudge a focused mark by one frame.
+    await marks.nth(1).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(marks.nth(1)).toHaveAttribute('data-seconds', String((Math.round(moved * FPS) + 1) / FPS));
+    await page.keyboard.press('ArrowLeft');
+    await expect(marks.nth(1)).toHaveAttribute('data-seconds', String(moved));
+
     // Remove: the last mark, from the list under the strip.
     await editor.getByTestId('chapter-remove').nth(2).click();
     await expect(marks).toHaveCount(2);
