@@ -4,6 +4,7 @@
 // Every request carries the API token, on every bind (loopback too). Every parsing step (target,
 // Host, cookie, path encoding, body, WebSocket message) answers a malformed input with a 400 and
 // nothing else: no request can make the process exit.
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,6 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { API_PREFIX, httpStatusOf, type CommandEnvelope, type CommandError, type WsClientMessage, type WsServerMessage } from '../../shared/contract.ts';
 import type { CommandResult } from '../../shared/contract.ts';
 import { asRunToCsv } from '../../shared/cues.ts';
+import { parseMediaPictureRoute } from '../../shared/media.ts';
 import type { Engine } from '../engine/host/engine.ts';
 import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedToken, tokenCookieName, tokenMatches } from './auth.ts';
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
@@ -226,6 +228,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         log: log.child('uploads'),
       });
     }
+    const picture = parseMediaPictureRoute(route);
+    if (picture && (method === 'GET' || method === 'HEAD')) return sendMediaPicture(picture, method, response);
     if (route === TS_FEED_PATH && method === 'GET') {
       const program = engine.programHost.airingProgram;
       if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');
@@ -250,6 +254,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (serveStatic(options.staticDir, route, response)) return;
     }
     throw new HttpError(404, 'NOT_FOUND', `Nothing at ${route}.`);
+  }
+
+  /**
+   * A library item's cached thumbnail or filmstrip (the file in the data dir). no-cache: a re-import
+   * makes the picture again under the same path; the page adds a version to the URL as well.
+   */
+  function sendMediaPicture(picture: { id: number; kind: 'thumbnail' | 'filmstrip' }, method: string, response: ServerResponse): void {
+    const file = engine.media.picturePath(picture.id, picture.kind);
+    let size: number;
+    try {
+      if (!file) throw new Error('none');
+      size = statSync(file).size;
+    } catch {
+      throw new HttpError(404, 'NOT_FOUND', `Media ${picture.id} has no ${picture.kind} (yet).`);
+    }
+    response.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    if (method === 'HEAD') {
+      response.end();
+      return;
+    }
+    const stream = createReadStream(file!);
+    stream.once('error', () => response.destroy());
+    stream.pipe(response);
   }
 
   /**

@@ -1,5 +1,5 @@
 // What the library measures after the import, off the request path: the integrated loudness
-// (EBU R128 through ffmpeg's ebur128 filter) and a JPEG thumbnail. Each run is one owned child
+// (EBU R128 through ffmpeg's ebur128 filter), a JPEG thumbnail and a JPEG filmstrip. Each run is one owned child
 // with a time limit, so a file that hangs ffmpeg is stopped.
 import type { Readable } from 'node:stream';
 import { spawnOwned } from '../process/child.ts';
@@ -107,6 +107,69 @@ export async function renderThumbnail(run: AnalysisRun & { atSeconds: number }):
   if (run.signal?.aborted) throw new Error('cancelled');
   const jpeg = await bytes;
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('ffmpeg wrote no JPEG thumbnail');
+  return jpeg;
+}
+
+export const FILMSTRIP_FRAMES = 16;
+export const FILMSTRIP_TILE_WIDTH = 96;
+
+/**
+ * Where filmstrip frame `index` of `frames` is taken: the middle of its equal share of the duration,
+ * so tile i stands for [i, i + 1) × duration / frames and a position x along the strip (0..1) is
+ * the time x × duration. The last frame is then well before the end, where a seek may find none.
+ */
+export function filmstripFrameSeconds(durationSeconds: number, frames: number, index: number): number {
+  return ((index + 0.5) * durationSeconds) / frames;
+}
+
+/**
+ * One JPEG of `frames` tiles side by side, FILMSTRIP_TILE_WIDTH wide each, the frames spread evenly
+ * over the duration. Each frame is its own input with a seek before it (keyframe seek, then decode to
+ * the time), so a two-hour file costs `frames` short decodes rather than one whole pass.
+ */
+export async function renderFilmstrip(run: AnalysisRun & { durationSeconds: number; frames?: number }): Promise<Buffer> {
+  const frames = run.frames ?? FILMSTRIP_FRAMES;
+  const inputs: string[] = [];
+  const chains: string[] = [];
+  for (let i = 0; i < frames; i++) {
+    const at = filmstripFrameSeconds(run.durationSeconds, frames, i);
+    inputs.push('-protocol_whitelist', 'file', '-ss', at.toFixed(3), '-i', run.filePath);
+    // setsar=1: tiles of a file with non-square pixels still stack; trim: one frame from each input.
+    chains.push(`[${i}:v:0]trim=end_frame=1,scale=${FILMSTRIP_TILE_WIDTH}:-2,setsar=1[f${i}]`);
+  }
+  const stack = frames === 1 ? '[f0]null[strip]' : `${Array.from({ length: frames }, (_, i) => `[f${i}]`).join('')}hstack=inputs=${frames}[strip]`;
+  const child = spawnOwned({
+    command: run.ffmpegPath,
+    name: 'ffmpeg filmstrip',
+    args: [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      ...inputs,
+      '-filter_complex',
+      [...chains, stack].join(';'),
+      '-map',
+      '[strip]',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      '-f',
+      'image2pipe',
+      'pipe:1',
+    ],
+    timeoutMs: run.timeoutMs,
+    graceMs: 1000,
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+  const bytes = collect(child.stdout!);
+  await child.result();
+  if (run.signal?.aborted) throw new Error('cancelled');
+  const jpeg = await bytes;
+  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('ffmpeg wrote no JPEG filmstrip');
   return jpeg;
 }
 

@@ -8,6 +8,7 @@ import { createEditingSlice } from './slices/editing.ts';
 import { createEngineSlice } from './slices/engine.ts';
 import { createHotkeysSlice } from './slices/hotkeys.ts';
 import { createIngestSlice } from './slices/ingest.ts';
+import { createMediaSlice } from './slices/media.ts';
 import { createMixerSlice } from './slices/mixer.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
@@ -44,6 +45,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createCuesSlice(client)(...a),
         ...createHotkeysSlice()(...a),
         ...createEditingSlice(client)(...a),
+        ...createMediaSlice(client)(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),
@@ -68,6 +70,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     void state().loadMasterAudio();
     void state().loadOutputs();
     void state().loadCues();
+    void state().loadMedia();
   };
   const unsubscribers = [
     client.subscribe('engine.status', (status) => state().receiveEngineStatus(status)),
@@ -86,6 +89,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     client.subscribe('cues.state', (cueState) => state().receiveCueState(cueState)),
     client.subscribe('cues.settings', (settings) => state().receiveCueSettings(settings)),
     client.subscribe('alerts.state', (alert) => state().receiveAlertState(alert)),
+    client.subscribe('media.changed', (items) => state().receiveMedia(items)),
     client.onConnectionState((connection) => {
       state().setConnection(connection);
       if (connection === 'open') loadAll();
