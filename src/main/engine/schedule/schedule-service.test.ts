@@ -102,6 +102,7 @@ describe('adding', () => {
       [c.id, iso(T0 + 600 * S)],
       [b.id, iso(T0 + 1200 * S)],
     ]);
+    expect(service.list({ from: iso(T0) }).find((item) => item.id === b.id)!.afterId).toBe(c.id);
     expect(changed.map((event) => event.revision)).toEqual([1, 2, 3]);
   });
 

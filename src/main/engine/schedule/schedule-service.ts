@@ -522,17 +522,24 @@ export class ScheduleService implements PlayoutPlanSource {
   ): { revision: number; ids: number[]; newIds: Map<number, number> } {
     const nowMs = this.#nowMs();
     const context = this.#context();
+    let resolvedAfter: ResolvedItem[] = [];
     const committed = this.#options.repository.edit((items) => {
       if (editedId !== null && editedId >= 0 && !items.some((item) => item.id === editedId)) {
         throw new ScheduleError('NOT_FOUND', `id: no schedule item with id ${editedId}.`, { field: 'id' });
       }
       const before = this.#resolve(items, context);
       const next = change(items, before, nowMs);
-      const after = this.#resolve(next, context);
-      checkEdit({ before, after, nowMs, editedId, field, endTrimOnly });
+      resolvedAfter = this.#resolve(next, context);
+      checkEdit({ before, after: resolvedAfter, nowMs, editedId, field, endTrimOnly });
       const kept = new Set(next.map((item) => item.id));
       return { items: next, result: () => items.filter((item) => !kept.has(item.id)).map((item) => item.id) };
     }, new Date(nowMs));
+    // What was just written, resolved: the cache, with the ids the store gave the new items.
+    const storedId = (id: number | null) => (id !== null && id < 0 ? committed.newIds.get(id)! : id);
+    this.#cached = resolvedAfter.map((item) =>
+      item.id < 0 || (item.afterId ?? 0) < 0 ? { ...item, id: storedId(item.id)!, afterId: storedId(item.afterId) } : item,
+    );
+    this.#cachedRevision = committed.revision;
     this.#options.log.info('schedule edited', { revision: committed.revision, field, ...(editedId !== null && editedId >= 0 ? { id: editedId } : {}) });
     this.#options.onChanged({ revision: committed.revision });
     this.#notifyPlan();
