@@ -1,6 +1,6 @@
 // The renderer's only door to the engine: one function per contract command and event
 // subscriptions that return their unsubscribe. Raw ipcRenderer never crosses the bridge.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { MONITOR_IPC, type MonitorBridge } from '../shared/monitor-frame.ts';
 import {
   commandNames,
@@ -31,6 +31,8 @@ const bridge: StudioBridge = {
   },
   files: {
     choose: (kind: FileChoiceKind) => ipcRenderer.invoke(ipcChannels.chooseFile, kind) as Promise<string | null>,
+    // Only a File the page was given (a drop): Electron reads its path in this process, no IPC.
+    pathOf: (file: File) => webUtils.getPathForFile(file),
   },
 };
 

@@ -134,6 +134,25 @@ const cases: { [C in CommandName]: { good: CommandArgsInput<C>; bad: unknown; ba
     badField: 'chapters.1.startSeconds',
   },
   'media.remove': { good: { id: 1 }, bad: { id: -1 }, badField: 'id' },
+  'schedule.add': {
+    good: { mediaId: 3, startAt: '2026-12-06T20:00:00Z', breaks: { atChapters: true, durationSeconds: 60 } },
+    bad: { mediaId: 3, startAt: '2026-12-06T20:00:00Z', after: 2 },
+    badField: 'after',
+  },
+  'schedule.addLive': {
+    good: { sceneId: 2, startAt: '2026-12-06T20:00:00+01:00', durationSeconds: 3600 },
+    bad: { sceneId: 2, startAt: '20:00', durationSeconds: 3600 },
+    badField: 'startAt',
+  },
+  'schedule.move': { good: { id: 4, after: 3 }, bad: { id: 4 }, badField: 'startAt' },
+  'schedule.trim': { good: { id: 4, inSeconds: 12.5, durationSeconds: 600 }, bad: { id: 4, durationSeconds: 0 }, badField: 'durationSeconds' },
+  'schedule.setBreaks': { good: { id: 4, breaks: null }, bad: { id: 4, breaks: { atChapters: false, durationSeconds: 30 } }, badField: 'breaks.atChapters' },
+  'schedule.remove': { good: { ids: [4, 5] }, bad: { ids: [] }, badField: 'ids' },
+  'schedule.list': { good: { from: '2026-12-06T00:00:00Z', to: '2026-12-07T00:00:00Z' }, bad: { from: 'yesterday' }, badField: 'from' },
+  'playout.getSettings': { good: {}, bad: { channelName: 'x' }, badField: 'channelName' },
+  'playout.setSettings': { good: { fillerMediaIds: [1, 2], hideFillerInGuide: true }, bad: { loudnessTargetLufs: 0 }, badField: 'loudnessTargetLufs' },
+  'playout.setEnabled': { good: { enabled: true }, bad: { enabled: 'yes' }, badField: 'enabled' },
+  'playout.status': { good: {}, bad: { verbose: true }, badField: 'verbose' },
 };
 
 describe('contract', () => {

@@ -69,6 +69,8 @@ const settingKey = z.enum([
   'retention.analyticsDays',
   'retention.scte35LogDays',
   'retention.scte35LogMaxRows',
+  /** The playout switch (#14): true, the schedule has the program (below breaks and alerts); otherwise the operator. */
+  'playout.enabled',
 ]);
 const settingValue = z.union([z.string().max(1000), z.number().finite(), z.boolean()]);
 const settingsSetArgs = z
@@ -578,6 +580,10 @@ export interface StudioBridge {
   commands: CommandFunctions;
   /** Subscribes to an engine event; returns the unsubscribe function. */
   onEvent<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
-  /** The desktop app only: the native file dialog; resolves with the chosen absolute path, or null when cancelled. */
-  files?: { choose(kind: FileChoiceKind): Promise<string | null> };
+  /**
+   * The desktop app only. `choose`: the native file dialog; resolves with the chosen absolute path,
+   * or null when cancelled. `pathOf`: where a file dropped on the window is on disk ('' when it has
+   * none), since a sandboxed page's File carries no path.
+   */
+  files?: { choose(kind: FileChoiceKind): Promise<string | null>; pathOf?(file: File): string };
 }

@@ -72,5 +72,30 @@ export interface MediaItem {
   analysisError: string | null;
   /** The cached JPEG thumbnail in the data dir, once made. */
   thumbnailPath: string | null;
+  /**
+   * The cached filmstrip, once made: one JPEG of equal tiles side by side spanning the whole
+   * duration, so a point x (0..1) along it is the time x × durationSeconds.
+   */
+  filmstripPath: string | null;
   addedAt: string;
+}
+
+/** The pictures the library caches for an item, and the route both hosts serve them at. */
+export type MediaPictureKind = 'thumbnail' | 'filmstrip';
+const MEDIA_PICTURE_ROUTE = /^\/api\/v1\/media\/([1-9]\d{0,15})\/(thumbnail|filmstrip)\.jpg$/;
+
+/**
+ * Where a page fetches an item's picture: the same path under `studio serve` (token cookie) and in
+ * the desktop app (its studio://app scheme). `version` changes the URL when the picture may have.
+ */
+export function mediaPictureUrl(id: number, kind: MediaPictureKind, version: string): string {
+  return `/api/v1/media/${id}/${kind}.jpg?v=${encodeURIComponent(version)}`;
+}
+
+/** The item id and picture a URL path asks for, or null when it is not a media picture route. */
+export function parseMediaPictureRoute(pathname: string): { id: number; kind: MediaPictureKind } | null {
+  const match = MEDIA_PICTURE_ROUTE.exec(pathname);
+  if (!match) return null;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) ? { id, kind: match[2] as MediaPictureKind } : null;
 }

@@ -54,10 +54,17 @@ export const scheduleMoveArgs = z
 
 /**
  * Trims an item. Media: `inSeconds` is where in the file it starts, `durationSeconds` how much of
- * the file it plays (breaks come on top). Live: `durationSeconds` is the block's length.
+ * the file it plays (breaks come on top); `inSeconds` alone keeps the out point in the file. Live:
+ * `durationSeconds` is the block's length. `startAt` (a fixed item only) moves its start in the
+ * same edit, so a head trim keeps the end where it is without a conflict in between.
  */
 export const scheduleTrimArgs = z
-  .object({ id: rowId, inSeconds: z.number().finite().min(0, 'must not be negative').optional(), durationSeconds: itemSeconds.optional() })
+  .object({
+    id: rowId,
+    inSeconds: z.number().finite().min(0, 'must not be negative').optional(),
+    durationSeconds: itemSeconds.optional(),
+    startAt: isoInstant.optional(),
+  })
   .strict()
   .refine((args) => args.inSeconds !== undefined || args.durationSeconds !== undefined, {
     message: 'give inSeconds, durationSeconds or both',

@@ -13,6 +13,7 @@ const DOCKS = [
   'dock-outputs',
   'panel-stream-keys',
   'panel-api-access',
+  'dock-media-library',
   'dock-timeline',
   'dock-scenes',
   'dock-sources',

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MediaItem } from '../../src/shared/media.ts';
+import { mediaPictureUrl, type MediaItem } from '../../src/shared/media.ts';
 import { makeClip } from '../support/media-fixtures.ts';
 import { startStudio, type RunningStudio } from '../support/studio-server.ts';
 
@@ -87,6 +87,14 @@ describe('media API', () => {
         expect(Math.abs(item.loudnessLufs! + 20)).toBeLessThanOrEqual(2);
         expect(existsSync(item.thumbnailPath!)).toBe(true);
         expect(item.thumbnailPath!.startsWith(path.join(studio.dataDir, 'media-cache', String(item.id)))).toBe(true);
+        expect(existsSync(item.filmstripPath!)).toBe(true);
+        // Both pictures over HTTP, with the token: the cached bytes, as JPEG.
+        for (const kind of ['thumbnail', 'filmstrip'] as const) {
+          const picture = await fetch(`${studio.url}${mediaPictureUrl(item.id, kind, item.addedAt)}`, { headers: studio.authHeaders });
+          expect(picture.status).toBe(200);
+          expect(picture.headers.get('content-type')).toBe('image/jpeg');
+          expect(Buffer.from(await picture.arrayBuffer()).equals(readFileSync(kind === 'thumbnail' ? item.thumbnailPath! : item.filmstripPath!))).toBe(true);
+        }
       }
       await expect.poll(() => pushed.at(-1)?.every((item) => item.loudnessLufs !== null), { timeout: 10_000 }).toBe(true);
 
@@ -104,6 +112,7 @@ describe('media API', () => {
       const cacheOfA = path.dirname(listed[0]!.thumbnailPath!);
       expect(await ok('media.remove', { id: a.id })).toEqual({ removed: true });
       expect(existsSync(cacheOfA)).toBe(false);
+      expect((await fetch(`${studio.url}${mediaPictureUrl(a.id, 'filmstrip', a.addedAt)}`, { headers: studio.authHeaders })).status).toBe(404);
       expect(existsSync(clipA)).toBe(true);
       expect((await ok<MediaItem[]>('media.list')).map((item) => item.id)).toEqual([b.id]);
       await expect.poll(() => pushed.at(-1)?.map((item) => item.id), { timeout: 10_000 }).toEqual([b.id]);
@@ -157,5 +166,12 @@ describe('media API', () => {
   it('needs the token', async () => {
     const response = await fetch(`${studio.url}/api/v1/commands/media.list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(401);
+    const item = await ok<MediaItem>('media.import', { path: clipA });
+    await expect
+      .poll(async () => (await fetch(`${studio.url}${mediaPictureUrl(item.id, 'thumbnail', '1')}`, { headers: studio.authHeaders })).status, {
+        timeout: 60_000,
+      })
+      .toBe(200);
+    expect((await fetch(`${studio.url}${mediaPictureUrl(item.id, 'thumbnail', '1')}`)).status).toBe(401);
   });
 });

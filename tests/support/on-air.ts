@@ -10,6 +10,7 @@ import type {
   FrameTimeline,
   GeneratedLayer,
   GeneratedTextStyle,
+  MediaStatus,
   OnAirControl,
   OnAirLayer,
   ProgramLifecycleEvents,
@@ -82,8 +83,11 @@ export class FakeTimeline implements FrameTimeline {
   advance(count = 1): void {
     for (let i = 0; i < count; i++) {
       const frame = this.frame + 1;
-      const due = this.pending().filter((a) => a.frame === frame);
-      for (const { id, action } of due) {
+      // As the program's timeline: an action asked for this frame while its actions run, runs in it too.
+      for (;;) {
+        const next = this.pending().find((a) => a.frame <= frame);
+        if (!next) break;
+        const { id, action } = next;
         this.#actions.delete(id);
         this.ran.push({ frame, action });
         if (action.kind === 'hold') this.onHold(frame, action);
@@ -201,6 +205,30 @@ export class FakeOnAirControl implements OnAirControl {
   async removeGenerated(id: string): Promise<void> {
     this.texts.delete(id);
     this.generatedScenes.delete(id);
+  }
+
+  /** The playout's media sources: id → what was asked, its gain, and the status a spec sets. */
+  readonly media = new Map<string, { path: string; startSeconds: number; gainDb: number; status: MediaStatus }>();
+
+  async addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void> {
+    this.media.set(sourceId, {
+      ...media,
+      gainDb: 0,
+      status: { state: 'running', reason: undefined, framesDecoded: 3, restarts: 0, queuedFrames: 3, queuedAudioSamples: 4800 },
+    });
+  }
+
+  async removeSource(sourceId: string): Promise<boolean> {
+    return this.media.delete(sourceId);
+  }
+
+  setAudio(sourceId: string, gainDb: number): void {
+    const entry = this.media.get(sourceId);
+    if (entry) entry.gainDb = gainDb;
+  }
+
+  mediaStatus(sourceId: string): MediaStatus | undefined {
+    return this.media.get(sourceId)?.status;
   }
 }
 

@@ -67,7 +67,7 @@ async function start(): Promise<void> {
       ? { secretCipher: safeStorageCipher(safeStorage) }
       : {}),
   });
-  serveAppScheme(rendererRoot, engine.outputsHost.previewRoot);
+  serveAppScheme(rendererRoot, engine.outputsHost.previewRoot, (id, kind) => engine.media.picturePath(id, kind));
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, isAppUrl));
   await createWindow(engine);
   app.on('activate', () => {

@@ -4,6 +4,7 @@
 // Every request carries the API token, on every bind (loopback too). Every parsing step (target,
 // Host, cookie, path encoding, body, WebSocket message) answers a malformed input with a 400 and
 // nothing else: no request can make the process exit.
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,11 +12,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { API_PREFIX, httpStatusOf, type CommandEnvelope, type CommandError, type WsClientMessage, type WsServerMessage } from '../../shared/contract.ts';
 import type { CommandResult } from '../../shared/contract.ts';
 import { asRunToCsv } from '../../shared/cues.ts';
+import { parseMediaPictureRoute } from '../../shared/media.ts';
 import type { Engine } from '../engine/host/engine.ts';
 import { hostHeaderIsLoopback, isLoopbackAddress, parseRequestTarget, presentedToken, tokenCookieName, tokenMatches } from './auth.ts';
 import { decodePercentEncoded, HttpError, REASON_PHRASES } from './errors.ts';
 import { serveStatic } from './static-files.ts';
 import { TsFeed } from './ts-feed.ts';
+import { IPTV_PREFIX, serveIptv } from './iptv.ts';
 import { createMonitorSockets } from './monitor-sockets.ts';
 import { receiveUpload } from './uploads.ts';
 import { CLOSE_POLICY_VIOLATION, DEFAULT_WEBSOCKET_LIMITS, SendBudget, type WebSocketLimits } from './ws-limits.ts';
@@ -129,7 +132,7 @@ function formatHost(host: string): string {
 
 /** Paths a browser navigates to (the UI), as opposed to the API, metrics and media. */
 function isUiPath(route: string): boolean {
-  return !route.startsWith(`${API_PREFIX}/`) && route !== '/metrics' && !route.startsWith('/preview/');
+  return !route.startsWith(`${API_PREFIX}/`) && route !== '/metrics' && !route.startsWith('/preview/') && !route.startsWith(`${IPTV_PREFIX}/`);
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -140,8 +143,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const loopbackBind = isLoopbackAddress(options.host);
   // Set from the bound port once listening; no request arrives before.
   let cookieName = tokenCookieName(options.port);
+  let listeningUrl = `http://${formatHost(options.host)}:${options.port}`;
   const tsFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped a confidence-monitor feed that ${reason}`) });
-  const stopEndsFeeds = engine.programLifecycle.onStopped(() => tsFeed.endAll());
+  const iptvFeed = new TsFeed({ onDropped: (reason) => log.warn(`dropped an IPTV client (/iptv/channel.ts) that ${reason}`) });
+  const stopEndsFeeds = engine.programLifecycle.onStopped(() => {
+    tsFeed.endAll();
+    iptvFeed.endAll();
+  });
 
   /**
    * Who may talk to us: a token holder, on every bind. On loopback, only requests addressed to a
@@ -220,11 +228,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         log: log.child('uploads'),
       });
     }
+    const picture = parseMediaPictureRoute(route);
+    if (picture && (method === 'GET' || method === 'HEAD')) return sendMediaPicture(picture, method, response);
     if (route === TS_FEED_PATH && method === 'GET') {
       const program = engine.programHost.airingProgram;
       if (!program) throw new HttpError(409, 'CONFLICT', 'The program is not running; the feed opens at Go Live.');
       return tsFeed.attach(program, response);
     }
+    // The channel for IPTV players (iptv.ts): the token rides in the URL (players send no headers).
+    if (route.startsWith(`${IPTV_PREFIX}/`)) return serveIptv({ engine, tsFeed: iptvFeed, token, serverUrl: () => listeningUrl }, request, response, url);
     if (route === '/metrics' && method === 'GET') {
       const text = await engine.metrics.metrics();
       response.writeHead(200, { 'Content-Type': engine.metrics.contentType, 'Cache-Control': 'no-store' });
@@ -242,6 +254,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (serveStatic(options.staticDir, route, response)) return;
     }
     throw new HttpError(404, 'NOT_FOUND', `Nothing at ${route}.`);
+  }
+
+  /**
+   * A library item's cached thumbnail or filmstrip (the file in the data dir). no-cache: a re-import
+   * makes the picture again under the same path; the page adds a version to the URL as well.
+   */
+  function sendMediaPicture(picture: { id: number; kind: 'thumbnail' | 'filmstrip' }, method: string, response: ServerResponse): void {
+    const file = engine.media.picturePath(picture.id, picture.kind);
+    let size: number;
+    try {
+      if (!file) throw new Error('none');
+      size = statSync(file).size;
+    } catch {
+      throw new HttpError(404, 'NOT_FOUND', `Media ${picture.id} has no ${picture.kind} (yet).`);
+    }
+    response.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    if (method === 'HEAD') {
+      response.end();
+      return;
+    }
+    const stream = createReadStream(file!);
+    stream.once('error', () => response.destroy());
+    stream.pipe(response);
   }
 
   /**
@@ -419,6 +454,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const port = (server.address() as AddressInfo).port;
   cookieName = tokenCookieName(port);
   const url = `http://${formatHost(options.host)}:${port}`;
+  listeningUrl = url;
   engine.setApiAccess({ host: options.host, port, url, tokenRequired: true }, token);
   log.info(`listening on ${url}`);
 
@@ -430,6 +466,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         clearInterval(sweep);
         stopEndsFeeds();
         tsFeed.destroyAll();
+        iptvFeed.destroyAll();
         for (const client of sockets.clients) client.terminate();
         monitors.close();
         sockets.close();

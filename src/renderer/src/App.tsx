@@ -6,6 +6,7 @@ import { HotkeysDialog } from './features/hotkeys/HotkeysDialog.tsx';
 import { useStudioHotkeys } from './features/hotkeys/useStudioHotkeys.ts';
 import { FirstRunGuide } from './features/first-run/FirstRunGuide.tsx';
 import { OutputsPanel } from './features/outputs/OutputsPanel.tsx';
+import { MediaLibraryDock } from './features/media-library/MediaLibraryDock.tsx';
 import { MixerDock } from './features/mixer/MixerDock.tsx';
 import { GoLive } from './features/program/GoLive.tsx';
 import { ProgramPreview } from './features/program/ProgramPreview.tsx';
@@ -32,8 +33,9 @@ export function App({ onReconnect }: { onReconnect?: () => void }) {
             <ProgramPreview />
             <ChannelTimeline />
           </div>
-          <aside className="sidebar" aria-label="Getting started, emergency alert, outputs, ingest and access">
+          <aside className="sidebar" aria-label="Getting started, media library, emergency alert, outputs, ingest and access">
             <FirstRunGuide />
+            <MediaLibraryDock />
             <AlertPanel />
             <OutputsPanel />
             <StreamKeysPanel />

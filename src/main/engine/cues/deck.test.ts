@@ -105,6 +105,38 @@ describe('cue deck: a break airs', () => {
     expect(control.cues.queued).toHaveLength(1);
   });
 
+  it('a break at a frame (the playout’s chapter mark) splices at the IDR at or after it, tells its splice and end, and logs its row', () => {
+    const told: Array<[string, number | null]> = [];
+    const plan = deck.startBreakAt({
+      atFrame: 250,
+      durationSeconds: 2,
+      onSpliced: (frame) => told.push(['spliced', frame]),
+      onEnded: (outcome, frame) => told.push([outcome, frame]),
+    });
+    expect(plan).toMatchObject({ spliceFrame: 300, returnFrame: 360, durationSeconds: 2 });
+    // The splice is more than the preroll away: the cue-out goes out from splice − 4 s.
+    expect(control.cues.queued[0]!.options).toEqual({ prerollSeconds: 4 });
+    expect(repo.asRun(1)[0]).toMatchObject({ outcome: 'pending', plannedSpliceFrame: 300, plannedReturnFrame: 360 });
+    expect(refusal(() => deck.startBreakAt({ atFrame: 400, durationSeconds: 2 })).code).toBe('BUSY');
+    control.timeline.advanceTo(299);
+    expect(told).toEqual([]);
+    control.timeline.advance();
+    expect(told).toEqual([['spliced', 300]]);
+    expect(control.onAirScene()).toBe(SLATE_SCENE_ID);
+    control.timeline.advanceTo(360);
+    expect(told).toEqual([
+      ['spliced', 300],
+      ['aired', 360],
+    ]);
+    expect(control.onAirScene()).toBe('1');
+    expect(repo.asRun(1)[0]).toMatchObject({ outcome: 'aired', actualSpliceFrame: 300, actualReturnFrame: 360 });
+    // A mark closer than the preroll: the cue-out goes out at once (preroll = the time left).
+    deck.startBreakAt({ atFrame: 365, durationSeconds: 2, onEnded: (outcome, frame) => told.push([outcome, frame]) });
+    expect(control.cues.queued.at(-1)!.options).toEqual({ prerollSeconds: 2 });
+    deck.cancel();
+    expect(told.at(-1)).toEqual(['cancelled', null]);
+  });
+
   it('a configured break scene airs instead of the slate', () => {
     deck.setSettings({ breakSceneId: 7 });
     const plan = deck.startBreak({ durationSeconds: 2, prerollSeconds: 0 });

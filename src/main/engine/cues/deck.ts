@@ -21,7 +21,7 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { FrameTimeline, OnAirControl, ProgramLifecycleEvents } from '../program/on-air-control.ts';
 import { CueError, NOT_RUNNING_MESSAGE } from './errors.ts';
-import { framesIn, planBreak, planEarlyReturn } from './planner.ts';
+import { framesIn, planBreak, planBreakAt, planEarlyReturn, type PlannedBreak } from './planner.ts';
 import { type BreakSignal, breakCancelSection, breakEndSection, breakStartSection } from './signals.ts';
 import type { CueStore } from './store.ts';
 
@@ -61,6 +61,24 @@ interface ActiveBreak {
   onCopySent: ((id: number) => void) | null;
   /** The slate's "Back in m:ss" shown last (seconds), to re-rasterize once a second only. */
   slateSecondsShown: number;
+  /** A break at a frame (startBreakAt): who is told of its splice and its end. */
+  hooks: BreakHooks | null;
+}
+
+interface BreakHooks {
+  onSpliced: ((frame: number) => void) | null;
+  onEnded: ((outcome: Exclude<AsRunOutcome, 'pending'>, frame: number | null) => void) | null;
+}
+
+/** A break asked for at a frame (see CueDeck.startBreakAt). */
+export interface BreakAtFrame {
+  /** The frame it should start at: it splices at the first IDR at or after it. */
+  atFrame: number;
+  durationSeconds: number;
+  /** Inside the splice frame's tick. */
+  onSpliced?: (frame: number) => void;
+  /** Inside the return frame's tick; or with frame null when it ends without one (cancelled, stopped). */
+  onEnded?: (outcome: Exclude<AsRunOutcome, 'pending'>, frame: number | null) => void;
 }
 
 export interface CueDeckOptions {
@@ -128,6 +146,28 @@ export class CueDeck {
   // --- commands --------------------------------------------------------------
 
   startBreak(args: CommandArgs<'cues.startBreak'>, now = new Date()): BreakPlan {
+    const control = this.#ready();
+    const preroll = args.prerollSeconds ?? this.#settings.prerollSeconds;
+    return this.#arm(control, planBreak(control.timeline, args.durationSeconds, preroll), args.durationSeconds, preroll, null, now);
+  }
+
+  /**
+   * A break at a frame chosen ahead (the playout's chapter mark): it splices at the first IDR at or
+   * after `atFrame` (planner.ts planBreakAt), with the same cue-out, slate, cue-in and as-run row as
+   * a break cued by hand. The cue-out goes out from the splice − preroll, or at once when the splice
+   * is closer. `onSpliced` runs inside the splice frame's tick and `onEnded` inside the return
+   * frame's (or when it ends otherwise: cancelled, stopped; `frame` null then), so that a show paused
+   * for it can pause and resume on exactly those frames.
+   */
+  startBreakAt(args: BreakAtFrame, now = new Date()): BreakPlan {
+    const control = this.#ready();
+    const plan = planBreakAt(control.timeline, args.atFrame, args.durationSeconds);
+    const hooks = { onSpliced: args.onSpliced ?? null, onEnded: args.onEnded ?? null };
+    return this.#arm(control, plan, args.durationSeconds, this.#settings.prerollSeconds, hooks, now);
+  }
+
+  /** The control of the running program, when a break may be armed now. */
+  #ready(): OnAirControl {
     const control = this.#lifecycle.control;
     if (!control) throw new CueError('NOT_RUNNING', NOT_RUNNING_MESSAGE);
     if (this.#alertActive) throw new CueError('BUSY', 'An emergency alert is on air: breaks are refused until it ends.');
@@ -140,10 +180,12 @@ export class CueDeck {
           : `Break ${busy.eventId} is on air until frame ${busy.return.frame}: return from it before cueing another.`,
       );
     }
+    return control;
+  }
+
+  #arm(control: OnAirControl, plan: PlannedBreak, durationSecondsRequested: number, preroll: number, hooks: BreakHooks | null, now: Date): BreakPlan {
     const { timeline, cues } = control;
     const settings = this.#settings;
-    const preroll = args.prerollSeconds ?? settings.prerollSeconds;
-    const plan = planBreak(timeline, args.durationSeconds, preroll);
     if (plan.splicePts === null || plan.returnPts === null) {
       throw new CueError('NO_PTS', 'The encoder has not sent its first frame yet, so the splice time is unknown: try again in a moment.');
     }
@@ -152,7 +194,7 @@ export class CueDeck {
     const eventId = this.#store.beginBreak({
       signalStyle: settings.signalStyle,
       requestedAt: now.toISOString(),
-      durationSecondsRequested: args.durationSeconds,
+      durationSecondsRequested,
       durationSecondsPlanned: plan.durationSeconds,
       fps: timeline.fps,
       plannedSplice: splice,
@@ -192,6 +234,7 @@ export class CueDeck {
       sent: new Set(),
       onCopySent: null,
       slateSecondsShown: -1,
+      hooks,
     };
     if (breakScene === null) this.#prepareSlate(control, active, plan.durationSeconds);
     active.spliceActions.push(
@@ -382,6 +425,7 @@ export class CueDeck {
       }
     }
     this.#options.log?.info('break on air', { eventId: active.eventId, frame });
+    this.#tell(() => active.hooks?.onSpliced?.(frame));
     this.#publish();
   }
 
@@ -395,6 +439,7 @@ export class CueDeck {
     this.#current = null;
     this.#last = { eventId: active.eventId, outcome, endedAt: at?.at ?? new Date().toISOString() };
     this.#options.log?.info('break ended', { eventId: active.eventId, outcome, frame: at?.frame ?? null });
+    this.#tell(() => active.hooks?.onEnded?.(outcome, at?.frame ?? null));
     const returned = this.#returned;
     this.#returned = null;
     returned?.();
@@ -505,6 +550,15 @@ export class CueDeck {
     control
       .setGeneratedText(SLATE_SOURCE_ID, text, { width, height, fontSize: Math.round(height / 12), color: '#ffffff', background: '#101820' })
       .catch((error: unknown) => this.#options.log?.warn('the break slate could not be drawn', { error: errorMessage(error) }));
+  }
+
+  /** A hook that throws must not leave the deck half way through a state change. */
+  #tell(hook: () => void): void {
+    try {
+      hook();
+    } catch (error) {
+      this.#options.log?.error('a break hook failed', { error: errorMessage(error) });
+    }
   }
 
   #publish(): void {

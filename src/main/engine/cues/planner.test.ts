@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeTimeline } from '../../../../tests/support/on-air.ts';
-import { framesIn, gridFrames, planBreak, planEarlyReturn, spliceFrameAfter } from './planner.ts';
+import { framesIn, gridFrames, planBreak, planBreakAt, planEarlyReturn, spliceFrameAfter } from './planner.ts';
 
 describe('break planner (GOP grid, decision 1)', () => {
   it('splices at the first IDR at or after the next frame plus the preroll, its PTS that IDR’s', () => {
@@ -14,6 +14,16 @@ describe('break planner (GOP grid, decision 1)', () => {
     expect(plan.returnPts).toBe(126_000 + 1140 * 3000);
     expect(plan.durationSeconds).toBe(30);
     expect(plan.durationTicks).toBe(30 * 90_000);
+  });
+
+  it('a break at a frame (a chapter mark) splices at the IDR at or after it, within one GOP, never on a frame made', () => {
+    const grid = new FakeTimeline({ fps: 30, gopFrames: 60, firstPts: 126_000 });
+    grid.advanceTo(100);
+    expect(planBreakAt(grid, 300, 5)).toMatchObject({ spliceFrame: 300, returnFrame: 480, splicePts: 126_000 + 300 * 3000 });
+    expect(planBreakAt(grid, 301, 5)).toMatchObject({ spliceFrame: 360, returnFrame: 540 });
+    expect(planBreakAt(grid, 359, 5).spliceFrame).toBe(360);
+    // A mark already passed (or the frame being made) splices at the next IDR still to come.
+    expect(planBreakAt(grid, 50, 5).spliceFrame).toBe(120);
   });
 
   it('a preroll landing exactly on an IDR splices there, not a GOP later', () => {

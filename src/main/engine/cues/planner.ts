@@ -50,7 +50,18 @@ export interface PlannedBreak {
 }
 
 export function planBreak(grid: FrameGrid, durationSeconds: number, prerollSeconds: number): PlannedBreak {
-  const spliceFrame = spliceFrameAfter(grid, prerollSeconds);
+  return planBreakFrom(grid, spliceFrameAfter(grid, prerollSeconds), durationSeconds);
+}
+
+/**
+ * A break asked for at frame `atFrame` (the playout's chapter mark): it splices at the first IDR
+ * at or after it (never more than a GOP − 1 frames later, and never before the next frame made).
+ */
+export function planBreakAt(grid: FrameGrid, atFrame: number, durationSeconds: number): PlannedBreak {
+  return planBreakFrom(grid, grid.idrAtOrAfter(Math.max(atFrame, grid.frame + 1)), durationSeconds);
+}
+
+function planBreakFrom(grid: FrameGrid, spliceFrame: number, durationSeconds: number): PlannedBreak {
   const returnFrame = spliceFrame + gridFrames(durationSeconds, grid.fps, grid.gopFrames);
   return {
     spliceFrame,

@@ -32,6 +32,10 @@ import { AlertService, CueDeck } from '../cues/index.ts';
 import { CuesRepository } from '../store/cues-repository.ts';
 import { MediaLibrary } from '../media/library.ts';
 import { MediaRepository } from '../store/media-repository.ts';
+import { ScheduleService } from '../schedule/schedule-service.ts';
+import { ScheduleRepository } from '../store/schedule-repository.ts';
+import { Playout } from '../playout/playout.ts';
+import { connectScheduleToPlayout } from './schedule-handlers.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -102,6 +106,10 @@ export class Engine {
   readonly alerts: AlertService;
   /** The media library (#14): imported files, probed and measured. */
   readonly media: MediaLibrary;
+  /** The channel timeline (#14): edits, the plan playout plays (a PlayoutPlanSource), the guide. */
+  readonly schedule: ScheduleService;
+  /** The playout (#14): the schedule's layer of on-air control, frame-exact. */
+  readonly playout: Playout;
 
   readonly #options: EngineOptions;
   readonly #store: Store;
@@ -233,15 +241,46 @@ export class Engine {
       frameSize,
       log: options.log.child('alerts'),
     });
+    const mediaRepository = new MediaRepository(store.db);
+    const settingsRepository = this.repositories.settings;
+    this.playout = new Playout({
+      lifecycle: this.programHost.events,
+      // The schedule (engine/schedule) attaches its plan and the playout settings: playout.useSchedule().
+      plan: null,
+      breaks: this.cues,
+      enabledFlag: {
+        get: () => settingsRepository.list()['playout.enabled'] === true,
+        set: (enabled) => settingsRepository.set('playout.enabled', enabled),
+      },
+      frameSize,
+      onStatus: (status) => this.events.emit('playout.status', status),
+      log: options.log.child('playout'),
+    });
+    // The switch is a setting: settings.set turns it too.
+    this.events.subscribe('settings.changed', (all) => {
+      const enabled = all['playout.enabled'] === true;
+      if (enabled !== this.playout.enabled) this.playout.setEnabled(enabled);
+    });
     this.media = new MediaLibrary({
-      repository: new MediaRepository(store.db),
+      repository: mediaRepository,
       dataDir: options.dataDir,
       binaries: () => ({ ffmpeg: this.#ffmpeg.info?.path ?? null, ffprobe: this.#ffmpeg.info?.ffprobePath ?? null }),
       onChanged: (items) => this.events.emit('media.changed', items),
       log: options.log.child('media'),
     });
     this.media.resumeAnalyses();
+    this.schedule = new ScheduleService({
+      repository: new ScheduleRepository(store.db),
+      media: mediaRepository,
+      sceneName: (id) => this.repositories.program.scenes().find((scene) => scene.id === id)?.name ?? null,
+      onChanged: (event) => this.events.emit('schedule.changed', event),
+      onSettings: (settings) => this.events.emit('playout.settings', settings),
+      log: options.log.child('schedule'),
+    });
     this.events.subscribe('settings.changed', () => void this.retention.pruneNow());
+    this.events.subscribe('media.changed', () => this.schedule.mediaChanged());
+    // The schedule's plan plays through the playout, and schedule.list carries the playout's frames.
+    connectScheduleToPlayout(this.schedule, this.playout, this.programHost.events);
     this.#handlers = createHandlers(this);
     this.#statusTimer = setInterval(() => {
       this.events.emit('engine.status', this.status());
@@ -346,6 +385,7 @@ export class Engine {
     await step('media', () => this.media.close());
     await step('program', () => this.programHost.close());
     await step('cues', () => {
+      this.playout.dispose();
       this.alerts.dispose();
       this.cues.dispose();
     });

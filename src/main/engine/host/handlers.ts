@@ -6,6 +6,8 @@ import { EngineError } from '../errors.ts';
 import { decodeSection, encodeSection, parseSectionText, sectionFromJson, Scte35Error } from '../scte35/index.ts';
 import type { Engine } from './engine.ts';
 import { ingestStreamEvent } from './ingest-events.ts';
+import { createScheduleHandlers } from './schedule-handlers.ts';
+import { playoutHandlers } from './playout-handlers.ts';
 
 export interface CallContext {
   /** The desktop window, a loopback client, or a holder of the API token. */
@@ -258,9 +260,25 @@ export function createHandlers(engine: Engine): HandlerTable {
     'alerts.log': ({ limit }) => engine.alerts.log(limit),
 
     // The media library (#14): the library answers and emits media.changed itself.
-    'media.import': ({ path }) => engine.media.import(path),
+    // The schedule's rules around it: what has aired is pinned before chapters can change (a
+    // re-import or an edit), so aired items' breaks never move what is on air; media that an item
+    // not yet aired plays stays (CONFLICT naming the items).
+    'media.import': ({ path }) => {
+      engine.schedule.pinStarted();
+      return engine.media.import(path);
+    },
     'media.list': () => engine.media.list(),
-    'media.update': ({ id, name, chapters }) => engine.media.update(id, { name, chapters }),
-    'media.remove': ({ id }) => engine.media.remove(id),
+    'media.update': ({ id, name, chapters }) => {
+      if (chapters !== undefined) engine.schedule.pinStarted();
+      return engine.media.update(id, { name, chapters });
+    },
+    'media.remove': ({ id }) => {
+      engine.schedule.refuseMediaRemoval(id);
+      engine.schedule.pinStarted();
+      return engine.media.remove(id);
+    },
+
+    ...createScheduleHandlers(engine),
+    ...playoutHandlers(engine),
   };
 }

@@ -1,4 +1,5 @@
 // The media library with the real ffprobe and ffmpeg on generated clips, over a real SQLite file.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,8 @@ import { Logger } from '../log.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { MediaRepository } from '../store/media-repository.ts';
 import { MediaError } from './errors.ts';
-import { MEDIA_CACHE_DIR, MediaLibrary } from './library.ts';
+import { FILMSTRIP_FRAMES, FILMSTRIP_TILE_WIDTH, filmstripFrameSeconds } from './analysis.ts';
+import { FILMSTRIP_FILE, MEDIA_CACHE_DIR, MediaLibrary } from './library.ts';
 
 const FPS = 25;
 const FRAME = 1 / FPS;
@@ -107,6 +109,23 @@ const probeRuns = () =>
     : 0;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** An image's pixels as RGB, decoded by ffmpeg. */
+function rgbOf(imageFile: string): { width: number; height: number; rgb: Buffer } {
+  const [width, height] = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', imageFile], { encoding: 'utf8' })
+    .trim()
+    .split(',')
+    .map(Number) as [number, number];
+  const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', imageFile, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 64 << 20 });
+  return { width, height, rgb };
+}
+
+/** The clip's frame at `seconds`, scaled as a filmstrip tile is. */
+function frameAt(file: string, seconds: number): { width: number; height: number; rgb: Buffer } {
+  const png = path.join(dataDir, `frame-${seconds}.png`);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', seconds.toFixed(3), '-i', file, '-frames:v', '1', '-vf', `scale=${FILMSTRIP_TILE_WIDTH}:-2`, png]);
+  return rgbOf(png);
+}
+
 async function analysed(id: number): Promise<MediaItem> {
   await expect.poll(() => library.list().find((item) => item.id === id)?.analysing, { timeout: 60_000, interval: 100 }).toBe(false);
   return library.list().find((item) => item.id === id)!;
@@ -184,6 +203,32 @@ describe('media library: import', () => {
     expect(jpeg.readUInt16BE(sof + 5)).toBe(180);
     // The last change event carries the result.
     expect(changes.at(-1)!.find((entry) => entry.id === item.id)?.loudnessLufs).toBe(item.loudnessLufs);
+  }, 120_000);
+
+  it('caches a filmstrip: 16 tiles 96 px wide, tile i the frame at the middle of its share of the duration', async () => {
+    const item = await analysed((await library.import(clips.c)).id);
+    expect(item.analysisError).toBeNull();
+    expect(item.filmstripPath).toBe(path.join(dataDir, MEDIA_CACHE_DIR, String(item.id), FILMSTRIP_FILE));
+    expect(library.picturePath(item.id, 'filmstrip')).toBe(item.filmstripPath);
+    const strip = rgbOf(item.filmstripPath!);
+    expect([strip.width, strip.height]).toEqual([FILMSTRIP_FRAMES * FILMSTRIP_TILE_WIDTH, 54]);
+    // Each tile against the frame ffmpeg decodes at that tile’s time: close (JPEG, burnt-in text), and
+    // clearly unlike the same frame set against its neighbour's tile.
+    const tileDifference = (tile: number, frame: { width: number; height: number; rgb: Buffer }) => {
+      let sum = 0;
+      for (let y = 0; y < frame.height; y++) {
+        for (let x = 0; x < frame.width * 3; x++)
+          sum += Math.abs(strip.rgb[(y * strip.width + tile * FILMSTRIP_TILE_WIDTH) * 3 + x]! - frame.rgb[y * frame.width * 3 + x]!);
+      }
+      return sum / (frame.width * frame.height * 3);
+    };
+    for (const tile of [0, 7, 15]) {
+      const frame = frameAt(clips.c, filmstripFrameSeconds(item.durationSeconds!, FILMSTRIP_FRAMES, tile));
+      const own = tileDifference(tile, frame);
+      const neighbour = tileDifference(tile === 15 ? 14 : tile + 1, frame);
+      expect(own).toBeLessThan(12);
+      expect(neighbour).toBeGreaterThan(own * 2);
+    }
   }, 120_000);
 
   it('a file without audio has no loudness and no analysis error', async () => {
@@ -301,6 +346,17 @@ describe('media library: import', () => {
     const resumed = await analysed(item.id);
     expect(resumed.loudnessLufs).not.toBeNull();
     expect(existsSync(resumed.thumbnailPath!)).toBe(true);
+    expect(existsSync(resumed.filmstripPath!)).toBe(true);
+  }, 60_000);
+
+  it('an item analysed before filmstrips existed gets one at the next start', async () => {
+    const item = await analysed((await library.import(clips.a)).id);
+    rmSync(item.filmstripPath!);
+    await library.close();
+    library = newLibrary();
+    expect(library.list()[0]!.filmstripPath).toBeNull();
+    library.resumeAnalyses();
+    expect(existsSync((await analysed(item.id)).filmstripPath!)).toBe(true);
   }, 60_000);
 
   it('importing the same file again keeps its id and name', async () => {
@@ -361,6 +417,7 @@ describe('media library: update and remove', () => {
     const item = await analysed((await library.import(clips.a)).id);
     const cache = path.join(dataDir, MEDIA_CACHE_DIR, String(item.id));
     expect(existsSync(path.join(cache, 'thumb.jpg'))).toBe(true);
+    expect(existsSync(path.join(cache, FILMSTRIP_FILE))).toBe(true);
     expect(await library.remove(item.id)).toEqual({ removed: true });
     expect(existsSync(cache)).toBe(false);
     expect(library.list()).toEqual([]);

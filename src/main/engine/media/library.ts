@@ -1,21 +1,27 @@
 // The media library (#14): import probes a file (ffprobe, bounded and timed), stores what it found,
-// answers, then measures its loudness and renders its thumbnail off the request path. Chapters are
-// edited in the store only: the file is never rewritten.
+// answers, then measures its loudness and renders its thumbnail and filmstrip off the request path.
+// Chapters are edited in the store only: the file is never rewritten.
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaChapter, MediaItem } from '../../../shared/media.ts';
+import type { MediaChapter, MediaItem, MediaPictureKind } from '../../../shared/media.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { spawnOwned } from '../process/child.ts';
 import type { MediaRepository, StoredMedia } from '../store/media-repository.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
-import { measureLoudness, renderThumbnail } from './analysis.ts';
+import { measureLoudness, renderFilmstrip, renderThumbnail } from './analysis.ts';
 import { MediaError } from './errors.ts';
 import { checkMediaPath, ffprobeArgs, ffprobeBeside, refuseIndirectByContent, verdictFromFfprobe, type ProbeVerdict } from './probe.ts';
 
 export const MEDIA_CACHE_DIR = 'media-cache';
 /** Where the thumbnail sits: the timestamp of 10 % of the duration (past any black lead-in). */
 export const THUMBNAIL_AT_FRACTION = 0.1;
+/**
+ * The filmstrip's file in the item's cache folder. Its path follows from the id and whether it exists
+ * is read from the disk: no column (and no migration) is needed for it.
+ */
+export const FILMSTRIP_FILE = 'filmstrip.jpg';
 
 export interface MediaLibraryOptions {
   repository: MediaRepository;
@@ -68,10 +74,16 @@ export class MediaLibrary {
     this.#queue = new BoundedQueue(options.concurrency ?? 2);
   }
 
-  /** Picks up analyses a previous run did not finish (stopped mid-way): ready rows without results. */
+  /**
+   * Picks up analyses a previous run did not finish (stopped mid-way): ready rows without results;
+   * and video that was analysed before filmstrips were made, or whose filmstrip is gone from the cache.
+   */
   resumeAnalyses(): void {
     for (const stored of this.#options.repository.list()) {
-      if (stored.state === 'ready' && stored.thumbnailPath === null && stored.loudnessLufs === null && stored.analysisError === null) this.#analyse(stored);
+      if (stored.state !== 'ready' || stored.analysisError !== null) continue;
+      const unfinished = stored.thumbnailPath === null && stored.loudnessLufs === null;
+      const noFilmstrip = stored.video !== null && stored.durationSeconds !== null && this.#filmstripPath(stored.id) === null;
+      if (unfinished || noFilmstrip) this.#analyse(stored);
     }
   }
 
@@ -131,6 +143,14 @@ export class MediaLibrary {
     await rm(this.#cacheDir(id), { recursive: true, force: true });
     this.#changed();
     return { removed };
+  }
+
+  /** The cached picture's file, or null when there is none (yet). */
+  picturePath(id: number, kind: MediaPictureKind): string | null {
+    const stored = this.#options.repository.get(id);
+    if (!stored) return null;
+    if (kind === 'thumbnail') return stored.thumbnailPath;
+    return this.#filmstripPath(stored.id);
   }
 
   /** Stops every analysis and waits for the children to be gone. */
@@ -217,6 +237,18 @@ export class MediaLibrary {
         problems.push(`thumbnail: ${errorMessage(error)}`);
       }
     }
+    if (ffmpeg && stored.video && stored.durationSeconds !== null && !signal.aborted) {
+      try {
+        const jpeg = await renderFilmstrip({ ffmpegPath: ffmpeg, filePath: stored.path, signal, timeoutMs, durationSeconds: stored.durationSeconds });
+        if (signal.aborted) return;
+        const folder = this.#cacheDir(stored.id);
+        await mkdir(folder, { recursive: true, mode: 0o700 });
+        writeFileAtomic(path.join(folder, FILMSTRIP_FILE), jpeg);
+      } catch (error) {
+        if (signal.aborted) return;
+        problems.push(`filmstrip: ${errorMessage(error)}`);
+      }
+    }
     if (signal.aborted) return;
     const kept = this.#options.repository.setAnalysis(stored.id, { loudnessLufs, thumbnailPath, error: problems.length ? problems.join('; ') : null });
     // Removed while it ran: what it made goes too.
@@ -234,6 +266,11 @@ export class MediaLibrary {
 
   #cacheDir(id: number): string {
     return path.join(this.#options.dataDir, MEDIA_CACHE_DIR, String(id));
+  }
+
+  #filmstripPath(id: number): string | null {
+    const file = path.join(this.#cacheDir(id), FILMSTRIP_FILE);
+    return existsSync(file) ? file : null;
   }
 
   #changed(): void {
@@ -259,6 +296,7 @@ export class MediaLibrary {
       analysing: this.#analyses.has(stored.id),
       analysisError: stored.analysisError,
       thumbnailPath: stored.thumbnailPath,
+      filmstripPath: stored.state === 'ready' ? this.#filmstripPath(stored.id) : null,
       addedAt: stored.addedAt,
     };
   }

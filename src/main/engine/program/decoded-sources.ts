@@ -139,6 +139,17 @@ export class DecodedSources {
     return this.#sources.get(id)?.decoder.status;
   }
 
+  /** Decoded frames waiting for the clock in a source's buffer (0 when there is no such source). */
+  queuedFrames(id: string): number {
+    return this.#sources.get(id)?.video.queuedFrames ?? 0;
+  }
+
+  /** Decoded audio sample frames waiting: in the decoder's FIFO and in the source's mixer input. */
+  queuedAudioSamples(id: string): number {
+    const source = this.#sources.get(id);
+    return source ? source.decoder.audio.availableSamples + source.audio.buffered : 0;
+  }
+
   /** The source a layer naming `sourceId` shows now: its slate while that input is frozen. */
   onAir(sourceId: string): string {
     const source = this.#sources.get(sourceId);

@@ -98,6 +98,30 @@ export interface OnAirControl {
    */
   setGeneratedScene(sceneId: string, layers: GeneratedLayer[], options?: { overBelow?: boolean }): void;
   removeGenerated(id: string): Promise<void>;
+  /**
+   * The playout's media: `path` decoded from `startSeconds` (an accurate seek) at the program's size
+   * into source `sourceId`, paused: its first frame waits in the source's buffer (pre-roll) until a
+   * `resume` action at its frame, and the decoder, paced by back-pressure, waits with it.
+   */
+  addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void>;
+  /** Stops a source's decoder and frees it (false when there is none). */
+  removeSource(sourceId: string): Promise<boolean>;
+  /** Gain and mute of a decoding source's audio in the mix. */
+  setAudio(sourceId: string, gainDb: number, muted: boolean): void;
+  /** A playout source's decoder: its state (and why it failed or ended), frames decoded, frames waiting in its buffer. */
+  mediaStatus(sourceId: string): MediaStatus | undefined;
+}
+
+export interface MediaStatus {
+  state: 'idle' | 'waiting' | 'starting' | 'running' | 'backoff' | 'ended' | 'failed' | 'stopped';
+  reason: string | undefined;
+  framesDecoded: number;
+  /** Times its decoder died and was started again (from its first seek point). */
+  restarts: number;
+  /** Decoded frames waiting for the clock: a paused (pre-rolled) source's first frame is the head. */
+  queuedFrames: number;
+  /** Decoded audio (sample frames, 48 kHz) waiting for the mix: a frame's worth or more goes with the first frame. */
+  queuedAudioSamples: number;
 }
 
 export interface GeneratedTextStyle {

@@ -47,7 +47,15 @@ import { ProgramCueChannel } from './cue-channel.ts';
 import { ProgramTimeline } from './frame-timeline.ts';
 import { OnAirArbiter } from './on-air-arbiter.ts';
 import { AudioFollowsPicture } from './audio-follows-picture.ts';
-import { ON_AIR_LAYERS, type FrameAction, type GeneratedLayer, type GeneratedTextStyle, type OnAirControl, type OnAirLayer } from './on-air-control.ts';
+import {
+  ON_AIR_LAYERS,
+  type FrameAction,
+  type GeneratedLayer,
+  type GeneratedTextStyle,
+  type MediaStatus,
+  type OnAirControl,
+  type OnAirLayer,
+} from './on-air-control.ts';
 
 /** What a slate says and looks like: shown in place of a live source that froze or never came. */
 export interface SlateSpec {
@@ -298,6 +306,14 @@ export class Program implements OnAirControl {
     return false;
   }
 
+  async addPausedMedia(sourceId: string, media: { path: string; startSeconds: number }): Promise<void> {
+    const { width, height } = this.format;
+    await this.addSource({ id: sourceId, kind: 'media', path: media.path, startSeconds: media.startSeconds, width, height });
+    // Before any tick can advance it: add() opens the input synchronously and awaits no timer, and
+    // the decoder's first frame comes from a child process started just now.
+    this.#setPaused(sourceId, true);
+  }
+
   /** Gain and mute of a decoding source's audio in the mix. */
   setAudio(id: string, gainDb: number, muted: boolean): void {
     this.#decoded.setAudio(id, gainDb, muted);
@@ -326,6 +342,19 @@ export class Program implements OnAirControl {
 
   sourceStatus(id: string): SourceStatus | undefined {
     return this.#decoded.status(id);
+  }
+
+  mediaStatus(id: string): MediaStatus | undefined {
+    const status = this.#decoded.status(id);
+    if (!status) return undefined;
+    return {
+      state: status.state,
+      reason: status.reason,
+      framesDecoded: status.framesDecoded,
+      restarts: status.restarts,
+      queuedFrames: this.#decoded.queuedFrames(id),
+      queuedAudioSamples: this.#decoded.queuedAudioSamples(id),
+    };
   }
 
   #setStatic(spec: StaticSpec, image: StaticImage): void {

@@ -36,7 +36,7 @@ describe('store', () => {
           'media',
           'channels',
           'schedule_items',
-          'ad_markers',
+          'channel_filler',
           'scte35_log',
           'analytics_samples',
         ]),

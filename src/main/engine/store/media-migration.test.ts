@@ -35,7 +35,7 @@ describe('migration 6: media redesigned', () => {
     `);
     v5.close();
 
-    const store = openStore(dataDir);
+    const store = openStore(dataDir, { migrations: migrations.filter((migration) => migration.version <= 6) });
     try {
       expect(store.schemaVersion).toBe(6);
       const db = store.db;

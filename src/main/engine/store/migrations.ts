@@ -351,4 +351,84 @@ export const migrations: readonly Migration[] = [
       if (broken.length > 0) throw new Error(`foreign key check failed after rebuilding media: ${JSON.stringify(broken)}`);
     },
   },
+  {
+    // The channel timeline (#14). Version 1's channels/schedule_items/ad_markers predate "frame n
+    // is the master time" and no code wrote them. Now:
+    // - One channel (the studio is one channel), its row holding the playout settings and the
+    //   schedule's revision; its filler list is a table, so removing a media row drops it from it.
+    // - An item is media or a live scene; it starts at a fixed wall time or follows another item.
+    //   In point and play length are seconds (REAL), not frames: the program's frame rate can
+    //   change between edit and air time, so frames are derived when the item airs.
+    // - Breaks at chapters are a break length on the item: where they fall follows the media's
+    //   chapters (edited in the library); what aired is in the cue deck's as_run log, so ad_markers
+    //   goes.
+    // - An item names its media/scene with ON DELETE SET NULL and keeps its title: the engine
+    //   refuses to remove media that an item not yet ended plays, so only history loses the link.
+    // Old rows are carried over (fixed items; frames turned into seconds at the old channel's rate).
+    version: 7,
+    name: 'channel timeline: channels, schedule_items redesigned, ad_markers dropped',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE channels_v7 (
+          id                    INTEGER PRIMARY KEY CHECK (id = 1),  -- one channel per studio
+          name                  TEXT NOT NULL,
+          loudness_target_lufs  REAL NOT NULL DEFAULT -23,           -- EBU R128
+          hide_filler_in_guide  INTEGER NOT NULL DEFAULT 0 CHECK (hide_filler_in_guide IN (0, 1)),
+          schedule_revision     INTEGER NOT NULL DEFAULT 0,         -- +1 with every committed edit
+          created_at            TEXT NOT NULL,
+          updated_at            TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO channels_v7 (id, name, created_at, updated_at)
+          SELECT 1, coalesce((SELECT name FROM channels ORDER BY id LIMIT 1), 'Studio'),
+                 coalesce((SELECT created_at FROM channels ORDER BY id LIMIT 1), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
+
+        CREATE TABLE channel_filler (
+          channel_id INTEGER NOT NULL REFERENCES channels_v7(id) ON DELETE CASCADE,
+          position   INTEGER NOT NULL,
+          media_id   INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+          PRIMARY KEY (channel_id, position)
+        ) STRICT;
+        CREATE INDEX channel_filler_by_media ON channel_filler(media_id);
+
+        CREATE TABLE schedule_items_v7 (
+          id            INTEGER PRIMARY KEY AUTOINCREMENT,
+          channel_id    INTEGER NOT NULL DEFAULT 1 REFERENCES channels_v7(id) ON DELETE CASCADE,
+          kind          TEXT NOT NULL CHECK (kind IN ('media', 'live')),
+          title         TEXT NOT NULL,            -- the media's or scene's name when last edited
+          media_id      INTEGER REFERENCES media(id) ON DELETE SET NULL,
+          scene_id      INTEGER REFERENCES scenes(id) ON DELETE SET NULL,
+          start_at      TEXT,                     -- fixed: wall time it goes on air (ISO UTC); NULL when it follows
+          -- follows: starts when that item ends; checked at commit, so an edit may relink a chain in any order
+          after_id      INTEGER REFERENCES schedule_items_v7(id) DEFERRABLE INITIALLY DEFERRED,
+          in_seconds    REAL NOT NULL DEFAULT 0 CHECK (in_seconds >= 0),
+          play_seconds  REAL NOT NULL CHECK (play_seconds > 0),
+          break_seconds REAL CHECK (break_seconds IS NULL OR break_seconds > 0),  -- breaks at chapters, each this long
+          created_at    TEXT NOT NULL,
+          updated_at    TEXT NOT NULL,
+          CHECK ((start_at IS NULL) <> (after_id IS NULL)),
+          CHECK (after_id IS NULL OR after_id <> id),
+          CHECK (kind = 'media' OR (media_id IS NULL AND in_seconds = 0 AND break_seconds IS NULL)),
+          CHECK (kind = 'live' OR scene_id IS NULL)
+        ) STRICT;
+        INSERT INTO schedule_items_v7 (id, kind, title, media_id, start_at, in_seconds, play_seconds, created_at, updated_at)
+          SELECT item.id, 'media', coalesce(media.name, 'media ' || item.media_id), item.media_id,
+                 coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', item.start_at), item.start_at), item.in_point_ms / 1000.0,
+                 item.duration_frames * channel.fps_den * 1.0 / channel.fps_num, item.created_at, item.created_at
+          FROM schedule_items AS item
+          JOIN channels AS channel ON channel.id = item.channel_id
+          LEFT JOIN media ON media.id = item.media_id;
+        CREATE INDEX schedule_items_by_start ON schedule_items_v7(channel_id, start_at);
+        CREATE INDEX schedule_items_by_after ON schedule_items_v7(after_id);
+
+        DROP TABLE ad_markers;
+        DROP TABLE schedule_items;
+        DROP TABLE channels;
+        ALTER TABLE channels_v7 RENAME TO channels;
+        ALTER TABLE schedule_items_v7 RENAME TO schedule_items;
+      `);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`foreign key check failed after rebuilding the schedule: ${JSON.stringify(broken)}`);
+    },
+  },
 ];

@@ -8,6 +8,7 @@ import { createEditingSlice } from './slices/editing.ts';
 import { createEngineSlice } from './slices/engine.ts';
 import { createHotkeysSlice } from './slices/hotkeys.ts';
 import { createIngestSlice } from './slices/ingest.ts';
+import { createMediaSlice } from './slices/media.ts';
 import { createMixerSlice } from './slices/mixer.ts';
 import { createOutputsSlice } from './slices/outputs.ts';
 import { createProgramSlice } from './slices/program.ts';
@@ -46,6 +47,7 @@ export function createStudioStore(client: StudioClient, options: StudioStoreOpti
         ...createHotkeysSlice()(...a),
         ...createEditingSlice(client)(...a),
         ...createScheduleSlice(client)(...a),
+        ...createMediaSlice(client)(...a),
       }),
       { name: 'Broadcast Studio', enabled: options.devtools ?? false },
     ),
@@ -72,6 +74,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     void state().loadCues();
     void state().loadSchedule();
     void state().loadPlayout();
+    void state().loadMedia();
   };
   const unsubscribers = [
     client.subscribe('engine.status', (status) => state().receiveEngineStatus(status)),
@@ -92,6 +95,7 @@ export function bindStoreToClient(store: StudioStore, client: StudioClient): () 
     client.subscribe('alerts.state', (alert) => state().receiveAlertState(alert)),
     client.subscribe('schedule.changed', ({ revision }) => state().receiveScheduleChanged(revision)),
     client.subscribe('playout.status', (status) => state().receivePlayoutStatus(status)),
+    client.subscribe('media.changed', (items) => state().receiveMedia(items)),
     client.onConnectionState((connection) => {
       state().setConnection(connection);
       if (connection === 'open') loadAll();

@@ -6,6 +6,7 @@ import type { EditingSlice } from './slices/editing.ts';
 import type { EngineSlice } from './slices/engine.ts';
 import type { HotkeysSlice } from './slices/hotkeys.ts';
 import type { IngestSlice } from './slices/ingest.ts';
+import type { MediaSlice } from './slices/media.ts';
 import type { MixerSlice } from './slices/mixer.ts';
 import type { OutputsSlice } from './slices/outputs.ts';
 import type { ProgramSlice } from './slices/program.ts';
@@ -30,7 +31,8 @@ export type StudioState = ConnectionSlice &
   CuesSlice &
   HotkeysSlice &
   EditingSlice &
-  ScheduleSlice;
+  ScheduleSlice &
+  MediaSlice;
 
 /** A slice creator for the combined store with the devtools middleware. */
 export type SliceCreator<Slice> = StateCreator<StudioState, [['zustand/devtools', never]], [], Slice>;

@@ -1,0 +1,608 @@
+// The playout: the 'playout' layer of on-air control (alert > break > playout > operator) follows
+// the channel's plan, frame-exactly.
+//
+// Every piece is turned into actions at frames on the program's timeline (frames.ts says which);
+// nothing here runs per frame. A media piece's decoder is started `prerollSeconds` ahead, seeked
+// accurately to its first frame, and paused, so that frame waits in its buffer (the decoder waits
+// behind it, paced by back-pressure); at the start frame the layer holds the piece's scene and the
+// source resumes, so the item's first frame is what that frame shows. Its source goes after its
+// last frame. A break at a chapter mark runs through the cue deck (startBreakAt: cue-out, slate,
+// cue-in, as-run row); the show is paused on the splice frame and resumed on the return frame,
+// inside those frames' ticks, so no frame of it is lost or shown twice. A piece whose file is
+// missing or whose decoder fails airs the slate, and the status says why: the program never stops.
+import { existsSync } from 'node:fs';
+import { DEFAULT_PLAYOUT_SETTINGS, type PlayoutNow, type PlayoutStatus } from '../../../shared/schedule.ts';
+import type { BreakAtFrame } from '../cues/deck.ts';
+import { framesIn } from '../cues/planner.ts';
+import { errorMessage } from '../errors.ts';
+import { AUDIO_SAMPLE_RATE } from '../media.ts';
+import type { Logger } from '../log.ts';
+import type { FrameAction, OnAirControl, ProgramLifecycleEvents } from '../program/on-air-control.ts';
+import { loudnessGainDb, type PieceFrames, pieceFrames, seekSecondsFor, type ShowBreak, showPositionAt } from './frames.ts';
+import type { PlanPiece, PlayoutPlanSource } from './plan.ts';
+
+export const PLAYOUT_SLATE_SOURCE_ID = 'playout:slate';
+export const PLAYOUT_SLATE_SCENE_ID = 'playout:slate';
+/** How far ahead the plan is read and turned into actions. */
+export const DEFAULT_LOOKAHEAD_SECONDS = 15;
+/** How long before its first frame a decoder is started (spawn, open, seek, first frame decoded). */
+export const DEFAULT_PREROLL_SECONDS = 3;
+/** A break is handed to the deck this long before its splice: its cue-out goes out 4 s ahead (SCTE 35's minimum). */
+const BREAK_ARM_SECONDS = 6;
+const STATUS_EVERY_MS = 1000;
+
+export interface PlayoutBreaks {
+  startBreakAt(args: BreakAtFrame): { spliceFrame: number; returnFrame: number };
+}
+
+export interface PlayoutOptions {
+  lifecycle: ProgramLifecycleEvents;
+  /** The schedule's plan; null until one is attached (useSchedule): the layer then holds nothing. */
+  plan: PlayoutPlanSource | null;
+  /** The cue deck: breaks at chapter marks go through it. */
+  breaks: PlayoutBreaks;
+  /** The persisted on/off switch. */
+  enabledFlag: { get(): boolean; set(enabled: boolean): void };
+  /** The loudness target and the channel's name (the slate shows it), read when needed; default the contract's defaults. */
+  settings?: () => { loudnessTargetLufs: number; channelName: string };
+  /** The program's picture size, for the slate. */
+  frameSize: () => { width: number; height: number };
+  onStatus: (status: PlayoutStatus) => void;
+  log?: Logger;
+  lookaheadSeconds?: number;
+  prerollSeconds?: number;
+  /** How a file is found on disk (tests may fake a deletion). */
+  fileExists?: (path: string) => boolean;
+  /** Plan reads and status pushes while running; default every second. */
+  refreshEveryMs?: number;
+}
+
+interface Airing {
+  key: string;
+  piece: PlanPiece;
+  frames: PieceFrames;
+  /** The frame it takes the air: its start frame, or later when joined mid-piece. */
+  fromFrame: number;
+  /** The scene the layer holds for it (its show's, a live scene, the slate). */
+  sceneId: string;
+  /** Its decoder and the generated scene showing it full-frame, or null (live, slate, missing file). */
+  sourceId: string | null;
+  showSceneId: string | null;
+  /** Timeline actions still to run (taken back when the piece is dropped). */
+  actions: number[];
+  /** The action at its end frame (moved when a trim moves the end). */
+  endAction: number | null;
+  /** Breaks not yet handed to the deck. */
+  pendingBreaks: ShowBreak[];
+  /** The break on air now, paused under the deck's break, or null. */
+  breakOnAir: ShowBreak | null;
+  /** The show is paused (its source not read) for a break. */
+  paused: boolean;
+  problem: string | null;
+  started: boolean;
+  /** Its decoder's restarts when it took the air: one more since means it started again from its first frame. */
+  restartsAtStart: number | null;
+  ended: boolean;
+}
+
+/** What identifies a piece across reads of the plan: an edit that changes any of it makes a new piece. */
+function keyOf(piece: PlanPiece): string {
+  switch (piece.kind) {
+    case 'media':
+      return `media:${piece.itemId}:${piece.startMs}:${piece.path}:${piece.inSeconds}:${piece.breaks.map((b) => `${b.atSeconds}/${b.durationSeconds}`).join(',')}`;
+    case 'live':
+      return `live:${piece.itemId}:${piece.startMs}:${piece.sceneId}`;
+    case 'filler':
+      return `filler:${piece.mediaId}:${piece.startMs}:${piece.path}:${piece.inSeconds}:${piece.standsInFor?.itemId ?? ''}`;
+  }
+}
+
+function itemIdOf(piece: PlanPiece): number | null {
+  return piece.kind === 'filler' ? (piece.standsInFor?.itemId ?? null) : piece.itemId;
+}
+
+/** No schedule attached: what the status says. */
+export const NO_SCHEDULE_MESSAGE = 'No schedule is attached to the playout: the operator keeps the program.';
+
+export class Playout {
+  readonly #options: PlayoutOptions;
+  readonly #log: Logger | undefined;
+  #plan: PlayoutPlanSource | null;
+  #settings: () => { loudnessTargetLufs: number; channelName: string };
+  #enabled: boolean;
+  #control: OnAirControl | null = null;
+  /** Pieces turned into actions, in start order. */
+  #airings: Airing[] = [];
+  #seq = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #message: string | null = null;
+  #lastStatus = '';
+  readonly #unsubscribe: (() => void)[] = [];
+  #unsubscribePlan: (() => void) | null = null;
+
+  constructor(options: PlayoutOptions) {
+    this.#options = options;
+    this.#log = options.log;
+    this.#plan = options.plan;
+    this.#settings = options.settings ?? (() => DEFAULT_PLAYOUT_SETTINGS);
+    this.#enabled = options.enabledFlag.get();
+    this.#unsubscribe.push(
+      options.lifecycle.onStarted((control) => this.#attach(control)),
+      options.lifecycle.onStopped(() => this.#detach()),
+    );
+    if (options.lifecycle.control) this.#attach(options.lifecycle.control);
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#detach();
+  }
+
+  /**
+   * Attaches the schedule: its plan and the playout settings (the loudness target, the channel's
+   * name). While the program runs, the plan is read from the next frame on, joined frame-exactly.
+   */
+  useSchedule(plan: PlayoutPlanSource, settings: () => { loudnessTargetLufs: number; channelName: string }): void {
+    this.#unsubscribePlan?.();
+    this.#unsubscribePlan = null;
+    this.#plan = plan;
+    this.#settings = settings;
+    if (this.#control) {
+      this.#unsubscribePlan = plan.onChanged(() => this.refresh());
+      this.refresh();
+    }
+  }
+
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** Off: the layer lets go from the next frame and the operator has the program. On: the plan takes it, joined frame-exactly. */
+  setEnabled(enabled: boolean): PlayoutStatus {
+    this.#options.enabledFlag.set(enabled);
+    if (enabled !== this.#enabled) {
+      this.#enabled = enabled;
+      this.#log?.info(enabled ? 'playout on' : 'playout off');
+      const control = this.#control;
+      if (control) {
+        if (enabled) this.refresh();
+        else this.#letGo(control);
+      }
+    }
+    return this.#publish(true);
+  }
+
+  status(): PlayoutStatus {
+    const control = this.#control;
+    const state = !this.#enabled ? 'off' : control ? 'playing' : 'idle';
+    if (!control || !this.#enabled) return { enabled: this.#enabled, state, now: null, next: null, driftMs: null, message: this.#message };
+    const timeline = control.timeline;
+    const frame = Math.max(0, timeline.frame);
+    const current = this.#airings.find((a) => a.fromFrame <= frame && frame < a.frames.endFrame) ?? null;
+    const next = this.#airings.find((a) => a.fromFrame > frame) ?? null;
+    const problem = current?.problem ?? next?.problem ?? null;
+    return {
+      enabled: true,
+      state,
+      now: current ? this.#describe(current, frame) : null,
+      next: next ? this.#describe(next, next.fromFrame) : null,
+      driftMs: timeline.frame < 0 ? null : Math.round((timeline.wallTimeOf(timeline.frame) - Date.now()) * 10) / 10,
+      message: problem ?? this.#message,
+    };
+  }
+
+  /**
+   * Where item `itemId` airs, once playout has planned it (within the lookahead or on air): its
+   * first frame and that frame's PTS in the outgoing TS (null until the encoder's first PES).
+   */
+  framesOf(itemId: number): { startFrame: number; startPts: number | null } | null {
+    const control = this.#control;
+    if (!control) return null;
+    // A missing item's stand-in (filler, the slate) airs on its frames.
+    const airing = this.#airings.find((a) => itemIdOf(a.piece) === itemId);
+    if (!airing) return null;
+    return { startFrame: airing.frames.startFrame, startPts: control.timeline.ptsOfFrame(airing.frames.startFrame) };
+  }
+
+  /**
+   * Whether every decoder on air (or resuming) at `frame` has a frame waiting for it (a pre-rolled
+   * one its first) and that frame's audio. The frame clock does not wait for it (a late decoder repeats its last frame);
+   * tests driving a fake clock faster than real time wait on it.
+   */
+  ready(frame: number): boolean {
+    const control = this.#control;
+    if (!control) return true;
+    const samplesPerFrame = Math.ceil(AUDIO_SAMPLE_RATE / control.timeline.fps);
+    for (const airing of this.#airings) {
+      if (airing.sourceId === null || airing.fromFrame > frame || airing.ended) continue;
+      const status = control.mediaStatus(airing.sourceId);
+      // A decoder restarting (backoff) is not ready either; one that ended or failed never will be.
+      if (!status || status.state === 'ended' || status.state === 'failed' || status.state === 'stopped') continue;
+      if (status.queuedFrames === 0 || status.queuedAudioSamples < samplesPerFrame) return false;
+    }
+    return true;
+  }
+
+  // --- reading the plan ---------------------------------------------------------
+
+  /** Reads the plan ahead and turns new pieces into actions; drops planned pieces an edit removed. */
+  refresh(): void {
+    const control = this.#control;
+    if (!control || !this.#enabled) return;
+    const plan = this.#plan;
+    if (!plan) {
+      this.#message = NO_SCHEDULE_MESSAGE;
+      return;
+    }
+    if (this.#message === NO_SCHEDULE_MESSAGE) this.#message = null;
+    const { timeline } = control;
+    const nextFrame = timeline.frame + 1;
+    // A piece planned from here on is pre-rolled; one already under way joins at the first frame its decoder can make.
+    const joinFrame = nextFrame + framesIn(this.#prerollSeconds(), timeline.fps);
+    const fromMs = timeline.wallTimeOf(nextFrame);
+    let pieces: PlanPiece[];
+    try {
+      pieces = plan.piecesBetween(fromMs, fromMs + (this.#options.lookaheadSeconds ?? DEFAULT_LOOKAHEAD_SECONDS) * 1000);
+    } catch (error) {
+      this.#message = `The schedule could not be read: ${errorMessage(error)}`;
+      this.#log?.error(this.#message);
+      return;
+    }
+    const keys = new Set(pieces.map(keyOf));
+    // An edit while on air changes only the future: pieces not yet on air that the plan no longer has go.
+    for (const airing of this.#airings) if (!airing.started && !keys.has(airing.key)) this.#drop(control, airing);
+    this.#airings = this.#airings.filter((a) => !a.ended);
+    const known = new Map(this.#airings.map((a) => [a.key, a]));
+    for (const piece of pieces) {
+      const existing = known.get(keyOf(piece));
+      if (existing) {
+        this.#reschedule(control, existing, piece);
+        continue;
+      }
+      const frames = pieceFrames(piece, timeline);
+      // Only a decoder needs time to start: a live scene or the slate joins on the next frame.
+      const decoded = piece.kind !== 'live' && piece.path !== null;
+      const fromFrame = frames.startFrame >= nextFrame ? frames.startFrame : decoded ? joinFrame : nextFrame;
+      if (fromFrame >= frames.endFrame) continue;
+      this.#airings.push(this.#planPiece(control, piece, frames, fromFrame));
+    }
+    this.#airings.sort((a, b) => a.fromFrame - b.fromFrame);
+    this.#watchSources(control);
+    this.#publish(false);
+  }
+
+  #prerollSeconds(): number {
+    return this.#options.prerollSeconds ?? DEFAULT_PREROLL_SECONDS;
+  }
+
+  /** The same piece read again: only its end may have moved (a trim of the item on air). */
+  #reschedule(control: OnAirControl, airing: Airing, piece: PlanPiece): void {
+    if (piece.endMs === airing.piece.endMs) return;
+    const frames = pieceFrames(piece, control.timeline);
+    if (frames.endFrame <= control.timeline.frame + 1) return;
+    airing.piece = piece;
+    airing.frames = { ...airing.frames, endFrame: frames.endFrame };
+    this.#atEnd(control, airing, frames.endFrame);
+  }
+
+  /** The piece ends at `frame` (its last frame is the one before): in place of any end planned before. */
+  #atEnd(control: OnAirControl, airing: Airing, frame: number): void {
+    if (airing.endAction !== null) control.timeline.cancel(airing.endAction);
+    const before = airing.actions.length;
+    this.#at(control, airing, frame, { kind: 'call', run: (made) => this.#ended(airing, made) });
+    airing.endAction = airing.actions.length > before ? airing.actions.at(-1)! : null;
+  }
+
+  /** Turns one piece into its actions, from `fromFrame` (its start frame, or the frame it is joined at). */
+  #planPiece(control: OnAirControl, piece: PlanPiece, frames: PieceFrames, fromFrame: number): Airing {
+    const timeline = control.timeline;
+    const airing: Airing = {
+      key: keyOf(piece),
+      piece,
+      frames,
+      fromFrame,
+      sceneId: PLAYOUT_SLATE_SCENE_ID,
+      sourceId: null,
+      showSceneId: null,
+      actions: [],
+      endAction: null,
+      // Joined during a break: that one is the slate until its return (frames.ts), not a break to run.
+      pendingBreaks: frames.breaks.filter((b) => b.spliceFrame > fromFrame),
+      breakOnAir: null,
+      paused: false,
+      problem: null,
+      started: false,
+      restartsAtStart: null,
+      ended: false,
+    };
+    if (piece.kind === 'filler' && piece.standsInFor)
+      airing.problem = `${piece.title} stands in for item ${piece.standsInFor.itemId}: ${piece.standsInFor.reason}`;
+    const path = piece.kind === 'live' ? null : piece.path;
+    let joinedInBreak: ShowBreak | null = null;
+    if (piece.kind === 'live') {
+      airing.sceneId = String(piece.sceneId);
+    } else if (path !== null && !(this.#options.fileExists ?? existsSync)(path)) {
+      airing.problem = `${piece.title}: the file is missing (${path}); the slate is on air in its place.`;
+      this.#log?.warn(airing.problem);
+    } else if (path !== null) {
+      const seq = ++this.#seq;
+      airing.sourceId = `playout:media:${seq}`;
+      airing.sceneId = `playout:show:${seq}`;
+      airing.showSceneId = airing.sceneId;
+      const position = showPositionAt(frames, fromFrame);
+      joinedInBreak = position.inBreak;
+      const startSeconds = seekSecondsFor(piece.inSeconds, position.showFrame, timeline.fps);
+      const prepareFrame = fromFrame - framesIn(this.#prerollSeconds(), timeline.fps);
+      const prepare = () => this.#prepare(control, airing, startSeconds);
+      if (prepareFrame <= timeline.frame + 1) prepare();
+      else this.#at(control, airing, prepareFrame, { kind: 'call', run: prepare });
+    }
+    const sourceId = airing.sourceId;
+    if (joinedInBreak && sourceId !== null) {
+      // Joined during a break (a restart mid-break): the slate until the show's return.
+      this.#at(control, airing, fromFrame, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
+      this.#at(control, airing, joinedInBreak.returnFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+      this.#at(control, airing, joinedInBreak.returnFrame, { kind: 'resume', sourceId });
+    } else {
+      this.#at(control, airing, fromFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+      if (sourceId !== null) this.#at(control, airing, fromFrame, { kind: 'resume', sourceId });
+    }
+    this.#at(control, airing, fromFrame, { kind: 'call', run: (frame) => this.#started(airing, frame) });
+    this.#atEnd(control, airing, frames.endFrame);
+    if (sourceId !== null) this.#armNextBreak(control, airing);
+    return airing;
+  }
+
+  /** The decoder: started, seeked to the piece's first frame and paused there; gained to the loudness target. */
+  #prepare(control: OnAirControl, airing: Airing, startSeconds: number): void {
+    const { piece, sourceId, showSceneId } = airing;
+    if (sourceId === null || showSceneId === null || piece.kind === 'live' || piece.path === null || airing.ended) return;
+    control
+      .addPausedMedia(sourceId, { path: piece.path, startSeconds })
+      .then(() => {
+        // Dropped or failed meanwhile (release already ran, before the source existed): free it here.
+        if (airing.sourceId !== sourceId || this.#control !== control) {
+          void control.removeSource(sourceId);
+          return;
+        }
+        control.setAudio(sourceId, loudnessGainDb(piece.loudnessLufs, this.#settings().loudnessTargetLufs), false);
+        control.setGeneratedScene(showSceneId, [{ sourceId, x: 0, y: 0 }]);
+      })
+      .catch((error: unknown) => this.#failed(control, airing, `${piece.title}: its decoder could not start (${errorMessage(error)})`));
+  }
+
+  /** A piece's source failed: the slate airs in its place from the next frame, and the status says why. */
+  #failed(control: OnAirControl, airing: Airing, problem: string, fromFrame = control.timeline.frame + 1): void {
+    if (airing.problem === problem || airing.ended) return;
+    airing.problem = `${problem}; the slate is on air in its place.`;
+    this.#log?.warn(airing.problem);
+    airing.sceneId = PLAYOUT_SLATE_SCENE_ID;
+    airing.pendingBreaks = [];
+    // Its own actions still to come (holds of the show, resumes, breaks to arm) are taken back.
+    for (const id of airing.actions) control.timeline.cancel(id);
+    airing.actions = [];
+    const frame = Math.max(fromFrame, airing.fromFrame);
+    this.#at(control, airing, frame, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
+    if (!airing.started) this.#at(control, airing, airing.fromFrame, { kind: 'call', run: (f) => this.#started(airing, f) });
+    airing.endAction = null;
+    this.#atEnd(control, airing, Math.max(frame, airing.frames.endFrame));
+    this.#release(control, airing);
+    this.#publish(true);
+  }
+
+  /**
+   * Once a second: a decoder that failed puts the slate on air for its piece. So does one that died
+   * on air and was started again: it would replay the piece from the frame it first sought to.
+   */
+  #watchSources(control: OnAirControl): void {
+    for (const airing of this.#airings) {
+      if (airing.sourceId === null || airing.ended) continue;
+      const status = control.mediaStatus(airing.sourceId);
+      if (status?.state === 'failed') this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`);
+      else if (status && airing.restartsAtStart !== null && status.restarts > airing.restartsAtStart) {
+        this.#failed(control, airing, `${airing.piece.title}: its decoder stopped on air (${status.reason ?? 'no reason given'})`);
+      }
+    }
+  }
+
+  // --- breaks at chapter marks ----------------------------------------------------
+
+  /** Hands the next break to the deck `BREAK_ARM_SECONDS` before its splice (or now, when that is past). */
+  #armNextBreak(control: OnAirControl, airing: Airing): void {
+    const next = airing.pendingBreaks[0];
+    if (!next || airing.ended) return;
+    const timeline = control.timeline;
+    const armFrame = next.spliceFrame - framesIn(BREAK_ARM_SECONDS, timeline.fps);
+    if (armFrame > timeline.frame + 1) {
+      this.#at(control, airing, armFrame, { kind: 'call', run: () => this.#armBreak(control, airing) });
+      return;
+    }
+    this.#armBreak(control, airing);
+  }
+
+  #armBreak(control: OnAirControl, airing: Airing): void {
+    const planned = airing.pendingBreaks.shift();
+    const sourceId = airing.sourceId;
+    if (!planned || sourceId === null || airing.ended) return;
+    const timeline = control.timeline;
+    // Both run inside the splice's (the return's) tick, before it is composed: an action at that
+    // same frame runs in it, so the show is not read from the splice frame and is read again from
+    // the return frame.
+    const onSpliced = (frame: number) => {
+      airing.breakOnAir = planned;
+      airing.paused = true;
+      this.#at(control, airing, frame, { kind: 'pause', sourceId });
+      this.#publish(true);
+    };
+    const onEnded = (_outcome: string, frame: number | null) => {
+      airing.breakOnAir = null;
+      if (airing.paused) {
+        airing.paused = false;
+        if (!airing.ended) this.#at(control, airing, frame ?? timeline.frame + 1, { kind: 'resume', sourceId });
+      }
+      this.#armNextBreak(control, airing);
+      this.#publish(true);
+    };
+    try {
+      const plan = this.#options.breaks.startBreakAt({ atFrame: planned.markFrame, durationSeconds: planned.durationSeconds, onSpliced, onEnded });
+      if (plan.spliceFrame !== planned.spliceFrame || plan.returnFrame !== planned.returnFrame) {
+        this.#log?.warn('a break at a chapter mark was placed elsewhere than planned', { planned, plan });
+      }
+    } catch (error) {
+      // The deck is busy (an operator's break, an alert) or has no PTS yet: the show still pauses for
+      // the break's length, under the playout's slate, so the rest of the schedule keeps its frames.
+      const why = `${airing.piece.title}: the break at ${planned.atSeconds} s went out without a cue (${errorMessage(error)}); the slate covers it.`;
+      this.#message = why;
+      this.#log?.warn(why);
+      const splice = Math.max(planned.spliceFrame, timeline.frame + 1);
+      const back = splice + (planned.returnFrame - planned.spliceFrame);
+      this.#at(control, airing, splice, { kind: 'pause', sourceId });
+      this.#at(control, airing, splice, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
+      this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+      this.#at(control, airing, back, { kind: 'resume', sourceId });
+      this.#at(control, airing, back, { kind: 'call', run: () => this.#armNextBreak(control, airing) });
+    }
+  }
+
+  // --- frames ------------------------------------------------------------------
+
+  #started(airing: Airing, frame: number): void {
+    airing.started = true;
+    const control = this.#control;
+    const status = control && airing.sourceId !== null ? control.mediaStatus(airing.sourceId) : undefined;
+    if (control && status?.state === 'failed') {
+      // Failed while pre-rolling: the slate from this very frame (a hold at the frame being made runs in it).
+      this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`, frame);
+      return;
+    }
+    airing.restartsAtStart = status?.restarts ?? null;
+    // Not ready at its frame: the show's first frames repeat (or are empty) until the decoder catches up.
+    if (status?.queuedFrames === 0) this.#log?.warn(`${airing.piece.title}: its decoder had no frame ready at frame ${frame}`);
+    this.#publish(true);
+  }
+
+  /** After its last frame: the layer lets go unless the next piece holds from this frame; its source goes. */
+  #ended(airing: Airing, frame: number): void {
+    if (airing.ended) return;
+    const control = this.#control;
+    airing.ended = true;
+    if (!control) return;
+    const next = this.#airings.some((a) => a !== airing && !a.ended && a.fromFrame <= frame && frame < a.frames.endFrame);
+    if (!next) control.timeline.at(frame, { kind: 'hold', layer: 'playout', sceneId: null });
+    for (const id of airing.actions) control.timeline.cancel(id);
+    airing.actions = [];
+    this.#release(control, airing);
+    this.#publish(true);
+  }
+
+  /** Frees a piece's decoder and scene (after the tick: never under the frame being made). */
+  #release(control: OnAirControl, airing: Airing): void {
+    const { sourceId, showSceneId } = airing;
+    if (sourceId === null) return;
+    airing.sourceId = null;
+    airing.showSceneId = null;
+    setImmediate(() => {
+      if (showSceneId !== null) void control.removeGenerated(showSceneId);
+      void control.removeSource(sourceId).catch((error: unknown) => this.#log?.warn(`source ${sourceId} could not be removed: ${errorMessage(error)}`));
+    });
+  }
+
+  /** A piece not yet on air that the plan no longer has: its actions are taken back and its decoder freed. */
+  #drop(control: OnAirControl, airing: Airing): void {
+    for (const id of airing.actions) control.timeline.cancel(id);
+    airing.actions = [];
+    airing.ended = true;
+    this.#release(control, airing);
+  }
+
+  #at(control: OnAirControl, airing: Airing, frame: number, action: FrameAction): void {
+    try {
+      airing.actions.push(control.timeline.at(frame, action));
+    } catch (error) {
+      this.#log?.error(`playout: an action at frame ${frame} was refused: ${errorMessage(error)}`);
+    }
+  }
+
+  // --- lifecycle -------------------------------------------------------------------
+
+  #attach(control: OnAirControl): void {
+    this.#control = control;
+    this.#message = null;
+    const { width, height } = this.#options.frameSize();
+    const { channelName } = this.#settings();
+    control.setGeneratedScene(PLAYOUT_SLATE_SCENE_ID, [{ sourceId: PLAYOUT_SLATE_SOURCE_ID, x: 0, y: 0 }]);
+    control
+      .setGeneratedText(PLAYOUT_SLATE_SOURCE_ID, `${channelName}\nBack soon`, {
+        width,
+        height,
+        fontSize: Math.round(height / 12),
+        color: '#ffffff',
+        background: '#101820',
+      })
+      .catch((error: unknown) => this.#log?.warn(`the playout slate could not be drawn: ${errorMessage(error)}`));
+    this.#unsubscribePlan = this.#plan?.onChanged(() => this.refresh()) ?? null;
+    this.#timer = setInterval(() => {
+      this.refresh();
+      this.#publish(true);
+    }, this.#options.refreshEveryMs ?? STATUS_EVERY_MS);
+    this.#timer.unref();
+    this.refresh();
+    this.#publish(true);
+  }
+
+  #detach(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#unsubscribePlan?.();
+    this.#unsubscribePlan = null;
+    // The program's close frees its sources and actions.
+    this.#airings = [];
+    if (this.#control) {
+      this.#control = null;
+      this.#publish(true);
+    }
+  }
+
+  /** Playout switched off: every planned action is taken back and the layer lets go on the next frame. */
+  #letGo(control: OnAirControl): void {
+    for (const airing of this.#airings) {
+      if (airing.paused && airing.sourceId !== null) airing.paused = false;
+      this.#drop(control, airing);
+    }
+    this.#airings = [];
+    control.timeline.at(control.timeline.frame + 1, { kind: 'hold', layer: 'playout', sceneId: null });
+  }
+
+  #describe(airing: Airing, frame: number): PlayoutNow {
+    const { piece, frames } = airing;
+    const fps = this.#control?.timeline.fps ?? 1;
+    const position = showPositionAt(frames, Math.max(frame, frames.startFrame));
+    const slate = airing.sceneId === PLAYOUT_SLATE_SCENE_ID;
+    const kind: PlayoutNow['kind'] = position.inBreak && frame >= frames.startFrame ? 'break' : slate ? 'slate' : piece.kind;
+    const offsetSeconds = piece.kind === 'live' ? (frame - frames.startFrame) / fps : piece.inSeconds + position.showFrame / fps;
+    return {
+      itemId: itemIdOf(piece),
+      kind,
+      title: piece.title,
+      offsetSeconds: Math.max(0, Math.round(offsetSeconds * 1000) / 1000),
+      startAt: new Date(piece.startMs).toISOString(),
+      endAt: new Date(piece.endMs).toISOString(),
+    };
+  }
+
+  /** Sends the status when it changed (or always, `force`: the once-a-second push). */
+  #publish(force: boolean): PlayoutStatus {
+    const status = this.status();
+    const { driftMs: _drift, ...rest } = status;
+    const fingerprint = JSON.stringify(rest);
+    if (force || fingerprint !== this.#lastStatus) {
+      this.#lastStatus = fingerprint;
+      try {
+        this.#options.onStatus(status);
+      } catch (error) {
+        this.#log?.error('a playout status listener failed', { error });
+      }
+    }
+    return status;
+  }
+}
