@@ -110,6 +110,7 @@ test('drag from the library, a refused drop undone with the conflict, trim, move
 
   // 1. A library row dropped 30 s before B: it lands on a whole second, at the time shown while dragging.
   const rowA = page.getByTestId('media-row').filter({ hasText: clipA.name });
+  await rowA.scrollIntoViewIfNeeded();
   const rowBox = (await rowA.boundingBox())!;
   let v = await view(page);
   let shownWhileDragging = '';
@@ -131,6 +132,7 @@ test('drag from the library, a refused drop undone with the conflict, trim, move
 
   // 2. C dropped onto B (fixed): refused, undone, and the message names B.
   const rowC = page.getByTestId('media-row').filter({ hasText: clipC.name });
+  await rowC.scrollIntoViewIfNeeded();
   const rowCBox = (await rowC.boundingBox())!;
   v = await view(page);
   await drag(page, { x: rowCBox.x + 40, y: rowCBox.y + rowCBox.height / 2 }, { x: v.xAt(bStartMs + 4_000), y: v.y });

@@ -38,7 +38,8 @@ export function PlayoutStatusLine() {
   if (error) return <span className="timeline-status timeline-status--error">{error}</span>;
   if (!status) return null;
   const parts: string[] = [];
-  if (status.state === 'idle') parts.push('Playout waits for Go Live');
+  if (status.state === 'off') parts.push('Playout off: the operator has the program');
+  if (status.state === 'idle') parts.push('Playout on: it takes the program at Go Live');
   if (status.now) parts.push(`On air: ${describe(status.now)}`);
   if (status.next) parts.push(`Next ${formatWallTime(Date.parse(status.next.startAt))}: ${describe(status.next)}`);
   if (status.driftMs !== null) parts.push(`drift ${status.driftMs.toFixed(1)} ms`);
