@@ -239,6 +239,17 @@ test('drag from the library, a refused drop undone with the conflict, trim, move
   await expect(page.locator('.timeline-ruler__tick').first()).toHaveText(/^\d\d:\d\d:\d\d:\d\d$/);
   await expect(live).toContainText(/\d\d:\d\d:\d\d:\d\d/);
   await page.getByTestId('dock-timeline').screenshot({ path: testInfo.outputPath('timeline-frames-1920x1080.png') });
+
+  // 9. The Playout switch: on, the engine's playout.status says so and the dock shows it; off again.
+  const playoutSwitch = page.getByTestId('playout-switch');
+  await expect(playoutSwitch).toHaveAttribute('aria-checked', 'false');
+  await playoutSwitch.click();
+  await expect(playoutSwitch).toHaveAttribute('aria-checked', 'true');
+  expect((await callCommand<{ enabled: boolean }>(studio, 'playout.status')).enabled).toBe(true);
+  await expect(page.getByTestId('playout-status')).toContainText('Playout on');
+  await playoutSwitch.click();
+  await expect(playoutSwitch).toHaveAttribute('aria-checked', 'false');
+  expect((await callCommand<{ enabled: boolean }>(studio, 'playout.status')).enabled).toBe(false);
   expect(consoleErrors).toEqual([]);
 });
 
