@@ -194,29 +194,36 @@ export function ChannelTimeline() {
   const drawn = (entry: TimelineEntry) => (preview && preview.kind !== 'media' && preview.entry.item.id === entry.item.id ? preview : entry);
 
   return (
-    <Panel title="Channel timeline" className="timeline" testId="dock-timeline" aside={<PlayoutSwitch />}>
-      <div className="timeline-toolbar">
-        <span className="timeline-toolbar__day">{formatDay(fromMs + (toMs - fromMs) / 2)}</span>
-        <button type="button" className="button button--tiny" onClick={() => zoomBy(1 / ZOOM_STEP)} aria-label="Zoom out" data-testid="timeline-zoom-out">
-          −
-        </button>
-        <button type="button" className="button button--tiny" onClick={() => zoomBy(ZOOM_STEP)} aria-label="Zoom in" data-testid="timeline-zoom-in">
-          +
-        </button>
-        <button type="button" className="button button--tiny" onClick={jumpToNow} data-testid="timeline-now">
-          Now
-        </button>
-        <span className="timeline-toolbar__snap" data-testid="timeline-snap-unit" title="Drops, moves, trims and ←/→ snap to this (and to neighbours' edges)">
-          Snap {padToHalfHour ? ':00/:30' : SNAP_WORDS[unit]}
-        </span>
-        <label className="timeline-toolbar__pad" title="Drops and moves start at the next :00 or :30">
-          <input type="checkbox" checked={padToHalfHour} onChange={(event) => setPadToHalfHour(event.target.checked)} data-testid="timeline-pad" />
-          Pad to :00/:30
-        </label>
-        <button type="button" className="button button--tiny" onClick={() => setLiveOpen(true)} data-testid="timeline-add-live">
-          + Live block
-        </button>
-      </div>
+    <Panel
+      title="Channel timeline"
+      className="timeline"
+      testId="dock-timeline"
+      aside={
+        <div className="timeline-toolbar">
+          <span className="timeline-toolbar__day">{formatDay(fromMs + (toMs - fromMs) / 2)}</span>
+          <button type="button" className="button button--tiny" onClick={() => zoomBy(1 / ZOOM_STEP)} aria-label="Zoom out" data-testid="timeline-zoom-out">
+            −
+          </button>
+          <button type="button" className="button button--tiny" onClick={() => zoomBy(ZOOM_STEP)} aria-label="Zoom in" data-testid="timeline-zoom-in">
+            +
+          </button>
+          <button type="button" className="button button--tiny" onClick={jumpToNow} data-testid="timeline-now">
+            Now
+          </button>
+          <span className="timeline-toolbar__snap" data-testid="timeline-snap-unit" title="Drops, moves, trims and ←/→ snap to this (and to neighbours' edges)">
+            Snap {padToHalfHour ? ':00/:30' : SNAP_WORDS[unit]}
+          </span>
+          <label className="timeline-toolbar__pad" title="Drops and moves start at the next :00 or :30">
+            <input type="checkbox" checked={padToHalfHour} onChange={(event) => setPadToHalfHour(event.target.checked)} data-testid="timeline-pad" />
+            Pad to :00/:30
+          </label>
+          <button type="button" className="button button--tiny" onClick={() => setLiveOpen(true)} data-testid="timeline-add-live">
+            + Live block
+          </button>
+          <PlayoutSwitch />
+        </div>
+      }
+    >
       <div className="timeline-ruler" aria-hidden="true">
         {rulerTicks.map((t) => (
           <span key={t} className="timeline-ruler__tick" style={{ left: xOf(scale, t) }}>
