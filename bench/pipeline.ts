@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { encoderArgs, ProgressParser, isProgressLine, type EncoderProgress } from '../src/main/engine/encoder/encoder-args.ts';
+import { encoderArgs } from '../src/main/engine/encoder/encoder-args.ts';
 import { resolveFfmpegBinaries } from '../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../src/main/engine/encoder/program-format.ts';
 import { RtmpIngest } from '../src/main/engine/ingest/rtmp-ingest.ts';
@@ -36,41 +36,20 @@ import { publishTestPattern } from '../tests/support/ingest.ts';
 import { freePort } from '../tests/support/ports.ts';
 import type { IngestStreamInfo } from '../src/main/engine/ingest/types.ts';
 import { Logger } from '../src/main/engine/log.ts';
-import { spawnOwned } from '../src/main/engine/process/child.ts';
 import { Program, type ProgramCounters } from '../src/main/engine/program/program.ts';
 import { openStore } from '../src/main/engine/store/database.ts';
 import { StreamKeysRepository } from '../src/main/engine/store/stream-keys-repository.ts';
 import type { OnAirControl } from '../src/main/engine/program/on-air-control.ts';
 import { BreakKeeper, type BreakKeeperFigures } from './lib/break-keeper.ts';
 import { frameRateOf, option, round as roundTo, sleep, until } from './lib/common.ts';
+import { CLOCK_TICKS_PER_S, cpuSnapshot, procTimes, runReference, type ReferenceRun } from './lib/reference.ts';
 
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const LOWER_THIRD_TEXT = 'Live from the studio';
-const CLOCK_TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 const COMPOSE_TARGET_MS = 2;
 const CPU_TARGET_RATIO = 1.1;
 const TEN_MINUTES_S = 600;
 const STARTUP_WINDOW_S = 5;
-
-/** /proc/<pid>/stat fields after "(comm) ": utime, stime, cutime, cstime are fields 14..17. */
-function procTimes(statPath: string): { utime: number; stime: number; cutime: number; cstime: number } {
-  const text = readFileSync(statPath, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const at = (field: number): number => Number(fields[field - 3]);
-  return { utime: at(14), stime: at(15), cutime: at(16), cstime: at(17) };
-}
-
-interface CpuSnapshot {
-  /** This process, all threads, seconds. */
-  self: number;
-  /** Reaped children, seconds. */
-  children: number;
-}
-
-function cpuSnapshot(): CpuSnapshot {
-  const t = procTimes('/proc/self/stat');
-  return { self: (t.utime + t.stime) / CLOCK_TICKS_PER_S, children: (t.cutime + t.cstime) / CLOCK_TICKS_PER_S };
-}
 
 /**
  * CPU seconds of this process's live threads, by name with its index dropped ("blend-0" and
@@ -282,60 +261,6 @@ function referenceArgs(format: ProgramFormat, url: string, logoPath: string, sec
     String(seconds),
     'pipe:1',
   ];
-}
-
-interface ReferenceRun {
-  frames: number;
-  elapsedS: number;
-  cpuS: number;
-  ingestCpuS: number;
-  tsBytes: number;
-  progress: EncoderProgress | null;
-  exitCode: number | null;
-  stderr: string[];
-  args: string[];
-}
-
-async function runReference(ffmpeg: string, args: string[]): Promise<ReferenceRun> {
-  const parser = new ProgressParser();
-  let progress: EncoderProgress | null = null;
-  const stderr: string[] = [];
-  let tsBytes = 0;
-  const cpuBefore = cpuSnapshot();
-  const started = performance.now();
-  const child = spawnOwned({
-    command: ffmpeg,
-    args,
-    name: 'reference',
-    stdout: 'pipe',
-    graceMs: 3000,
-    stderr: { maxLines: 40 },
-    onStderrLine: (line) => {
-      if (!isProgressLine(line)) {
-        stderr.push(line);
-        return;
-      }
-      const report = parser.push(line);
-      if (report) progress = report;
-    },
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (tsBytes += chunk.length));
-  const exit = await child.exited;
-  const elapsedS = (performance.now() - started) / 1000;
-  await sleep(500);
-  const cpuAfter = cpuSnapshot();
-  const last = progress as EncoderProgress | null;
-  return {
-    frames: last?.frame ?? 0,
-    elapsedS,
-    cpuS: cpuAfter.children - cpuBefore.children,
-    ingestCpuS: cpuAfter.self - cpuBefore.self,
-    tsBytes,
-    progress: last,
-    exitCode: exit.exitCode,
-    stderr: stderr.slice(-10),
-    args,
-  };
 }
 
 /** The two halves of the reference as one run: frames, time and CPU add up. */

@@ -18,39 +18,31 @@
 // - Wall-clock drift: the frame clock's wall time of the last frame made − Date.now(), sampled
 //   once a second through playout.status(): first, last, min, max.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CueDeck } from '../src/main/engine/cues/deck.ts';
-import { encoderArgs, isProgressLine, ProgressParser, type EncoderProgress } from '../src/main/engine/encoder/encoder-args.ts';
+import { encoderArgs } from '../src/main/engine/encoder/encoder-args.ts';
 import { resolveFfmpegBinaries } from '../src/main/engine/encoder/ffmpeg-binaries.ts';
 import { DEFAULT_PROGRAM_FORMAT, type ProgramFormat } from '../src/main/engine/encoder/program-format.ts';
 import { Logger } from '../src/main/engine/log.ts';
 import type { PlanPiece } from '../src/main/engine/playout/plan.ts';
 import { Playout } from '../src/main/engine/playout/playout.ts';
-import { spawnOwned } from '../src/main/engine/process/child.ts';
 import { ProgramLifecycle } from '../src/main/engine/program/program-lifecycle.ts';
 import { Program } from '../src/main/engine/program/program.ts';
 import { CuesRepository } from '../src/main/engine/store/cues-repository.ts';
 import { openStore } from '../src/main/engine/store/database.ts';
 import { MemoryPlan } from '../tests/support/memory-plan.ts';
 import { frameRateOf, option, round, sleep } from './lib/common.ts';
+import { cpuSnapshot, runReference, type ReferenceRun } from './lib/reference.ts';
 
-const CLOCK_TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 /** The right half's luma steps 4 per frame, over 50 frames: an H.264 error of ±1 still reads right. */
 const FRAME_CODE_PERIOD = 50;
 const FRAME_CODE_STEP = 4;
 const CLIP_CODES = [40, 110, 180];
 /** The plan starts this long after the program: the first decoder has time to pre-roll. */
 const LEAD_SECONDS = 4;
-
-function cpuSnapshot(): { self: number; children: number } {
-  const text = readFileSync('/proc/self/stat', 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const at = (field: number): number => Number(fields[field - 3]);
-  return { self: (at(14) + at(15)) / CLOCK_TICKS_PER_S, children: (at(16) + at(17)) / CLOCK_TICKS_PER_S };
-}
 
 function log(message: string): void {
   process.stderr.write(`[bench playout] ${message}\n`);
@@ -104,16 +96,8 @@ function readFrame(i420: Uint8Array, width: number, height: number): { clip: num
   return { clip, frame };
 }
 
-interface ReferenceRun {
-  frames: number;
-  elapsedS: number;
-  cpuS: number;
-  progress: EncoderProgress | null;
-  exitCode: number | null;
-  stderr: string[];
-}
-
-async function runReference(ffmpeg: string, format: ProgramFormat, files: string[], dir: string): Promise<ReferenceRun> {
+/** One plain ffmpeg playing the same files (concat, read at their rate) with the studio's encode. */
+function runPlainPlayout(ffmpeg: string, format: ProgramFormat, files: string[], dir: string): Promise<ReferenceRun> {
   const fps = `${format.frameRate.num}/${format.frameRate.den}`;
   const studio = encoderArgs(format);
   const output = studio.slice(studio.indexOf('-c:v'));
@@ -147,41 +131,7 @@ async function runReference(ffmpeg: string, format: ProgramFormat, files: string
     ...output.slice(0, pipeAt),
     'pipe:1',
   ];
-  const parser = new ProgressParser();
-  let progress: EncoderProgress | null = null;
-  const stderr: string[] = [];
-  const cpuBefore = cpuSnapshot();
-  const started = performance.now();
-  const child = spawnOwned({
-    command: ffmpeg,
-    args,
-    name: 'reference',
-    stdout: 'pipe',
-    graceMs: 3000,
-    stderr: { maxLines: 40 },
-    onStderrLine: (line) => {
-      if (!isProgressLine(line)) {
-        stderr.push(line);
-        return;
-      }
-      const report = parser.push(line);
-      if (report) progress = report;
-    },
-  });
-  child.stdout!.on('data', () => {});
-  const exit = await child.exited;
-  const elapsedS = (performance.now() - started) / 1000;
-  await sleep(500);
-  const cpuAfter = cpuSnapshot();
-  const last = progress as EncoderProgress | null;
-  return {
-    frames: last?.frame ?? 0,
-    elapsedS,
-    cpuS: cpuAfter.children - cpuBefore.children,
-    progress: last,
-    exitCode: exit.exitCode,
-    stderr: stderr.slice(-10),
-  };
+  return runReference(ffmpeg, args);
 }
 
 export default async function playoutBench(args: string[]): Promise<object> {
@@ -202,7 +152,7 @@ export default async function playoutBench(args: string[]): Promise<object> {
     const order = Array.from({ length: pieceCount }, (_, i) => i % clips.length);
 
     log(`reference: one ffmpeg playing the same ${pieceCount} files`);
-    const reference = await runReference(
+    const reference = await runPlainPlayout(
       ffmpeg,
       format,
       order.map((i) => clips[i]!),
