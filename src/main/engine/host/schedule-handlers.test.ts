@@ -152,7 +152,12 @@ describe('connectScheduleToPlayout', () => {
     } as unknown as ProgramLifecycleEvents;
     let attached: { plan: unknown; settings: () => { channelName: string } } | null = null;
     let running = false;
+    const planned = new Set<() => void>();
     const playout = {
+      onPlanned: (listener: () => void) => {
+        planned.add(listener);
+        return () => planned.delete(listener);
+      },
       useSchedule: (plan: unknown, settings: () => { loudnessTargetLufs: number; channelName: string }) => {
         attached = { plan, settings };
       },
@@ -169,8 +174,12 @@ describe('connectScheduleToPlayout', () => {
     for (const listener of started) listener();
     expect(events.slice(before).map((entry) => entry.event)).toContain('schedule.changed');
     expect(await listed()).toMatchObject({ startFrame: item.id * 1000, startPts: 126000 + item.id });
+    // Playout planned items anew (the lookahead reached them): clients are told to list again.
+    const beforePlan = events.length;
+    for (const listener of planned) listener();
+    expect(events.slice(beforePlan).map((entry) => entry.event)).toEqual(['schedule.changed']);
     disconnect();
-    expect([started.size, stopped.size]).toEqual([0, 0]);
+    expect([started.size, stopped.size, planned.size]).toEqual([0, 0, 0]);
     expect(await listed()).not.toHaveProperty('startFrame');
     await ok('schedule.remove', { ids: [item.id] });
   });

@@ -36,19 +36,25 @@ export function createScheduleHandlers(engine: Engine): Pick<HandlerTable, Sched
 export interface PlayoutForSchedule {
   useSchedule(plan: PlayoutPlanSource, settings: () => { loudnessTargetLufs: number; channelName: string }): void;
   framesOf(itemId: number): { startFrame: number; startPts: number | null } | null;
+  /** Called whenever playout plans items anew (what framesOf answers changed); returns the unsubscribe. */
+  onPlanned(listener: () => void): () => void;
 }
 
 /**
  * Hands playout the schedule's plan and settings, and lets schedule.list carry each item's
  * `startFrame`/`startPts` from playout while the program runs. Clients are told to list again when
- * the program starts and stops (frames appear and go); playout should call `schedule.framesChanged()`
- * too whenever it plans items anew. Returns the disconnect.
+ * the program starts and stops (frames appear and go), and whenever playout plans items anew. Returns
+ * the disconnect.
  */
 export function connectScheduleToPlayout(schedule: ScheduleService, playout: PlayoutForSchedule, lifecycle: ProgramLifecycleEvents): () => void {
   // biome-ignore lint/correctness/useHookAtTopLevel: Playout.useSchedule is a method, not a React hook
   playout.useSchedule(schedule, () => schedule.settings());
   schedule.setFrameLocator((item) => playout.framesOf(item.id));
-  const unsubscribe = [lifecycle.onStarted(() => schedule.framesChanged()), lifecycle.onStopped(() => schedule.framesChanged())];
+  const unsubscribe = [
+    lifecycle.onStarted(() => schedule.framesChanged()),
+    lifecycle.onStopped(() => schedule.framesChanged()),
+    playout.onPlanned(() => schedule.framesChanged()),
+  ];
   return () => {
     for (const each of unsubscribe) each();
     schedule.setFrameLocator(null);

@@ -116,6 +116,25 @@ describe('playout actions', () => {
     expect(control.media.size).toBe(0);
   });
 
+  it('tells its listeners when it plans pieces anew (new ones in the lookahead, ones an edit took back), not on a read that changes nothing', () => {
+    let calls = 0;
+    const unsubscribe = playout.onPlanned(() => calls++);
+    plan.set([media(100, 400)]);
+    playout.refresh();
+    expect(calls).toBe(1);
+    expect(playout.framesOf(7)).toMatchObject({ startFrame: 100 });
+    playout.refresh();
+    expect(calls).toBe(1);
+    plan.set([]);
+    playout.refresh();
+    expect(calls).toBe(2);
+    expect(playout.framesOf(7)).toBeNull();
+    unsubscribe();
+    plan.set([media(100, 400)]);
+    playout.refresh();
+    expect(calls).toBe(2);
+  });
+
   it('hands a break to the deck 6 s before its splice, at its chapter mark', () => {
     plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);
     // Mark: 10 s of show after the in point → frame 400; splice at the IDR 420 (GOP 30); armed at 420 − 180.

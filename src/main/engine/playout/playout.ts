@@ -118,6 +118,7 @@ export class Playout {
   #message: string | null = null;
   #lastStatus = '';
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #planListeners = new Set<() => void>();
   #unsubscribePlan: (() => void) | null = null;
 
   constructor(options: PlayoutOptions) {
@@ -205,6 +206,15 @@ export class Playout {
   }
 
   /**
+   * Called whenever playout plans pieces anew (new ones within the lookahead, or ones an edit took
+   * back), so that what `framesOf` answers has changed. Returns the unsubscribe.
+   */
+  onPlanned(listener: () => void): () => void {
+    this.#planListeners.add(listener);
+    return () => this.#planListeners.delete(listener);
+  }
+
+  /**
    * Whether every decoder on air (or resuming) at `frame` has a frame waiting for it (a pre-rolled
    * one its first) and that frame's audio. The frame clock does not wait for it (a late decoder repeats its last frame);
    * tests driving a fake clock faster than real time wait on it.
@@ -249,8 +259,13 @@ export class Playout {
       return;
     }
     const keys = new Set(pieces.map(keyOf));
+    let planned = false;
     // An edit while on air changes only the future: pieces not yet on air that the plan no longer has go.
-    for (const airing of this.#airings) if (!airing.started && !keys.has(airing.key)) this.#drop(control, airing);
+    for (const airing of this.#airings) {
+      if (airing.started || keys.has(airing.key)) continue;
+      this.#drop(control, airing);
+      planned = true;
+    }
     this.#airings = this.#airings.filter((a) => !a.ended);
     const known = new Map(this.#airings.map((a) => [a.key, a]));
     for (const piece of pieces) {
@@ -265,10 +280,22 @@ export class Playout {
       const fromFrame = frames.startFrame >= nextFrame ? frames.startFrame : decoded ? joinFrame : nextFrame;
       if (fromFrame >= frames.endFrame) continue;
       this.#airings.push(this.#planPiece(control, piece, frames, fromFrame));
+      planned = true;
     }
     this.#airings.sort((a, b) => a.fromFrame - b.fromFrame);
     this.#watchSources(control);
     this.#publish(false);
+    if (planned) this.#notifyPlanned();
+  }
+
+  #notifyPlanned(): void {
+    for (const listener of this.#planListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.#log?.error('a playout plan listener failed', { error });
+      }
+    }
   }
 
   #prerollSeconds(): number {
