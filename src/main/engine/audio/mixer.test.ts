@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FRAME_RATES, FrameTiming } from '../compositor/frame-clock.ts';
 import { MeterAccumulator, METER_FLOOR_DBFS, toDbfs } from './meter.ts';
-import { AudioMixer } from './mixer.ts';
+import { AudioMixer, MAX_OWED_SAMPLES } from './mixer.ts';
 import type { MeterEvent } from './mixer.ts';
 
 /** s16le interleaved stereo bytes from per-frame [left, right] values. */
@@ -134,6 +134,63 @@ describe('AudioMixer', () => {
     m.mix(6, out);
     expect([...out]).toEqual([3, 3, 4, 4, 5, 5, 6, 6, 0, 0, 0, 0]);
     expect(input.stats()).toMatchObject({ underruns: 1, silenceSamples: 2, received: 6 });
+  });
+
+  it('makes up an underrun when the late samples come: the source is back in time, not a frame late from then on', () => {
+    const m = mixer();
+    const input = m.addSource('a', { bufferSamples: 64 });
+    const out = new Int16Array(8);
+    // Sample n carries the value n: where the mix reads in the source's own time is visible.
+    const samples = (from: number, count: number) => pcm(Array.from({ length: count }, (_, i): [number, number] => [from + i, from + i]));
+    input.write(samples(1, 4));
+    m.mix(4, out); // frame 0: samples 1..4
+    expect([...out]).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
+    input.write(samples(5, 2));
+    m.mix(4, out); // frame 1: 5, 6, then an underrun of 2 (silence)
+    expect([...out]).toEqual([5, 5, 6, 6, 0, 0, 0, 0]);
+    // The late 7 and 8 arrive with the next frame's 9..12: 7 and 8 belonged to frame 1 and are dropped.
+    input.write(samples(7, 6));
+    m.mix(4, out);
+    expect([...out]).toEqual([9, 9, 10, 10, 11, 11, 12, 12]);
+    // Made up only from what is beyond a frame's need: never an underrun of its own.
+    input.write(samples(13, 2));
+    m.mix(4, out); // underrun of 2 again
+    input.write(samples(15, 4)); // just this frame's need: nothing is dropped yet
+    m.mix(4, out);
+    expect([...out]).toEqual([15, 15, 16, 16, 17, 17, 18, 18]);
+    input.write(samples(19, 6)); // 2 beyond the need: the owed 2 (the 4 of 15..18 played 2 late) go
+    m.mix(4, out);
+    expect([...out]).toEqual([21, 21, 22, 22, 23, 23, 24, 24]);
+    expect(input.stats()).toMatchObject({ underruns: 2, silenceSamples: 4 });
+  });
+
+  it('makes up at most MAX_OWED_SAMPLES after a long stall, and a held source owes nothing', () => {
+    const m = new AudioMixer({ maxSamplesPerFrame: 4800 });
+    const input = m.addSource('a', { bufferSamples: 48_000 });
+    const out = new Int16Array(9600);
+    for (let i = 0; i < 10; i++) m.mix(4800, out); // a second with nothing: 48 000 owed, capped
+    input.write(pcm(Array.from({ length: 48_000 }, (_, i): [number, number] => [i % 30000, i % 30000])));
+    m.mix(4800, out);
+    expect(out[0]).toBe(MAX_OWED_SAMPLES); // the cap dropped, no more
+    // Held (a paused show) is not late: nothing is owed, however long it holds.
+    const paused = mixer();
+    const show = paused.addSource('b', { bufferSamples: 64 });
+    show.held = true;
+    const one = new Int16Array(8);
+    for (let i = 0; i < 5; i++) paused.mix(4, one);
+    show.held = false;
+    show.write(
+      pcm([
+        [7, 7],
+        [8, 8],
+        [9, 9],
+        [10, 10],
+        [11, 11],
+        [12, 12],
+      ]),
+    );
+    paused.mix(4, one);
+    expect([...one]).toEqual([7, 7, 8, 8, 9, 9, 10, 10]);
   });
 
   it('refuses a frame larger than its scratch instead of allocating', () => {

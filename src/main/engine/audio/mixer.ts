@@ -8,6 +8,12 @@ import { MeterAccumulator } from './meter.ts';
 import type { MeterReading } from './meter.ts';
 
 export const MIXER_CHANNELS = 2;
+/**
+ * The most a source makes up after underruns: 0.2 s at 48 kHz. A hiccup of a few frames is made up
+ * to the sample; a source that stalled longer (a live feed that stopped) starts again with at most
+ * this much of its next surplus dropped, not its whole jitter buffer.
+ */
+export const MAX_OWED_SAMPLES = 9600;
 /** Gains above this are refused: +24 dB already turns a quiet mic into a clipped one. */
 export const MAX_GAIN_DB = 24;
 
@@ -68,6 +74,12 @@ export class AudioSourceInput {
   readonly meter: MeterAccumulator;
   /** Who listens to this source before its fader; null (the usual case) costs nothing. */
   preFader: PreFaderTap | null = null;
+  /**
+   * Sample frames played as silence in an underrun and not made up yet. They are dropped when the
+   * samples arrive (catchUp), so a source whose audio came late once stays in time with its picture
+   * instead of running a frame late for the rest of the item. Bounded: a long stall is not made up.
+   */
+  #owed = 0;
 
   constructor(sourceId: string, capacity: number, gainDb: number, muted: boolean, meterWindow: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new AudioError('BAD_OPTION', `buffer must be a positive number of samples, got ${capacity}`);
@@ -150,8 +162,26 @@ export class AudioSourceInput {
       scratch.fill(0, n, frames * MIXER_CHANNELS);
       this.#underruns++;
       this.#silence += frames - available;
+      this.#owe(frames - available);
     }
     this.meter.add(scratch, 0, frames);
+  }
+
+  #owe(frames: number): void {
+    this.#owed = Math.min(this.#owed + frames, MAX_OWED_SAMPLES);
+  }
+
+  /**
+   * Mixer side, before a frame's `frames` are taken: drops owed samples (see #owed) from what is
+   * buffered beyond this frame's need, so making up never causes an underrun of its own.
+   */
+  catchUp(frames: number): void {
+    if (this.#owed === 0) return;
+    const drop = Math.min(this.#owed, this.#length - frames);
+    if (drop <= 0) return;
+    this.#read = (this.#read + drop * MIXER_CHANNELS) % this.#ring.length;
+    this.#length -= drop;
+    this.#owed -= drop;
   }
 
   /**
@@ -176,6 +206,7 @@ export class AudioSourceInput {
     const available = Math.min(frames, this.#length);
     this.#read = (this.#read + available * MIXER_CHANNELS) % this.#ring.length;
     this.#length -= available;
+    if (available < frames) this.#owe(frames - available);
     this.silent(scratch, frames);
   }
 
@@ -344,6 +375,7 @@ export class AudioMixer {
     acc.fill(0, 0, n);
     for (let s = 0; s < this.#sources.length; s++) {
       const source = this.#sources[s]!;
+      if (!source.held) source.catchUp(samples);
       const tap = source.preFader;
       if (tap !== null) {
         const pre = this.#preFader!;
