@@ -43,16 +43,22 @@ async function speakers(page: import('@playwright/test').Page): Promise<{ hz: nu
       tap.getFloatTimeDomainData(one);
       for (let i = 0; i < sum.length; i++) sum[i]! += one[i]!;
     }
-    let crossings = 0;
+    // The period is the median distance between upward zero crossings: a gap in the window (the
+    // jitter buffer ran dry for a moment on a loaded machine) makes a few long distances, not a
+    // lower frequency, as a plain count of crossings over the window would.
+    const upward: number[] = [];
     let energy = 0;
     for (let i = 0; i < sum.length; i++) {
       energy += sum[i]! * sum[i]!;
-      if (i > 0 && sum[i - 1]! < 0 !== sum[i]! < 0) crossings++;
+      if (i > 0 && sum[i - 1]! < 0 && sum[i]! >= 0) upward.push(i);
     }
+    const periods = upward.slice(1).map((at, i) => at - upward[i]!);
+    periods.sort((a, b) => a - b);
+    const period = periods.length > 0 ? periods[Math.floor(periods.length / 2)]! : 0;
     const context = taps[0]!.context;
     // A suspended context plays nothing (its analysers keep their last block).
     const rms = context.state === 'running' ? Math.sqrt(energy / sum.length) : 0;
-    return { hz: crossings / 2 / (sum.length / context.sampleRate), rms, taps: taps.length, state: context.state };
+    return { hz: period > 0 ? context.sampleRate / period : 0, rms, taps: taps.length, state: context.state };
   });
 }
 

@@ -30,6 +30,11 @@ const isRed = ([r, g, b]: Rgb) => r > 180 && g < 70 && b < 70;
 const at = (picture: Picture, x: number, y: number) => rgbAt(picture, x / DECODE_SCALE, y / DECODE_SCALE);
 
 /** Drags with the mouse from one program point to another, in steps, through the editor's on-screen scale. */
+/**
+ * Drags on the editor from one program-pixel point to another, with Ctrl held once the press has
+ * selected (OBS: Ctrl holds snapping off), so the layer lands exactly where the pointer says however
+ * small the layout makes the editor (its snap distance is 8 screen px, more program px when small).
+ */
 async function dragOnCanvas(page: Page, editor: Locator, from: { x: number; y: number }, to: { x: number; y: number }) {
   const box = (await editor.boundingBox())!;
   const scale = box.width / WIDTH;
@@ -38,8 +43,10 @@ async function dragOnCanvas(page: Page, editor: Locator, from: { x: number; y: n
   const end = screen(to);
   await page.mouse.move(start.x, start.y);
   await page.mouse.down();
+  await page.keyboard.down('Control');
   await page.mouse.move(end.x, end.y, { steps: 12 });
   await page.mouse.up();
+  await page.keyboard.up('Control');
 }
 
 test('Scene editor: drag and resize a layer with the mouse, crop it in Edit Transform, and the output shows it there', async ({ page, studio }, testInfo) => {
