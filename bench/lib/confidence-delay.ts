@@ -2,22 +2,29 @@
 // composes, encodes and serves its TS feed; a real Chromium opens the studio's own UI, whose
 // confidence monitor plays that feed in mpegts.js (the very player and settings the UI ships).
 //
-// The program carries burnt-in marks at known frames: four scenes of one flat colour each, and the
-// program cuts to the next (program.switchScene with atFrame) once a second, so frame F of the
-// program is the first of colour k. The program's frame clock gives the wall time frame F was composed
-// (a fit over program.status polls: frame n is composed at c0 + n / fps). In the page, every frame the
-// monitor's <video> presents is read back (requestVideoFrameCallback into a canvas) with its expected
-// display time. The delay of a mark is when the monitor first showed colour k less when the program
-// composed frame F. Colours cycle over four marks (4 s), so a mark is never mistaken for the one before.
+// The program carries a burnt-in frame counter: a generated clip whose every frame shows its own
+// number as a row of black/white bars (two guard bars, then COUNTER_BITS bits), played by the
+// playout from a scheduled start. Playout airs an item's first frame on its start frame, exactly
+// (tests/integration/playout-schedule.test.ts proves it), so program frame startFrame + k shows k.
+// The program's frame clock gives the wall time frame n was composed (a fit over program.status
+// polls: frame n is composed at c0 + n / fps). In the page, every frame the monitor's <video>
+// presents is read back (requestVideoFrameCallback into a canvas) with its expected display time and
+// its counter decoded; its delay is that time less when the program composed startFrame + k.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import type { ProgramStatus, SceneInfo, SourceInfo } from '../../src/shared/program.ts';
+import type { ProgramStatus } from '../../src/shared/program.ts';
+import type { MediaItem } from '../../src/shared/media.ts';
+import type { ScheduleItem } from '../../src/shared/schedule.ts';
 import { tokenCookieName } from '../../src/main/server/auth.ts';
 import { startStudio, type RunningStudio } from '../../tests/support/studio-server.ts';
 import { round, sleep } from './common.ts';
 
 export interface ConfidenceDelayOptions {
-  /** Marks to measure (one a second); default 20. */
-  marks?: number;
+  /** Seconds of counter frames to measure; default 20. */
+  seconds?: number;
   /** Program picture; default 640×360 at 30 fps. */
   width?: number;
   height?: number;
@@ -29,22 +36,57 @@ export interface ConfidenceDelayOptions {
 export interface ConfidenceDelayResult {
   /** Delay of the confidence monitor behind the program's compositor, per mark, in ms. */
   delayMs: { median: number; p95: number; min: number; max: number };
-  marks: number;
-  /** Marks the monitor never showed (a frozen or skipped picture); not in the figures. */
-  missedMarks: number;
+  /** Monitor frames whose counter was read (one figure each). */
+  framesMeasured: number;
+  /** Program frames of the counter the monitor never presented (a skipped or frozen picture). */
+  framesNotShown: number;
   /** Uncertainty of the program's frame clock fit (half its spread over the status polls), ms. */
   clockFitErrorMs: number;
   format: { width: number; height: number; fps: number };
   method: string;
 }
 
-/** The marks' colours, far apart in RGB so an encoded frame is never taken for another. */
-const MARK_COLOURS = ['#e02020', '#20c020', '#2040e0', '#f0f0f0'] as const;
-const MARK_EVERY_MS = 1000;
-/** A mark is scheduled this many frames ahead, so the switch always lands on its exact frame. */
-const LEAD_FRAMES = 15;
-/** After the last mark: time for the monitor to show it. */
-const DRAIN_MS = 5000;
+/** Bits of the counter: 2^12 frames, over two minutes at 30 fps, so it never wraps in a run. */
+const COUNTER_BITS = 12;
+/** Bars across the frame: white and black guards (a frame without them is not the counter), then the bits, least first. */
+const COUNTER_BARS = COUNTER_BITS + 2;
+/** The counter's item starts this long after it is scheduled: the playout pre-rolls 3 s ahead. */
+const START_AFTER_MS = 6000;
+/** After the measured seconds: time for the monitor to show the last of them. */
+const DRAIN_MS = 3000;
+
+/** A clip of `seconds` whose frame k shows k in COUNTER_BARS bars, and a tone (the program wants audio). */
+function makeCounterClip(file: string, width: number, height: number, fps: number, seconds: number): void {
+  const bar = `floor(X*${COUNTER_BARS}/W)`;
+  // Bar 0 white, bar 1 black, bar b ≥ 2 bit (b − 2) of N. Full-range bars survive x264 and scaling.
+  const lum = `if(eq(${bar}\\,0)\\,235\\,if(eq(${bar}\\,1)\\,16\\,16+219*mod(floor(N/pow(2\\,${bar}-2))\\,2)))`;
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=black:s=${width}x${height}:r=${fps}:d=${seconds},format=yuv420p,geq=lum='${lum}':cb=128:cr=128`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-qp',
+    '10',
+    '-g',
+    String(fps),
+    '-c:a',
+    'aac',
+    '-shortest',
+    file,
+  ]);
+}
 
 const chromiumArgs = () => [
   ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
@@ -70,22 +112,21 @@ function percentile(sorted: number[], p: number): number {
 interface PresentedFrame {
   /** Epoch ms the frame was expected on screen. */
   displayedAt: number;
-  /** Index into MARK_COLOURS, or -1 for none. */
-  colour: number;
+  /** The counter it shows, or -1 when it shows none (the slate before the item). */
+  counter: number;
 }
 
 /**
- * Installed in the page: every frame the confidence monitor's <video> presents, classified by its
- * centre's colour against the marks', into globalThis.__presented. Typed loosely: no DOM library here.
+ * Installed in the page: every frame the confidence monitor's <video> presents, its counter read
+ * from the middle row of its bars, into globalThis.__presented. Typed loosely: no DOM library here.
  */
-function installSampler(colours: string[]): void {
+function installSampler(bars: number): void {
   // biome-ignore lint/suspicious/noExplicitAny: the page's DOM, untyped in the bench's compile
   const page = globalThis as any;
-  const references = colours.map((hex) => [1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)));
   page.__presented = [];
   const canvas = page.document.createElement('canvas');
-  canvas.width = 16;
-  canvas.height = 9;
+  canvas.width = bars * 8;
+  canvas.height = 8;
   const context = canvas.getContext('2d', { willReadFrequently: true });
   const seen = new WeakSet();
   page.setInterval(() => {
@@ -93,15 +134,20 @@ function installSampler(colours: string[]): void {
     if (!video || seen.has(video)) return;
     seen.add(video);
     const onFrame = (_now: number, metadata: { expectedDisplayTime: number }) => {
-      context.drawImage(video, 0, 0, 16, 9);
-      const { data } = context.getImageData(4, 2, 8, 5);
-      const mean = [0, 0, 0];
-      for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) mean[c] = (mean[c] ?? 0) + data[i + c] / (data.length / 4);
-      let colour = -1;
-      references.forEach((reference: number[], index: number) => {
-        if (reference.every((value, c) => Math.abs(value - mean[c]!) < 48)) colour = index;
-      });
-      page.__presented.push({ displayedAt: page.performance.timeOrigin + metadata.expectedDisplayTime, colour });
+      context.drawImage(video, 0, 0, bars * 8, 8);
+      const { data } = context.getImageData(0, 4, bars * 8, 1);
+      // Each bar's centre: bright (> 190), dark (< 60), or neither (not the counter).
+      const level = (bar: number): number => {
+        const value = data[(bar * 8 + 4) * 4];
+        return value > 190 ? 1 : value < 60 ? 0 : -1;
+      };
+      let counter = level(0) === 1 && level(1) === 0 ? 0 : -1;
+      for (let bit = 0; counter >= 0 && bit < bars - 2; bit++) {
+        const value = level(bit + 2);
+        if (value < 0) counter = -1;
+        else counter += value * 2 ** bit;
+      }
+      page.__presented.push({ displayedAt: page.performance.timeOrigin + metadata.expectedDisplayTime, counter });
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
@@ -143,15 +189,19 @@ class FrameClock {
 }
 
 export async function measureConfidenceDelay(options: ConfidenceDelayOptions = {}): Promise<ConfidenceDelayResult> {
-  const markCount = options.marks ?? 20;
+  const seconds = options.seconds ?? 20;
   const width = options.width ?? 640;
   const height = options.height ?? 360;
   const fps = options.fps ?? 30;
   const executablePath = options.chromiumPath ?? process.env.STUDIO_CHROMIUM ?? '/usr/bin/chromium';
 
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-confidence-'));
   const studio = await startStudio();
   let browser: Browser | null = null;
   try {
+    const clipSeconds = seconds + Math.ceil(DRAIN_MS / 1000) + 2;
+    const clip = path.join(dir, 'counter.mp4');
+    makeCounterClip(clip, width, height, fps, clipSeconds);
     await call(studio, 'program.setFormat', {
       width,
       height,
@@ -162,11 +212,9 @@ export async function measureConfidenceDelay(options: ConfidenceDelayOptions = {
       audioBitrateKbps: 96,
       videoEncoder: 'libx264',
     });
-    const scenes: number[] = [];
-    for (const [index, color] of MARK_COLOURS.entries()) {
-      const source = await call<SourceInfo>(studio, 'sources.create', { name: `Mark ${index}`, config: { kind: 'color', color, width, height } });
-      scenes.push((await call<SceneInfo>(studio, 'scenes.create', { name: `Mark ${index}`, layers: [{ sourceId: source.id }] })).id);
-    }
+    const media = await call<MediaItem>(studio, 'media.import', { path: clip });
+    if (media.state !== 'ready') throw new Error(`the counter clip did not import: ${media.reason}`);
+    await call(studio, 'playout.setEnabled', { enabled: true });
 
     browser = await chromium.launch({ executablePath, args: chromiumArgs() });
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -175,66 +223,55 @@ export async function measureConfidenceDelay(options: ConfidenceDelayOptions = {
     await page.goto(studio.url);
     // The right monitor opens on the composed Program picture; the encoded output is its other view.
     await page.getByTestId('program-view-encoded').click();
-    await page.evaluate(installSampler, [...MARK_COLOURS]);
+    await page.evaluate(installSampler, COUNTER_BARS);
 
-    await call(studio, 'program.switchScene', { sceneId: scenes[MARK_COLOURS.length - 1] });
     await call(studio, 'program.start');
-    // The monitor plays: frames of the last colour (the scene on air at start) are presented.
+    // The monitor plays (the playout's slate, before the counter) before the counter is scheduled.
     const playDeadline = Date.now() + 60_000;
-    while (!(await page.evaluate(presented)).some((f) => f.colour === MARK_COLOURS.length - 1)) {
+    while ((await page.evaluate(presented)).length === 0) {
       if (Date.now() > playDeadline) throw new Error('the confidence monitor did not play within 60 s');
       await sleep(200);
     }
+    const item = await call<ScheduleItem>(studio, 'schedule.add', { mediaId: media.id, startAt: new Date(Date.now() + START_AFTER_MS).toISOString() });
 
     const clock = new FrameClock(1000 / fps);
-    const pollStatus = async (): Promise<ProgramStatus> => {
+    const pollStatus = async (): Promise<void> => {
       const sentAt = Date.now();
       const status = await call<ProgramStatus>(studio, 'program.status');
       clock.add(sentAt, Date.now(), status.frame);
-      return status;
     };
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        await pollStatus();
-        await sleep(50);
+    let startFrame: number | null = null;
+    const measureUntil = Date.parse(item.startAt) + seconds * 1000 + DRAIN_MS;
+    while (Date.now() < measureUntil) {
+      await pollStatus();
+      if (startFrame === null) {
+        const listed = await call<ScheduleItem[]>(studio, 'schedule.list', {});
+        startFrame = listed.find((each) => each.id === item.id)?.startFrame ?? null;
       }
-    })();
-
-    const marks: Array<{ colour: number; frame: number }> = [];
-    for (let k = 0; k < markCount; k++) {
-      const colour = k % MARK_COLOURS.length;
-      const frame = (await pollStatus()).frame + LEAD_FRAMES;
-      await call(studio, 'program.switchScene', { sceneId: scenes[colour], atFrame: frame });
-      marks.push({ colour, frame });
-      await sleep(MARK_EVERY_MS);
+      await sleep(50);
     }
-    await sleep(DRAIN_MS);
-    polling = false;
-    await poller;
+    if (startFrame === null) throw new Error('the playout never planned the counter item (no startFrame in schedule.list)');
 
-    const frames = await page.evaluate(presented);
-    const delays: number[] = [];
-    for (const mark of marks) {
-      const composedAt = clock.composedAt(mark.frame);
-      // Never before the program composed it (less the fit's error); the same colour's previous mark is 4 s earlier.
-      const shown = frames.find((f) => f.colour === mark.colour && f.displayedAt >= composedAt - clock.errorMs() - 5);
-      if (shown && shown.displayedAt < composedAt + MARK_EVERY_MS * (MARK_COLOURS.length - 1)) delays.push(shown.displayedAt - composedAt);
-    }
-    if (delays.length === 0) throw new Error('the confidence monitor showed none of the marks');
+    const counted = (await page.evaluate(presented)).filter((frame) => frame.counter >= 0 && frame.counter < seconds * fps);
+    // A frame presented again (a repeat) is counted once: its first presentation is its delay.
+    const firstShown = new Map<number, number>();
+    for (const frame of counted) if (!firstShown.has(frame.counter)) firstShown.set(frame.counter, frame.displayedAt);
+    const delays = [...firstShown].map(([counter, displayedAt]) => displayedAt - clock.composedAt(startFrame + counter));
+    if (delays.length === 0) throw new Error('the confidence monitor showed none of the counter frames');
     const sorted = [...delays].sort((a, b) => a - b);
     return {
       delayMs: { median: round(percentile(sorted, 50), 1), p95: round(percentile(sorted, 95), 1), min: round(sorted[0]!, 1), max: round(sorted.at(-1)!, 1) },
-      marks: markCount,
-      missedMarks: markCount - delays.length,
+      framesMeasured: delays.length,
+      framesNotShown: seconds * fps - delays.length,
       clockFitErrorMs: round(clock.errorMs(), 1),
       format: { width, height, fps },
       method:
-        'program cuts between four flat-colour scenes at known frames (atFrame) once a second; delay = when the UI confidence monitor (mpegts.js over /api/v1/monitor/program.ts) first presents that colour (requestVideoFrameCallback expectedDisplayTime) − when the program composed that frame (frame clock fitted to program.status polls)',
+        'a burnt-in frame counter (bars) in a clip the playout airs from its scheduled start frame; delay = when the UI confidence monitor (mpegts.js over /api/v1/monitor/program.ts) first presents counter k (requestVideoFrameCallback expectedDisplayTime) − when the program composed frame startFrame + k (frame clock fitted to program.status polls)',
     };
   } finally {
     await browser?.close();
     await call(studio, 'program.stop').catch(() => {});
     await studio.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
