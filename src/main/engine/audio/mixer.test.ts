@@ -138,7 +138,7 @@ describe('AudioMixer', () => {
 
   it('makes up an underrun when the late samples come: the source is back in time, not a frame late from then on', () => {
     const m = mixer();
-    const input = m.addSource('a', { bufferSamples: 64 });
+    const input = m.addSource('a', { bufferSamples: 64, makeUpUnderruns: true });
     const out = new Int16Array(8);
     // Sample n carries the value n: where the mix reads in the source's own time is visible.
     const samples = (from: number, count: number) => pcm(Array.from({ length: count }, (_, i): [number, number] => [from + i, from + i]));
@@ -164,9 +164,35 @@ describe('AudioMixer', () => {
     expect(input.stats()).toMatchObject({ underruns: 2, silenceSamples: 4 });
   });
 
+  it('a source that does not make up underruns (live, generated) plays its late samples: they become its cushion', () => {
+    const m = mixer();
+    const input = m.addSource('a', { bufferSamples: 64 });
+    const out = new Int16Array(8);
+    input.write(
+      pcm([
+        [1, 1],
+        [2, 2],
+      ]),
+    );
+    m.mix(4, out); // 1, 2, then 2 of silence
+    input.write(
+      pcm([
+        [3, 3],
+        [4, 4],
+        [5, 5],
+        [6, 6],
+        [7, 7],
+        [8, 8],
+      ]),
+    );
+    m.mix(4, out);
+    expect([...out]).toEqual([3, 3, 4, 4, 5, 5, 6, 6]);
+    expect(input.buffered).toBe(2);
+  });
+
   it('makes up at most MAX_OWED_SAMPLES after a long stall, and a held source owes nothing', () => {
     const m = new AudioMixer({ maxSamplesPerFrame: 4800 });
-    const input = m.addSource('a', { bufferSamples: 48_000 });
+    const input = m.addSource('a', { bufferSamples: 48_000, makeUpUnderruns: true });
     const out = new Int16Array(9600);
     for (let i = 0; i < 10; i++) m.mix(4800, out); // a second with nothing: 48 000 owed, capped
     input.write(pcm(Array.from({ length: 48_000 }, (_, i): [number, number] => [i % 30000, i % 30000])));
@@ -174,7 +200,7 @@ describe('AudioMixer', () => {
     expect(out[0]).toBe(MAX_OWED_SAMPLES); // the cap dropped, no more
     // Held (a paused show) is not late: nothing is owed, however long it holds.
     const paused = mixer();
-    const show = paused.addSource('b', { bufferSamples: 64 });
+    const show = paused.addSource('b', { bufferSamples: 64, makeUpUnderruns: true });
     show.held = true;
     const one = new Int16Array(8);
     for (let i = 0; i < 5; i++) paused.mix(4, one);

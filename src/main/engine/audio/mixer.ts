@@ -80,6 +80,8 @@ export class AudioSourceInput {
    * instead of running a frame late for the rest of the item. Bounded: a long stall is not made up.
    */
   #owed = 0;
+  /** Whether underruns are made up (a file's sound); see SourceOptions.makeUpUnderruns. */
+  makeUpUnderruns = false;
 
   constructor(sourceId: string, capacity: number, gainDb: number, muted: boolean, meterWindow: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new AudioError('BAD_OPTION', `buffer must be a positive number of samples, got ${capacity}`);
@@ -168,6 +170,7 @@ export class AudioSourceInput {
   }
 
   #owe(frames: number): void {
+    if (!this.makeUpUnderruns) return;
     this.#owed = Math.min(this.#owed + frames, MAX_OWED_SAMPLES);
   }
 
@@ -247,6 +250,12 @@ export interface SourceOptions {
   muted?: boolean;
   /** Ring buffer in sample frames; default half a second. */
   bufferSamples?: number;
+  /**
+   * Make up underruns (see AudioSourceInput#owed): for a file, whose picture is paced by the
+   * program's clock, so its sound must stay on that clock too. A live or generated source keeps
+   * the cushion late samples leave, which absorbs its delivery jitter.
+   */
+  makeUpUnderruns?: boolean;
 }
 
 /**
@@ -296,6 +305,7 @@ export class AudioMixer {
       options.muted ?? false,
       this.meterWindow,
     );
+    input.makeUpUnderruns = options.makeUpUnderruns ?? false;
     input.meter.alignWith(this.#masterMeter);
     input.preFader = this.#preFaderTaps.get(sourceId) ?? null;
     this.#sources.push(input);

@@ -100,7 +100,8 @@ export class DecodedSources {
       if (fallbackId) compositor.removeSource(fallbackId);
       throw error;
     }
-    const audio = mixer.addSource(spec.id);
+    // A file's sound stays on the program's clock with its picture; a live feed keeps its jitter cushion.
+    const audio = mixer.addSource(spec.id, { makeUpUnderruns: spec.kind === 'media' });
     const unsubscribe = decoder.onStatus((status) => this.#options.onSourceStatus?.(status));
     const fps = this.#options.frameRate.num / this.#options.frameRate.den;
     const fallbackAfterFrames = spec.kind === 'rtmp' ? (spec.fallbackAfterFrames ?? Math.round(DEFAULT_FALLBACK_SECONDS * fps)) : 0;
