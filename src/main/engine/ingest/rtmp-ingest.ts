@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from '../log.ts';
+import { tuneHeapForMediaThroughput } from '../process/heap-tuning.ts';
 import {
   boundParserMemory,
   boundPendingOutput,
@@ -183,6 +184,7 @@ export class RtmpIngest implements LiveInputProvider {
   #remoteInputLog: RateLimitedLog;
 
   constructor(options: RtmpIngestOptions) {
+    tuneHeapForMediaThroughput(); // every publish turns over megabytes of Buffers a second: see heap-tuning.ts
     this.#options = options;
     this.#logger = options.logger;
     this.#port = options.port ?? DEFAULT_RTMP_PORT;

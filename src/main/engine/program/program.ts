@@ -42,6 +42,7 @@ import { DecodedSources } from './decoded-sources.ts';
 import { placeStatic, rasterizeFor } from './static-images.ts';
 import { StaticViews, type StaticSpec } from './static-views.ts';
 import { errorMessage } from '../errors.ts';
+import { tuneHeapForMediaThroughput } from '../process/heap-tuning.ts';
 import { EncoderRunner } from './encoder-runner.ts';
 import { ProgramCueChannel } from './cue-channel.ts';
 import { ProgramTimeline } from './frame-timeline.ts';
@@ -218,6 +219,7 @@ export class Program implements OnAirControl {
   #outputStallPending = false;
 
   constructor(options: ProgramOptions) {
+    tuneHeapForMediaThroughput(); // the process runs a live program: see heap-tuning.ts
     this.format = options.format;
     this.#options = options;
     this.#log = options.logger.child('program');
