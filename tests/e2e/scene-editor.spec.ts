@@ -246,6 +246,8 @@ test('Scene editor: drag and resize a layer with the mouse, crop it in Edit Tran
     const boxRow = page.locator(`[data-testid="scene-layer"][data-source-id="${box.id}"]`);
     await boxRow.getByTestId('layer-lock').click();
     await expect.poll(async () => (await storedBox()).locked, { timeout: 10_000 }).toBe(true);
+    // The editor acts on the renderer's copy of the scene, which the engine's event updates after the store.
+    await expect(boxRow.getByTestId('layer-lock')).toHaveAttribute('aria-label', /^Unlock /);
     await dragOnCanvas(page, editor, { x: 180, y: 130 }, { x: 60, y: 40 });
     await page.keyboard.press('ArrowRight');
     await expect(boxOutline).toHaveAttribute('data-selected', 'true');
@@ -253,6 +255,7 @@ test('Scene editor: drag and resize a layer with the mouse, crop it in Edit Tran
     // Unlocked, the arrows nudge it: 1 px, and 10 px with Shift, sent when the key is let go.
     await boxRow.getByTestId('layer-lock').click();
     await expect.poll(async () => (await storedBox()).locked, { timeout: 10_000 }).toBe(false);
+    await expect(boxRow.getByTestId('layer-lock')).toHaveAttribute('aria-label', /^Lock /); // an arrow before this was ignored (CI)
     await editor.focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(async () => (await storedBox()).x, { timeout: 10_000 }).toBe(151);
