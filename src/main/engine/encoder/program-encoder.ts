@@ -3,6 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { Logger } from '../log.ts';
 import { spawnOwned, type ChildExit, type OwnedChild } from '../process/child.ts';
+import { frameMoverEnv } from '../process/malloc-tuning.ts';
 import { encoderArgs, ENCODER_AUDIO_FD, isProgressLine, ProgressParser, type EncoderProgress } from './encoder-args.ts';
 import { EncoderError } from './errors.ts';
 import type { ProgramFormat } from './program-format.ts';
@@ -69,6 +70,7 @@ export class ProgramEncoder {
       command: this.#options.ffmpegPath,
       args: encoderArgs(this.format, this.#options.startFrame ?? 0),
       name: 'encoder',
+      env: frameMoverEnv(),
       stdin: 'pipe',
       stdout: 'pipe',
       extraPipes: 1,

@@ -11,6 +11,7 @@ import type { LiveFeed, LiveInputProvider } from '../ingest/types.ts';
 import type { Logger } from '../log.ts';
 import { spawnOwned, type ChildExit, type OwnedChild } from '../process/child.ts';
 import { Supervisor, type BackoffPolicy, type ExitVerdict, type SupervisorStatus } from '../process/supervisor.ts';
+import { frameMoverEnv } from '../process/malloc-tuning.ts';
 import { AudioFifo } from './audio-fifo.ts';
 import { decoderArgs, validateFormat, type DecoderFormat, type DecoderInput, type FrameTransport } from './decoder-args.ts';
 import { SourceError } from './errors.ts';
@@ -311,6 +312,7 @@ export class DecoderSource {
       command: this.#options.ffmpegPath,
       args: decoderArgs(input, this.format, { hasAudio: this.#hasAudio, transport, ...this.#knownInputSize() }),
       name: `decoder ${this.id}`,
+      env: frameMoverEnv(),
       stdin: input.kind === 'rtmp' ? 'pipe' : 'ignore',
       stdout: 'ignore',
       extraPipes: 2,
