@@ -11,6 +11,9 @@
 // (two inputs, so a threaded demuxer, as the encoder has): 67,600 → 16,600 minor faults and
 // 1.26 → 0.61 s of system time. In `npm run bench -- pipeline --seconds 60` (1080p30): the decoder
 // and encoder 0.659 → 0.554 CPU s per output second, and the encoder took no new page in 10 s.
+// The price: after a stall that queued many frames inside ffmpeg (its input queue holds up to
+// -thread_queue_size packets), the memory they took stays with the process, up to the trim
+// threshold, instead of going back to the system. It is what that peak needed anyway.
 // Only glibc reads GLIBC_TUNABLES; other C libraries and platforms ignore it.
 
 /** Above the largest frame we move (7680x4320 yuv420p = 49.8 MB). */
