@@ -105,6 +105,22 @@ test('Studio Mode: Preview is edited while Program stays, then Transition fades 
     await page.screenshot({ path: testInfo.outputPath('studio-mode-preview-1920x1080.png') });
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.screenshot({ path: testInfo.outputPath('studio-mode-preview-1280x720.png') });
+    // At 1280×720 Studio Mode fits its panel: both monitors whole and 16:9, every Transition
+    // control inside it, nothing running under the channel timeline.
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      const panel = (await page.getByRole('region', { name: 'Scene and Program' }).boundingBox())!;
+      for (const id of ['monitor-preview', 'monitor-program', 'transition-take', 'tbar', 'quick-transition-cut', 'quick-transition-fadeToBlack']) {
+        const box = (await page.getByTestId(id).boundingBox())!;
+        expect(box.y + box.height, `${id} at ${size.width}×${size.height}`).toBeLessThanOrEqual(panel.y + panel.height + 0.5);
+        expect(box.y, `${id} at ${size.width}×${size.height}`).toBeGreaterThanOrEqual(panel.y - 0.5);
+        if (id.startsWith('monitor-')) expect(box.width / box.height, `${id} at ${size.width}×${size.height}`).toBeCloseTo(16 / 9, 1);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
     // Some output made after the edit and before the Transition, then take it.
     await expect.poll(async () => (await call<{ frame: number }>('program.status')).frame, { timeout: 20_000 }).toBeGreaterThan(afterEdit + 2 * FPS);
     await page.getByTestId('transition-take').click();
