@@ -115,10 +115,17 @@ test('the scene picture shows the selected scene before Go Live, and the Program
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: testInfo.outputPath('program-monitor-live-1280x720.png') });
 
-  // The encoded view is the other choice, and Program comes back.
+  // The encoded view is the other choice; the choice outlives a reload; and Program comes back.
   await page.getByTestId('program-view-encoded').click();
   await expect(page.locator(programPicture)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'open');
+  await expect(page.getByTestId('program-view-encoded')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator(programPicture)).toHaveCount(0);
   await page.getByTestId('program-view-program').click();
+  await expect(page.locator(programPicture)).toHaveAttribute('data-frames', /[1-9]/, { timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByTestId('program-view-program')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.locator(programPicture)).toHaveAttribute('data-frames', /[1-9]/, { timeout: 30_000 });
 
   await callCommand(studio, 'program.stop');

@@ -3,6 +3,7 @@ import { MONITOR_HEADER_BYTES, PROGRAM_MONITOR_PATH, SCENE_MONITOR_PATH, readMon
 import { useStudio } from '../../store/context.tsx';
 import { programSelectors } from '../../store/slices/program.ts';
 import { ConfidenceMonitor } from './ConfidenceMonitor.tsx';
+import { loadProgramView, saveProgramView, type ProgramView } from './program-view.ts';
 import { createYuvRenderer, type YuvRenderer } from './yuv-renderer.ts';
 
 declare global {
@@ -150,14 +151,16 @@ export function ScenePicture({ sceneId }: { sceneId: number | null | undefined }
   );
 }
 
-type ProgramView = 'program' | 'encoded';
-
 /**
  * The right-hand monitor: the composed Program picture by default; the encoded output (the
  * confidence monitor, TS or HLS) as the other choice.
  */
 export function ProgramMonitorView() {
-  const [view, setView] = useState<ProgramView>('program');
+  const [view, setStateView] = useState<ProgramView>(loadProgramView);
+  const setView = (next: ProgramView) => {
+    setStateView(next);
+    saveProgramView(next);
+  };
   return (
     <div className="program-monitor">
       {view === 'program' ? <ProgramMonitor /> : <ConfidenceMonitor />}
