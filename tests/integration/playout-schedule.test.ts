@@ -6,7 +6,9 @@
 // is decoded and each claim is checked on it, by PTS: each clip's first frame is at its
 // `startPts` (and the frame before is not it), B's cue-outs are at the IDRs planned from its
 // chapter marks with their returns, B resumes on the very next frame of its file (none lost or
-// repeated), the filler is in the gap, and each beep starts with its clip's first frame.
+// repeated), the filler is in the gap, and each beep starts with its clip's first frame. Then an
+// item is rejoined mid-way on the frame its PTS says, after a program restart and after the
+// studio process is SIGKILLed and started again on its data dir.
 //
 // Frames the machine drops under load are not counted: every frame that arrived is checked for
 // what it IS at its PTS.
@@ -31,9 +33,11 @@ const FPS = 25;
 const GOP = 25;
 const TICKS_PER_FRAME = 90_000 / FPS;
 const CLIP_SECONDS = 10;
+/** The clip the rejoin tests interrupt: long enough for a process restart and the preroll on a busy machine. */
+const REJOIN_CLIP_SECONDS = 20;
 const BREAK_SECONDS = 5;
 /** The left half's luma says which clip (codes 50 apart survive the encode). */
-const CODES = { A: 60, D: 85, B: 110, C: 160, F: 210 } as const;
+const CODES = { A: 60, D: 85, B: 110, C: 160, F: 210, L: 235 } as const;
 type ClipName = keyof typeof CODES;
 /** One AAC frame (1024 samples at 48 kHz): the A/V tolerance, a PTS comparison. */
 const AUDIO_FRAME_SECONDS = 1024 / 48_000;
@@ -170,6 +174,7 @@ beforeAll(async () => {
     C: makeClip('C', CLIP_SECONDS, two(0, 5), true),
     D: makeClip('D', CLIP_SECONDS, two(0, 5), true),
     F: makeClip('F', 4, two(0, 2), false),
+    L: makeClip('L', REJOIN_CLIP_SECONDS, two(0, 10), true),
   };
   studio = await startStudio({ dataDir: path.join(dir, 'data') });
   await ok('program.setFormat', {
@@ -394,18 +399,22 @@ describe('playout from the schedule, received over SRT', () => {
     );
   }, 180_000);
 
-  it('rejoins an item mid-way after the program restarts, on the frame of its file that its PTS says', async () => {
+  /**
+   * E (clip L, 20 s) is scheduled after the rest; `interrupt` stops the air while E plays, then the
+   * program goes live again: playout joins E where its clock says, checked frame by frame.
+   */
+  async function rejoinsAfter(label: string, interrupt: () => Promise<void>): Promise<void> {
     const media = await ok<MediaItem[]>('media.list');
-    const clipA = media.find((item) => item.path === files.A)!;
+    const clipL = media.find((item) => item.path === files.L)!;
     const last = (await ok<ScheduleItem[]>('schedule.list', { from: new Date(Date.now() - 3_600_000).toISOString() })).at(-1)!;
     const lastEnd = Date.parse(last.startAt) + last.durationSeconds * 1000;
     const e = await ok<ScheduleItem>('schedule.add', {
-      mediaId: clipA.id,
+      mediaId: clipL.id,
       startAt: new Date(Math.ceil(Math.max(Date.now() + 8000, lastEnd + 1000) / 1000) * 1000).toISOString(),
     });
     const eStartMs = Date.parse(e.startAt);
 
-    const first = path.join(dir, 'before-restart.ts');
+    const first = path.join(dir, `before-${label}.ts`);
     listener = new SrtCapture(srtPort, first);
     await ok('program.start');
     await ok('outputs.startAll');
@@ -413,10 +422,11 @@ describe('playout from the schedule, received over SRT', () => {
     const limit = Date.now() + 60_000;
     while (Date.now() < limit && !(Date.now() > eStartMs + 1500 && reader.poll().frames.length > 0)) await sleep(250);
     // Stopped while E plays, then live again: playout joins E 3 s later.
-    await ok('program.stop');
+    await interrupt();
     await listener.stop();
-    const second = path.join(dir, 'after-restart.ts');
+    const second = path.join(dir, `after-${label}.ts`);
     listener = new SrtCapture(srtPort, second);
+    const restartedAt = Date.now();
     await ok('program.start');
     await ok('outputs.startAll');
     // E's frames in the restarted program, listed while playout has it planned.
@@ -430,7 +440,8 @@ describe('playout from the schedule, received over SRT', () => {
       pts0 = (await ok<{ pts: number | null }>('program.ptsOfFrame', { frame: 0 })).pts;
       if (pts0 === null) await sleep(250);
     }
-    while (Date.now() < eStartMs + CLIP_SECONDS * 1000 + 1000) await sleep(250);
+    // Some seconds of E after the join (3 s of preroll after the start), within E.
+    while (Date.now() < Math.min(eStartMs + REJOIN_CLIP_SECONDS * 1000 + 1000, restartedAt + 10_000)) await sleep(250);
     await ok('program.stop');
     await listener.stop();
     listener = null;
@@ -440,7 +451,7 @@ describe('playout from the schedule, received over SRT', () => {
 
     // Each E frame received after the restart shows the file frame its program frame says:
     // program frame n = (PTS − PTS of frame 0) / 3600, file frame = n − E's start frame.
-    const shown = [...decodeShown(second)].filter(([, seen]) => seen.clip === 'A').sort((x, y) => ptsPlus(x[0], -pts0!) - ptsPlus(y[0], -pts0!));
+    const shown = [...decodeShown(second)].filter(([, seen]) => seen.clip === 'L').sort((x, y) => ptsPlus(x[0], -pts0!) - ptsPlus(y[0], -pts0!));
     expect(shown.length).toBeGreaterThan(FPS);
     const expectedAt = (pts: number) => ptsPlus(pts, -pts0!) / TICKS_PER_FRAME - listed.startFrame!;
     const [joinPts, joinSeen] = shown[0]!;
@@ -449,5 +460,21 @@ describe('playout from the schedule, received over SRT', () => {
     );
     expect(joinSeen.frame).toBeGreaterThan(FPS);
     for (const [pts, seen] of shown) expect(seen.frame, `E at PTS ${pts}`).toBe(expectedAt(pts));
+  }
+
+  it('rejoins an item mid-way after the program restarts, on the frame of its file that its PTS says', async () => {
+    await rejoinsAfter('program-restart', () => ok('program.stop'));
+  }, 120_000);
+
+  it('rejoins it the same way after the studio process is killed (SIGKILL) and started again on its data dir', async () => {
+    await rejoinsAfter('process-restart', async () => {
+      const dataDir = studio.dataDir;
+      const exited = new Promise((resolve) => studio.process.once('exit', resolve));
+      studio.process.kill('SIGKILL');
+      await exited;
+      // The schedule, the playout switch, the format and the SRT output come back from the data dir.
+      studio = await startStudio({ dataDir });
+      expect((await ok<PlayoutStatus>('playout.status')).enabled).toBe(true);
+    });
   }, 120_000);
 });

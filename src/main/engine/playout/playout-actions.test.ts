@@ -135,6 +135,31 @@ describe('playout actions', () => {
     expect(calls).toBe(2);
   });
 
+  it("keeps a missing item's first frame while its stand-in runs on, piece after piece", async () => {
+    // Item 7's file is gone: the schedule fills its slot with the filler clip, played twice.
+    const standIn = (from: number, to: number): PlanPiece => ({
+      kind: 'filler',
+      mediaId: 9,
+      title: 'Filler',
+      path: '/media/filler.mp4',
+      startMs: wall(from),
+      endMs: wall(to),
+      inSeconds: 0,
+      loudnessLufs: null,
+      standsInFor: { itemId: 7, reason: 'the file is missing' },
+    });
+    plan.set([standIn(100, 200), standIn(200, 300)]);
+    playout.refresh();
+    expect(playout.framesOf(7)).toMatchObject({ startFrame: 100 });
+    control.timeline.advanceTo(250);
+    await flush();
+    playout.refresh(); // the first piece has ended and is gone from what playout holds
+    expect(playout.framesOf(7)).toEqual({ startFrame: 100, startPts: 126_000 + 100 * 3000 });
+    control.timeline.advanceTo(300);
+    playout.refresh();
+    expect(playout.framesOf(7)).toBeNull();
+  });
+
   it('hands a break to the deck 6 s before its splice, at its chapter mark', () => {
     plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);
     // Mark: 10 s of show after the in point → frame 400; splice at the IDR 420 (GOP 30); armed at 420 − 180.

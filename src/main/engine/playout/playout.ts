@@ -63,6 +63,11 @@ interface Airing {
   frames: PieceFrames;
   /** The frame it takes the air: its start frame, or later when joined mid-piece. */
   fromFrame: number;
+  /**
+   * Its schedule item's first frame: its own start frame, or the start of the first piece of the
+   * same item still planned when it was (a missing item's stand-in is several filler pieces).
+   */
+  itemStartFrame: number;
   /** The scene the layer holds for it (its show's, a live scene, the slate). */
   sceneId: string;
   /** Its decoder and the generated scene showing it full-frame, or null (live, slate, missing file). */
@@ -199,10 +204,11 @@ export class Playout {
   framesOf(itemId: number): { startFrame: number; startPts: number | null } | null {
     const control = this.#control;
     if (!control) return null;
-    // A missing item's stand-in (filler, the slate) airs on its frames.
+    // A missing item's stand-in (filler, the slate) airs on its frames. Several pieces may make it
+    // up: the item's first frame stays the first piece's after that piece has ended.
     const airing = this.#airings.find((a) => itemIdOf(a.piece) === itemId);
     if (!airing) return null;
-    return { startFrame: airing.frames.startFrame, startPts: control.timeline.ptsOfFrame(airing.frames.startFrame) };
+    return { startFrame: airing.itemStartFrame, startPts: control.timeline.ptsOfFrame(airing.itemStartFrame) };
   }
 
   /**
@@ -279,7 +285,10 @@ export class Playout {
       const decoded = piece.kind !== 'live' && piece.path !== null;
       const fromFrame = frames.startFrame >= nextFrame ? frames.startFrame : decoded ? joinFrame : nextFrame;
       if (fromFrame >= frames.endFrame) continue;
-      this.#airings.push(this.#planPiece(control, piece, frames, fromFrame));
+      const itemId = itemIdOf(piece);
+      const sibling = itemId === null ? undefined : this.#airings.find((a) => itemIdOf(a.piece) === itemId);
+      const itemStartFrame = sibling ? Math.min(sibling.itemStartFrame, frames.startFrame) : frames.startFrame;
+      this.#airings.push(this.#planPiece(control, piece, frames, fromFrame, itemStartFrame));
       planned = true;
     }
     this.#airings.sort((a, b) => a.fromFrame - b.fromFrame);
@@ -321,13 +330,14 @@ export class Playout {
   }
 
   /** Turns one piece into its actions, from `fromFrame` (its start frame, or the frame it is joined at). */
-  #planPiece(control: OnAirControl, piece: PlanPiece, frames: PieceFrames, fromFrame: number): Airing {
+  #planPiece(control: OnAirControl, piece: PlanPiece, frames: PieceFrames, fromFrame: number, itemStartFrame: number): Airing {
     const timeline = control.timeline;
     const airing: Airing = {
       key: keyOf(piece),
       piece,
       frames,
       fromFrame,
+      itemStartFrame,
       sceneId: PLAYOUT_SLATE_SCENE_ID,
       sourceId: null,
       showSceneId: null,
