@@ -105,7 +105,7 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
     const sink = await new DatagramSink().listen();
     cleanups.push(() => sink.close());
     track(new SrtReceiver({ mode: 'listener', port, udpPort: sink.port }));
-    const { logger } = capturingLogger();
+    const { logger, lines } = capturingLogger();
     const output = track(new SrtOutput({ id: 'srt-a', settings: settings({ url: `srt://127.0.0.1:${port}`, latencyMs: 300 }), ffmpegPath, logger }));
     const fanout = new OutputFanout({ logger });
     fanout.add(output);
@@ -121,7 +121,10 @@ describe('SrtOutput (real ffmpeg libsrt → srt-live-transmit)', () => {
       () => `received ${sink.bytes().length} bytes`,
     );
     const status = output.status();
+    // The feed has ended: ffmpeg waits in a read of its input, which SIGTERM alone does not end.
+    // The stop closes that input, so it ends at once (no SIGKILL after the grace period).
     await output.stop();
+    expect(lines.filter((line) => /SIGKILL/.test(line))).toEqual([]);
 
     // Each datagram is one SRT payload: whole packets, 7 of them at most.
     expect(sink.datagrams.every((d) => d.length % 188 === 0 && d.length <= 1316 && d[0] === 0x47)).toBe(true);
