@@ -44,44 +44,79 @@ export function rgbToYuv(r: number, g: number, b: number): { y: number; u: numbe
  * logos; AC is the rounded mean of the block's four alphas.
  */
 export function rgbaToYuva(rgba: Uint8Array, width: number, height: number, layout: FrameLayout, out: FramePlanes): void {
+  checkRgbaToYuva(rgba, width, height, layout, out);
+  rgbaToYuvaRows(rgba, width, layout, out, 0, height);
+}
+
+/** Rows converted per turn of the event loop by rgbaToYuvaAsync: a few ms of work at 1080p. */
+const ROWS_PER_TURN = 64;
+
+/**
+ * rgbaToYuva in bands of rows, yielding to the event loop between them: a full-frame picture made
+ * while the program runs (the break slate's "Back in m:ss", redrawn each second) then never holds
+ * the frame clock's tick back. The result is the same bytes.
+ */
+export async function rgbaToYuvaAsync(rgba: Uint8Array, width: number, height: number, layout: FrameLayout, out: FramePlanes): Promise<void> {
+  checkRgbaToYuva(rgba, width, height, layout, out);
+  for (let row = 0; row < height; row += ROWS_PER_TURN) {
+    if (row > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    rgbaToYuvaRows(rgba, width, layout, out, row, Math.min(height, row + ROWS_PER_TURN));
+  }
+}
+
+function checkRgbaToYuva(rgba: Uint8Array, width: number, height: number, layout: FrameLayout, out: FramePlanes): void {
   if (layout.width !== width || layout.height !== height || !layout.alpha || !out.a || !out.ac) {
     throw new CompositorError('BAD_OPTION', `rgbaToYuva needs an alpha layout of ${width}x${height}`);
   }
   if (rgba.length < width * height * 4) {
     throw new CompositorError('BAD_OPTION', `RGBA buffer holds ${rgba.length} bytes, ${width}x${height} needs ${width * height * 4}`);
   }
-  const { y, u, v, a, ac } = out;
-  for (let i = 0, p = 0; i < width * height; i++, p += 4) {
-    y[i] = lumaOf(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!);
+}
+
+/**
+ * Rows [rowStart, rowEnd) (both even). The arithmetic is lumaOf's and chromaOf's, written out
+ * inline so that no object is made per 2×2 block (a 1080p frame has half a million).
+ */
+function rgbaToYuvaRows(rgba: Uint8Array, width: number, layout: FrameLayout, out: FramePlanes, rowStart: number, rowEnd: number): void {
+  const y = out.y;
+  const u = out.u;
+  const v = out.v;
+  const a = out.a!;
+  const ac = out.ac!;
+  for (let i = rowStart * width, p = i * 4, end = rowEnd * width; i < end; i++, p += 4) {
+    y[i] = clampByte(16 + (219 * (BT709_KR * rgba[p]! + KG * rgba[p + 1]! + BT709_KB * rgba[p + 2]!)) / 255);
     a[i] = rgba[p + 3]!;
   }
   const cw = layout.chromaWidth;
-  for (let cy = 0; cy < layout.chromaHeight; cy++) {
+  const stride = width * 4;
+  for (let cy = rowStart / 2; cy < rowEnd / 2; cy++) {
     for (let cx = 0; cx < cw; cx++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let alphaSum = 0;
-      let rPlain = 0;
-      let gPlain = 0;
-      let bPlain = 0;
-      for (let dy = 0; dy < 2; dy++) {
-        for (let dx = 0; dx < 2; dx++) {
-          const p = ((2 * cy + dy) * width + 2 * cx + dx) * 4;
-          const alpha = rgba[p + 3]!;
-          r += rgba[p]! * alpha;
-          g += rgba[p + 1]! * alpha;
-          b += rgba[p + 2]! * alpha;
-          rPlain += rgba[p]!;
-          gPlain += rgba[p + 1]!;
-          bPlain += rgba[p + 2]!;
-          alphaSum += alpha;
-        }
+      const p0 = (2 * cy * width + 2 * cx) * 4;
+      const p1 = p0 + 4;
+      const p2 = p0 + stride;
+      const p3 = p2 + 4;
+      // In the order the 2×2 loop summed them: (0,0), (1,0), (0,1), (1,1); sums of integers are exact anyway.
+      const a0 = rgba[p0 + 3]!;
+      const a1 = rgba[p1 + 3]!;
+      const a2 = rgba[p2 + 3]!;
+      const a3 = rgba[p3 + 3]!;
+      const alphaSum = a0 + a1 + a2 + a3;
+      let rr: number;
+      let gg: number;
+      let bb: number;
+      if (alphaSum > 0) {
+        rr = (rgba[p0]! * a0 + rgba[p1]! * a1 + rgba[p2]! * a2 + rgba[p3]! * a3) / alphaSum;
+        gg = (rgba[p0 + 1]! * a0 + rgba[p1 + 1]! * a1 + rgba[p2 + 1]! * a2 + rgba[p3 + 1]! * a3) / alphaSum;
+        bb = (rgba[p0 + 2]! * a0 + rgba[p1 + 2]! * a1 + rgba[p2 + 2]! * a2 + rgba[p3 + 2]! * a3) / alphaSum;
+      } else {
+        rr = (rgba[p0]! + rgba[p1]! + rgba[p2]! + rgba[p3]!) / 4;
+        gg = (rgba[p0 + 1]! + rgba[p1 + 1]! + rgba[p2 + 1]! + rgba[p3 + 1]!) / 4;
+        bb = (rgba[p0 + 2]! + rgba[p1 + 2]! + rgba[p2 + 2]! + rgba[p3 + 2]!) / 4;
       }
-      const chroma = alphaSum > 0 ? chromaOf(r / alphaSum, g / alphaSum, b / alphaSum) : chromaOf(rPlain / 4, gPlain / 4, bPlain / 4);
+      const yNorm = BT709_KR * rr + KG * gg + BT709_KB * bb;
       const c = cy * cw + cx;
-      u[c] = chroma.u;
-      v[c] = chroma.v;
+      u[c] = clampByte(128 + (224 * (bb - yNorm)) / PB_SCALE / 255);
+      v[c] = clampByte(128 + (224 * (rr - yNorm)) / PR_SCALE / 255);
       ac[c] = (alphaSum + 2) >> 2;
     }
   }

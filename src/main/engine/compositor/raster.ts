@@ -3,7 +3,7 @@
 // when the layer changes; per frame they are only blended.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { rgbaToYuva } from './color.ts';
+import { rgbaToYuva, rgbaToYuvaAsync } from './color.ts';
 import { CompositorError } from './errors.ts';
 import { FramePool, frameLayout } from './frame-pool.ts';
 import type { Crop } from './plan.ts';
@@ -32,13 +32,31 @@ export function staticImageFromRgba(rgba: Uint8Array, width: number, height: num
   return { pool, width, height };
 }
 
+/**
+ * staticImageFromRgba converting in bands between turns of the event loop (rgbaToYuvaAsync): what
+ * sharp rasterizes while the program runs is converted without holding a frame tick back.
+ */
+async function staticImageFromRgbaAsync(rgba: Uint8Array, width: number, height: number): Promise<StaticImage> {
+  const layout = frameLayout(width, height, true);
+  const pool = new FramePool(layout, 1);
+  const slot = pool.acquire()!;
+  try {
+    await rgbaToYuvaAsync(rgba, width, height, layout, slot.planes);
+  } catch (error) {
+    pool.release(slot.index);
+    pool.dispose();
+    throw error;
+  }
+  return { pool, width, height };
+}
+
 async function fromSharp(image: Sharp, width: number, height: number, what: string): Promise<StaticImage> {
   try {
     const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.width !== width || info.height !== height || info.channels !== 4) {
       throw new Error(`sharp gave ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x4`);
     }
-    return staticImageFromRgba(data, width, height);
+    return await staticImageFromRgbaAsync(data, width, height);
   } catch (cause) {
     if (cause instanceof CompositorError) throw cause;
     throw new CompositorError('RASTER_FAILED', `could not rasterize ${what}: ${errorMessage(cause)}`, { cause });
