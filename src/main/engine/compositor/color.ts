@@ -20,16 +20,28 @@ function clampByte(value: number): number {
   return value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
 }
 
+/** E'y on the 0..255 scale of its inputs. */
+function weightedLuma(r: number, g: number, b: number): number {
+  return BT709_KR * r + KG * g + BT709_KB * b;
+}
+
+/** Cb from B' and weightedLuma. */
+function cbOf(b: number, yNorm: number): number {
+  return clampByte(128 + (224 * (b - yNorm)) / PB_SCALE / 255);
+}
+
+/** Cr from R' and weightedLuma. */
+function crOf(r: number, yNorm: number): number {
+  return clampByte(128 + (224 * (r - yNorm)) / PR_SCALE / 255);
+}
+
 export function lumaOf(r: number, g: number, b: number): number {
-  return clampByte(16 + (219 * (BT709_KR * r + KG * g + BT709_KB * b)) / 255);
+  return clampByte(16 + (219 * weightedLuma(r, g, b)) / 255);
 }
 
 export function chromaOf(r: number, g: number, b: number): { u: number; v: number } {
-  const yNorm = BT709_KR * r + KG * g + BT709_KB * b;
-  return {
-    u: clampByte(128 + (224 * (b - yNorm)) / PB_SCALE / 255),
-    v: clampByte(128 + (224 * (r - yNorm)) / PR_SCALE / 255),
-  };
+  const yNorm = weightedLuma(r, g, b);
+  return { u: cbOf(b, yNorm), v: crOf(r, yNorm) };
 }
 
 /** One 8-bit sRGB-coded colour (R'G'B', as image files store it) in BT.709 limited range. */
@@ -74,8 +86,8 @@ function checkRgbaToYuva(rgba: Uint8Array, width: number, height: number, layout
 }
 
 /**
- * Rows [rowStart, rowEnd) (both even). The arithmetic is lumaOf's and chromaOf's, written out
- * inline so that no object is made per 2×2 block (a 1080p frame has half a million).
+ * Rows [rowStart, rowEnd) (both even). Chroma goes through cbOf/crOf rather than chromaOf, so
+ * that no object is made per 2×2 block (a 1080p frame has half a million).
  */
 function rgbaToYuvaRows(rgba: Uint8Array, width: number, layout: FrameLayout, out: FramePlanes, rowStart: number, rowEnd: number): void {
   const y = out.y;
@@ -84,7 +96,7 @@ function rgbaToYuvaRows(rgba: Uint8Array, width: number, layout: FrameLayout, ou
   const a = out.a!;
   const ac = out.ac!;
   for (let i = rowStart * width, p = i * 4, end = rowEnd * width; i < end; i++, p += 4) {
-    y[i] = clampByte(16 + (219 * (BT709_KR * rgba[p]! + KG * rgba[p + 1]! + BT709_KB * rgba[p + 2]!)) / 255);
+    y[i] = lumaOf(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!);
     a[i] = rgba[p + 3]!;
   }
   const cw = layout.chromaWidth;
@@ -113,10 +125,10 @@ function rgbaToYuvaRows(rgba: Uint8Array, width: number, layout: FrameLayout, ou
         gg = (rgba[p0 + 1]! + rgba[p1 + 1]! + rgba[p2 + 1]! + rgba[p3 + 1]!) / 4;
         bb = (rgba[p0 + 2]! + rgba[p1 + 2]! + rgba[p2 + 2]! + rgba[p3 + 2]!) / 4;
       }
-      const yNorm = BT709_KR * rr + KG * gg + BT709_KB * bb;
+      const yNorm = weightedLuma(rr, gg, bb);
       const c = cy * cw + cx;
-      u[c] = clampByte(128 + (224 * (bb - yNorm)) / PB_SCALE / 255);
-      v[c] = clampByte(128 + (224 * (rr - yNorm)) / PR_SCALE / 255);
+      u[c] = cbOf(bb, yNorm);
+      v[c] = crOf(rr, yNorm);
       ac[c] = (alphaSum + 2) >> 2;
     }
   }

@@ -19,17 +19,14 @@ function evenUp(value: number, field: string): number {
 
 /** Wraps straight RGBA pixels (width·height·4 bytes) as a static image. Odd sizes must not reach here. */
 export function staticImageFromRgba(rgba: Uint8Array, width: number, height: number): StaticImage {
-  const layout = frameLayout(width, height, true);
-  const pool = new FramePool(layout, 1);
-  const slot = pool.acquire()!;
+  const image = blankStaticImage(width, height);
   try {
-    rgbaToYuva(rgba, width, height, layout, slot.planes);
+    rgbaToYuva(rgba, width, height, image.layout, image.planes);
   } catch (error) {
-    pool.release(slot.index);
-    pool.dispose();
+    image.discard();
     throw error;
   }
-  return { pool, width, height };
+  return image.result;
 }
 
 /**
@@ -37,17 +34,30 @@ export function staticImageFromRgba(rgba: Uint8Array, width: number, height: num
  * sharp rasterizes while the program runs is converted without holding a frame tick back.
  */
 async function staticImageFromRgbaAsync(rgba: Uint8Array, width: number, height: number): Promise<StaticImage> {
+  const image = blankStaticImage(width, height);
+  try {
+    await rgbaToYuvaAsync(rgba, width, height, image.layout, image.planes);
+  } catch (error) {
+    image.discard();
+    throw error;
+  }
+  return image.result;
+}
+
+/** A one-slot pool with alpha for a static image, its slot taken; discard() gives it all back. */
+function blankStaticImage(width: number, height: number) {
   const layout = frameLayout(width, height, true);
   const pool = new FramePool(layout, 1);
   const slot = pool.acquire()!;
-  try {
-    await rgbaToYuvaAsync(rgba, width, height, layout, slot.planes);
-  } catch (error) {
-    pool.release(slot.index);
-    pool.dispose();
-    throw error;
-  }
-  return { pool, width, height };
+  return {
+    layout,
+    planes: slot.planes,
+    result: { pool, width, height } satisfies StaticImage,
+    discard: (): void => {
+      pool.release(slot.index);
+      pool.dispose();
+    },
+  };
 }
 
 async function fromSharp(image: Sharp, width: number, height: number, what: string): Promise<StaticImage> {

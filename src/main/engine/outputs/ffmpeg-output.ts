@@ -145,12 +145,9 @@ export class FfmpegOutput extends OutputBase {
     this.#flushTimer = undefined;
     this.#connected = false;
     this.queue.clear();
-    // The supervisor marks the stop first (so the exit is no crash); then the input ends. An ffmpeg
-    // waiting in a read of its stdin once the program has stopped sending is not ended by SIGTERM
-    // (the read is restarted): the end of its input ends it at once, trailer written.
-    const stopped = this.#supervisor.stop(reason);
-    this.#child?.stdin?.end();
-    await stopped;
+    // An ffmpeg waiting in a read of its stdin is ended by the child's stop closing that input
+    // (process/child.ts), not by SIGTERM alone.
+    await this.#supervisor.stop(reason);
     await this.#options.release?.();
   }
 

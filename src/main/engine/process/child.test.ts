@@ -58,6 +58,20 @@ describe('spawnOwned', () => {
     expect(exit.stderrTail).toContain('ignoring SIGTERM');
   });
 
+  it('stop ends a child waiting on its stdin by closing it, as SIGTERM alone does not end a blocked read', async () => {
+    // Stands in for ffmpeg reading a pipe we went quiet on: deaf to SIGTERM, it ends at its input's end.
+    const child = spawnOwned({
+      command: node,
+      args: ['-e', 'process.on("SIGTERM", () => {}); process.stdin.on("end", () => process.exit(0)).resume(); console.log("ready")'],
+      stdin: 'pipe',
+      graceMs: 5000,
+    });
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    const exit = await child.stop('test is over');
+    expect(exit.exitCode).toBe(0);
+    expect(exit.escalated).toBe(false);
+  });
+
   it('the first reason to stop wins: a timeout, then a later stop()', async () => {
     const child = spawnOwned({ command: node, args: ['-e', 'setInterval(() => {}, 1000)'], timeoutMs: 100 });
     const exit = await child.exited;

@@ -219,6 +219,10 @@ export class OwnedChild {
     if (!this.running) return;
     const request = this.signal.reason as StopRequest | string;
     this.#logger?.debug(`${this.name}: stopping`, { pid: this.pid, reason: reasonText(request) });
+    // A child blocked reading its stdin once we stopped writing (ffmpeg reading a pipe) does not
+    // end on SIGTERM: the read is restarted after the signal, and it sat out the grace period
+    // until SIGKILL. The end of its input ends it at once.
+    this.process.stdin?.destroy();
     this.process.kill('SIGTERM');
     this.#killTimer = setTimeout(() => {
       if (!this.running) return;

@@ -120,8 +120,6 @@ export class DecoderSource {
   #status: SourceStatus;
   #hasAudio: boolean;
   #feed: LiveFeed | undefined;
-  /** The live decoder's FLV input (its stdin), while it has one. */
-  #feedInput: Writable | undefined;
   #liveUnsubscribe: Array<() => void> = [];
   #active = false;
   /** Set while we stop the decoder for a reason of our own (stream ended), to report that state. */
@@ -294,19 +292,17 @@ export class DecoderSource {
   }
 
   /**
-   * SIGTERM alone does not stop a decoder blocked writing into a full ring or pipe, nor a live one
-   * blocked reading its FLV input once the feed has stopped: the read or write is restarted after
-   * the signal, and it sat out the whole grace period until SIGKILL. The supervisor first marks the
-   * stop (so the exit is not taken for a crash), then our ends close: the blocked write fails, the
-   * blocked read sees the end of its input, and ffmpeg exits at once.
+   * SIGTERM alone does not stop a decoder blocked writing into a full ring or pipe: its write is
+   * restarted after the signal, and it sat out the whole grace period until SIGKILL. The supervisor
+   * first marks the stop (so the exit is not taken for a crash), then our ends close, the blocked
+   * write fails and ffmpeg exits at once. (A live one blocked reading its FLV input gets the end of
+   * that input from the child's stop itself: process/child.ts.)
    */
   async #stopDecoder(reason: string): Promise<void> {
     const stopped = this.#supervisor.stop(reason);
     this.#reader.detach({ close: true });
     this.audio.detach({ close: true });
     this.#closeFeed();
-    this.#feedInput?.destroy();
-    this.#feedInput = undefined;
     await stopped;
   }
 
@@ -345,7 +341,6 @@ export class DecoderSource {
   #openFeed(streamKeyId: number, child: OwnedChild): void {
     this.#closeFeed();
     const stdin = child.stdin as Writable;
-    this.#feedInput = stdin;
     let skippingToKeyFrame = false;
     const feed = this.#options.live!.openFeed(streamKeyId, (chunk) => {
       if (stdin.destroyed || stdin.writableEnded) return;
