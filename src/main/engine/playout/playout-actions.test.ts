@@ -8,7 +8,7 @@ import { MemoryPlan } from '../../../../tests/support/memory-plan.ts';
 import type { BreakAtFrame } from '../cues/deck.ts';
 import type { FrameAction } from '../program/on-air-control.ts';
 import type { PlanPiece } from './plan.ts';
-import { NO_SCHEDULE_MESSAGE, PLAYOUT_SLATE_SCENE_ID, Playout } from './playout.ts';
+import { MAX_REJOINS_PER_PIECE, NO_SCHEDULE_MESSAGE, PLAYOUT_SLATE_SCENE_ID, Playout } from './playout.ts';
 
 const FPS = 30;
 let control: FakeOnAirControl;
@@ -97,23 +97,156 @@ describe('playout actions', () => {
     expect(control.media.size).toBe(0);
   });
 
-  it('a decoder that dies on air (and would start again from its first frame) gives way to the slate, with why', async () => {
+  it('a decoder that dies on air is replaced: the slate covers the gap, and the show rejoins on the frame of its file the schedule gives', async () => {
     plan.set([media(100, 400)]);
     control.timeline.advanceTo(150);
     await flush();
+    // Its supervisor starts it again, from the frame it first sought to: that would replay the show.
     const status = control.media.get('playout:media:1')!.status;
     status.state = 'backoff';
     status.restarts = 1;
     status.reason = 'exit code 1';
     playout.refresh();
     control.timeline.advance();
+    // Joined a preroll (30 frames) after the next frame: 181, show frame 81, 2 s + 81/30 s into the file.
     expect(control.onAirScene()).toBe(PLAYOUT_SLATE_SCENE_ID);
     expect(playout.status()).toMatchObject({
       now: { itemId: 7, kind: 'slate' },
-      message: expect.stringMatching(/^Show: its decoder stopped on air \(exit code 1\)/),
+      message: expect.stringMatching(
+        /^Show: its decoder stopped on air \(exit code 1\); the slate is on air until it rejoins at 4\.7 s of the file \(frame 181\)/,
+      ),
     });
     await flush();
+    expect([...control.media.keys()]).toEqual(['playout:media:2']);
+    expect(control.media.get('playout:media:2')!.startSeconds).toBeCloseTo(4.699, 9);
+    control.timeline.advanceTo(180);
+    expect(control.onAirScene()).toBe(PLAYOUT_SLATE_SCENE_ID);
+    control.timeline.advance();
+    expect(ranAt(181)).toEqual(
+      expect.arrayContaining([
+        { kind: 'hold', layer: 'playout', sceneId: 'playout:show:2' },
+        { kind: 'resume', sourceId: 'playout:media:2' },
+      ]),
+    );
+    expect(control.onAirScene()).toBe('playout:show:2');
+    expect(playout.status()).toMatchObject({
+      now: { itemId: 7, kind: 'media', offsetSeconds: 4.7 },
+      message: expect.stringMatching(/; the show rejoined at 4\.7 s of the file \(frame 181\)\.$/),
+    });
+    // The item keeps its first frame, and ends where the schedule says.
+    expect(playout.framesOf(7)).toMatchObject({ startFrame: 100 });
+    control.timeline.advanceTo(400);
+    expect(control.onAirScene()).toBe('op');
+    await flush();
     expect(control.media.size).toBe(0);
+  });
+
+  it(`rejoins a piece ${MAX_REJOINS_PER_PIECE} times at most (a decoder that failed counts too), then the slate takes its rest`, async () => {
+    plan.set([media(100, 2000)]);
+    control.timeline.advanceTo(150);
+    await flush();
+    for (let n = 1; n <= MAX_REJOINS_PER_PIECE + 1; n++) {
+      const status = control.media.get(`playout:media:${n}`)!.status;
+      if (n === 2) {
+        status.state = 'failed';
+        status.reason = 'it failed 5 times in a row';
+      } else {
+        status.restarts = 1;
+        status.reason = 'exit code 1';
+      }
+      playout.refresh();
+      control.timeline.advanceTo(control.timeline.frame + 40);
+      await flush();
+      if (n <= MAX_REJOINS_PER_PIECE) expect(control.onAirScene()).toBe(`playout:show:${n + 1}`);
+    }
+    expect(control.onAirScene()).toBe(PLAYOUT_SLATE_SCENE_ID);
+    expect(control.media.size).toBe(0);
+    expect(playout.status()).toMatchObject({
+      now: { itemId: 7, kind: 'slate' },
+      message: expect.stringMatching(/^Show: its decoder stopped on air \(exit code 1\); the slate is on air in its place\.$/),
+    });
+  });
+
+  it('with less than a preroll of the piece left, a decoder that dies gives way to the slate for the rest', async () => {
+    plan.set([media(100, 170)]);
+    control.timeline.advanceTo(150);
+    await flush();
+    control.media.get('playout:media:1')!.status.restarts = 1;
+    playout.refresh();
+    control.timeline.advance();
+    expect(control.onAirScene()).toBe(PLAYOUT_SLATE_SCENE_ID);
+    await flush();
+    expect(control.media.size).toBe(0);
+    expect(playout.status().message).toMatch(/the slate is on air in its place\.$/);
+  });
+
+  it("a decoder that dies under the deck's break: the new one waits paused at the splice's show frame, and the break's end brings the show back", async () => {
+    plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);
+    // Splice at 420 (the mark at 400, on the GOP), return at 480.
+    control.timeline.advanceTo(419);
+    const brk = asked[0]!;
+    brk.onSpliced?.(420);
+    control.timeline.advanceTo(430);
+    expect(ranAt(420)).toEqual(expect.arrayContaining([{ kind: 'pause', sourceId: 'playout:media:1' }]));
+    control.media.get('playout:media:1')!.status.restarts = 1;
+    playout.refresh();
+    await flush();
+    // The join (461) falls in the break: the show frame is the splice's, 320 → 2 s + 320/30 s.
+    expect(control.media.get('playout:media:2')!.startSeconds).toBeCloseTo(2 + 320 / 30 - 0.001, 9);
+    control.timeline.advanceTo(461);
+    expect(ranAt(431)).toEqual(expect.arrayContaining([{ kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID }]));
+    expect(ranAt(461)).toEqual([{ kind: 'hold', layer: 'playout', sceneId: 'playout:show:2' }]);
+    control.timeline.advanceTo(479);
+    brk.onEnded?.('aired', 480);
+    control.timeline.advance();
+    expect(ranAt(480)).toEqual(
+      expect.arrayContaining([
+        { kind: 'hold', layer: 'playout', sceneId: 'playout:show:2' },
+        { kind: 'resume', sourceId: 'playout:media:2' },
+      ]),
+    );
+    expect(playout.status()).toMatchObject({
+      now: { kind: 'media', offsetSeconds: 12.667 },
+      message: expect.stringMatching(/the show rejoined at 12\.7 s of the file \(frame 480\)\.$/),
+    });
+    // No second break for the same mark.
+    expect(asked).toHaveLength(1);
+  });
+
+  it('a decoder that dies around a break the deck refused: the new one is paused for it under the slate all the same', async () => {
+    refuseBreaks = true;
+    plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);
+    // Refused when armed (frame 240): the playout's own pause at 420 and return at 480.
+    control.timeline.advanceTo(300);
+    await flush();
+    control.media.get('playout:media:1')!.status.restarts = 1;
+    playout.refresh();
+    control.timeline.advanceTo(440);
+    await flush();
+    // Rejoined at 331, before the break: the new decoder is paused at 420 as the old one would have been.
+    expect(ranAt(331)).toEqual(expect.arrayContaining([{ kind: 'resume', sourceId: 'playout:media:2' }]));
+    expect(ranAt(420)).toEqual(
+      expect.arrayContaining([
+        { kind: 'pause', sourceId: 'playout:media:2' },
+        { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID },
+      ]),
+    );
+    expect(ranAt(420)).not.toEqual(expect.arrayContaining([{ kind: 'pause', sourceId: 'playout:media:1' }]));
+    // Dies again inside the break (440): the next one waits paused, sought to the splice's show frame, until the return.
+    control.media.get('playout:media:2')!.status.restarts = 1;
+    playout.refresh();
+    await flush();
+    expect(control.media.get('playout:media:3')!.startSeconds).toBeCloseTo(2 + 320 / 30 - 0.001, 9);
+    control.timeline.advanceTo(481);
+    expect(ranAt(471)).not.toEqual(expect.arrayContaining([{ kind: 'resume', sourceId: 'playout:media:3' }]));
+    expect(ranAt(480)).toEqual(
+      expect.arrayContaining([
+        { kind: 'hold', layer: 'playout', sceneId: 'playout:show:3' },
+        { kind: 'resume', sourceId: 'playout:media:3' },
+      ]),
+    );
+    expect(control.onAirScene()).toBe('playout:show:3');
+    expect(playout.status().message).toMatch(/the show rejoined at 12\.7 s of the file \(frame 480\)\.$/);
   });
 
   it('tells its listeners when it plans pieces anew (new ones in the lookahead, ones an edit took back), not on a read that changes nothing', () => {

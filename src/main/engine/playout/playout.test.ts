@@ -14,6 +14,7 @@ import type { PlayoutStatus } from '../../../shared/schedule.ts';
 import { FakeTime } from '../../../../tests/support/fake-time.ts';
 import { MemoryPlan } from '../../../../tests/support/memory-plan.ts';
 import { makeCodedClip, readCodedFrame } from '../../../../tests/support/playout-clips.ts';
+import { until } from '../../../../tests/support/wait.ts';
 import { FRAME_RATES } from '../compositor/index.ts';
 import { CueDeck, SLATE_SCENE_ID } from '../cues/index.ts';
 import { resolveFfmpegBinaries } from '../encoder/ffmpeg-binaries.ts';
@@ -255,6 +256,33 @@ describe('playout over a running program (fake clock, real ffmpeg)', () => {
     expect(scenes.slice(e0, e0 + 30).every((scene) => scene === PLAYOUT_SLATE_SCENE_ID)).toBe(true);
     expect(statuses.some((s) => /^E: its decoder failed \(not a playable media file/.test(s.message ?? ''))).toBe(true);
     expect(scenes[e0 + 30]).toBe(OPERATOR_SCENE);
+  }, 60_000);
+
+  it('a decoder killed on air is replaced: the slate covers the gap, and the show rejoins on the frame of its file it would show then', async () => {
+    const now = program.timeline.frame;
+    const k0 = now + 40;
+    plan.set([media(clipA, 'K', k0, k0 + 120)]);
+    await stepTo(k0 + 20);
+    expect(shown[k0 + 20]).toEqual({ code: CODE_A, frame: 20 });
+    const decoder = program.sourceStatuses().find((s) => s.id.startsWith('playout:media:') && s.state === 'running' && s.pid !== undefined);
+    expect(decoder).toBeDefined();
+    process.kill(decoder!.pid!, 'SIGKILL');
+    // Its supervisor starts it again, from the frame it first sought to: the playout must not air that.
+    await until(() => (program.mediaStatus(decoder!.id)?.restarts ?? 0) > 0, 10_000, 'the decoder to be restarted by its supervisor');
+    const noticedAt = program.timeline.frame;
+    playout.refresh();
+    const joined = noticedAt + 1 + FPS; // a preroll of one second
+    await stepTo(joined + 20);
+    expect(scenes.slice(noticedAt + 1, joined).every((scene) => scene === PLAYOUT_SLATE_SCENE_ID)).toBe(true);
+    expect(shown.slice(joined, joined + 20)).toEqual(Array.from({ length: 20 }, (_, k) => ({ code: CODE_A, frame: joined - k0 + k })));
+    expect(statuses.some((s) => /^K: its decoder stopped on air \(.*\); the slate is on air until it rejoins/.test(s.message ?? ''))).toBe(true);
+    expect(playout.status()).toMatchObject({
+      now: { title: 'K', kind: 'media' },
+      message: expect.stringMatching(/the show rejoined at [\d.]+ s of the file \(frame \d+\)\.$/),
+    });
+    await stepTo(k0 + 122);
+    expect(scenes[k0 + 119]).not.toBe(OPERATOR_SCENE);
+    expect(scenes[k0 + 120]).toBe(OPERATOR_SCENE);
   }, 60_000);
 
   it('off: the layer lets go on the next frame and the operator has the program', async () => {

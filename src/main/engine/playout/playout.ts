@@ -10,6 +10,8 @@
 // cue-in, as-run row); the show is paused on the splice frame and resumed on the return frame,
 // inside those frames' ticks, so no frame of it is lost or shown twice. A piece whose file is
 // missing or whose decoder fails airs the slate, and the status says why: the program never stops.
+// A decoder that dies on air is replaced: the slate covers the gap while a new one pre-rolls, and
+// the show rejoins on the frame of its file that the schedule says (a few times per piece at most).
 import { existsSync } from 'node:fs';
 import { DEFAULT_PLAYOUT_SETTINGS, type PlayoutNow, type PlayoutStatus } from '../../../shared/schedule.ts';
 import type { BreakAtFrame } from '../cues/deck.ts';
@@ -29,6 +31,8 @@ export const DEFAULT_LOOKAHEAD_SECONDS = 15;
 export const DEFAULT_PREROLL_SECONDS = 3;
 /** A break is handed to the deck this long before its splice: its cue-out goes out 4 s ahead (SCTE 35's minimum). */
 const BREAK_ARM_SECONDS = 6;
+/** How many times a piece whose decoder dies on air is rejoined before the slate takes its rest. */
+export const MAX_REJOINS_PER_PIECE = 3;
 const STATUS_EVERY_MS = 1000;
 
 export interface PlayoutBreaks {
@@ -81,12 +85,20 @@ interface Airing {
   pendingBreaks: ShowBreak[];
   /** The break on air now, paused under the deck's break, or null. */
   breakOnAir: ShowBreak | null;
+  /** The break the deck has taken (armed or on air): its splice pauses the show, its end resumes it. */
+  breakWithDeck: ShowBreak | null;
+  /** A break the deck refused, until its return: the playout's own actions pause the show under the slate. */
+  coveredBreak: { splice: number; back: number } | null;
   /** The show is paused (its source not read) for a break. */
   paused: boolean;
   problem: string | null;
   started: boolean;
   /** Its decoder's restarts when it took the air: one more since means it started again from its first frame. */
   restartsAtStart: number | null;
+  /** Decoders that died on air and were replaced (rejoin). */
+  rejoins: number;
+  /** Why the slate covers the piece until its new decoder's first frame airs; null otherwise. */
+  awaitingRejoin: string | null;
   ended: boolean;
 }
 
@@ -346,10 +358,14 @@ export class Playout {
       // Joined during a break: that one is the slate until its return (frames.ts), not a break to run.
       pendingBreaks: frames.breaks.filter((b) => b.spliceFrame > fromFrame),
       breakOnAir: null,
+      breakWithDeck: null,
+      coveredBreak: null,
       paused: false,
       problem: null,
       started: false,
       restartsAtStart: null,
+      rejoins: 0,
+      awaitingRejoin: null,
       ended: false,
     };
     if (piece.kind === 'filler' && piece.standsInFor)
@@ -362,10 +378,7 @@ export class Playout {
       airing.problem = `${piece.title}: the file is missing (${path}); the slate is on air in its place.`;
       this.#log?.warn(airing.problem);
     } else if (path !== null) {
-      const seq = ++this.#seq;
-      airing.sourceId = `playout:media:${seq}`;
-      airing.sceneId = `playout:show:${seq}`;
-      airing.showSceneId = airing.sceneId;
+      this.#newDecoderIds(airing);
       const position = showPositionAt(frames, fromFrame);
       joinedInBreak = position.inBreak;
       const startSeconds = seekSecondsFor(piece.inSeconds, position.showFrame, timeline.fps);
@@ -388,6 +401,14 @@ export class Playout {
     this.#atEnd(control, airing, frames.endFrame);
     if (sourceId !== null) this.#armNextBreak(control, airing);
     return airing;
+  }
+
+  /** Names the piece's next decoder and the generated scene that shows it full-frame. */
+  #newDecoderIds(airing: Airing): void {
+    const seq = ++this.#seq;
+    airing.sourceId = `playout:media:${seq}`;
+    airing.sceneId = `playout:show:${seq}`;
+    airing.showSceneId = airing.sceneId;
   }
 
   /** The decoder: started, seeked to the piece's first frame and paused there; gained to the loudness target. */
@@ -414,6 +435,7 @@ export class Playout {
     airing.problem = `${problem}; the slate is on air in its place.`;
     this.#log?.warn(airing.problem);
     airing.sceneId = PLAYOUT_SLATE_SCENE_ID;
+    airing.awaitingRejoin = null;
     airing.pendingBreaks = [];
     // Its own actions still to come (holds of the show, resumes, breaks to arm) are taken back.
     for (const id of airing.actions) control.timeline.cancel(id);
@@ -428,18 +450,111 @@ export class Playout {
   }
 
   /**
-   * Once a second: a decoder that failed puts the slate on air for its piece. So does one that died
-   * on air and was started again: it would replay the piece from the frame it first sought to.
+   * Once a second: a decoder that failed before its piece took the air puts the slate on air for
+   * the piece. One that fails or dies on air (its supervisor would start it again from the frame it
+   * first sought to, replaying the show) is replaced: the piece rejoins.
    */
   #watchSources(control: OnAirControl): void {
     for (const airing of this.#airings) {
       if (airing.sourceId === null || airing.ended) continue;
       const status = control.mediaStatus(airing.sourceId);
-      if (status?.state === 'failed') this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${status.reason ?? 'no reason given'})`);
-      else if (status && airing.restartsAtStart !== null && status.restarts > airing.restartsAtStart) {
-        this.#failed(control, airing, `${airing.piece.title}: its decoder stopped on air (${status.reason ?? 'no reason given'})`);
-      }
+      if (!status) continue;
+      const why = status.reason ?? 'no reason given';
+      const died = airing.restartsAtStart !== null && status.restarts > airing.restartsAtStart;
+      if (status.state === 'failed' && !airing.started) this.#failed(control, airing, `${airing.piece.title}: its decoder failed (${why})`);
+      else if (status.state === 'failed' || died)
+        this.#rejoin(control, airing, `${airing.piece.title}: its decoder ${died ? 'stopped' : 'failed'} on air (${why})`);
     }
+  }
+
+  /**
+   * The piece's decoder died on air: the slate from the next frame, a new decoder pre-rolled to the
+   * show frame the schedule gives for the join frame (a preroll ahead), and the show back on that
+   * frame. Inside a break the new decoder waits paused for the break's return, as the old one did.
+   * Breaks the deck has taken stay with it; the ones not handed over yet are armed again. After
+   * MAX_REJOINS_PER_PIECE, or with less than a preroll left, the slate takes the rest of the piece.
+   */
+  #rejoin(control: OnAirControl, airing: Airing, problem: string): void {
+    const timeline = control.timeline;
+    const piece = airing.piece;
+    const joinFrame = timeline.frame + 1 + framesIn(this.#prerollSeconds(), timeline.fps);
+    if (piece.kind === 'live' || airing.rejoins >= MAX_REJOINS_PER_PIECE || joinFrame >= airing.frames.endFrame) {
+      this.#failed(control, airing, problem);
+      return;
+    }
+    airing.rejoins++;
+    airing.awaitingRejoin = problem;
+    const position = showPositionAt(airing.frames, joinFrame);
+    const offset = piece.inSeconds + position.showFrame / timeline.fps;
+    airing.problem = `${problem}; the slate is on air until it rejoins at ${offset.toFixed(1)} s of the file (frame ${joinFrame}).`;
+    this.#log?.warn(airing.problem);
+    for (const id of airing.actions) control.timeline.cancel(id);
+    airing.actions = [];
+    airing.endAction = null;
+    this.#at(control, airing, timeline.frame + 1, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
+    this.#release(control, airing);
+    this.#newDecoderIds(airing);
+    // The new decoder counts its own restarts from 0.
+    airing.restartsAtStart = 0;
+    this.#prepare(control, airing, seekSecondsFor(piece.inSeconds, position.showFrame, timeline.fps));
+    const sourceId = airing.sourceId!;
+    const brk = position.inBreak;
+    const covered = airing.coveredBreak;
+    if (brk !== null && brk === airing.breakWithDeck) {
+      // The deck's break covers the join: its end resumes the new decoder (#armBreak's onEnded).
+      this.#at(control, airing, joinFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+    } else if (covered !== null && joinFrame >= covered.splice) {
+      // In a break the deck refused: the new decoder waits paused under the slate until its return.
+      this.#coverBreak(control, airing, sourceId, null, Math.max(joinFrame, covered.back));
+    } else {
+      this.#at(control, airing, joinFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+      this.#at(control, airing, joinFrame, { kind: 'resume', sourceId });
+      this.#at(control, airing, joinFrame, { kind: 'call', run: (frame) => this.#rejoined(airing, frame) });
+      // A refused break still to come pauses the new decoder as it would have the old one.
+      if (covered !== null) this.#coverBreak(control, airing, sourceId, covered.splice, covered.back);
+    }
+    this.#atEnd(control, airing, airing.frames.endFrame);
+    // The next break not handed over yet is armed now, or at the end of the one the deck has (its
+    // onEnded), or at the return of the refused one (#coverBreak).
+    if (airing.breakWithDeck === null && covered === null) this.#armNextBreak(control, airing);
+    this.#publish(true);
+  }
+
+  /**
+   * A break without the deck's cue (it refused it): from `splice` the show is paused under the
+   * playout's slate (null: it is already), at `back` it resumes, and the next break is armed.
+   */
+  #coverBreak(control: OnAirControl, airing: Airing, sourceId: string, splice: number | null, back: number): void {
+    if (splice !== null) {
+      airing.coveredBreak = { splice, back };
+      this.#at(control, airing, splice, { kind: 'pause', sourceId });
+      this.#at(control, airing, splice, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
+    } else {
+      airing.coveredBreak = { splice: back, back };
+    }
+    this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+    this.#at(control, airing, back, { kind: 'resume', sourceId });
+    this.#at(control, airing, back, {
+      kind: 'call',
+      run: (frame) => {
+        airing.coveredBreak = null;
+        this.#rejoined(airing, frame);
+        this.#armNextBreak(control, airing);
+      },
+    });
+  }
+
+  /** The show is back on air after a rejoin: the status says what happened, in the past tense. */
+  #rejoined(airing: Airing, frame: number): void {
+    const problem = airing.awaitingRejoin;
+    const piece = airing.piece;
+    if (airing.ended || problem === null || piece.kind === 'live') return;
+    airing.awaitingRejoin = null;
+    const fps = this.#control?.timeline.fps ?? 1;
+    const offset = piece.inSeconds + showPositionAt(airing.frames, frame).showFrame / fps;
+    airing.problem = `${problem}; the show rejoined at ${offset.toFixed(1)} s of the file (frame ${frame}).`;
+    this.#log?.info(airing.problem);
+    this.#publish(true);
   }
 
   // --- breaks at chapter marks ----------------------------------------------------
@@ -464,40 +579,45 @@ export class Playout {
     const timeline = control.timeline;
     // Both run inside the splice's (the return's) tick, before it is composed: an action at that
     // same frame runs in it, so the show is not read from the splice frame and is read again from
-    // the return frame.
+    // the return frame. They act on the piece's decoder of that moment: a rejoin may have replaced it.
     const onSpliced = (frame: number) => {
       airing.breakOnAir = planned;
       airing.paused = true;
-      this.#at(control, airing, frame, { kind: 'pause', sourceId });
+      if (airing.sourceId !== null) this.#at(control, airing, frame, { kind: 'pause', sourceId: airing.sourceId });
       this.#publish(true);
     };
     const onEnded = (_outcome: string, frame: number | null) => {
       airing.breakOnAir = null;
+      airing.breakWithDeck = null;
+      const current = airing.sourceId;
       if (airing.paused) {
         airing.paused = false;
-        if (!airing.ended) this.#at(control, airing, frame ?? timeline.frame + 1, { kind: 'resume', sourceId });
+        if (!airing.ended && current !== null) {
+          const back = frame ?? timeline.frame + 1;
+          // After a rejoin under the break, the layer holds the slate: the show's (new) scene comes back here.
+          this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+          this.#at(control, airing, back, { kind: 'resume', sourceId: current });
+          this.#at(control, airing, back, { kind: 'call', run: (made) => this.#rejoined(airing, made) });
+        }
       }
       this.#armNextBreak(control, airing);
       this.#publish(true);
     };
     try {
+      airing.breakWithDeck = planned;
       const plan = this.#options.breaks.startBreakAt({ atFrame: planned.markFrame, durationSeconds: planned.durationSeconds, onSpliced, onEnded });
       if (plan.spliceFrame !== planned.spliceFrame || plan.returnFrame !== planned.returnFrame) {
         this.#log?.warn('a break at a chapter mark was placed elsewhere than planned', { planned, plan });
       }
     } catch (error) {
+      airing.breakWithDeck = null;
       // The deck is busy (an operator's break, an alert) or has no PTS yet: the show still pauses for
       // the break's length, under the playout's slate, so the rest of the schedule keeps its frames.
       const why = `${airing.piece.title}: the break at ${planned.atSeconds} s went out without a cue (${errorMessage(error)}); the slate covers it.`;
       this.#message = why;
       this.#log?.warn(why);
       const splice = Math.max(planned.spliceFrame, timeline.frame + 1);
-      const back = splice + (planned.returnFrame - planned.spliceFrame);
-      this.#at(control, airing, splice, { kind: 'pause', sourceId });
-      this.#at(control, airing, splice, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
-      this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
-      this.#at(control, airing, back, { kind: 'resume', sourceId });
-      this.#at(control, airing, back, { kind: 'call', run: () => this.#armNextBreak(control, airing) });
+      this.#coverBreak(control, airing, sourceId, splice, splice + (planned.returnFrame - planned.spliceFrame));
     }
   }
 
@@ -614,7 +734,7 @@ export class Playout {
     const { piece, frames } = airing;
     const fps = this.#control?.timeline.fps ?? 1;
     const position = showPositionAt(frames, Math.max(frame, frames.startFrame));
-    const slate = airing.sceneId === PLAYOUT_SLATE_SCENE_ID;
+    const slate = airing.sceneId === PLAYOUT_SLATE_SCENE_ID || airing.awaitingRejoin !== null;
     const kind: PlayoutNow['kind'] = position.inBreak && frame >= frames.startFrame ? 'break' : slate ? 'slate' : piece.kind;
     const offsetSeconds = piece.kind === 'live' ? (frame - frames.startFrame) / fps : piece.inSeconds + position.showFrame / fps;
     return {
