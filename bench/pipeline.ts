@@ -71,6 +71,27 @@ function threadCpuSeconds(): Record<string, number> {
   return byName;
 }
 
+/** The program encoder among this process's children: the ffmpeg that reads raw frames and writes MPEG-TS. */
+function encoderPid(): number | null {
+  for (const tid of readdirSync('/proc/self/task')) {
+    let children: string[];
+    try {
+      children = readFileSync(`/proc/self/task/${tid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    } catch {
+      continue;
+    }
+    for (const pid of children) {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        if (args.includes('rawvideo') && args.includes('mpegts')) return Number(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return null;
+}
+
 /** The integration test's layout (320x180) scaled to the program size. */
 function layout(format: ProgramFormat) {
   const k = format.width / 320;
@@ -97,6 +118,8 @@ interface StudioRun {
   composeWorkerCpuS: number;
   /** This process's threads over the whole run (minus what they had spent before it). */
   threadsCpuS: Record<string, number>;
+  /** The decoder's and the encoder's own CPU from their start to the end of the window (null: not read). */
+  childrenCpuS: { decoder: number | null; encoder: number | null };
   stats: ProgramCounters;
   source: ReturnType<Program['sourceStatus']>;
   tsBytes: number;
@@ -193,6 +216,18 @@ async function runStudio(options: {
   keeper?.stop();
   const stats = program.stats();
   const source = program.sourceStatus('cam');
+  // Each child's own CPU so far (it is still running, so not yet in our cutime): where the
+  // children's share goes, decoder or encoder.
+  const childCpuS = (pid: number | null | undefined): number | null => {
+    if (!pid) return null;
+    try {
+      const t = procTimes(`/proc/${pid}/stat`);
+      return round((t.utime + t.stime) / CLOCK_TICKS_PER_S, 2);
+    } catch {
+      return null;
+    }
+  };
+  const childrenCpuS = { decoder: childCpuS(source?.pid), encoder: childCpuS(encoderPid()) };
   const threadsAfter = threadCpuSeconds();
   const threadsCpuS = Object.fromEntries(Object.entries(threadsAfter).map(([name, seconds]) => [name, round(seconds - (threadsBefore[name] ?? 0), 2)]));
   const composeWorkerCpuS = threadsAfter.blend ?? 0; // the workers start with the program
@@ -208,6 +243,7 @@ async function runStudio(options: {
     cpu: { self: cpuAfter.self - cpuBefore.self, children: cpuAfter.children - cpuBefore.children },
     composeWorkerCpuS,
     threadsCpuS,
+    childrenCpuS,
     stats,
     source,
     tsBytes,
@@ -382,6 +418,8 @@ export default async function pipelineBench(args: string[]): Promise<object> {
       cpu_breakdown_s: {
         studio_process: round(studio.cpu.self, 2),
         decoder_and_encoder_children: round(studio.cpu.children, 2),
+        // Read just before the program stops: the children's stop and flush are in the figure above only.
+        children_until_the_window_ends: studio.childrenCpuS,
         studio_process_threads: studio.threadsCpuS,
       },
       reference_cpu_s_per_output_s: round(referenceCpuPerOutputS),
