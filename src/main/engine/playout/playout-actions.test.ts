@@ -213,6 +213,23 @@ describe('playout actions', () => {
     expect(asked).toHaveLength(1);
   });
 
+  it("a decoder that dies while the deck's break runs past its planned return: the new one resumes only when the deck ends it", async () => {
+    plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);
+    control.timeline.advanceTo(419);
+    const brk = asked[0]!;
+    brk.onSpliced?.(420);
+    control.timeline.advanceTo(470);
+    control.media.get('playout:media:1')!.status.restarts = 1;
+    playout.refresh();
+    await flush();
+    control.timeline.advanceTo(509);
+    // Joined at 501, after the planned return (480), while the deck's break is still on air.
+    expect(ranAt(501)).toEqual([{ kind: 'hold', layer: 'playout', sceneId: 'playout:show:2' }]);
+    brk.onEnded?.('aired', 510);
+    control.timeline.advance();
+    expect(ranAt(510)).toEqual(expect.arrayContaining([{ kind: 'resume', sourceId: 'playout:media:2' }]));
+  });
+
   it('a decoder that dies around a break the deck refused: the new one is paused for it under the slate all the same', async () => {
     refuseBreaks = true;
     plan.set([media(100, 2000, { breaks: [{ atSeconds: 12, durationSeconds: 2 }] })]);

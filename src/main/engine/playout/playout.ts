@@ -500,8 +500,8 @@ export class Playout {
     const sourceId = airing.sourceId!;
     const brk = position.inBreak;
     const covered = airing.coveredBreak;
-    if (brk !== null && brk === airing.breakWithDeck) {
-      // The deck's break covers the join: its end resumes the new decoder (#armBreak's onEnded).
+    if (airing.breakWithDeck !== null && (airing.paused || brk === airing.breakWithDeck)) {
+      // The deck's break is on air, or covers the join: its end resumes the new decoder (#armBreak's onEnded).
       this.#at(control, airing, joinFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
     } else if (covered !== null && joinFrame >= covered.splice) {
       // In a break the deck refused: the new decoder waits paused under the slate until its return.
