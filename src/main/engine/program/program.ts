@@ -7,7 +7,8 @@
 // Frame n is the master time: its PTS is firstPts + n·90000·den/num, its IDRs fall on n mod G = 0.
 // Decoding sources and their slates live in decoded-sources.ts; the encoder's life and restarts in
 // encoder-runner.ts; the SCTE-35 PID in cue-channel.ts; actions at frames in frame-timeline.ts;
-// who holds the picture in on-air-arbiter.ts. This file is the core: clock, compositor, mixer.
+// who holds the picture in on-air-arbiter.ts; scenes that are not the creator's (slates, cards,
+// crawls over the program) in generated-scenes.ts. This file is the core: clock, compositor, mixer.
 import { AudioMixer, type MeterEvent, type PreFaderTap } from '../audio/index.ts';
 import {
   Compositor,
@@ -46,6 +47,7 @@ import { tuneHeapForMediaThroughput } from '../process/heap-tuning.ts';
 import { EncoderRunner } from './encoder-runner.ts';
 import { ProgramCueChannel } from './cue-channel.ts';
 import { ProgramTimeline } from './frame-timeline.ts';
+import { GeneratedScenes } from './generated-scenes.ts';
 import { OnAirArbiter } from './on-air-arbiter.ts';
 import { AudioFollowsPicture } from './audio-follows-picture.ts';
 import {
@@ -166,13 +168,6 @@ const threadCpuMs: () => number =
       }
     : () => performance.now();
 
-/** A scene that is not the creator's: shown only through a layer of control. */
-interface GeneratedScene {
-  scene: Scene;
-  /** Drawn over what the layers below air (a crawl). */
-  overBelow: boolean;
-}
-
 export class Program implements OnAirControl {
   readonly format: ProgramFormat;
   readonly timing: FrameTiming;
@@ -193,12 +188,8 @@ export class Program implements OnAirControl {
   readonly #views: StaticViews;
   /** Scenes as the creator made them; what goes on air substitutes slates for frozen sources. */
   readonly #scenes = new Map<string, Scene>();
-  /** Generated sources (the deck's slate text, the alert's card): id → the latest request, so an older rasterization never wins. */
-  readonly #generatedSources = new Map<string, number>();
-  #generatedRequests = 0;
-  readonly #generatedScenes = new Map<string, GeneratedScene>();
-  /** An overlay over a base scene, as one compositor scene: id → its parts. */
-  readonly #composites = new Map<string, { overlay: string; base: string }>();
+  /** The deck's slate, the alert's card, the playout's scenes, and overlays over the program. */
+  readonly #generated: GeneratedScenes;
   /** The compositor scene on air (set at the frame the arbiter decides it), null before any. */
   #airing: string | null = null;
   readonly #tsListeners = new Set<(chunk: Buffer) => void>();
@@ -254,6 +245,15 @@ export class Program implements OnAirControl {
       ...(options.onSourceStatus ? { onSourceStatus: options.onSourceStatus } : {}),
       onFallbackChange: (sourceId) => this.#redrawScenesShowing(sourceId),
     });
+    this.#generated = new GeneratedScenes({
+      compositor: this.#compositor,
+      frameSize: { width, height },
+      creatorScene: (id) => this.#scenes.get(id),
+      airedAs: (scene) => this.#effectiveScene(scene),
+      reserved: (id) => id === EMPTY_SCENE_ID,
+      onPicturesChanged: () => this.#audio.invalidate(),
+      onScenesChanged: () => this.#arbiter.invalidate(),
+    });
     this.#views = new StaticViews({ compositor: this.#compositor, logger: this.#log, onReady: (sourceId) => this.#redrawScenesShowing(sourceId) });
     this.cues = new ProgramCueChannel({ logger: this.#log, ...(options.scte35Pid === undefined ? {} : { pid: options.scte35Pid }) });
     this.cues.onSent((sent) =>
@@ -280,7 +280,7 @@ export class Program implements OnAirControl {
   // --- sources --------------------------------------------------------------
 
   async addSource(spec: SourceSpec): Promise<void> {
-    if (this.#decoded.has(spec.id) || this.#statics.has(spec.id) || this.#generatedSources.has(spec.id)) {
+    if (this.#decoded.has(spec.id) || this.#statics.has(spec.id) || this.#generated.hasSource(spec.id)) {
       throw new ProgramError('CONFLICT', `source ${spec.id} exists`, { field: 'id' });
     }
     switch (spec.kind) {
@@ -368,7 +368,7 @@ export class Program implements OnAirControl {
   // --- scenes ---------------------------------------------------------------
 
   setScene(scene: Scene): void {
-    if (this.#generatedScenes.has(scene.id) || scene.id === EMPTY_SCENE_ID)
+    if (this.#generated.hasScene(scene.id) || scene.id === EMPTY_SCENE_ID)
       throw new ProgramError('CONFLICT', `scene ${scene.id} is generated`, { field: 'id' });
     for (const layer of scene.layers) {
       if (!this.#decoded.has(layer.sourceId) && !this.#statics.has(layer.sourceId)) {
@@ -378,7 +378,7 @@ export class Program implements OnAirControl {
     const known = this.#scenes.has(scene.id);
     this.#scenes.set(scene.id, scene);
     this.#compositor.setScene(this.#effectiveScene(scene));
-    this.#sceneChanged(scene.id);
+    this.#generated.sceneChanged(scene.id);
     this.#sweepViews();
     // A scene held before it existed airs from now on.
     if (!known) this.#arbiter.invalidate();
@@ -386,7 +386,7 @@ export class Program implements OnAirControl {
 
   removeScene(id: string): boolean {
     if (!this.#scenes.delete(id)) return false;
-    this.#dropComposites(id);
+    this.#generated.dropComposites(id);
     this.#arbiter.invalidate();
     this.#audio.invalidate();
     const removed = this.#compositor.removeScene(id);
@@ -463,7 +463,7 @@ export class Program implements OnAirControl {
   onAirScene(): string | null {
     const airing = this.#airing;
     if (airing === null || airing === EMPTY_SCENE_ID) return null;
-    return this.#composites.get(airing)?.overlay ?? airing;
+    return this.#generated.compositeOf(airing)?.overlay ?? airing;
   }
 
   /**
@@ -482,12 +482,12 @@ export class Program implements OnAirControl {
     for (const scene of this.#scenes.values()) {
       if (scene.layers.some((layer) => layer.sourceId === sourceId)) {
         this.#compositor.setScene(this.#effectiveScene(scene));
-        this.#sceneChanged(scene.id);
+        this.#generated.sceneChanged(scene.id);
       }
     }
   }
 
-  // --- generated scenes (OnAirControl) ----------------------------------------
+  // --- generated scenes (OnAirControl): generated-scenes.ts -------------------
 
   /**
    * Sets a generated text source. The new picture is rasterized first, then swapped in within one
@@ -496,87 +496,15 @@ export class Program implements OnAirControl {
   async setGeneratedText(sourceId: string, text: string, style: GeneratedTextStyle): Promise<void> {
     if (this.#decoded.has(sourceId) || this.#statics.has(sourceId))
       throw new ProgramError('CONFLICT', `source ${sourceId} is not generated`, { field: 'sourceId' });
-    const request = ++this.#generatedRequests;
-    this.#generatedSources.set(sourceId, request);
-    const image = await rasterizeFor(sourceId, () =>
-      rasterizeText(text, style.width, style.height, { fontSize: style.fontSize, color: style.color, background: style.background }),
-    );
-    // A later request (or a removal) came meanwhile: it wins.
-    if (this.#generatedSources.get(sourceId) !== request) {
-      image.pool.dispose();
-      return;
-    }
-    placeStatic(this.#compositor, sourceId, image);
+    await this.#generated.setText(sourceId, text, style);
   }
 
   setGeneratedScene(sceneId: string, layers: GeneratedLayer[], options: { overBelow?: boolean } = {}): void {
-    if (this.#scenes.has(sceneId) || sceneId === EMPTY_SCENE_ID) throw new ProgramError('CONFLICT', `scene ${sceneId} is the creator's`, { field: 'sceneId' });
-    const { width, height } = this.format;
-    const scene: Scene = {
-      id: sceneId,
-      layers: layers.map((layer, index) => ({
-        id: `${sceneId}:${index}`,
-        sourceId: layer.sourceId,
-        // Drawn at the source's own size, clipped to the frame.
-        rect: { x: layer.x, y: layer.y, width: Math.max(0, width - layer.x), height: Math.max(0, height - layer.y) },
-        opacity: layer.opacity ?? 1,
-        visible: true,
-      })),
-    };
-    this.#generatedScenes.set(sceneId, { scene, overBelow: options.overBelow ?? false });
-    this.#compositor.setScene(scene);
-    this.#sceneChanged(sceneId);
-    this.#arbiter.invalidate();
+    this.#generated.setScene(sceneId, layers, options);
   }
 
   async removeGenerated(id: string): Promise<void> {
-    if (this.#generatedScenes.delete(id)) {
-      this.#dropComposites(id);
-      this.#compositor.removeScene(id);
-      this.#arbiter.invalidate();
-      this.#audio.invalidate();
-    }
-    if (this.#generatedSources.delete(id)) this.#compositor.removeSource(id);
-  }
-
-  readonly #isOverlay = (sceneId: string): boolean => this.#generatedScenes.get(sceneId)?.overBelow === true;
-  readonly #sceneExists = (sceneId: string): boolean => this.#scenes.has(sceneId) || this.#generatedScenes.has(sceneId);
-
-  #sceneOf(sceneId: string): Scene | undefined {
-    return this.#scenes.get(sceneId) ?? this.#generatedScenes.get(sceneId)?.scene;
-  }
-
-  /** A scene's pictures changed: the composites made of it are made again, and the mix looked at again. */
-  #sceneChanged(sceneId: string): void {
-    this.#audio.invalidate();
-    for (const [id, parts] of this.#composites) if (parts.base === sceneId || parts.overlay === sceneId) this.#buildComposite(id, parts.overlay, parts.base);
-  }
-
-  #dropComposites(sceneId: string): void {
-    for (const [id, parts] of this.#composites) {
-      if (parts.base !== sceneId && parts.overlay !== sceneId) continue;
-      this.#composites.delete(id);
-      this.#compositor.removeScene(id);
-    }
-  }
-
-  /** The compositor scene for `overlay` over `base` (either may be null), made the first time it airs. */
-  #composition(overlay: string | null, base: string | null): string | null {
-    if (overlay === null) return base;
-    if (base === null) return overlay;
-    const id = `${overlay}@${base}`;
-    if (!this.#composites.has(id)) {
-      this.#composites.set(id, { overlay, base });
-      this.#buildComposite(id, overlay, base);
-    }
-    return id;
-  }
-
-  #buildComposite(id: string, overlay: string, base: string): void {
-    const over = this.#sceneOf(overlay);
-    const below = this.#scenes.get(base);
-    const baseLayers = below ? this.#effectiveScene(below).layers : (this.#generatedScenes.get(base)?.scene.layers ?? []);
-    this.#compositor.setScene({ id, layers: [...baseLayers, ...(over?.layers ?? [])] });
+    this.#generated.remove(id);
   }
 
   // --- running ----------------------------------------------------------------
@@ -709,7 +637,7 @@ export class Program implements OnAirControl {
       },
       tsBytesOut: this.#tsBytesOut,
       // The scene on air (the one under an overlay); null for nothing.
-      onAir: airing === null || airing === EMPTY_SCENE_ID ? null : (this.#composites.get(airing)?.base ?? airing),
+      onAir: airing === null || airing === EMPTY_SCENE_ID ? null : (this.#generated.compositeOf(airing)?.base ?? airing),
       scte35Pid: this.cues.pid,
       firstPts: this.cues.firstPts(),
     };
@@ -764,9 +692,9 @@ export class Program implements OnAirControl {
 
   /** Frame n airs what the arbiter decides; the compositor's switcher gets it for exactly that frame. */
   #applyOnAir(n: number): void {
-    if (!this.#arbiter.resolve(n, this.#isOverlay, this.#sceneExists)) return;
+    if (!this.#arbiter.resolve(n, this.#generated.isOverlay, this.#generated.exists)) return;
     const decision = this.#arbiter.decision;
-    const target = this.#composition(decision.overlay, decision.base) ?? (this.#airing === null ? null : EMPTY_SCENE_ID);
+    const target = this.#generated.composition(decision.overlay, decision.base) ?? (this.#airing === null ? null : EMPTY_SCENE_ID);
     if (target === null || target === this.#airing) return;
     this.#airing = target;
     try {
@@ -794,9 +722,9 @@ export class Program implements OnAirControl {
   /** Whether compositor scene `sceneId` shows source `sourceId` (a visible layer of it). */
   #shows(sceneId: string | null, sourceId: string): boolean {
     if (sceneId === null || sceneId === EMPTY_SCENE_ID) return false;
-    const composite = this.#composites.get(sceneId);
+    const composite = this.#generated.compositeOf(sceneId);
     if (composite) return this.#shows(composite.base, sourceId) || this.#shows(composite.overlay, sourceId);
-    const scene = this.#sceneOf(sceneId);
+    const scene = this.#generated.sceneOf(sceneId);
     if (!scene) return false;
     for (const layer of scene.layers) if (layer.sourceId === sourceId && layer.visible && layer.opacity > 0) return true;
     return false;
