@@ -17,6 +17,8 @@ let plan: MemoryPlan;
 let asked: BreakAtFrame[];
 let refuseBreaks: boolean;
 let playout: Playout;
+/** Files deleted while the run goes on. */
+const gone = new Set<string>();
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 const wall = (frame: number) => control.timeline.wallTimeOf(frame);
@@ -39,6 +41,7 @@ function media(from: number, to: number, options: Partial<Extract<PlanPiece, { k
 }
 
 beforeEach(() => {
+  gone.clear();
   control = new FakeOnAirControl({ fps: FPS, gopFrames: 30, firstPts: 126_000, startMs: Date.now() }, 'op');
   lifecycle = new FakeLifecycle();
   plan = new MemoryPlan();
@@ -61,7 +64,7 @@ beforeEach(() => {
     onStatus: () => {},
     prerollSeconds: 1,
     refreshEveryMs: 3_600_000,
-    fileExists: (file) => file !== '/media/gone.mp4',
+    fileExists: (file) => file !== '/media/gone.mp4' && !gone.has(file),
   });
   lifecycle.start(control);
   control.timeline.advanceTo(10);
@@ -165,6 +168,24 @@ describe('playout actions', () => {
       now: { itemId: 7, kind: 'slate' },
       message: expect.stringMatching(/^Show: its decoder stopped on air \(exit code 1\); the slate is on air in its place\.$/),
     });
+  });
+
+  it('a decoder that dies because its file is gone gives way to the slate for the rest, and says so', async () => {
+    plan.set([media(100, 400, { path: '/media/gone-later.mp4' })]);
+    control.timeline.advanceTo(150);
+    await flush();
+    gone.add('/media/gone-later.mp4');
+    const status = control.media.get('playout:media:1')!.status;
+    status.restarts = 1;
+    status.reason = 'exit code 1';
+    playout.refresh();
+    control.timeline.advance();
+    await flush();
+    expect(control.onAirScene()).toBe(PLAYOUT_SLATE_SCENE_ID);
+    expect(control.media.size).toBe(0);
+    expect(playout.status().message).toBe(
+      'Show: its decoder stopped on air (exit code 1), and its file is gone (/media/gone-later.mp4); the slate is on air in its place.',
+    );
   });
 
   it('with less than a preroll of the piece left, a decoder that dies gives way to the slate for the rest', async () => {

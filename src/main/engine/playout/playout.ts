@@ -482,6 +482,10 @@ export class Playout {
       this.#failed(control, airing, problem);
       return;
     }
+    if (piece.path !== null && !(this.#options.fileExists ?? existsSync)(piece.path)) {
+      this.#failed(control, airing, `${problem}, and its file is gone (${piece.path})`);
+      return;
+    }
     airing.rejoins++;
     airing.awaitingRejoin = problem;
     const position = showPositionAt(airing.frames, joinFrame);
