@@ -56,11 +56,7 @@ export class GeneratedScenes {
     return this.#scenes.has(id);
   }
 
-  /**
-   * Sets a generated text source. The new picture is rasterized first, then swapped in within one
-   * synchronous call between ticks: a scene showing it never has a frame without it. The caller
-   * checks that the id is no creator's source.
-   */
+  /** Program.setGeneratedText, once Program has checked that the id is no creator's source. */
   async setText(sourceId: string, text: string, style: GeneratedTextStyle): Promise<void> {
     const request = ++this.#requests;
     this.#sources.set(sourceId, request);
