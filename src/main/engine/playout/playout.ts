@@ -509,13 +509,13 @@ export class Playout {
       this.#at(control, airing, joinFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
     } else if (covered !== null && joinFrame >= covered.splice) {
       // In a break the deck refused: the new decoder waits paused under the slate until its return.
-      this.#coverBreak(control, airing, sourceId, null, Math.max(joinFrame, covered.back));
+      this.#coverBreak(control, airing, sourceId, { splice: covered.splice, back: Math.max(joinFrame, covered.back) }, false);
     } else {
       this.#at(control, airing, joinFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
       this.#at(control, airing, joinFrame, { kind: 'resume', sourceId });
       this.#at(control, airing, joinFrame, { kind: 'call', run: (frame) => this.#rejoined(airing, frame) });
       // A refused break still to come pauses the new decoder as it would have the old one.
-      if (covered !== null) this.#coverBreak(control, airing, sourceId, covered.splice, covered.back);
+      if (covered !== null) this.#coverBreak(control, airing, sourceId, covered, true);
     }
     this.#atEnd(control, airing, airing.frames.endFrame);
     // The next break not handed over yet is armed now, or at the end of the one the deck has (its
@@ -525,16 +525,16 @@ export class Playout {
   }
 
   /**
-   * A break without the deck's cue (it refused it): from `splice` the show is paused under the
-   * playout's slate (null: it is already), at `back` it resumes, and the next break is armed.
+   * A break without the deck's cue (it refused it): from its splice the show is paused under the
+   * playout's slate (unless `pauseAtSplice` is false: a rejoin inside it, already paused under the
+   * slate), at `back` it resumes, and the next break is armed.
    */
-  #coverBreak(control: OnAirControl, airing: Airing, sourceId: string, splice: number | null, back: number): void {
-    if (splice !== null) {
-      airing.coveredBreak = { splice, back };
+  #coverBreak(control: OnAirControl, airing: Airing, sourceId: string, covered: { splice: number; back: number }, pauseAtSplice: boolean): void {
+    const { splice, back } = covered;
+    airing.coveredBreak = { splice, back };
+    if (pauseAtSplice) {
       this.#at(control, airing, splice, { kind: 'pause', sourceId });
       this.#at(control, airing, splice, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
-    } else {
-      airing.coveredBreak = { splice: back, back };
     }
     this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
     this.#at(control, airing, back, { kind: 'resume', sourceId });
@@ -621,7 +621,7 @@ export class Playout {
       this.#message = why;
       this.#log?.warn(why);
       const splice = Math.max(planned.spliceFrame, timeline.frame + 1);
-      this.#coverBreak(control, airing, sourceId, splice, splice + (planned.returnFrame - planned.spliceFrame));
+      this.#coverBreak(control, airing, sourceId, { splice, back: splice + (planned.returnFrame - planned.spliceFrame) }, true);
     }
   }
 
