@@ -83,13 +83,11 @@ interface Airing {
   endAction: number | null;
   /** Breaks not yet handed to the deck. */
   pendingBreaks: ShowBreak[];
-  /** The break on air now, paused under the deck's break, or null. */
-  breakOnAir: ShowBreak | null;
   /** The break the deck has taken (armed or on air): its splice pauses the show, its end resumes it. */
   breakWithDeck: ShowBreak | null;
   /** A break the deck refused, until its return: the playout's own actions pause the show under the slate. */
   coveredBreak: { splice: number; back: number } | null;
-  /** The show is paused (its source not read) for a break. */
+  /** The show is paused (its source not read) under the deck's break, from its splice to its end. */
   paused: boolean;
   problem: string | null;
   started: boolean;
@@ -357,7 +355,6 @@ export class Playout {
       endAction: null,
       // Joined during a break: that one is the slate until its return (frames.ts), not a break to run.
       pendingBreaks: frames.breaks.filter((b) => b.spliceFrame > fromFrame),
-      breakOnAir: null,
       breakWithDeck: null,
       coveredBreak: null,
       paused: false,
@@ -585,13 +582,11 @@ export class Playout {
     // same frame runs in it, so the show is not read from the splice frame and is read again from
     // the return frame. They act on the piece's decoder of that moment: a rejoin may have replaced it.
     const onSpliced = (frame: number) => {
-      airing.breakOnAir = planned;
       airing.paused = true;
       if (airing.sourceId !== null) this.#at(control, airing, frame, { kind: 'pause', sourceId: airing.sourceId });
       this.#publish(true);
     };
     const onEnded = (_outcome: string, frame: number | null) => {
-      airing.breakOnAir = null;
       airing.breakWithDeck = null;
       const current = airing.sourceId;
       if (airing.paused) {
