@@ -508,9 +508,7 @@ export class Playout {
       // In a break the deck refused: the new decoder waits paused under the slate until its return.
       this.#coverBreak(control, airing, sourceId, { splice: covered.splice, back: Math.max(joinFrame, covered.back) }, false);
     } else {
-      this.#at(control, airing, joinFrame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
-      this.#at(control, airing, joinFrame, { kind: 'resume', sourceId });
-      this.#at(control, airing, joinFrame, { kind: 'call', run: (frame) => this.#rejoined(airing, frame) });
+      this.#showBackAt(control, airing, joinFrame, sourceId);
       // A refused break still to come pauses the new decoder as it would have the old one.
       if (covered !== null) this.#coverBreak(control, airing, sourceId, covered, true);
     }
@@ -533,14 +531,24 @@ export class Playout {
       this.#at(control, airing, splice, { kind: 'pause', sourceId });
       this.#at(control, airing, splice, { kind: 'hold', layer: 'playout', sceneId: PLAYOUT_SLATE_SCENE_ID });
     }
-    this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
-    this.#at(control, airing, back, { kind: 'resume', sourceId });
-    this.#at(control, airing, back, {
+    this.#showBackAt(control, airing, back, sourceId, () => {
+      airing.coveredBreak = null;
+      this.#armNextBreak(control, airing);
+    });
+  }
+
+  /**
+   * From `frame` the show is back on air: its scene on the playout layer, its decoder read again,
+   * and, after a rejoin, the status told so; then `then` runs, in that frame's tick.
+   */
+  #showBackAt(control: OnAirControl, airing: Airing, frame: number, sourceId: string, then?: () => void): void {
+    this.#at(control, airing, frame, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
+    this.#at(control, airing, frame, { kind: 'resume', sourceId });
+    this.#at(control, airing, frame, {
       kind: 'call',
-      run: (frame) => {
-        airing.coveredBreak = null;
-        this.#rejoined(airing, frame);
-        this.#armNextBreak(control, airing);
+      run: (made) => {
+        this.#rejoined(airing, made);
+        then?.();
       },
     });
   }
@@ -592,11 +600,8 @@ export class Playout {
       if (airing.paused) {
         airing.paused = false;
         if (!airing.ended && current !== null) {
-          const back = frame ?? timeline.frame + 1;
           // After a rejoin under the break, the layer holds the slate: the show's (new) scene comes back here.
-          this.#at(control, airing, back, { kind: 'hold', layer: 'playout', sceneId: airing.sceneId });
-          this.#at(control, airing, back, { kind: 'resume', sourceId: current });
-          this.#at(control, airing, back, { kind: 'call', run: (made) => this.#rejoined(airing, made) });
+          this.#showBackAt(control, airing, frame ?? timeline.frame + 1, current);
         }
       }
       this.#armNextBreak(control, airing);
